@@ -1,0 +1,167 @@
+"""Case field values: the only place they are encrypted and decrypted.
+
+Invariants:
+- The database receives only field cipher tokens; use cases receive only plaintext values. Neither sees the
+  other form (DESIGN invariant 4).
+- Every token is bound to its casus (through the casus's own data key and associated data) and to its place:
+  `<betrokkene id>/<veld>` or `casus/<veld>`. Moved to another casus, betrokkene or veld it fails to decrypt.
+- Shredding deletes the casus's wrapped data key and its tokens in one transaction; afterwards every read
+  raises `CasusVernietigdError`, and a copy of the tokens (a backup) is unreadable without the key.
+- Rewrapping updates a key only if it is still the one read (compare and swap), so rotation can run beside
+  the service and be resumed after an interruption.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from service.adapters.case_keys import CaseKeys
+from service.adapters.orm import BijdrageRow, CasusRow, CasusSleutelRow, VeldwaardeRow
+from service.crypto import kek_version_of
+from service.domain.convenant import Regime
+from service.domain.errors import CasusVernietigdError
+from service.domain.veldwaarde import JsonWaarde, decode, encode
+
+Plaats = tuple[str | None, str]  # (betrokkene id or None for the casus itself, veld id)
+
+
+@dataclass(frozen=True, slots=True)
+class OpgeslagenWaarde:
+    waarde: JsonWaarde
+    bron: str  # the contributing partner
+    bijgedragen_op: dt.datetime
+
+
+def _bound_name(betrokkene: str | None, veld: str) -> str:
+    return f"{betrokkene or 'casus'}/{veld}"
+
+
+class VeldwaardeRepository:
+    def __init__(self, session: Session, keys: CaseKeys) -> None:
+        self._session = session
+        self._keys = keys
+
+    def create_data_key(self, casus_id: str, regime: Regime, op: dt.datetime) -> None:
+        wrapped = self._keys.new_data_key(regime, casus_id)
+        self._session.add(
+            CasusSleutelRow(
+                casus_id=casus_id,
+                regime=regime.value,
+                kek_versie=kek_version_of(wrapped),
+                wrapped=wrapped,
+                gewijzigd_op=op,
+            )
+        )
+
+    def _wrapped(self, casus_id: str) -> bytes:
+        wrapped = self._session.scalar(select(CasusSleutelRow.wrapped).where(CasusSleutelRow.casus_id == casus_id))
+        if wrapped is None:
+            raise CasusVernietigdError(f"the data of casus {casus_id} was destroyed")
+        return wrapped
+
+    def store(
+        self, casus_id: str, regime: Regime, values: Mapping[Plaats, JsonWaarde], bron: str, op: dt.datetime
+    ) -> None:
+        """Encrypt and store (insert or replace) values, recording `bron` as their source.
+
+        Raises:
+            CasusVernietigdError: the casus's data key is gone.
+        """
+        if not values:
+            return
+        cipher = self._keys.cipher_for(regime, casus_id, self._wrapped(casus_id))
+        existing = {
+            (row.betrokkene, row.veld): row
+            for row in self._session.scalars(select(VeldwaardeRow).where(VeldwaardeRow.casus_id == casus_id))
+        }
+        for (betrokkene, veld), waarde in values.items():
+            token = cipher.encrypt(_bound_name(betrokkene, veld), encode(waarde))
+            row = existing.get((betrokkene or "", veld))
+            if row is None:
+                self._session.add(
+                    VeldwaardeRow(
+                        casus_id=casus_id,
+                        betrokkene=betrokkene or "",
+                        veld=veld,
+                        waarde=token,
+                        bron=bron,
+                        bijgedragen_op=op,
+                    )
+                )
+            else:
+                row.waarde, row.bron, row.bijgedragen_op = token, bron, op
+
+    def read(self, casus_id: str, regime: Regime) -> dict[Plaats, OpgeslagenWaarde]:
+        """Decrypt every value of a casus.
+
+        Raises:
+            CasusVernietigdError: the casus's data key is gone.
+            CryptoError: a stored token or key does not decrypt (tampering or a key problem).
+        """
+        cipher = self._keys.cipher_for(regime, casus_id, self._wrapped(casus_id))
+        out: dict[Plaats, OpgeslagenWaarde] = {}
+        for row in self._session.scalars(select(VeldwaardeRow).where(VeldwaardeRow.casus_id == casus_id)):
+            betrokkene = row.betrokkene or None
+            plaintext = cipher.decrypt(_bound_name(betrokkene, row.veld), row.waarde)
+            out[(betrokkene, row.veld)] = OpgeslagenWaarde(decode(plaintext), row.bron, row.bijgedragen_op)
+        return out
+
+    def record_contribution(
+        self, casus_id: str, partner_id: str, gebruiker_id: str, plaatsen: Iterable[Plaats], op: dt.datetime
+    ) -> None:
+        names = sorted(_bound_name(b, v) for b, v in plaatsen)
+        self._session.add(
+            BijdrageRow(
+                casus_id=casus_id,
+                partner_id=partner_id,
+                gebruiker_id=gebruiker_id,
+                velden=json.dumps(names),
+                bijgedragen_op=op,
+            )
+        )
+
+    def shred(self, casus_id: str, op: dt.datetime) -> None:
+        """Delete the casus's data key and its tokens; mark the casus destroyed (metadata stays)."""
+        self._session.execute(delete(VeldwaardeRow).where(VeldwaardeRow.casus_id == casus_id))
+        self._session.execute(delete(CasusSleutelRow).where(CasusSleutelRow.casus_id == casus_id))
+        self._session.execute(update(CasusRow).where(CasusRow.id == casus_id).values(vernietigd_op=op))
+        self._keys.forget(casus_id)
+
+    def key_versions(self, regime: Regime) -> dict[int, int]:
+        """How many data keys each KEK version of `regime` wraps."""
+        rows = self._session.execute(
+            select(CasusSleutelRow.kek_versie, func.count())
+            .where(CasusSleutelRow.regime == regime.value)
+            .group_by(CasusSleutelRow.kek_versie)
+        )
+        return {int(versie): int(count) for versie, count in rows}
+
+    def rewrap_batch(self, regime: Regime, limit: int, op: dt.datetime) -> int:
+        """Rewrap up to `limit` data keys not yet under the primary KEK version; returns how many changed.
+
+        Raises:
+            CryptoError: a stored wrapped key does not unwrap.
+        """
+        primary = self._keys.primary_version(regime)
+        rows = self._session.execute(
+            select(CasusSleutelRow.casus_id, CasusSleutelRow.wrapped)
+            .where(CasusSleutelRow.regime == regime.value, CasusSleutelRow.kek_versie != primary)
+            .order_by(CasusSleutelRow.casus_id)
+            .limit(limit)
+        ).all()
+        changed = 0
+        for casus_id, wrapped in rows:
+            rewrapped = self._keys.rewrap(regime, casus_id, wrapped)
+            result = self._session.execute(
+                update(CasusSleutelRow)
+                .where(CasusSleutelRow.casus_id == casus_id, CasusSleutelRow.wrapped == wrapped)
+                .values(wrapped=rewrapped, kek_versie=kek_version_of(rewrapped), gewijzigd_op=op)
+            )
+            changed += result.rowcount  # type: ignore[attr-defined]
+        return changed

@@ -1,0 +1,197 @@
+"""Repositories: the only place queries are written. They take and return domain objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from service.adapters.orm import (
+    BetrokkeneRow,
+    BijdrageRow,
+    CasusRow,
+    CasusSleutelRow,
+    DeelnameRow,
+    GebruikerRow,
+    PartnerRow,
+    VeldwaardeRow,
+)
+from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Gebruiker, Onderwerp
+from service.domain.convenant import Casustype, Fase, Partner
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerStand:
+    """A partner as registered in the database, with whether it is active (not suspended)."""
+
+    id: str
+    oin: str
+    naam: str
+    type: str
+    actief: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """What token verification needs: the user, the stored hash and whether the partner is active."""
+
+    gebruiker: Gebruiker
+    token_hash: bytes
+    partner_actief: bool
+
+
+class PartnerRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def list(self) -> list[PartnerStand]:
+        rows = self._session.scalars(select(PartnerRow).order_by(PartnerRow.naam))
+        return [PartnerStand(r.id, r.oin, r.naam, r.type, r.actief) for r in rows]
+
+    def sync(self, partners: Iterable[Partner]) -> None:
+        """Make the table hold exactly the convenant's partners (new ones active; existing keep their state)."""
+        existing = {r.id: r for r in self._session.scalars(select(PartnerRow))}
+        for partner in partners:
+            row = existing.pop(partner.id, None)
+            if row is None:
+                self._session.add(
+                    PartnerRow(id=partner.id, oin=partner.oin, naam=partner.naam, type=partner.type, actief=True)
+                )
+            else:
+                row.oin, row.naam, row.type = partner.oin, partner.naam, partner.type
+        for row in existing.values():
+            row.actief = False  # no longer in the convenant: keep the row for history, but inactive
+
+
+class GebruikerRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, gebruiker: Gebruiker, token_id: str, token_hash: bytes, aangemaakt_op: dt.datetime) -> None:
+        self._session.add(
+            GebruikerRow(
+                id=gebruiker.id,
+                partner_id=gebruiker.partner_id,
+                rol=gebruiker.rol,
+                naam=gebruiker.naam,
+                token_id=token_id,
+                token_hash=token_hash,
+                actief=gebruiker.actief,
+                aangemaakt_op=aangemaakt_op,
+            )
+        )
+
+    def credential(self, token_id: str) -> Credential | None:
+        row = self._session.execute(
+            select(GebruikerRow, PartnerRow.actief)
+            .join(PartnerRow, PartnerRow.id == GebruikerRow.partner_id)
+            .where(GebruikerRow.token_id == token_id)
+        ).first()
+        if row is None:
+            return None
+        g, partner_actief = row
+        return Credential(Gebruiker(g.id, g.partner_id, g.rol, g.naam, g.actief), g.token_hash, partner_actief)
+
+    def delete_all(self) -> None:
+        self._session.execute(delete(GebruikerRow))
+
+
+class CasusRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, casus: Casus) -> None:
+        self._session.add(
+            CasusRow(
+                id=casus.id,
+                casustype=casus.casustype.value,
+                fase=casus.fase.value,
+                gemeente=casus.gemeente,
+                onderwerp=casus.onderwerp.value,
+                aanmelder=casus.aanmelder,
+                aangemeld_op=casus.aangemeld_op,
+                gewijzigd_op=casus.gewijzigd_op,
+                afgesloten_op=casus.afgesloten_op,
+                prioriteit=casus.prioriteit,
+            )
+        )
+        # Without relationship() the unit of work does not order INSERTs by foreign key: write the casus first.
+        self._session.flush()
+        self._session.add_all(
+            BetrokkeneRow(id=b.id, casus_id=casus.id, rol=b.rol.value, relatie=b.relatie) for b in casus.betrokkenen
+        )
+        self._session.add_all(
+            DeelnameRow(casus_id=casus.id, partner_id=d.partner_id, rol=d.rol, sinds=d.sinds, tot=d.tot)
+            for d in casus.deelnames
+        )
+
+    def get(self, casus_id: str) -> Casus | None:
+        row = self._session.get(CasusRow, casus_id)
+        if row is None:
+            return None
+        betrokkenen = self._session.scalars(
+            select(BetrokkeneRow).where(BetrokkeneRow.casus_id == casus_id).order_by(BetrokkeneRow.id)
+        )
+        deelnames = self._session.scalars(
+            select(DeelnameRow).where(DeelnameRow.casus_id == casus_id).order_by(DeelnameRow.id)
+        )
+        casus = _casus(row)
+        casus.betrokkenen = [Betrokkene(b.id, b.casus_id, BetrokkeneRol(b.rol), b.relatie) for b in betrokkenen]
+        casus.deelnames = [Deelname(d.casus_id, d.partner_id, d.rol, d.sinds, d.tot) for d in deelnames]
+        return casus
+
+    def list_for_partner(self, partner_id: str, op: dt.datetime, fase: Fase | None = None) -> Sequence[Casus]:
+        """The casussen in which `partner_id` actively takes part at `op` (metadata only)."""
+        query = (
+            select(CasusRow)
+            .join(DeelnameRow, DeelnameRow.casus_id == CasusRow.id)
+            .where(DeelnameRow.partner_id == partner_id, DeelnameRow.sinds <= op)
+            .where((DeelnameRow.tot.is_(None)) | (DeelnameRow.tot > op))
+            .distinct()
+            .order_by(CasusRow.aangemeld_op.desc(), CasusRow.id)
+        )
+        if fase is not None:
+            query = query.where(CasusRow.fase == fase.value)
+        return [_casus(r) for r in self._session.scalars(query)]
+
+    def set_bsn_index(self, betrokkene_id: str, index: str) -> None:
+        self._session.execute(update(BetrokkeneRow).where(BetrokkeneRow.id == betrokkene_id).values(bsn_index=index))
+
+    def touch(self, casus_id: str, op: dt.datetime) -> None:
+        self._session.execute(update(CasusRow).where(CasusRow.id == casus_id).values(gewijzigd_op=op))
+
+    def closed_not_destroyed(self) -> list[tuple[str, Casustype, dt.datetime]]:
+        """Closed or rejected casussen whose data still exists: (id, casustype, closed at)."""
+        rows = self._session.execute(
+            select(CasusRow.id, CasusRow.casustype, CasusRow.afgesloten_op, CasusRow.gewijzigd_op).where(
+                CasusRow.fase.in_([Fase.AFGESLOTEN.value, Fase.AFGEWEZEN.value]), CasusRow.vernietigd_op.is_(None)
+            )
+        )
+        return [(i, Casustype(t), closed or changed) for i, t, closed, changed in rows]
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(CasusRow)) or 0
+
+    def delete_all(self) -> None:
+        for table in (VeldwaardeRow, BijdrageRow, CasusSleutelRow, DeelnameRow):
+            self._session.execute(delete(table))
+        self._session.execute(delete(BetrokkeneRow))
+        self._session.execute(delete(CasusRow))
+
+
+def _casus(row: CasusRow) -> Casus:
+    return Casus(
+        id=row.id,
+        casustype=Casustype(row.casustype),
+        fase=Fase(row.fase),
+        gemeente=row.gemeente,
+        onderwerp=Onderwerp(row.onderwerp),
+        aanmelder=row.aanmelder,
+        aangemeld_op=row.aangemeld_op,
+        gewijzigd_op=row.gewijzigd_op,
+        prioriteit=row.prioriteit,
+        afgesloten_op=row.afgesloten_op,
+    )

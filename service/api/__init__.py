@@ -1,0 +1,37 @@
+"""The HTTP API (`/v1`), following the NL API Design Rules.
+
+Invariants:
+- Every response carries `API-Version` and the ADR security headers; every error is problem+json
+  (`errors.py` is the one table from errors to HTTP).
+- Every view except status and the OpenAPI document requires a bearer token (`auth.authenticated`).
+- Request bodies are JSON only (415 otherwise), bounded in size (413), and parsed by schemas that refuse
+  unknown keys; validation errors are 400 with every invalid parameter at once.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.api import errors, headers, openapi
+from service.api.base import DeelpoortApi
+from service.api.casussen import blp as casussen_blp
+from service.api.registry import blp as registry_blp
+from service.api.status import blp as status_blp
+from service.service_layer.services import Services
+from service.settings import API_VERSION
+
+
+def init_app(app: Flask, services: Services) -> None:
+    app.config.update(
+        API_TITLE="Deelpoort",
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX=None,  # the document is served by openapi.py, post-processed for the ADR
+    )
+    api = DeelpoortApi(app, spec_kwargs=openapi.SPEC_KWARGS)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    for blp in (status_blp, registry_blp, casussen_blp):
+        api.register_blueprint(blp, url_prefix="/v1")
+    openapi.register(app, api)
+    errors.register(app)
+    headers.register(app)

@@ -1,0 +1,50 @@
+"""flask-smorest adapted to the API Design Rules: 400 (not 422) for invalid input, problem+json errors."""
+
+from __future__ import annotations
+
+import http
+from typing import Any, ClassVar
+
+import flask_smorest
+from flask_smorest.spec import prepare_response
+from marshmallow import Schema, fields
+from webargs.flaskparser import FlaskParser
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class InvalidParamSchema(Schema):
+    name = fields.String(required=True, metadata={"description": "the parameter or body field"})
+    reason = fields.String(required=True)
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, with `invalidParams` as the API Design Rules use it."""
+
+    type = fields.String(metadata={"description": "URI of the problem type"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    instance = fields.String()
+    invalidParams = fields.List(fields.Nested(InvalidParamSchema))  # noqa: N815 - JSON name per the ADR
+
+
+class _Parser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+    ARGUMENTS_PARSER = _Parser()
+
+
+class DeelpoortApi(flask_smorest.Api):  # type: ignore[misc]
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+    _problem_statuses: ClassVar[tuple[int, ...]] = (400, 401, 403, 404, 405, 409, 410, 413, 415, 500, 503)
+
+    def _register_responses(self) -> None:
+        for status in self._problem_statuses:
+            phrase = http.HTTPStatus(status)
+            response: dict[str, Any] = {"description": phrase.phrase, "schema": ProblemSchema}
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(phrase.name, response, lazy=True)

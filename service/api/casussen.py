@@ -1,0 +1,156 @@
+"""`/v1/casussen`: aanmelding, the caller's list (metadata only) and bijdragen.
+
+No view here returns a field value; values leave the service only through verstrekkingen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from marshmallow import RAISE, Schema, fields, validate
+
+from service.api.auth import authenticated, gebruiker, services
+from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
+from service.domain.casus import Casus, utcnow
+from service.domain.convenant import Fase
+from service.service_layer import casussen
+
+blp = Blueprint("casussen", __name__, description="Casussen: aanmelding, bijdragen")
+
+_ID = validate.Regexp(r"^[0-9a-f]{32}$", error="not a casus id")
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class BetrokkeneInSchema(_Strict):
+    rol = fields.String(required=True, metadata={"description": "hoofdpersoon or systeemlid"})
+    relatie = fields.String(validate=validate.Length(max=40), load_default=None)
+    velden = fields.Dict(keys=fields.String(validate=validate.Length(max=80)), values=fields.Raw(), load_default=dict)
+
+
+class AanmeldingSchema(_Strict):
+    casustype = fields.String(required=True, metadata={"description": "regulier or cter"})
+    gemeente = fields.String(required=True, validate=validate.Length(max=80))
+    onderwerp = fields.String(required=True, validate=validate.Length(max=40))
+    betrokkenen = fields.List(fields.Nested(BetrokkeneInSchema), required=True)
+    velden = fields.Dict(keys=fields.String(validate=validate.Length(max=80)), values=fields.Raw(), load_default=dict)
+
+
+class BijdrageBetrokkeneSchema(_Strict):
+    id = fields.String(required=True, validate=_ID)
+    velden = fields.Dict(keys=fields.String(validate=validate.Length(max=80)), values=fields.Raw(), required=True)
+
+
+class BijdrageSchema(_Strict):
+    betrokkenen = fields.List(fields.Nested(BijdrageBetrokkeneSchema), load_default=list)
+    velden = fields.Dict(keys=fields.String(validate=validate.Length(max=80)), values=fields.Raw(), load_default=dict)
+
+
+class BetrokkeneOutSchema(Schema):
+    id = fields.String(required=True)
+    rol = fields.String(required=True)
+    relatie = fields.String(allow_none=True)
+
+
+class CasusSchema(Schema):
+    id = fields.String(required=True)
+    casustype = fields.String(required=True)
+    fase = fields.String(required=True)
+    gemeente = fields.String(required=True)
+    onderwerp = fields.String(required=True)
+    aanmelder = fields.String(required=True)
+    aangemeldOp = fields.DateTime(required=True)  # noqa: N815
+    gewijzigdOp = fields.DateTime(required=True)  # noqa: N815
+    prioriteit = fields.Integer(allow_none=True)
+
+
+class CasusDetailSchema(CasusSchema):
+    betrokkenen = fields.List(fields.Nested(BetrokkeneOutSchema), required=True)
+
+
+class CasusLijstSchema(Schema):
+    casussen = fields.List(fields.Nested(CasusSchema), required=True)
+
+
+class CasusQuerySchema(_Strict):
+    fase = fields.String(validate=validate.OneOf([f.value for f in Fase]), load_default=None)
+
+
+class BijdrageResultaatSchema(Schema):
+    casus = fields.String(required=True)
+    opgeslagen = fields.List(fields.String(), required=True, metadata={"description": "stored names, no values"})
+
+
+def _casus(casus: Casus, *, detail: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": casus.id,
+        "casustype": casus.casustype.value,
+        "fase": casus.fase.value,
+        "gemeente": casus.gemeente,
+        "onderwerp": casus.onderwerp.value,
+        "aanmelder": casus.aanmelder,
+        "aangemeldOp": casus.aangemeld_op,
+        "gewijzigdOp": casus.gewijzigd_op,
+        "prioriteit": casus.prioriteit,
+    }
+    if detail:
+        out["betrokkenen"] = [{"id": b.id, "rol": b.rol.value, "relatie": b.relatie} for b in casus.betrokkenen]
+    return out
+
+
+def _betrokkenen(items: list[dict[str, Any]]) -> list[casussen.BetrokkeneInvoer]:
+    return [
+        casussen.BetrokkeneInvoer(rol=i.get("rol", ""), velden=i["velden"], relatie=i.get("relatie"), id=i.get("id"))
+        for i in items
+    ]
+
+
+@blp.route("/casussen")
+class Casussen(MethodView):
+    @authenticated(blp)
+    @blp.arguments(CasusQuerySchema, location="query")
+    @blp.response(200, CasusLijstSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """The casussen this partner takes part in: metadata only, no personal data."""
+        fase = Fase(query["fase"]) if query.get("fase") else None
+        with services().uow() as uow:
+            found = uow.casussen.list_for_partner(gebruiker().partner_id, utcnow(), fase)
+        return {"casussen": [_casus(c) for c in found]}
+
+    @authenticated(blp, *sorted(casussen.AANMELDER_ROLLEN))
+    @blp.arguments(AanmeldingSchema)
+    @blp.response(201, CasusDetailSchema)
+    def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Aanmelding: refer a casus with its betrokkenen and field values (stored encrypted)."""
+        aanmelding = casussen.Aanmelding(
+            casustype=body["casustype"],
+            gemeente=body["gemeente"],
+            onderwerp=body["onderwerp"],
+            betrokkenen=_betrokkenen(body["betrokkenen"]),
+            velden=body["velden"],
+        )
+        casus = casussen.aanmelden(services(), gebruiker(), aanmelding)
+        return _casus(casus, detail=True), 201, {"Location": f"/v1/casussen/{casus.id}"}
+
+
+@blp.route("/casussen/<string:casus_id>/bijdragen")
+class Bijdragen(MethodView):
+    @authenticated(blp, *sorted(casussen.BIJDRAGER_ROLLEN))
+    @blp.arguments(BijdrageSchema)
+    @blp.response(201, BijdrageResultaatSchema)
+    @blp.alt_response(
+        404, schema=ProblemSchema, description="no such casus for this partner", content_type=PROBLEM_JSON
+    )
+    @blp.alt_response(409, schema=ProblemSchema, description="the casus is closed", content_type=PROBLEM_JSON)
+    @blp.alt_response(
+        410, schema=ProblemSchema, description="the casus's data was destroyed", content_type=PROBLEM_JSON
+    )
+    def post(self, body: dict[str, Any], casus_id: str) -> dict[str, Any]:
+        """Contribute or update field values of a casus this partner takes part in (the partner is the bron)."""
+        bijdrage = casussen.Bijdrage(betrokkenen=_betrokkenen(body["betrokkenen"]), velden=body["velden"])
+        stored = casussen.bijdragen(services(), gebruiker(), casus_id, bijdrage)
+        return {"casus": casus_id, "opgeslagen": stored}

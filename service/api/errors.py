@@ -1,0 +1,109 @@
+"""The one table from errors to HTTP: everything becomes `application/problem+json`.
+
+Invariants:
+- No response body ever carries a stack trace, an exception message from below this layer, or a value the
+  client sent (messages name fields, never echo their content).
+- Headers that belong to the error (Allow on 405, WWW-Authenticate on 401) are kept.
+- An unexpected exception is logged by type and location only (its message may hold personal data) and
+  answered with a generic 500.
+"""
+
+from __future__ import annotations
+
+import traceback
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from service.api.base import PROBLEM_JSON
+from service.domain.errors import (
+    CasusVernietigdError,
+    ConflictError,
+    DeelpoortError,
+    NietGevondenError,
+    NietToegestaanError,
+    OngeldigeInvoerError,
+)
+
+log = structlog.get_logger("deelpoort.api")
+
+
+def problem(
+    status: int, detail: str, *, invalid_params: list[dict[str, str]] | None = None, headers: Any = None
+) -> Response:
+    body: dict[str, Any] = {
+        "type": f"https://deelpoort.nl/problemen/{status}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in headers or ():
+        response.headers[name] = value
+    return response
+
+
+_STATUS: dict[type[DeelpoortError], int] = {
+    NietGevondenError: 404,
+    NietToegestaanError: 403,
+    ConflictError: 409,
+    CasusVernietigdError: 410,
+}
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(OngeldigeInvoerError, _invalid_input)
+    for error, status in _STATUS.items():
+        app.register_error_handler(error, lambda exc, status=status: problem(status, str(exc)))
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _invalid_input(exc: OngeldigeInvoerError) -> Response:
+    params = [{"name": name, "reason": reason} for name, reason in exc.problemen]
+    return problem(400, "the request has invalid parameters", invalid_params=params)
+
+
+def _http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    kept = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    messages = (getattr(exc, "data", None) or {}).get("messages")
+    if messages is not None:  # webargs validation: every invalid parameter at once
+        params = _invalid_params(messages)
+        return problem(400, "the request has invalid parameters", invalid_params=params, headers=kept)
+    return problem(status, exc.description or HTTPStatus(status).phrase, headers=kept)
+
+
+def _unexpected(exc: Exception) -> Response:
+    frames = [f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}:{f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+    log.error("unexpected_error", error_type=type(exc).__name__, frames=frames[-6:])
+    return problem(500, "an unexpected error occurred; nothing was disclosed")
+
+
+def _invalid_params(messages: Any) -> list[dict[str, str]]:
+    """Flatten webargs' {location: {field: [messages]}} into [{name, reason}], sorted by name."""
+    out: list[dict[str, str]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list) and all(isinstance(m, str) for m in node):
+            out.append({"name": path or "body", "reason": " ".join(node)})
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, path)
+        else:
+            out.append({"name": path or "body", "reason": str(node)})
+
+    for location, fields in messages.items():
+        if location in ("json", "query", "path", "headers", "form"):
+            walk(fields, "")
+        else:
+            walk({location: fields}, "")
+    return sorted(out, key=lambda p: p["name"])

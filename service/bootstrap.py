@@ -1,0 +1,61 @@
+"""The composition root: the one place that picks concrete classes and wires them together.
+
+Nothing here runs at import; `build_services` is called by `create_app` and by CLI commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from service.adapters.case_keys import CaseKeys
+from service.adapters.database import make_engine
+from service.convenant import load_convenanten
+from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
+from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
+from service.service_layer.services import Services
+from service.settings import PROJECT_ROOT, Settings, SettingsError
+
+
+def development_key_path(settings: Settings) -> Path:
+    return settings.keys_dir / DEVELOPMENT_KEYS_FILENAME
+
+
+def load_keys(settings: Settings) -> KeyMaterial:
+    """The key material the settings point at, refused in production when it is development material.
+
+    Raises:
+        SettingsError: no key material, malformed material (naming the key), or development keys in production.
+    """
+    try:
+        if settings.keys_json is not None:
+            material = key_material_from_json(settings.keys_json)
+        elif settings.keys_file is not None:
+            material = load_key_material(settings.keys_file)
+        else:
+            path = development_key_path(settings)
+            if not path.exists():
+                raise SettingsError(f"no key material at {path}: run `deelpoort keys init` (development only)")
+            material = load_key_material(path)
+    except KeyMaterialError as exc:
+        raise SettingsError(f"key material: {exc}") from None
+    if settings.is_production:
+        if material.development:
+            raise SettingsError("production refuses key material marked as development keys")
+        if material.path is not None and Path(material.path).resolve().is_relative_to(
+            (PROJECT_ROOT / "keys").resolve()
+        ):
+            raise SettingsError("production refuses key material read from keys/")
+    return material
+
+
+def build_services(settings: Settings) -> Services:
+    """Load the convenant registry and key material; create the database engine (it connects lazily).
+
+    Raises:
+        ConvenantError: when the convenant files are invalid.
+        SettingsError: when the key material is missing or unacceptable.
+    """
+    convenant = load_convenanten(settings.convenanten_dir)
+    keys = CaseKeys(lambda: load_keys(settings))
+    engine = make_engine(settings.database_url)
+    return Services(convenant=convenant, engine=engine, keys=keys, production=settings.is_production)

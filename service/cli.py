@@ -1,0 +1,287 @@
+"""The `deelpoort` command line: demo, serve, db upgrade, convenant check (more join as they are built).
+
+Configuration errors end the command with a clear message and exit status 2; nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from service.convenant import ConvenantError, load_convenanten
+from service.crypto import KeyMaterialError
+from service.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from service.service_layer.services import Services
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str) -> None:
+    click.echo(f"deelpoort: {message}", err=True)
+    sys.exit(2)
+
+
+def _clear_errors(command: F) -> F:
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (SettingsError, ConvenantError, KeyMaterialError) as exc:
+            _fail(str(exc))
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+@click.group()
+def main() -> None:
+    """Deelpoort: case information sharing under the ZVH convenant."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@_clear_errors
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the API with gunicorn."""
+    from service.gunicorn_app import run
+
+    settings = _settings()
+    click.echo(f"Deelpoort luistert op http://{host}:{port} (API: http://{host}:{port}/v1)")
+    run(settings, host=host, port=port, workers=workers)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--seed", default=2023, show_default=True, type=int, help="seed of the synthetic region")
+@click.option("--no-serve", is_flag=True, help="install the demo region and stop")
+@_clear_errors
+def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
+    """Create instance/ with a database and the synthetic Drenthe region, then serve it."""
+    from service.adapters.migrate import upgrade
+    from service.bootstrap import build_services
+    from service.service_layer.demo import install_region, write_credentials
+    from service.service_layer.demo_region import generate_region
+
+    settings = _settings()
+    if settings.is_production:
+        _fail("the demo is for development only; refused in production (DEELPOORT_ENV=production)")
+    from service.bootstrap import development_key_path
+    from service.crypto import write_development_keys
+
+    if settings.keys_file is None and settings.keys_json is None and not development_key_path(settings).exists():
+        write_development_keys(settings.keys_dir)
+        click.echo(f"Development keys: {development_key_path(settings)}")
+    services = build_services(settings)
+    click.echo(f"Database: {services.engine.url.render_as_string(hide_password=True)}")
+    upgrade(services.engine)
+    region = generate_region(services.convenant, seed=seed, today=dt.date.today())
+    credentials = install_region(services, region)
+    path = settings.instance_path / "demo-credentials.json"
+    write_credentials(path, credentials)
+    services.engine.dispose()
+    click.echo(f"Demo-regio: {len(region.casussen)} casussen, {len(credentials)} gebruikers")
+    click.echo(f"Tokens per demo-gebruiker: {path}")
+    if not no_serve:
+        from service.gunicorn_app import run
+
+        click.echo(f"Deelpoort luistert op http://{host}:{port} (probeer GET /v1/partners met een token)")
+        run(settings, host=host, port=port, workers=workers)
+
+
+@main.command()
+@_clear_errors
+def openapi() -> None:
+    """Print the OpenAPI document (as served at /v1/openapi.json) without starting a server."""
+    from service import create_app
+
+    app = create_app(_settings())
+    response = app.test_client().get("/v1/openapi.json")
+    click.echo(response.get_data(as_text=True))
+    app.extensions["deelpoort"].engine.dispose()
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@_clear_errors
+def db_upgrade() -> None:
+    """Apply the migrations up to the newest."""
+    from service.adapters.database import make_engine
+    from service.adapters.migrate import current_revision, upgrade
+
+    engine = make_engine(_settings().database_url)
+    upgrade(engine)
+    click.echo(f"schema at revision {current_revision(engine)}")
+
+
+@main.group()
+def keys() -> None:
+    """Key material: development keys, rotation, retiring old KEK versions."""
+
+
+@contextmanager
+def _services(settings: Settings) -> Iterator[Services]:
+    """The services for one command; the database engine is disposed when the command ends."""
+    from service.bootstrap import build_services
+
+    services = build_services(settings)
+    try:
+        yield services
+    finally:
+        services.engine.dispose()
+
+
+def _key_file(settings: Settings) -> Path:
+    from service.bootstrap import development_key_path
+
+    if settings.keys_json is not None:
+        _fail("key material comes from DEELPOORT_KEYS_JSON; provision the new version there, then use --rewrap-only")
+    return settings.keys_file or development_key_path(settings)
+
+
+@keys.command("init")
+@_clear_errors
+def keys_init() -> None:
+    """Generate development keys into keys/ (never in production; existing keys are kept)."""
+    from service.crypto import write_development_keys
+
+    settings = _settings()
+    if settings.is_production:
+        _fail("development keys are refused in production")
+    from service.bootstrap import development_key_path
+
+    path = development_key_path(settings)
+    if path.exists():
+        click.echo(f"development keys already exist: {path} (kept: replacing them would make data unreadable)")
+        return
+    write_development_keys(settings.keys_dir)
+    click.echo(f"development keys written to {path} (for development only)")
+
+
+@keys.command("status")
+@_clear_errors
+def keys_status() -> None:
+    """Per regime: the primary KEK version and how many data keys each version wraps."""
+    from service.domain.convenant import Regime
+    from service.service_layer.sleutelbeheer import key_versions
+
+    with _services(_settings()) as services:
+        for regime in Regime:
+            counts = key_versions(services, regime)
+            shown = ", ".join(f"v{v}: {n}" for v, n in sorted(counts.items())) or "no data keys"
+            click.echo(f"{regime.value}: primary v{services.keys.primary_version(regime)}; {shown}")
+
+
+@keys.command("rotate")
+@click.option("--regime", required=True, type=click.Choice(["regulier", "cter"]))
+@click.option("--rewrap-only", is_flag=True, help="only rewrap (resume, or a version provisioned elsewhere)")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@_clear_errors
+def keys_rotate(regime: str, rewrap_only: bool, batch_size: int) -> None:
+    """Make a new KEK version primary and rewrap every data key of the regime (resumable, safe while serving)."""
+    from service.crypto import add_kek_version, write_key_file
+    from service.domain.convenant import Regime
+    from service.domain.errors import ConflictError
+    from service.service_layer.sleutelbeheer import key_versions, rewrap_all
+
+    settings = _settings()
+    chosen = Regime(regime)
+    if not rewrap_only:
+        path = _key_file(settings)
+        document = json.loads(path.read_text(encoding="utf-8"))
+        write_key_file(path, add_kek_version(document, chosen), overwrite=True)
+    with _services(settings) as services:
+        primary = services.keys.primary_version(chosen)
+        todo = sum(n for v, n in key_versions(services, chosen).items() if v != primary)
+        click.echo(f"{chosen.value}: primary KEK version is now v{primary}; {todo} data key(s) to rewrap")
+        with click.progressbar(length=todo, label="rewrapping") as bar:
+            try:
+                done = rewrap_all(services, chosen, batch_size=batch_size, progress=bar.update)
+            except ConflictError as exc:
+                _fail(str(exc))
+    click.echo(f"rewrapped {done} data key(s)")
+
+
+@keys.command("retire")
+@click.option("--regime", required=True, type=click.Choice(["regulier", "cter"]))
+@click.option("--version", "version", required=True, type=int)
+@_clear_errors
+def keys_retire(regime: str, version: int) -> None:
+    """Remove an old KEK version from the key file; refused while any data key still uses it."""
+    from service.crypto import retire_kek_version, write_key_file
+    from service.domain.convenant import Regime
+    from service.domain.errors import ConflictError
+    from service.service_layer.sleutelbeheer import check_retirable
+
+    settings = _settings()
+    chosen = Regime(regime)
+    with _services(settings) as services:
+        try:
+            check_retirable(services, chosen, version)
+        except ConflictError as exc:
+            _fail(str(exc))
+    path = _key_file(settings)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    write_key_file(path, retire_kek_version(document, chosen, version), overwrite=True)
+    click.echo(f"{chosen.value}: KEK version v{version} retired")
+
+
+@main.group()
+def retention() -> None:
+    """Bewaartermijnen: destroying data whose retention period has ended."""
+
+
+@retention.command("run")
+@_clear_errors
+def retention_run() -> None:
+    """Crypto-shred every closed casus whose bewaartermijn has ended."""
+    from service.service_layer.bewaring import retention_run as run_retention
+
+    with _services(_settings()) as services:
+        shredded = run_retention(services)
+    click.echo(f"{len(shredded)} casus(sen) vernietigd (data key and values deleted; metadata kept)")
+
+
+@main.group()
+def convenant() -> None:
+    """The convenant registry (convenants/*.yaml)."""
+
+
+@convenant.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@_clear_errors
+def convenant_check(directory: str | None) -> None:
+    """Validate the convenant files and print what they hold."""
+    loaded = load_convenanten(Path(directory) if directory else _settings().convenanten_dir)
+    for doc in loaded.documenten:
+        click.echo(f"{doc.id} {doc.versie} ({doc.casustype.value})")
+    counts = {
+        "partners": len(loaded.partners),
+        "rollen": len(loaded.rollen),
+        "doelen": len(loaded.doelen),
+        "grondslagen": len(loaded.grondslagen),
+        "velden": len(loaded.velden),
+        "verwerkingsactiviteiten": len(loaded.verwerkingsactiviteiten),
+    }
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))

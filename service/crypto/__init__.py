@@ -1,0 +1,71 @@
+"""Deelpoort's cryptography: the only package that imports `cryptography`.
+
+Recipes, not primitives: every algorithm, nonce and encoding decision is made here, and callers see a
+small API.
+
+- `Keyring`: a versioned key-encryption key per regime; wraps, unwraps and rewraps per-casus data keys.
+- `FieldCipher`: AES-256-GCM field encryption bound to casus, veld and data key.
+- `DekCache`: unwrapped data keys kept per worker, bounded in size and time.
+- `BlindIndex`: keyed HMAC-SHA256 of a BSN, one key per regime.
+- `CheckpointSigner` / `CheckpointVerifier`: Ed25519 checkpoint signatures with signed-note key ids.
+- `KeyMaterial` and friends: generating, loading, validating and rotating the key file.
+
+Invariants:
+- Every failure to decrypt, unwrap or verify raises the one opaque `CryptoError`, with the same message
+  whatever the cause. Configuration problems at load time raise `KeyMaterialError`, which names the key.
+- No key bytes appear in any repr, message or log line produced here.
+- Ciphertexts and wrapped keys are bound to their place (casus, veld, regime, key version) through AES-GCM
+  associated data; moved anywhere else they fail to decrypt (DESIGN invariant 4).
+- Regular and CTER data never share a key: KEKs and blind index keys are per regime and must be distinct
+  (DESIGN invariant 5).
+- Destroying a casus's wrapped data key makes its data unreadable; a running worker can keep using it for
+  at most `DekCache.ttl_seconds` (DESIGN invariant 9).
+- Randomness comes from the operating system only; times and nonces are parameters only in private hooks
+  used to build test vectors.
+"""
+
+from service.crypto.blind_index import BlindIndex, normalise_bsn
+from service.crypto.data_key import DataKey
+from service.crypto.dek_cache import DekCache
+from service.crypto.errors import CryptoError, KeyMaterialError
+from service.crypto.field_cipher import FieldCipher, key_id_of_token
+from service.crypto.keyring import Keyring, kek_version_of
+from service.crypto.material import (
+    KeyMaterial,
+    add_kek_version,
+    generate_key_material,
+    key_material_from_environment,
+    key_material_from_json,
+    load_key_material,
+    parse_key_material,
+    retire_kek_version,
+    write_development_keys,
+    write_key_file,
+)
+from service.crypto.signing import CheckpointSigner, CheckpointVerifier, note_key_hash
+
+__all__ = [
+    "BlindIndex",
+    "CheckpointSigner",
+    "CheckpointVerifier",
+    "CryptoError",
+    "DataKey",
+    "DekCache",
+    "FieldCipher",
+    "KeyMaterial",
+    "KeyMaterialError",
+    "Keyring",
+    "add_kek_version",
+    "generate_key_material",
+    "kek_version_of",
+    "key_id_of_token",
+    "key_material_from_environment",
+    "key_material_from_json",
+    "load_key_material",
+    "normalise_bsn",
+    "note_key_hash",
+    "parse_key_material",
+    "retire_kek_version",
+    "write_development_keys",
+    "write_key_file",
+]

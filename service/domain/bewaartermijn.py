@@ -1,0 +1,35 @@
+"""Bewaartermijnen (retention periods) as ISO 8601 durations, counted in calendar terms.
+
+Only the date part of ISO 8601 is used (PnYnMnWnD): retention is a matter of days, months and years.
+Adding a month to 31 January gives the last day of February (the period never ends early).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+_DUUR = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def einde(begin: dt.datetime, duur: str) -> dt.datetime:
+    """The moment a period of `duur` that started at `begin` ends.
+
+    Raises:
+        ValueError: `duur` is not a date-only ISO 8601 duration.
+    """
+    match = _DUUR.match(duur)
+    if match is None:
+        raise ValueError("not an ISO 8601 duration such as P2Y or P6M")
+    years, months, weeks, days = (int(g or 0) for g in match.groups())
+    month_index = begin.month - 1 + months
+    year = begin.year + years + month_index // 12
+    month = month_index % 12 + 1
+    day = min(begin.day, calendar.monthrange(year, month)[1])
+    return begin.replace(year=year, month=month, day=day) + dt.timedelta(weeks=weeks, days=days)
+
+
+def langste(duren: list[str], begin: dt.datetime) -> dt.datetime | None:
+    """The latest end among several durations starting at `begin` (None when there are none)."""
+    return max((einde(begin, d) for d in duren), default=None)

@@ -1,0 +1,98 @@
+"""Casus, betrokkenen, deelnames and gebruikers: the case side of the domain.
+
+Invariants:
+- A Casus carries metadata only (casustype, fase, gemeente, onderwerp, dates, aanmelder). Field values about
+  betrokkenen live in `Veldwaarde`s, which only the repository turns into ciphertext and back.
+- Ids are opaque random strings (uuid4 hex); they carry no personal data and may appear in URLs.
+- Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from dataclasses import dataclass, field
+
+from service.domain.convenant import Casustype, Fase
+
+
+def new_id() -> str:
+    """A fresh opaque identifier (32 hex characters, no meaning, no personal data)."""
+    return uuid.uuid4().hex
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class BetrokkeneRol(enum.StrEnum):
+    """The role of a person in a casus."""
+
+    HOOFDPERSOON = "hoofdpersoon"
+    SYSTEEMLID = "systeemlid"
+
+
+class Onderwerp(enum.StrEnum):
+    """The topic a casus was referred for (the annual report's categories)."""
+
+    VERWARD_GEDRAG = "verward-gedrag"
+    ERNSTIGE_OVERLAST = "ernstige-overlast"
+    RADICALISERING = "radicalisering"
+    BURENRUZIE = "burenruzie"
+    HUISELIJK_GEWELD = "huiselijk-geweld"
+    STALKING = "stalking"
+    MENSENHANDEL = "mensenhandel"
+    ZEDEN = "zeden"
+    OVERIG = "overig"
+
+
+@dataclass(frozen=True, slots=True)
+class Betrokkene:
+    id: str
+    casus_id: str
+    rol: BetrokkeneRol
+    relatie: str | None = None  # for a systeemlid: e.g. "partner", "kind", "ouder" (no personal data)
+
+
+@dataclass(frozen=True, slots=True)
+class Deelname:
+    """A partner taking part in a casus, with its rol there."""
+
+    casus_id: str
+    partner_id: str
+    rol: str  # Rol.id
+    sinds: dt.datetime
+    tot: dt.datetime | None = None  # set when the deelname ends (withdrawn or casus closed)
+
+    def actief(self, op: dt.datetime) -> bool:
+        return self.sinds <= op and (self.tot is None or op < self.tot)
+
+
+@dataclass(slots=True)
+class Casus:
+    """A case: the metadata needed to route and account for it, never its content."""
+
+    id: str
+    casustype: Casustype
+    fase: Fase
+    gemeente: str  # Gemeente.id
+    onderwerp: Onderwerp
+    aanmelder: str  # Partner.id
+    aangemeld_op: dt.datetime
+    gewijzigd_op: dt.datetime
+    prioriteit: int | None = None
+    afgesloten_op: dt.datetime | None = None
+    betrokkenen: list[Betrokkene] = field(default_factory=list)
+    deelnames: list[Deelname] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Gebruiker:
+    """A user of a partner organisation, acting in one rol. Tokens are never held here, only checked."""
+
+    id: str
+    partner_id: str
+    rol: str
+    naam: str  # a display label such as "procesregisseur 1"; synthetic in the demo
+    actief: bool = True

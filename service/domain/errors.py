@@ -1,0 +1,36 @@
+"""Domain errors. `service/api/errors.py` alone maps them to HTTP statuses.
+
+Messages name fields, rules and ids, never a value about a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class DeelpoortError(Exception):
+    """Base of the errors a use case raises on purpose."""
+
+
+class OngeldigeInvoerError(DeelpoortError):
+    """The input is invalid; `problemen` lists every (name, reason) at once (answered as 400)."""
+
+    def __init__(self, problemen: Sequence[tuple[str, str]]) -> None:
+        self.problemen = tuple(problemen)
+        super().__init__("; ".join(f"{n}: {r}" for n, r in self.problemen))
+
+
+class NietGevondenError(DeelpoortError):
+    """Not found, or not visible to this partner (answered as 404: existence is not revealed)."""
+
+
+class NietToegestaanError(DeelpoortError):
+    """The caller is known but may not do this (answered as 403 with the reason)."""
+
+
+class ConflictError(DeelpoortError):
+    """The action does not fit the current state (answered as 409)."""
+
+
+class CasusVernietigdError(DeelpoortError):
+    """The casus's data key was destroyed: its field values are gone for good (answered as 410)."""

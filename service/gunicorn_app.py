@@ -1,0 +1,30 @@
+"""Serving with gunicorn from the CLI. Each worker builds its own app (no connections shared across fork)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from service.settings import Settings
+
+
+class _Application(BaseApplication):  # type: ignore[misc]
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self._settings = settings
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from service import create_app
+
+        return create_app(self._settings)
+
+
+def run(settings: Settings, *, host: str, port: int, workers: int) -> None:
+    options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": None, "preload_app": False}
+    _Application(settings, options).run()

@@ -1,0 +1,226 @@
+"""Use cases that store case data: aanmelding (referral) and bijdragen (contributions).
+
+Invariants:
+- All input is checked before anything is written; every problem is reported at once (`OngeldigeInvoerError`),
+  named by its place (`betrokkenen[0].velden.bsn`), never echoing a value. Nothing is half-written: one
+  unit of work per request, committed only at the end.
+- Only velden of the veldcatalogus are accepted, each in its right place (betrokkene velden under a
+  betrokkene, casus velden under `velden`), each value valid for its type.
+- Who may refer and contribute (a simple rule until the policy issue refines it):
+  * refer: a gebruiker with rol casusregisseur or procesregisseur, of a partner that signed the convenant of
+    the casustype; a CTER casus only by a partner of a weegploeg partnertype.
+  * contribute: a gebruiker with rol casusregisseur, deelnemer, procesregisseur or procesondersteuner of a
+    partner that actively takes part in the casus. Anyone else gets `NietGevondenError` (the casus's existence is
+    not revealed).
+- The contributing partner is recorded as the bron of each value and in a bijdrage record (names only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Gebruiker, Onderwerp, new_id, utcnow
+from service.domain.convenant import Casustype, Convenant, Fase, Regime
+from service.domain.convenant import Onderwerp as VeldOnderwerp
+from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
+from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
+from service.service_layer.services import Services
+
+AANMELDER_ROLLEN = frozenset({"casusregisseur", "procesregisseur"})
+BIJDRAGER_ROLLEN = frozenset({"casusregisseur", "deelnemer", "procesregisseur", "procesondersteuner"})
+MAX_BETROKKENEN = 50
+
+Plaats = tuple[str | None, str]
+
+
+@dataclass(frozen=True)
+class BetrokkeneInvoer:
+    rol: str
+    velden: Mapping[str, Any]
+    relatie: str | None = None
+    id: str | None = None  # in a bijdrage: the existing betrokkene
+
+
+@dataclass(frozen=True)
+class Aanmelding:
+    casustype: str
+    gemeente: str
+    onderwerp: str
+    betrokkenen: Sequence[BetrokkeneInvoer]
+    velden: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Bijdrage:
+    betrokkenen: Sequence[BetrokkeneInvoer] = ()
+    velden: Mapping[str, Any] = field(default_factory=dict)
+
+
+def aanmelden(
+    services: Services, gebruiker: Gebruiker, aanmelding: Aanmelding, *, now: dt.datetime | None = None
+) -> Casus:
+    """Register a referral: the casus, its betrokkenen, a data key and every value encrypted.
+
+    Raises:
+        OngeldigeInvoerError: any invalid part of the aanmelding (all listed).
+        NietToegestaanError: this partner or rol may not refer this casustype.
+    """
+    now = now or utcnow()
+    convenant = services.convenant
+    problems: list[tuple[str, str]] = []
+    casustype = _one_of(aanmelding.casustype, [c.value for c in Casustype], "casustype", problems)
+    if aanmelding.gemeente not in convenant.ids("gemeente"):
+        problems.append(("gemeente", "unknown gemeente"))
+    _one_of(aanmelding.onderwerp, [o.value for o in Onderwerp], "onderwerp", problems)
+    if not aanmelding.betrokkenen or len(aanmelding.betrokkenen) > MAX_BETROKKENEN:
+        problems.append(("betrokkenen", f"between 1 and {MAX_BETROKKENEN} betrokkenen"))
+    hoofdpersonen = [b for b in aanmelding.betrokkenen if b.rol == BetrokkeneRol.HOOFDPERSOON]
+    if len(hoofdpersonen) != 1:
+        problems.append(("betrokkenen", "exactly one betrokkene must have rol hoofdpersoon"))
+    casus_id = new_id()
+    betrokkenen: list[Betrokkene] = []
+    values: dict[Plaats, JsonWaarde] = {}
+    for index, invoer in enumerate(aanmelding.betrokkenen):
+        where = f"betrokkenen[{index}]"
+        rol = _one_of(invoer.rol, [r.value for r in BetrokkeneRol], f"{where}.rol", problems)
+        betrokkene = Betrokkene(
+            new_id(), casus_id, BetrokkeneRol(rol) if rol else BetrokkeneRol.SYSTEEMLID, invoer.relatie
+        )
+        betrokkenen.append(betrokkene)
+        _collect(convenant, invoer.velden, VeldOnderwerp.BETROKKENE, betrokkene.id, f"{where}.velden", values, problems)
+    _collect(convenant, aanmelding.velden, VeldOnderwerp.CASUS, None, "velden", values, problems)
+    if problems:
+        raise OngeldigeInvoerError(problems)
+    assert casustype is not None  # noqa: S101 - checked above
+    kind = Casustype(casustype)
+    _check_may_refer(convenant, gebruiker, kind)
+
+    casus = Casus(
+        id=casus_id,
+        casustype=kind,
+        fase=Fase.AANMELDING,
+        gemeente=aanmelding.gemeente,
+        onderwerp=Onderwerp(aanmelding.onderwerp),
+        aanmelder=gebruiker.partner_id,
+        aangemeld_op=now,
+        gewijzigd_op=now,
+        betrokkenen=betrokkenen,
+        deelnames=_first_deelnames(convenant, casus_id, gebruiker, kind, now),
+    )
+    regime = Regime.of(kind)
+    with services.uow() as uow:
+        uow.casussen.add(casus)
+        for betrokkene in betrokkenen:
+            bsn = values.get((betrokkene.id, "bsn"))
+            if isinstance(bsn, str):
+                uow.casussen.set_bsn_index(betrokkene.id, services.keys.blind_index.bsn_hex(regime, bsn))
+        uow.veldwaarden.create_data_key(casus_id, regime, now)
+        uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
+        uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
+        uow.commit()
+    return casus
+
+
+def bijdragen(
+    services: Services, gebruiker: Gebruiker, casus_id: str, bijdrage: Bijdrage, *, now: dt.datetime | None = None
+) -> list[str]:
+    """Store a participating partner's contributed or updated values; returns the names stored.
+
+    Raises:
+        NietGevondenError: no such casus, or this partner does not take part in it (indistinguishable).
+        NietToegestaanError: the rol may not contribute.
+        ConflictError: the casus is closed.
+        CasusVernietigdError: the casus's data was destroyed.
+        OngeldigeInvoerError: any invalid part (all listed).
+    """
+    now = now or utcnow()
+    convenant = services.convenant
+    with services.uow() as uow:
+        casus = uow.casussen.get(casus_id)
+        if casus is None or not _takes_part(casus, gebruiker.partner_id, now):
+            raise NietGevondenError("no such casus for this partner")
+        if gebruiker.rol not in BIJDRAGER_ROLLEN:
+            raise NietToegestaanError(f"rol '{gebruiker.rol}' may not contribute case data")
+        if casus.fase in (Fase.AFGESLOTEN, Fase.AFGEWEZEN):
+            raise ConflictError(f"the casus is {casus.fase.value}; no contributions are accepted")
+        known = {b.id for b in casus.betrokkenen}
+        problems: list[tuple[str, str]] = []
+        values: dict[Plaats, JsonWaarde] = {}
+        if not bijdrage.betrokkenen and not bijdrage.velden:
+            problems.append(("body", "contribute at least one veld"))
+        for index, invoer in enumerate(bijdrage.betrokkenen):
+            where = f"betrokkenen[{index}]"
+            if invoer.id not in known:
+                problems.append((f"{where}.id", "not a betrokkene of this casus"))
+                continue
+            _collect(convenant, invoer.velden, VeldOnderwerp.BETROKKENE, invoer.id, f"{where}.velden", values, problems)
+        _collect(convenant, bijdrage.velden, VeldOnderwerp.CASUS, None, "velden", values, problems)
+        if problems:
+            raise OngeldigeInvoerError(problems)
+        regime = Regime.of(casus.casustype)
+        uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
+        for (betrokkene, veld), waarde in values.items():
+            if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
+                uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
+        uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
+        uow.casussen.touch(casus_id, now)
+        uow.commit()
+    return sorted(f"{b or 'casus'}/{v}" for b, v in values)
+
+
+def _one_of(value: str, allowed: Sequence[str], name: str, problems: list[tuple[str, str]]) -> str | None:
+    if value in allowed:
+        return value
+    problems.append((name, f"must be one of: {', '.join(allowed)}"))
+    return None
+
+
+def _collect(
+    convenant: Convenant,
+    velden: Mapping[str, Any],
+    onderwerp: VeldOnderwerp,
+    betrokkene: str | None,
+    where: str,
+    values: dict[Plaats, JsonWaarde],
+    problems: list[tuple[str, str]],
+) -> None:
+    for name, raw in velden.items():
+        veld = convenant.veld(name)
+        if veld is None:
+            problems.append((f"{where}.{name}", "unknown veld (not in the veldcatalogus)"))
+        elif veld.onderwerp is not onderwerp:
+            problems.append((f"{where}.{name}", f"this veld is about the {veld.onderwerp.value}, not here"))
+        else:
+            try:
+                values[(betrokkene, name)] = normaliseer(veld, raw)
+            except OngeldigeWaardeError as exc:
+                problems.append((f"{where}.{name}", str(exc).removeprefix(f"{name}: ")))
+
+
+def _check_may_refer(convenant: Convenant, gebruiker: Gebruiker, casustype: Casustype) -> None:
+    if gebruiker.rol not in AANMELDER_ROLLEN:
+        raise NietToegestaanError(f"rol '{gebruiker.rol}' may not refer a casus")
+    partner = convenant.partner(gebruiker.partner_id)
+    document = convenant.document(casustype)
+    if partner is None or document is None or document.id not in partner.convenanten:
+        raise NietToegestaanError(f"this partner did not sign the convenant for casustype '{casustype.value}'")
+    if casustype is Casustype.CTER and partner.type not in document.weegploeg:
+        raise NietToegestaanError("a CTER casus is referred only by a weegploeg partner (gemeente, politie, OM)")
+
+
+def _first_deelnames(
+    convenant: Convenant, casus_id: str, gebruiker: Gebruiker, casustype: Casustype, now: dt.datetime
+) -> list[Deelname]:
+    deelnames = [Deelname(casus_id, gebruiker.partner_id, gebruiker.rol, now)]
+    document = convenant.document(casustype)
+    bureau = document.bureau if document is not None else None
+    if casustype is Casustype.REGULIER and bureau and bureau != gebruiker.partner_id:
+        deelnames.append(Deelname(casus_id, bureau, "procesregisseur", now))  # Bureau ZVH triages
+    return deelnames
+
+
+def _takes_part(casus: Casus, partner_id: str, now: dt.datetime) -> bool:
+    return any(d.partner_id == partner_id and d.actief(now) for d in casus.deelnames)

@@ -1,0 +1,106 @@
+"""Installing the synthetic demo region into the database, all or nothing.
+
+Invariants:
+- One transaction: a failed run leaves the previous demo intact; a successful one replaces it entirely.
+- Every person, value and token is synthetic; tokens are shown once (in the credentials file, under
+  `instance/`, which is git-ignored) and only their hashes are stored.
+- Never in production (the CLI refuses before calling this).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from service.domain.casus import Gebruiker, new_id, utcnow
+from service.domain.convenant import Convenant, Regime
+from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
+from service.service_layer.authentication import issue_token
+from service.service_layer.demo_region import DemoRegion
+from service.service_layer.services import Services
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCredential:
+    gebruiker: str
+    naam: str
+    partner: str
+    oin: str
+    rol: str
+    token: str
+
+
+def install_region(services: Services, region: DemoRegion, *, now: dt.datetime | None = None) -> list[DemoCredential]:
+    """Replace the database's partners, gebruikers and casussen with `region`, in one transaction."""
+    now = now or utcnow()
+    convenant = services.convenant
+    credentials: list[DemoCredential] = []
+    with services.uow() as uow:
+        uow.casussen.delete_all()
+        uow.gebruikers.delete_all()
+        uow.partners.sync(convenant.partners)
+        uow.flush()
+        for demo_user in region.gebruikers:
+            partner = convenant.partner(demo_user.partner_id)
+            if partner is None:
+                raise ValueError(f"demo user for unknown partner {demo_user.partner_id!r}")
+            gebruiker = Gebruiker(new_id(), partner.id, demo_user.rol, demo_user.naam)
+            issued = issue_token()
+            uow.gebruikers.add(gebruiker, issued.token_id, issued.token_hash, now)
+            credentials.append(
+                DemoCredential(gebruiker.id, gebruiker.naam, partner.id, partner.oin, gebruiker.rol, issued.token)
+            )
+        values = _values_per_casus(convenant, region)
+        for casus in region.casussen:
+            uow.casussen.add(casus)
+        uow.flush()
+        for casus in region.casussen:
+            regime = Regime.of(casus.casustype)
+            own = values.get(casus.id, {})
+            for (betrokkene, veld), waarde in own.items():
+                if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
+                    uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
+            uow.veldwaarden.create_data_key(casus.id, regime, now)
+            uow.veldwaarden.store(casus.id, regime, own, casus.aanmelder, now)
+        uow.commit()
+    return credentials
+
+
+def _values_per_casus(convenant: Convenant, region: DemoRegion) -> dict[str, dict[tuple[str | None, str], JsonWaarde]]:
+    """Group the region's values per casus, normalised exactly as an API contribution would be.
+
+    Raises:
+        OngeldigeWaardeError: a generated value does not fit its veld (a bug in the generator, never stored).
+    """
+    out: dict[str, dict[tuple[str | None, str], JsonWaarde]] = {}
+    for (casus_id, betrokkene, veld_id), waarde in region.veldwaarden.items():
+        veld = convenant.veld(veld_id)
+        if veld is None:
+            raise OngeldigeWaardeError(f"{veld_id}: not in the veldcatalogus")
+        raw = waarde.isoformat() if isinstance(waarde, dt.date) else waarde
+        out.setdefault(casus_id, {})[(betrokkene, veld_id)] = normaliseer(veld, raw)
+    return out
+
+
+def write_credentials(path: Path, credentials: list[DemoCredential]) -> None:
+    """Write the credentials file atomically (a reader sees the old file or the new, never half), mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {
+        "waarschuwing": "Synthetic demo users for development only. Never use these tokens in production.",
+        "gebruikers": [asdict(c) for c in credentials],
+    }
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".credentials-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(body, handle, indent=2, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

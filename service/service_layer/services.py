@@ -1,0 +1,31 @@
+"""What the entry points (api, web, cli) are handed by the composition root: the chosen concrete parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+from service.adapters.case_keys import CaseKeys
+from service.domain.convenant import Convenant
+from service.service_layer.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Services:
+    convenant: Convenant
+    engine: Engine
+    keys: CaseKeys
+    production: bool
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.keys)
+
+    def database_ok(self) -> bool:
+        """True when the database answers a trivial query (for the status endpoint)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True

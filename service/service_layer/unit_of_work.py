@@ -1,0 +1,56 @@
+"""The unit of work: one transaction, its repositories, rolled back unless `commit()` is called.
+
+Invariants:
+- Leaving the `with` block without `commit()` rolls back everything (also on an exception).
+- Repositories exist only inside the block; nothing outside holds a session.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.adapters.case_data import VeldwaardeRepository
+from service.adapters.case_keys import CaseKeys
+from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
+
+
+class UnitOfWork:
+    partners: PartnerRepository
+    gebruikers: GebruikerRepository
+    casussen: CasusRepository
+    veldwaarden: VeldwaardeRepository
+
+    def __init__(self, engine: Engine, keys: CaseKeys) -> None:
+        self._keys = keys
+        self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        self._session: Session | None = None
+
+    def __enter__(self) -> Self:
+        self._session = self._factory()
+        self.partners = PartnerRepository(self._session)
+        self.gebruikers = GebruikerRepository(self._session)
+        self.casussen = CasusRepository(self._session)
+        self.veldwaarden = VeldwaardeRepository(self._session, self._keys)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._session is not None  # noqa: S101 - a programming error, not input
+        try:
+            self._session.rollback()
+        finally:
+            self._session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        assert self._session is not None  # noqa: S101
+        self._session.commit()
+
+    def flush(self) -> None:
+        assert self._session is not None  # noqa: S101
+        self._session.flush()

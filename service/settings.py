@@ -1,0 +1,161 @@
+"""Settings: read once from `DEELPOORT_*` environment variables, validated, then frozen.
+
+Invariants:
+- Reading settings never connects to anything and never reads key material; it only checks that what is
+  configured is well-formed and that production has what it needs (keys not from `keys/`, a secret key).
+- An unknown `DEELPOORT_*` variable is an error (a misspelt setting must not be silently ignored), except the
+  `DEELPOORT_TEST_*` variables, which belong to the test suite.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+API_VERSION = "0.1.0"
+
+
+class SettingsError(Exception):
+    """The configuration is invalid; the message says which setting and why (never a secret's value)."""
+
+
+class Omgeving(enum.StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+@dataclass(frozen=True)
+class Settings:
+    omgeving: Omgeving = Omgeving.DEVELOPMENT
+    instance_path: Path = PROJECT_ROOT / "instance"
+    database_url: str = ""  # empty: SQLite file under instance_path
+    convenanten_dir: Path = PROJECT_ROOT / "convenants"
+    policies_dir: Path = PROJECT_ROOT / "policies"
+    keys_dir: Path = PROJECT_ROOT / "keys"
+    keys_file: Path | None = None
+    keys_json: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    max_body_bytes: int = 1024 * 1024
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.instance_path / 'deelpoort.sqlite3'}")
+        _check_database_url(self.database_url)
+        if self.max_body_bytes < 1024:
+            raise SettingsError("DEELPOORT_MAX_BODY_BYTES must be at least 1024")
+        if self.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingsError("DEELPOORT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
+        if self.keys_file is not None and self.keys_json is not None:
+            raise SettingsError("set DEELPOORT_KEYS_FILE or DEELPOORT_KEYS_JSON, not both")
+        if self.omgeving is Omgeving.PRODUCTION:
+            self._check_production()
+
+    def _check_production(self) -> None:
+        if self.keys_file is None and self.keys_json is None:
+            raise SettingsError(
+                "production needs key material: set DEELPOORT_KEYS_FILE (a secrets file) or DEELPOORT_KEYS_JSON"
+            )
+        if self.keys_file is not None:
+            resolved = self.keys_file.resolve()
+            if resolved.is_relative_to((PROJECT_ROOT / "keys").resolve()) or resolved.is_relative_to(
+                self.keys_dir.resolve()
+            ):
+                raise SettingsError(
+                    "production refuses key material from keys/ (development keys only); "
+                    "point DEELPOORT_KEYS_FILE at a secrets file outside the repository"
+                )
+        if not self.secret_key or len(self.secret_key) < 32:
+            raise SettingsError("production needs DEELPOORT_SECRET_KEY of at least 32 characters")
+
+    @property
+    def is_production(self) -> bool:
+        return self.omgeving is Omgeving.PRODUCTION
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `DEELPOORT_*` variables.
+
+        Raises:
+            SettingsError: on an unknown variable or an invalid value, naming the variable.
+        """
+        env = os.environ if environ is None else environ
+        ours = {k: v for k, v in env.items() if k.startswith("DEELPOORT_") and not k.startswith("DEELPOORT_TEST_")}
+        unknown = sorted(set(ours) - set(_VARIABLES))
+        if unknown:
+            known = ", ".join(sorted(_VARIABLES))
+            raise SettingsError(f"unknown setting(s): {', '.join(unknown)} (known: {known})")
+        kwargs: dict[str, object] = {}
+        for name, value in ours.items():
+            attr, parse = _VARIABLES[name]
+            try:
+                kwargs[attr] = parse(value)
+            except ValueError as exc:
+                raise SettingsError(f"{name}: {exc}") from None
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+
+def _check_database_url(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise SettingsError(
+            "DEELPOORT_DATABASE_URL is not a database URL (expected e.g. sqlite:///path or "
+            "postgresql+psycopg://user@host/db)"
+        ) from None
+    if parsed.drivername not in SUPPORTED_DRIVERS:
+        raise SettingsError(
+            f"DEELPOORT_DATABASE_URL uses driver '{parsed.drivername}'; supported: {', '.join(SUPPORTED_DRIVERS)}"
+        )
+    if parsed.drivername.startswith("sqlite") and not parsed.database:
+        raise SettingsError("DEELPOORT_DATABASE_URL: an in-memory SQLite database would lose every record")
+
+
+def _omgeving(value: str) -> Omgeving:
+    try:
+        return Omgeving(value)
+    except ValueError:
+        raise ValueError("must be 'development' or 'production'") from None
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError("must be a whole number") from None
+    if number <= 0:
+        raise ValueError("must be positive")
+    return number
+
+
+def _nonempty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _path(value: str) -> Path:
+    return Path(_nonempty(value)).expanduser()
+
+
+_VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
+    "DEELPOORT_ENV": ("omgeving", _omgeving),
+    "DEELPOORT_INSTANCE_PATH": ("instance_path", _path),
+    "DEELPOORT_DATABASE_URL": ("database_url", _nonempty),
+    "DEELPOORT_CONVENANTEN_DIR": ("convenanten_dir", _path),
+    "DEELPOORT_POLICIES_DIR": ("policies_dir", _path),
+    "DEELPOORT_KEYS_DIR": ("keys_dir", _path),
+    "DEELPOORT_KEYS_FILE": ("keys_file", _path),
+    "DEELPOORT_KEYS_JSON": ("keys_json", _nonempty),
+    "DEELPOORT_SECRET_KEY": ("secret_key", _nonempty),
+    "DEELPOORT_MAX_BODY_BYTES": ("max_body_bytes", _positive_int),
+    "DEELPOORT_LOG_LEVEL": ("log_level", str.upper),
+}

@@ -1,0 +1,46 @@
+"""The command line fails clearly (message, exit status 2) on bad configuration and bad convenant files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from service.cli import main
+
+DEELPOORT = str(Path(sys.executable).parent / "deelpoort")
+
+
+def test_the_console_script_exits_non_zero_with_a_message_on_a_bad_database_url() -> None:
+    completed = subprocess.run(
+        [DEELPOORT, "db", "upgrade"],
+        env={"DEELPOORT_DATABASE_URL": "mysql://user@host/db", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 2
+    assert "deelpoort: DEELPOORT_DATABASE_URL uses driver 'mysql'" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_an_unknown_setting_stops_every_command() -> None:
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"DEELPOORT_POORT": "8000"})
+    assert result.exit_code == 2
+    assert "unknown setting(s): DEELPOORT_POORT" in result.output
+
+
+def test_convenant_check_names_the_broken_file(tmp_path: Path) -> None:
+    (tmp_path / "kapot.yaml").write_text("convenant: {id: x}\n")
+    result = CliRunner().invoke(main, ["convenant", "check", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "kapot.yaml: convenant: naam: Missing data for required field." in result.output
+
+
+def test_convenant_check_summarises_the_real_registry() -> None:
+    result = CliRunner().invoke(main, ["convenant", "check"])
+    assert result.exit_code == 0, result.output
+    assert "zvh-drenthe" in result.output and "cter-drenthe" in result.output

@@ -1,0 +1,112 @@
+"""`deelpoort demo`: a whole synthetic region, installed all or nothing, with working demo tokens."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from service import create_app
+from service.adapters.repository import CasusRepository
+from service.bootstrap import build_services
+from service.cli import main
+from service.service_layer.demo import install_region
+from service.service_layer.demo_region import generate_region
+from service.settings import Settings
+
+
+def _run_demo(instance: Path, database_url: str, seed: int = 2023) -> dict[str, object]:
+    env = {
+        "DEELPOORT_INSTANCE_PATH": str(instance),
+        "DEELPOORT_DATABASE_URL": database_url,
+        "DEELPOORT_KEYS_DIR": str(instance.parent / "keys"),
+    }
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--seed", str(seed)], env=env)
+    assert result.exit_code == 0, result.output
+    credentials: dict[str, object] = json.loads((instance / "demo-credentials.json").read_text())
+    return credentials
+
+
+def _status_with(settings: Settings, token: str) -> int:
+    app = create_app(settings)
+    try:
+        return app.test_client().get("/v1/partners", headers={"Authorization": f"Bearer {token}"}).status_code
+    finally:
+        app.extensions["deelpoort"].engine.dispose()
+
+
+def _count_casussen(settings: Settings) -> int:
+    services = build_services(settings)
+    try:
+        with services.uow() as uow:
+            return uow.casussen.count()
+    finally:
+        services.engine.dispose()
+
+
+def test_demo_creates_a_region_whose_tokens_work(tmp_path: Path, database_url: str) -> None:
+    instance = tmp_path / "instance"
+    credentials = _run_demo(instance, database_url)
+    users = credentials["gebruikers"]
+    assert isinstance(users, list)
+    assert {u["rol"] for u in users} >= {"procesregisseur", "casusregisseur", "deelnemer", "fg", "beheerder"}
+    assert all(u["oin"].startswith("00000099") and u["token"].startswith("dp_") for u in users)
+    assert stat.S_IMODE((instance / "demo-credentials.json").stat().st_mode) == 0o600
+    settings = Settings(instance_path=instance, database_url=database_url, keys_dir=instance.parent / "keys")
+    assert _status_with(settings, users[0]["token"]) == 200
+    assert 200 <= _count_casussen(settings) <= 320
+
+
+def test_running_demo_twice_recreates_cleanly(tmp_path: Path, database_url: str) -> None:
+    instance = tmp_path / "instance"
+    first = _run_demo(instance, database_url)
+    settings = Settings(instance_path=instance, database_url=database_url, keys_dir=instance.parent / "keys")
+    count = _count_casussen(settings)
+    second = _run_demo(instance, database_url)
+    assert _count_casussen(settings) == count
+    old_token = first["gebruikers"][0]["token"]  # type: ignore[index]
+    new_token = second["gebruikers"][0]["token"]  # type: ignore[index]
+    assert _status_with(settings, old_token) == 401
+    assert _status_with(settings, new_token) == 200
+
+
+def test_a_failing_install_leaves_the_previous_demo_intact(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    instance = tmp_path / "instance"
+    first = _run_demo(instance, database_url)
+    settings = Settings(instance_path=instance, database_url=database_url, keys_dir=instance.parent / "keys")
+    count = _count_casussen(settings)
+    original_add = CasusRepository.add
+    calls = {"n": 0}
+
+    def failing_add(self: CasusRepository, casus: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 50:
+            raise OSError("disk full (simulated)")
+        original_add(self, casus)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CasusRepository, "add", failing_add)
+    services = build_services(settings)
+    region = generate_region(services.convenant, seed=7, today=__import__("datetime").date(2026, 11, 1))
+    with pytest.raises(OSError, match="simulated"):
+        install_region(services, region)
+    services.engine.dispose()
+    assert _count_casussen(settings) == count
+    assert _status_with(settings, first["gebruikers"][0]["token"]) == 200  # type: ignore[index]
+
+
+def test_demo_is_refused_in_production(tmp_path: Path) -> None:
+    env = {
+        "DEELPOORT_ENV": "production",
+        "DEELPOORT_KEYS_FILE": str(tmp_path / "secrets.json"),
+        "DEELPOORT_SECRET_KEY": "p" * 40,
+        "DEELPOORT_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    result = CliRunner().invoke(main, ["demo", "--no-serve"], env=env)
+    assert result.exit_code == 2
+    assert "refused in production" in result.output
+    assert not (tmp_path / "instance").exists()

@@ -1,0 +1,3 @@
+from service import wsgi_app
+
+app = wsgi_app()
