@@ -110,12 +110,29 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
 @_clear_errors
 def openapi() -> None:
     """Print the OpenAPI document (as served at /v1/openapi.json) without starting a server."""
-    from service import create_app
+    import dataclasses
+    import tempfile
 
-    app = create_app(_settings())
-    response = app.test_client().get("/v1/openapi.json")
-    click.echo(response.get_data(as_text=True))
-    app.extensions["deelpoort"].engine.dispose()
+    from service import create_app
+    from service.crypto import write_development_keys
+    from service.settings import Omgeving
+
+    # The document depends on code only: build it on throwaway development keys and an in-memory database, so
+    # it needs no instance, no key material and no secrets (and never touches real ones).
+    with tempfile.TemporaryDirectory(prefix="deelpoort-openapi-") as scratch:
+        write_development_keys(Path(scratch))
+        settings = dataclasses.replace(
+            _settings(),
+            omgeving=Omgeving.DEVELOPMENT,
+            database_url=f"sqlite:///{scratch}/openapi.sqlite3",
+            keys_dir=Path(scratch),
+            keys_file=None,
+            keys_json=None,
+        )
+        app = create_app(settings)
+        response = app.test_client().get("/v1/openapi.json")
+        click.echo(response.get_data(as_text=True))
+        app.extensions["deelpoort"].engine.dispose()
 
 
 @main.group()

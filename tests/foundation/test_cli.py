@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +45,16 @@ def test_convenant_check_summarises_the_real_registry() -> None:
     result = CliRunner().invoke(main, ["convenant", "check"])
     assert result.exit_code == 0, result.output
     assert "zvh-drenthe" in result.output and "cter-drenthe" in result.output
+
+
+def test_openapi_needs_no_keys_instance_or_database(tmp_path: Path) -> None:
+    """`deelpoort openapi` (used by the API Design Rules lint in CI) works on a fresh clone without keys."""
+    env = {
+        "DEELPOORT_KEYS_DIR": str(tmp_path / "no-keys-here"),
+        "DEELPOORT_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    result = CliRunner().invoke(main, ["openapi"], env=env)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["openapi"].startswith("3.1") and "/casussen" in document["paths"]
+    assert not (tmp_path / "no-keys-here").exists() and not (tmp_path / "instance").exists()
