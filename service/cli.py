@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from service.access import PolicyError
 from service.convenant import ConvenantError, load_convenanten
 from service.crypto import KeyMaterialError
 from service.settings import Settings, SettingsError
@@ -38,6 +39,8 @@ def _clear_errors(command: F) -> F:
             return command(*args, **kwargs)
         except (SettingsError, ConvenantError, KeyMaterialError) as exc:
             _fail(str(exc))
+        except PolicyError as exc:
+            _fail("\n  - ".join([str(exc), *exc.problems]))
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -302,3 +305,74 @@ def convenant_check(directory: str | None) -> None:
         "verwerkingsactiviteiten": len(loaded.verwerkingsactiviteiten),
     }
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@main.group()
+def policy() -> None:
+    """The field policy (policies/model.conf and policies/*.csv)."""
+
+
+def _compiled(directory: Path) -> Any:
+    from service.access import Access, load_policy
+
+    convenant = load_convenanten(_settings().convenanten_dir)
+    return Access.compile(load_policy(directory, convenant), convenant)
+
+
+@policy.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@_clear_errors
+def policy_check(directory: str | None) -> None:
+    """Validate the policy against the convenant; print its version and counts."""
+    access = _compiled(Path(directory) if directory else _policies_dir())
+    allows = sum(line.allow for line in access.policy.lines)
+    click.echo(f"policy version {access.version}")
+    click.echo(
+        f"{len(access.policy.lines)} lines ({allows} allow, {len(access.policy.lines) - allows} deny); "
+        f"{len(access.table.allowed)} (partner, rol, casustype, doel) combinations receive fields; "
+        f"{sum(len(v) for v in access.table.allowed.values())} field decisions allow"
+    )
+
+
+@policy.command("diff")
+@click.argument("old", type=click.Path(file_okay=False, exists=True))
+@click.argument("new", type=click.Path(file_okay=False, exists=True))
+@_clear_errors
+def policy_diff(old: str, new: str) -> None:
+    """Every (partner, rol, casustype, doel, veld) decision that differs between two policy directories."""
+    from service.access.diff import changes
+
+    before, after = _compiled(Path(old)), _compiled(Path(new))
+    found = 0
+    for change in changes(before.table, after.table):
+        click.echo(change.describe())
+        found += 1
+    click.echo(f"{found} decision(s) change ({before.policy.short_version} -> {after.policy.short_version})")
+
+
+@policy.command("explain")
+@click.option("--partner", required=True)
+@click.option("--rol", required=True)
+@click.option("--casustype", required=True)
+@click.option("--doel", required=True)
+@click.option("--veld", required=True)
+@_clear_errors
+def policy_explain(partner: str, rol: str, casustype: str, doel: str, veld: str) -> None:
+    """The decision for one field and the policy line that made it."""
+    from service.access import DecisionKey
+
+    access = _compiled(_policies_dir())
+    decision = access.decide(DecisionKey(partner, rol, casustype, doel), veld)
+    if decision.allowed:
+        click.echo(f"ALLOWED on grondslag {decision.grondslag} by {decision.regel}")
+    elif decision.regel:
+        click.echo(f"DENIED by {decision.regel}")
+    else:
+        click.echo("DENIED: no policy line allows it (deny by default)")
+    click.echo(f"policy version {access.version}")
+
+
+def _policies_dir() -> Path:
+    from service.settings import PROJECT_ROOT
+
+    return PROJECT_ROOT / "policies"
