@@ -373,6 +373,4 @@ def policy_explain(partner: str, rol: str, casustype: str, doel: str, veld: str)
 
 
 def _policies_dir() -> Path:
-    from service.settings import PROJECT_ROOT
-
-    return PROJECT_ROOT / "policies"
+    return _settings().policies_dir

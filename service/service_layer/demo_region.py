@@ -231,6 +231,9 @@ class _Generator:
         if casus.casustype is Casustype.CTER:
             velden += CTER_VELDEN
         self._put(casus.id, hoofdpersoon.id, velden, leeftijd)
+        gemeente = next((g.naam for g in self.convenant.gemeenten if g.id == casus.gemeente), None)
+        if gemeente is not None:  # an address in the casus's own municipality
+            self.region.veldwaarden[(casus.id, hoofdpersoon.id, "woonplaats")] = gemeente
         for _ in range(self.rng.choices((0, 1, 2, 3, 4), weights=(2, 3, 3, 2, 1))[0]):
             relatie = self.rng.choice(("partner", "ex-partner", "kind", "kind", "ouder", "broer-zus"))
             lid = Betrokkene(self.id(), casus.id, BetrokkeneRol.SYSTEEMLID, relatie)

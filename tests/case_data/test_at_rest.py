@@ -25,10 +25,11 @@ def _needles(services: Services) -> list[bytes]:
     region = generate_region(services.convenant, seed=11, today=dt.date(2026, 11, 1))
     install_region(services, region)
     found: set[bytes] = set()
+    gemeenten = {g.naam for g in services.convenant.gemeenten}
     for (_, _, veld_id), value in region.veldwaarden.items():
         veld = services.convenant.veld(veld_id)
-        if veld is None or veld.type in CATALOGUE_WORDS:
-            continue  # a choice such as "toezicht" is a word of the convenant, not a personal value
+        if veld is None or veld.type in CATALOGUE_WORDS or value in gemeenten:
+            continue  # a choice such as "toezicht" or a municipality's name is a word of the convenant
         for text in _texts(value):
             if len(text) >= MIN_LENGTH:
                 found.add(text[:40].encode("utf-8"))

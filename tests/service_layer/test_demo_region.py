@@ -96,3 +96,10 @@ def test_users_cover_every_partner_and_the_bureau_roles(convenant: Convenant, re
     assert per_partner == convenant.ids("partner")
     bureau_rollen = Counter(g.rol for g in region.gebruikers if g.partner_id == "bureau-zvh-drenthe")
     assert bureau_rollen["procesregisseur"] >= 2 and bureau_rollen["beheerder"] >= 2 and bureau_rollen["fg"] >= 1
+
+
+def test_hoofdpersonen_live_in_the_municipality_of_their_casus(convenant: Convenant, region: DemoRegion) -> None:
+    namen = {g.id: g.naam for g in convenant.gemeenten}
+    for casus in region.casussen:
+        hoofdpersoon = next(b for b in casus.betrokkenen if b.rol is BetrokkeneRol.HOOFDPERSOON)
+        assert region.veldwaarden[(casus.id, hoofdpersoon.id, "woonplaats")] == namen[casus.gemeente]
