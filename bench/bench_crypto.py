@@ -34,7 +34,7 @@ CASUS = "9c1d2e3f4a5b6c7d8e9fa0b1c2d3e4f5"
 def record() -> list[tuple[str, bytes]]:
     """A 20-field record with realistic value sizes (short identifiers up to a long situatieschets)."""
     values = {
-        "bsn": "123456782",
+        "bsn": "999900110",
         "voornamen": "Johanna Wilhelmina",
         "achternaam": "de Vries-Bakker",
         "geboortedatum": "1978-04-01",

@@ -4,7 +4,7 @@ Invariants:
 - Each regime has its own index key, so the index of one BSN in a regular casus and in a CTER casus are
   unrelated: the index cannot link the regimes.
 - Input is normalised before hashing (spaces and dots removed) and must then be exactly nine digits, so
-  "123 456 782", "123.456.782" and "123456782" index the same. Nothing else is accepted; error messages
+  "999 900 110", "999.900.110" and "999900110" index the same. Nothing else is accepted; error messages
   never repeat the input (it is personal data).
 - Without the key the index reveals nothing about the BSN beyond equality; indexes are compared only in
   constant time (`matches`).
