@@ -43,7 +43,7 @@ def generate(size: int, seed: int = 1) -> Policy:
         deny = rng.random() < 0.1
         roll = rng.random()
         sub = rng.choice(PARTNERS) if roll < 0.85 else rng.choice(list(DOMEINEN)) if roll < 0.98 else "*"
-        obj = rng.choice(VELDEN) if rng.random() < 0.7 else rng.choice(list(set(CATEGORIEEN.values())))
+        obj = rng.choice(VELDEN) if rng.random() < 0.7 else rng.choice(sorted(set(CATEGORIEEN.values())))
         lines.append(
             PolicyLine(
                 f"bench.csv:{number}",

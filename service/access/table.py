@@ -22,11 +22,14 @@ from service.domain.decision import Decision, DecisionKey, Grant
 _EMPTY: Mapping[str, Grant] = MappingProxyType({})
 
 
+_Key = tuple[str, str, str, str]  # (partner, rol, casustype, doel): plain tuples while compiling, for speed
+
+
 @dataclass(frozen=True)
 class DecisionTable:
     version: str
     allowed: Mapping[DecisionKey, Mapping[str, Grant]]
-    denied_by: Mapping[tuple[DecisionKey, str], str]  # the first deny line that matched, for explanations
+    denied_by: Mapping[tuple[_Key, str], str]  # the first deny line that matched, for explanations
 
     def allowed_fields(self, key: DecisionKey) -> Mapping[str, Grant]:
         """Every veld this key may receive, each with its grant; empty for anything unknown."""
@@ -36,7 +39,8 @@ class DecisionTable:
         grant = self.allowed.get(key, _EMPTY).get(veld)
         if grant is not None:
             return Decision(key, veld, True, grant.grondslag, grant.regel)
-        return Decision(key, veld, False, None, self.denied_by.get((key, veld)))
+        plain = (key.partner, key.rol, key.casustype, key.doel)
+        return Decision(key, veld, False, None, self.denied_by.get((plain, veld)))
 
 
 def compile_table(
@@ -50,28 +54,28 @@ def compile_table(
 ) -> DecisionTable:
     """Expand every line over the given universe and apply deny-overrides."""
     expander = Expander(policy, partners, velden)
-    allowed: dict[DecisionKey, dict[str, Grant]] = {}
-    denied: dict[tuple[DecisionKey, str], str] = {}
+    allowed: dict[_Key, dict[str, Grant]] = {}
+    denied: dict[tuple[_Key, str], str] = {}
     for line in policy.lines:
         targets = expander.velden_of(line.obj)
         if not targets:
             continue
+        grant = Grant(line.grondslag, line.source) if line.allow else None
         for partner in expander.partners_of(line.sub):
             for rol in one_or_all(line.rol, rollen):
                 for casustype in one_or_all(line.casustype, casustypen):
                     for doel in one_or_all(line.doel, doelen):
-                        key = DecisionKey(partner, rol, casustype, doel)
-                        if line.allow:
+                        key = (partner, rol, casustype, doel)
+                        if grant is not None:
                             grants = allowed.setdefault(key, {})
                             for veld in targets:
-                                if veld not in grants:
-                                    grants[veld] = Grant(line.grondslag, line.source)
+                                grants.setdefault(veld, grant)
                         else:
                             for veld in targets:
                                 denied.setdefault((key, veld), line.source)
     frozen: dict[DecisionKey, Mapping[str, Grant]] = {}
     for key, grants in allowed.items():
-        kept = {veld: grant for veld, grant in grants.items() if (key, veld) not in denied}
+        kept = {veld: g for veld, g in grants.items() if (key, veld) not in denied}
         if kept:
-            frozen[key] = MappingProxyType(kept)
+            frozen[DecisionKey(*key)] = MappingProxyType(kept)
     return DecisionTable(policy.version, MappingProxyType(frozen), MappingProxyType(denied))
