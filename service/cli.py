@@ -22,6 +22,8 @@ from service.crypto import KeyMaterialError
 from service.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from service.access import Access
+    from service.domain.convenant import Convenant
     from service.service_layer.services import Services
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,7 +122,7 @@ def openapi() -> None:
     from service.crypto import write_development_keys
     from service.settings import Omgeving
 
-    # The document depends on code only: build it on throwaway development keys and an in-memory database, so
+    # The document depends on code only: build it on throwaway development keys and a scratch database, so
     # it needs no instance, no key material and no secrets (and never touches real ones).
     with tempfile.TemporaryDirectory(prefix="deelpoort-openapi-") as scratch:
         write_development_keys(Path(scratch))
@@ -312,10 +314,11 @@ def policy() -> None:
     """The field policy (policies/model.conf and policies/*.csv)."""
 
 
-def _compiled(directory: Path) -> Any:
+def _compiled(directory: Path, convenant: Convenant | None = None) -> Access:
+    """The policy in `directory`, validated against the convenant (loaded from the settings unless given)."""
     from service.access import Access, load_policy
 
-    convenant = load_convenanten(_settings().convenanten_dir)
+    convenant = convenant or load_convenanten(_settings().convenanten_dir)
     return Access.compile(load_policy(directory, convenant), convenant)
 
 
@@ -342,7 +345,8 @@ def policy_diff(old: str, new: str) -> None:
     """Every (partner, rol, casustype, doel, veld) decision that differs between two policy directories."""
     from service.access.diff import changes
 
-    before, after = _compiled(Path(old)), _compiled(Path(new))
+    convenant = load_convenanten(_settings().convenanten_dir)
+    before, after = _compiled(Path(old), convenant), _compiled(Path(new), convenant)
     found = 0
     for change in changes(before.table, after.table):
         click.echo(change.describe())

@@ -1,7 +1,7 @@
 """Plain Casbin over the same model and lines: the reference the compiled table is proven against.
 
-Never used to answer a disclosure (one `enforce()` call is linear in the policy size); used by the equivalence
-tests, `deelpoort policy explain`'s cross-check and the benchmark.
+Never used to answer a disclosure (one `enforce()` call is linear in the policy size); used only by the
+equivalence tests and the benchmark.
 """
 
 from __future__ import annotations

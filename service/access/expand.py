@@ -52,13 +52,6 @@ class Expander:
     def velden_of(self, obj: str) -> tuple[str, ...]:
         return self.velden if obj == WILDCARD else self._fields.get(obj, ())
 
-    def names(self) -> frozenset[str]:
-        """Every subject name that covers at least one partner."""
-        return frozenset(self._members)
-
-    def objects(self) -> frozenset[str]:
-        return frozenset(self._fields)
-
 
 def one_or_all(value: str, everything: Iterable[str]) -> tuple[str, ...]:
     return tuple(everything) if value == WILDCARD else (value,)
