@@ -97,6 +97,10 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     services = build_services(settings)
     click.echo(f"Database: {services.engine.url.render_as_string(hide_password=True)}")
     upgrade(services.engine)
+    from service.service_layer import beleid
+
+    policy, _ = beleid.installeer(services, settings.policies_dir, activeer="altijd")
+    click.echo(f"Veldbeleid: versie {policy.short_version} actief")
     region = generate_region(services.convenant, seed=seed, today=dt.date.today())
     credentials = install_region(services, region)
     path = settings.instance_path / "demo-credentials.json"
@@ -148,13 +152,17 @@ def db() -> None:
 @db.command("upgrade")
 @_clear_errors
 def db_upgrade() -> None:
-    """Apply the migrations up to the newest."""
-    from service.adapters.database import make_engine
+    """Apply the migrations up to the newest; on a new installation, install policies/ as the active version."""
     from service.adapters.migrate import current_revision, upgrade
+    from service.service_layer import beleid
 
-    engine = make_engine(_settings().database_url)
-    upgrade(engine)
-    click.echo(f"schema at revision {current_revision(engine)}")
+    settings = _settings()
+    with _services(settings) as services:
+        upgrade(services.engine)
+        click.echo(f"schema at revision {current_revision(services.engine)}")
+        policy, activated = beleid.installeer(services, settings.policies_dir)
+        state = "activated (new installation)" if activated else "stored; the active version is unchanged"
+        click.echo(f"policy version {policy.short_version} from {settings.policies_dir.name}/: {state}")
 
 
 @main.group()

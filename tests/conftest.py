@@ -24,6 +24,7 @@ from service.convenant import load_convenanten
 from service.crypto import write_development_keys
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Convenant
+from service.service_layer import beleid
 from service.service_layer.authentication import issue_token
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
@@ -88,6 +89,7 @@ def app(settings: Settings) -> Iterator[Flask]:
     with services.uow() as uow:
         uow.partners.sync(services.convenant.partners)
         uow.commit()
+    beleid.installeer(services, PROJECT_ROOT / "policies")
     yield application
     services.engine.dispose()
 

@@ -13,11 +13,11 @@ carries its grondslag; the answer equals plain Casbin `enforce()` on the same mo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.access.policy import Policy, PolicyLine, make_policy, parse_lines
+from service.access.policy import FIELDS, Policy, PolicyLine, make_policy, parse_lines
 from service.access.table import DecisionTable, compile_table
 from service.access.validate import validate
 from service.domain.convenant import Convenant
@@ -35,6 +35,7 @@ __all__ = [
     "PolicyError",
     "PolicyLine",
     "load_policy",
+    "policy_from_rows",
     "policy_from_text",
 ]
 
@@ -59,6 +60,31 @@ def policy_from_text(model_text: str, files: list[tuple[str, str]], convenant: C
         parsed, found = parse_lines(name, text)
         lines += parsed
         problems += found
+    policy = make_policy(model_text, lines, convenant)
+    problems += validate(policy, convenant)
+    if not lines and not problems:
+        problems.append("no policy lines: nothing could ever be shared")
+    if problems:
+        raise PolicyError(problems)
+    return policy
+
+
+def policy_from_rows(model_text: str, rows: Iterable[tuple[str, Sequence[str]]], convenant: Convenant) -> Policy:
+    """A stored version's lines, given as (bron "file:line", seven values) in order, validated again.
+
+    A stored version is validated against the current convenant every time it is loaded: a partner, doel or
+    grondslag removed from the convenant since makes the version invalid rather than silently partial.
+
+    Raises:
+        PolicyError: listing every problem at once.
+    """
+    lines: list[PolicyLine] = []
+    problems: list[str] = []
+    for bron, values in rows:
+        if len(values) != len(FIELDS) or any(not value for value in values):
+            problems.append(f"{bron}: expected {len(FIELDS)} non-empty values ({', '.join(FIELDS)})")
+            continue
+        lines.append(PolicyLine(bron, *values))
     policy = make_policy(model_text, lines, convenant)
     problems += validate(policy, convenant)
     if not lines and not problems:

@@ -155,3 +155,55 @@ class BijdrageRow(Base):
     gebruiker_id: Mapped[str] = mapped_column(String(32))
     velden: Mapped[str] = mapped_column(Text)  # JSON list of "betrokkene-id.veld" / "casus.veld" names
     bijgedragen_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class BeleidsversieRow(Base):
+    """One version of the field policy, kept forever. `versie` is the policy's SHA-256 (see access.policy)."""
+
+    __tablename__ = "beleidsversies"
+
+    versie: Mapped[str] = mapped_column(String(64), primary_key=True)
+    model: Mapped[str] = mapped_column(Text)  # the Casbin model text of this version
+    herkomst: Mapped[str] = mapped_column(String(200))  # e.g. "policies/ (installatie)" or "voorstel <id>"
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class BeleidsregelRow(Base):
+    """One `p` line of a policy version, in the shape sqlalchemy-adapter reads (id, ptype, v0..) plus v6.
+
+    The default CasbinRule of sqlalchemy-adapter has v0..v5 only; our lines have seven values (sub, rol,
+    casustype, doel, obj, grondslag, eft), so this table adds v6 and is owned by an Alembic migration
+    (the adapter is told never to create tables). `bron` keeps the file and line the rule came from.
+    """
+
+    __tablename__ = "beleidsregels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    versie: Mapped[str] = mapped_column(ForeignKey("beleidsversies.versie"), index=True)
+    bron: Mapped[str] = mapped_column(String(200))
+    ptype: Mapped[str] = mapped_column(String(8))
+    v0: Mapped[str] = mapped_column(String(255))
+    v1: Mapped[str] = mapped_column(String(255))
+    v2: Mapped[str] = mapped_column(String(255))
+    v3: Mapped[str] = mapped_column(String(255))
+    v4: Mapped[str] = mapped_column(String(255))
+    v5: Mapped[str] = mapped_column(String(255))
+    v6: Mapped[str] = mapped_column(String(255))
+
+    def values(self) -> tuple[str, ...]:
+        return (self.v0, self.v1, self.v2, self.v3, self.v4, self.v5, self.v6)
+
+    def __str__(self) -> str:  # the CSV line sqlalchemy-adapter hands to casbin's load_policy_line
+        return ", ".join((self.ptype, *self.values()))
+
+
+class BeleidsactiveringRow(Base):
+    """That a version became the active policy. The active version is the one of the highest id."""
+
+    __tablename__ = "beleidsactiveringen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    versie: Mapped[str] = mapped_column(ForeignKey("beleidsversies.versie"))
+    geactiveerd_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    door: Mapped[str] = mapped_column(String(120))  # a gebruiker id, or "installatie"
+    toelichting: Mapped[str] = mapped_column(Text)

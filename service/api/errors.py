@@ -23,6 +23,7 @@ from service.domain.errors import (
     CasusVernietigdError,
     ConflictError,
     DeelpoortError,
+    NietBeschikbaarError,
     NietGevondenError,
     NietToegestaanError,
     OngeldigeInvoerError,
@@ -53,6 +54,7 @@ _STATUS: dict[type[DeelpoortError], int] = {
     NietToegestaanError: 403,
     ConflictError: 409,
     CasusVernietigdError: 410,
+    NietBeschikbaarError: 503,
 }
 
 

@@ -34,3 +34,15 @@ class ConflictError(DeelpoortError):
 
 class CasusVernietigdError(DeelpoortError):
     """The casus's data key was destroyed: its field values are gone for good (answered as 410)."""
+
+
+class NietBeschikbaarError(DeelpoortError):
+    """A part the answer depends on is unavailable; nothing was disclosed (answered as 503)."""
+
+
+class GeenBeleidError(NietBeschikbaarError):
+    """There is no usable active field policy: nothing is shared."""
+
+
+class LogNietBeschikbaarError(NietBeschikbaarError):
+    """The verstrekking log could not record durably: the request fails closed, nothing is disclosed."""

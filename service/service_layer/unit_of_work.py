@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.adapters.case_data import VeldwaardeRepository
 from service.adapters.case_keys import CaseKeys
+from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
 
 
@@ -23,6 +24,7 @@ class UnitOfWork:
     gebruikers: GebruikerRepository
     casussen: CasusRepository
     veldwaarden: VeldwaardeRepository
+    beleid: BeleidRepository
 
     def __init__(self, engine: Engine, keys: CaseKeys) -> None:
         self._keys = keys
@@ -35,6 +37,7 @@ class UnitOfWork:
         self.gebruikers = GebruikerRepository(self._session)
         self.casussen = CasusRepository(self._session)
         self.veldwaarden = VeldwaardeRepository(self._session, self._keys)
+        self.beleid = BeleidRepository(self._session)
         return self
 
     def __exit__(
