@@ -9,6 +9,7 @@ from pathlib import Path
 
 from service.adapters.case_keys import CaseKeys
 from service.adapters.database import make_engine
+from service.adapters.group_commit import CheckpointBeleid, VerstrekkingLog
 from service.convenant import load_convenanten
 from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
@@ -58,4 +59,9 @@ def build_services(settings: Settings) -> Services:
     convenant = load_convenanten(settings.convenanten_dir)
     keys = CaseKeys(lambda: load_keys(settings))
     engine = make_engine(settings.database_url)
-    return Services(convenant=convenant, engine=engine, keys=keys, production=settings.is_production)
+    log = VerstrekkingLog(
+        engine,
+        lambda: keys.material.signer,
+        CheckpointBeleid(settings.log_origin, settings.checkpoint_records, settings.checkpoint_seconds),
+    )
+    return Services(convenant=convenant, engine=engine, keys=keys, log=log, production=settings.is_production)

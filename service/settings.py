@@ -45,6 +45,9 @@ class Settings:
     secret_key: str | None = field(default=None, repr=False)
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
+    log_origin: str = "deelpoort.example/zvh-drenthe/verstrekkingen"  # the log's identity in its checkpoints
+    checkpoint_records: int = 256  # sign a checkpoint at least every N log records ...
+    checkpoint_seconds: int = 60  # ... or with the first record after T seconds since the latest
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -158,4 +161,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_SECRET_KEY": ("secret_key", _nonempty),
     "DEELPOORT_MAX_BODY_BYTES": ("max_body_bytes", _positive_int),
     "DEELPOORT_LOG_LEVEL": ("log_level", str.upper),
+    "DEELPOORT_LOG_ORIGIN": ("log_origin", _nonempty),
+    "DEELPOORT_CHECKPOINT_RECORDS": ("checkpoint_records", _positive_int),
+    "DEELPOORT_CHECKPOINT_SECONDS": ("checkpoint_seconds", _positive_int),
 }

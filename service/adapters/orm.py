@@ -207,3 +207,54 @@ class BeleidsactiveringRow(Base):
     geactiveerd_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     door: Mapped[str] = mapped_column(String(120))  # a gebruiker id, or "installatie"
     toelichting: Mapped[str] = mapped_column(Text)
+
+
+class VerstrekkingRow(Base):
+    """One leaf of the verstrekking log: the canonical record bytes and their leaf hash.
+
+    `log_index` is the leaf's position (0-based, no gaps). The other columns repeat parts of the record for
+    queries; `deelpoort audit verify` checks that they agree with the record, which alone is hashed.
+    """
+
+    __tablename__ = "verstrekkingen"
+
+    log_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(String(32), unique=True)
+    record: Mapped[bytes] = mapped_column(LargeBinary)
+    blad_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    tijd: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    partner_id: Mapped[str] = mapped_column(String(80), index=True)
+    casus_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    doel: Mapped[str] = mapped_column(String(80))
+    uitkomst: Mapped[str] = mapped_column(String(16))
+
+
+class LogknoopRow(Base):
+    """A complete Merkle subtree of 2**niveau leaves starting at leaf positie * 2**niveau (proofs in O(log n))."""
+
+    __tablename__ = "logknopen"
+
+    niveau: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    positie: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class LoghoofdRow(Base):
+    """The single row every append locks first: appends are serialised, so the tree has no gaps or forks."""
+
+    __tablename__ = "loghoofd"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    grootte: Mapped[int] = mapped_column(Integer)
+
+
+class CheckpointRow(Base):
+    """A signed checkpoint (C2SP signed note) committing to the log's size and root at a time."""
+
+    __tablename__ = "checkpoints"
+
+    grootte: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    wortel: Mapped[bytes] = mapped_column(LargeBinary(32))
+    tijd: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sleutel_id: Mapped[str] = mapped_column(String(120))
+    notitie: Mapped[str] = mapped_column(Text)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from service.adapters.case_keys import CaseKeys
+from service.adapters.group_commit import VerstrekkingLog
 from service.domain.convenant import Convenant
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -16,6 +17,7 @@ class Services:
     convenant: Convenant
     engine: Engine
     keys: CaseKeys
+    log: VerstrekkingLog
     production: bool
 
     def uow(self) -> UnitOfWork:

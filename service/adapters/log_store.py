@@ -1,0 +1,202 @@
+"""The verstrekking log's store: appends records as Merkle leaves, keeps complete nodes and signed checkpoints.
+
+Invariants:
+- Appends are serialised by locking the single `loghoofd` row first (an UPDATE: a row lock on PostgreSQL, the
+  write lock on SQLite), so indexes are assigned without gaps or forks even with many workers and hosts.
+- One transaction holds a batch of records, their nodes, the new head and perhaps a checkpoint, and nothing
+  else: there is nothing that could fail after the records are in, except the commit itself.
+- Complete subtree nodes are stored as they complete, so a proof or root at any size is O(log n) lookups.
+- The store never sees a field value: it receives canonical record bytes made from a `Verstrekking`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
+from service.audit import Checkpoint, completed_nodes, leaf_hash, root
+from service.audit.record import canonical
+from service.domain.verstrekking import Verstrekking
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    log_index: int
+    blad_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheckpoint:
+    grootte: int
+    wortel: bytes
+    tijd: dt.datetime
+    sleutel_id: str
+    notitie: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    log_index: int
+    record: bytes
+    blad_hash: bytes
+    columns: tuple[str, str, str | None, str, str, dt.datetime]  # id, partner, casus, doel, uitkomst, tijd
+
+
+class _Nodes:
+    """Nodes for one transaction: the ones written in it, else the database."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.written: dict[tuple[int, int], bytes] = {}
+
+    def node(self, level: int, index: int) -> bytes:
+        found = self.written.get((level, index))
+        if found is None:
+            found = self._session.scalar(
+                select(LogknoopRow.hash).where(LogknoopRow.niveau == level, LogknoopRow.positie == index)
+            )
+            if found is None:
+                raise LookupError(f"no complete log node ({level}, {index})")
+        return found
+
+
+class LogStore:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._nodes = _Nodes(session)
+
+    # -- appending (inside a transaction of its own) -------------------------------------------------------------
+
+    def lock_head(self) -> int:
+        """Take the append lock and return the committed tree size."""
+        self._session.execute(update(LoghoofdRow).where(LoghoofdRow.id == 1).values(grootte=LoghoofdRow.grootte))
+        size = self._session.scalar(select(LoghoofdRow.grootte).where(LoghoofdRow.id == 1))
+        if size is None:
+            raise RuntimeError("the log head row is missing (run the migrations)")
+        return size
+
+    def append(self, size: int, verstrekkingen: Sequence[Verstrekking]) -> list[Appended]:
+        """Append records at `size`, `size + 1`, ... (the caller holds the lock); returns index and leaf hash."""
+        out: list[Appended] = []
+        for offset, verstrekking in enumerate(verstrekkingen):
+            index = size + offset
+            data = canonical(verstrekking.as_record())
+            leaf = leaf_hash(data)
+            self._session.add(
+                VerstrekkingRow(
+                    log_index=index,
+                    id=verstrekking.id,
+                    record=data,
+                    blad_hash=leaf,
+                    tijd=verstrekking.tijd,
+                    partner_id=verstrekking.partner,
+                    casus_id=verstrekking.casus,
+                    doel=verstrekking.doel,
+                    uitkomst=verstrekking.uitkomst.value,
+                )
+            )
+            for level, position, value in completed_nodes(index, leaf, self._nodes):
+                self._nodes.written[(level, position)] = value
+                self._session.add(LogknoopRow(niveau=level, positie=position, hash=value))
+            out.append(Appended(index, leaf))
+        new_size = size + len(verstrekkingen)
+        self._session.execute(update(LoghoofdRow).where(LoghoofdRow.id == 1).values(grootte=new_size))
+        return out
+
+    def add_checkpoint(self, checkpoint: Checkpoint, sleutel_id: str, notitie: str) -> None:
+        self._session.add(
+            CheckpointRow(
+                grootte=checkpoint.size,
+                wortel=checkpoint.root,
+                tijd=checkpoint.time,
+                sleutel_id=sleutel_id,
+                notitie=notitie,
+            )
+        )
+
+    # -- reading ---------------------------------------------------------------------------------------------------
+
+    def size(self) -> int:
+        return self._session.scalar(select(LoghoofdRow.grootte).where(LoghoofdRow.id == 1)) or 0
+
+    def root(self, size: int) -> bytes:
+        """The root at `size` from stored nodes. Raises LookupError when nodes are missing."""
+        return root(self._nodes, size)
+
+    @property
+    def nodes(self) -> _Nodes:
+        return self._nodes
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        row = self._session.scalars(select(CheckpointRow).order_by(CheckpointRow.grootte.desc()).limit(1)).first()
+        return _checkpoint(row) if row is not None else None
+
+    def checkpoint_covering(self, index: int) -> StoredCheckpoint | None:
+        """The smallest checkpoint whose tree includes leaf `index`."""
+        row = self._session.scalars(
+            select(CheckpointRow).where(CheckpointRow.grootte > index).order_by(CheckpointRow.grootte).limit(1)
+        ).first()
+        return _checkpoint(row) if row is not None else None
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        return [_checkpoint(r) for r in self._session.scalars(select(CheckpointRow).order_by(CheckpointRow.grootte))]
+
+    def record(self, index: int) -> StoredRecord | None:
+        row = self._session.get(VerstrekkingRow, index)
+        return _record(row) if row is not None else None
+
+    def records(self, *, chunk: int = 5000) -> Iterator[StoredRecord]:
+        """Every record in log order, read in chunks (constant memory)."""
+        after = -1
+        while True:
+            rows = self._session.scalars(
+                select(VerstrekkingRow)
+                .where(VerstrekkingRow.log_index > after)
+                .order_by(VerstrekkingRow.log_index)
+                .limit(chunk)
+            ).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _record(row)
+            after = rows[-1].log_index
+            self._session.expunge_all()
+
+    def record_count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(VerstrekkingRow)) or 0
+
+    def stored_nodes(self, level: int, *, chunk: int = 20000) -> Iterator[tuple[int, bytes]]:
+        """The stored nodes of one level in position order."""
+        after = -1
+        while True:
+            rows = self._session.execute(
+                select(LogknoopRow.positie, LogknoopRow.hash)
+                .where(LogknoopRow.niveau == level, LogknoopRow.positie > after)
+                .order_by(LogknoopRow.positie)
+                .limit(chunk)
+            ).all()
+            if not rows:
+                return
+            yield from ((int(p), bytes(h)) for p, h in rows)
+            after = rows[-1][0]
+
+    def max_level(self) -> int:
+        return int(self._session.scalar(select(func.max(LogknoopRow.niveau))) or 0)
+
+
+def _checkpoint(row: CheckpointRow) -> StoredCheckpoint:
+    return StoredCheckpoint(row.grootte, row.wortel, row.tijd, row.sleutel_id, row.notitie)
+
+
+def _record(row: VerstrekkingRow) -> StoredRecord:
+    return StoredRecord(
+        row.log_index,
+        bytes(row.record),
+        bytes(row.blad_hash),
+        (row.id, row.partner_id, row.casus_id, row.doel, row.uitkomst, row.tijd),
+    )

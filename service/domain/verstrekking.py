@@ -1,0 +1,120 @@
+"""A verstrekking (disclosure) as the log records it: why, never what.
+
+Invariants (DESIGN invariant 3):
+- A record holds the time, the requesting partner (id and OIN), the user reference, the rol, the casus
+  reference, pseudonymous references of the betrokkenen (their opaque ids), the doel, for each released veld
+  its grondslag and verwerkingsactiviteit (id and version), the withheld field names, the policy version and
+  the request's trace context. Never a field value: there is no place for one.
+- Denied attempts are records too (`Uitkomst.GEWEIGERD`, with the reason as a fixed code).
+- `as_record()` is the exact content that is hashed into the log; changing it changes the format version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+RECORD_FORMAT = 1
+
+
+class Uitkomst(enum.StrEnum):
+    VERSTREKT = "verstrekt"  # everything asked for (or everything allowed) was released
+    GEDEELTELIJK = "gedeeltelijk"  # some fields released, some withheld
+    LEEG = "leeg"  # nothing allowed: nothing released (still accounted for)
+    GEWEIGERD = "geweigerd"  # the request was refused before any field was considered
+
+
+class Weigering(enum.StrEnum):
+    """Why a request was refused (fixed codes: no free text, no values)."""
+
+    ONBEKENDE_NAAM = "onbekende-naam"  # unknown doel or veld
+    GEEN_DEELNEMER = "geen-deelnemer"  # no such casus, or the partner does not take part in it
+    FASE = "fase"  # the doel is not permitted in the casus's fase by the register
+    VERNIETIGD = "vernietigd"  # the casus's data was destroyed
+    GEEN_BELEID = "geen-beleid"  # no usable active field policy
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """W3C trace context of the request: the caller's trace id and this service's own span id."""
+
+    trace_id: str  # 32 lowercase hex
+    span_id: str  # 16 lowercase hex: the span of this request in Deelpoort
+    parent_id: str | None = None  # the caller's span, when it sent a traceparent
+
+
+@dataclass(frozen=True, slots=True)
+class VerstrektVeld:
+    veld: str
+    grondslag: str
+    verwerkingsactiviteit: str
+    va_versie: int
+    plaatsen: tuple[str, ...]  # betrokkene ids, or "casus", whose value of this veld was released
+
+
+@dataclass(frozen=True, slots=True)
+class Verstrekking:
+    id: str
+    tijd: dt.datetime
+    partner: str
+    oin: str
+    gebruiker: str
+    rol: str
+    casus: str | None
+    casustype: str | None
+    betrokkenen: tuple[str, ...]
+    doel: str
+    uitkomst: Uitkomst
+    verstrekt: tuple[VerstrektVeld, ...]
+    onthouden: tuple[str, ...]
+    beleidsversie: str | None
+    trace: Trace
+    weigering: Weigering | None = None
+
+    def __post_init__(self) -> None:
+        if (self.uitkomst is Uitkomst.GEWEIGERD) != (self.weigering is not None):
+            raise ValueError("a refused verstrekking names its reason, and only a refused one")
+        if self.uitkomst is Uitkomst.GEWEIGERD and self.verstrekt:
+            raise ValueError("a refused verstrekking releases nothing")
+
+    def as_record(self) -> dict[str, object]:
+        """The record as logged (JSON-ready; names and ids only)."""
+        return {
+            "formaat": RECORD_FORMAT,
+            "id": self.id,
+            "tijd": self.tijd.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "partner": self.partner,
+            "oin": self.oin,
+            "gebruiker": self.gebruiker,
+            "rol": self.rol,
+            "casus": self.casus,
+            "casustype": self.casustype,
+            "betrokkenen": list(self.betrokkenen),
+            "doel": self.doel,
+            "uitkomst": self.uitkomst.value,
+            "weigering": self.weigering.value if self.weigering else None,
+            "verstrekt": [
+                {
+                    "veld": v.veld,
+                    "grondslag": v.grondslag,
+                    "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
+                    "plaatsen": list(v.plaatsen),
+                }
+                for v in self.verstrekt
+            ],
+            "onthouden": list(self.onthouden),
+            "beleidsversie": self.beleidsversie,
+            "traceId": self.trace.trace_id,
+            "spanId": self.trace.span_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Ontvangstbewijs:
+    """The log receipt of a verstrekking: where its record is, and the checkpoint covering it once one exists."""
+
+    log_index: int
+    blad_hash: bytes
+    checkpoint: str | None  # the signed note (C2SP) of a checkpoint whose tree includes this record
+    checkpoint_uiterlijk_bij: int  # a checkpoint covering it is signed at the latest at this tree size
