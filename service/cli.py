@@ -278,6 +278,47 @@ def keys_retire(regime: str, version: int) -> None:
 
 
 @main.group()
+def audit() -> None:
+    """The verstrekking log: verification and checkpoints."""
+
+
+@audit.command("verify")
+@_clear_errors
+def audit_verify() -> None:
+    """Recompute the whole log and check every checkpoint; exit 1 and name the first bad index on any problem."""
+    from service.service_layer import logboek
+
+    with _services(_settings()) as services:
+
+        def progress() -> Iterator[None]:
+            while True:
+                click.echo(".", nl=False, err=True)
+                yield None
+
+        result = logboek.verifieer(services, voortgang=progress())
+    click.echo("", err=True)
+    if result.ok:
+        click.echo(f"OK: {result.grootte} records, {result.checkpoints} checkpoints verified")
+        return
+    click.echo(f"FOUT: first bad index {result.eerste_fout}", err=True)
+    for probleem in result.problemen[:50]:
+        click.echo(f"  - {probleem}", err=True)
+    sys.exit(1)
+
+
+@audit.command("checkpoint")
+@_clear_errors
+def audit_checkpoint() -> None:
+    """Sign a checkpoint of the current log now if the latest does not cover it (e.g. from cron)."""
+    with _services(_settings()) as services:
+        signed = services.log.checkpoint_now()
+    if signed is None:
+        click.echo("the log is empty: nothing to sign")
+        return
+    click.echo(signed.notitie, nl=False)
+
+
+@main.group()
 def retention() -> None:
     """Bewaartermijnen: destroying data whose retention period has ended."""
 

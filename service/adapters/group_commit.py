@@ -105,6 +105,8 @@ class VerstrekkingLog:
         with Session(self._engine) as session, session.begin():
             store = LogStore(session)
             size = store.lock_head()
+            if size == 0:
+                return None
             latest = store.latest_checkpoint()
             if latest is not None and latest.grootte == size:
                 return latest

@@ -47,6 +47,9 @@ class StoredRecord:
     columns: tuple[str, str, str | None, str, str, dt.datetime]  # id, partner, casus, doel, uitkomst, tijd
 
 
+_RECORD_COLUMNS = ("log_index", "record", "blad_hash", "id", "partner_id", "casus_id", "doel", "uitkomst", "tijd")
+
+
 class _Nodes:
     """Nodes for one transaction: the ones written in it, else the database."""
 
@@ -143,6 +146,10 @@ class LogStore:
         ).first()
         return _checkpoint(row) if row is not None else None
 
+    def checkpoint_at(self, size: int) -> StoredCheckpoint | None:
+        row = self._session.get(CheckpointRow, size)
+        return _checkpoint(row) if row is not None else None
+
     def checkpoints(self) -> list[StoredCheckpoint]:
         return [_checkpoint(r) for r in self._session.scalars(select(CheckpointRow).order_by(CheckpointRow.grootte))]
 
@@ -150,22 +157,20 @@ class LogStore:
         row = self._session.get(VerstrekkingRow, index)
         return _record(row) if row is not None else None
 
-    def records(self, *, chunk: int = 5000) -> Iterator[StoredRecord]:
-        """Every record in log order, read in chunks (constant memory)."""
+    def records(self, *, chunk: int = 10000) -> Iterator[StoredRecord]:
+        """Every record in log order, read in chunks of plain rows (constant memory, no ORM objects)."""
+        table = VerstrekkingRow.__table__
+        columns = [table.c[name] for name in _RECORD_COLUMNS]
         after = -1
         while True:
-            rows = self._session.scalars(
-                select(VerstrekkingRow)
-                .where(VerstrekkingRow.log_index > after)
-                .order_by(VerstrekkingRow.log_index)
-                .limit(chunk)
+            rows = self._session.execute(
+                select(*columns).where(table.c.log_index > after).order_by(table.c.log_index).limit(chunk)
             ).all()
             if not rows:
                 return
-            for row in rows:
-                yield _record(row)
-            after = rows[-1].log_index
-            self._session.expunge_all()
+            for index, record, blad, ident, partner, casus, doel, uitkomst, tijd in rows:
+                yield StoredRecord(index, bytes(record), bytes(blad), (ident, partner, casus, doel, uitkomst, tijd))
+            after = rows[-1][0]
 
     def record_count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(VerstrekkingRow)) or 0

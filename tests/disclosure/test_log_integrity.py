@@ -1,0 +1,263 @@
+"""Tamper evidence (DESIGN invariant 6): `audit verify` catches every change, deletion, insertion, reordering
+and truncation of log records, at several positions, also when the attacker recomputes every derived hash."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Connection, delete, select, update
+
+from service import create_app
+from service.adapters.migrate import upgrade
+from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
+from service.audit import MemoryTree, leaf_hash
+from service.cli import main
+from service.domain.casus import new_id, utcnow
+from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld
+from service.service_layer import logboek
+from service.service_layer.services import Services
+from service.settings import Settings
+
+RECORDS = 40
+EVERY = 8  # the first record is checkpointed at once, then every 8: sizes 1, 9, 17, 25, 33 (+ 40, signed at the end)
+CHECKPOINTS = [1, 9, 17, 25, 33, 40]
+
+
+def covering(index: int) -> int:
+    """The last index of the first checkpointed tree that includes `index` (where a rebuilt forgery shows)."""
+    return next(size for size in CHECKPOINTS if size > index) - 1
+
+
+def synthetic(n: int) -> Verstrekking:
+    return Verstrekking(
+        id=new_id(),
+        tijd=utcnow(),
+        partner="politie-noord-nederland",
+        oin="00000099000000000110",
+        gebruiker=new_id(),
+        rol="deelnemer",
+        casus=new_id(),
+        casustype="regulier",
+        betrokkenen=(new_id(),),
+        doel="casusoverleg",
+        uitkomst=Uitkomst.VERSTREKT,
+        verstrekt=(VerstrektVeld("achternaam", "avg-6-1-e-wgs", "va-casusoverleg", 1, (f"b{n}",)),),
+        onthouden=(),
+        beleidsversie="0" * 64,
+        trace=Trace(f"{n:032x}", f"{n + 1:016x}"),
+    )
+
+
+@pytest.fixture
+def log_services(settings: Settings) -> Iterator[Services]:
+    app = create_app(dataclasses.replace(settings, checkpoint_records=EVERY, checkpoint_seconds=3600))
+    services: Services = app.extensions["deelpoort"]
+    upgrade(services.engine)
+    for n in range(RECORDS):
+        services.log.append(synthetic(n))
+    services.log.checkpoint_now()  # as `deelpoort audit checkpoint` (cron) does for the tail
+    with services.uow() as uow:
+        assert [c.grootte for c in uow.log.checkpoints()] == CHECKPOINTS
+    yield services
+    services.engine.dispose()
+
+
+def _tamper(services: Services, change: Callable[[Connection], None]) -> logboek.Verificatie:
+    with services.engine.begin() as connection:
+        change(connection)
+    return logboek.verifieer(services)
+
+
+def _rebuild_derived(connection: Connection) -> None:
+    """What a careful attacker does after changing records: recompute leaves, nodes and the head."""
+    rows = connection.execute(select(VerstrekkingRow.log_index, VerstrekkingRow.record).order_by("log_index")).all()
+    tree = MemoryTree()
+    connection.execute(delete(LogknoopRow))
+    for position, (index, record) in enumerate(rows):
+        if index != position:
+            connection.execute(
+                update(VerstrekkingRow).where(VerstrekkingRow.log_index == index).values(log_index=-1 - position)
+            )
+    connection.execute(
+        update(VerstrekkingRow).where(VerstrekkingRow.log_index < 0).values(log_index=-VerstrekkingRow.log_index - 1)
+    )
+    for position, (_, record) in enumerate(rows):
+        leaf = leaf_hash(record)
+        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == position).values(blad_hash=leaf))
+        tree.append(leaf)
+    for level in range(40):
+        for position in range(tree.size >> level):
+            connection.execute(
+                LogknoopRow.__table__.insert().values(niveau=level, positie=position, hash=tree.node(level, position))
+            )
+    connection.execute(update(LoghoofdRow).values(grootte=len(rows)))
+
+
+def test_an_untouched_log_verifies(log_services: Services) -> None:
+    result = logboek.verifieer(log_services)
+    assert result.ok, result.problemen
+    assert (result.grootte, result.checkpoints) == (RECORDS, len(CHECKPOINTS))
+
+
+POSITIONS = [0, 17, RECORDS - 1]
+
+
+def _modify(index: int) -> Callable[[Connection], None]:
+    def change(connection: Connection) -> None:
+        record = connection.scalar(select(VerstrekkingRow.record).where(VerstrekkingRow.log_index == index))
+        assert record is not None and b"achternaam" in record
+        changed = record.replace(b"achternaam", b"voornamen_")  # same length, still canonical JSON
+        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == index).values(record=changed))
+
+    return change
+
+
+@pytest.mark.parametrize("index", POSITIONS)
+def test_a_modified_record_is_caught(log_services: Services, index: int) -> None:
+    result = _tamper(log_services, _modify(index))
+    assert not result.ok and result.eerste_fout == index
+
+
+@pytest.mark.parametrize("index", POSITIONS)
+def test_a_modified_record_with_every_hash_recomputed_is_caught_by_the_checkpoints(
+    log_services: Services, index: int
+) -> None:
+    def change(connection: Connection) -> None:
+        _modify(index)(connection)
+        _rebuild_derived(connection)
+
+    result = _tamper(log_services, change)
+    assert not result.ok
+    assert any("root differs" in p for p in result.problemen)
+    assert result.eerste_fout == covering(index)
+
+
+@pytest.mark.parametrize("index", POSITIONS)
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_a_deleted_record_is_caught(log_services: Services, index: int, rebuild: bool) -> None:
+    def change(connection: Connection) -> None:
+        connection.execute(delete(VerstrekkingRow).where(VerstrekkingRow.log_index == index))
+        if rebuild:
+            _rebuild_derived(connection)
+
+    result = _tamper(log_services, change)
+    assert not result.ok
+    assert result.eerste_fout is not None and result.eerste_fout <= covering(index)
+
+
+@pytest.mark.parametrize("index", POSITIONS)
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_an_inserted_record_is_caught(log_services: Services, index: int, rebuild: bool) -> None:
+    from service.audit.record import canonical
+
+    def change(connection: Connection) -> None:
+        connection.execute(
+            update(VerstrekkingRow)
+            .where(VerstrekkingRow.log_index >= index)
+            .values(log_index=VerstrekkingRow.log_index + 1000)
+        )
+        connection.execute(
+            update(VerstrekkingRow)
+            .where(VerstrekkingRow.log_index >= 1000)
+            .values(log_index=VerstrekkingRow.log_index - 999)
+        )
+        forged = synthetic(999)
+        data = canonical(forged.as_record())
+        connection.execute(
+            VerstrekkingRow.__table__.insert().values(
+                log_index=index,
+                id=forged.id,
+                record=data,
+                blad_hash=leaf_hash(data),
+                tijd=forged.tijd,
+                partner_id=forged.partner,
+                casus_id=forged.casus,
+                doel=forged.doel,
+                uitkomst=forged.uitkomst.value,
+            )
+        )
+        if rebuild:
+            _rebuild_derived(connection)
+
+    result = _tamper(log_services, change)
+    assert not result.ok
+    assert result.eerste_fout is not None and result.eerste_fout <= covering(index)
+
+
+@pytest.mark.parametrize(("first", "second"), [(0, 1), (5, 30), (RECORDS - 2, RECORDS - 1)])
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_reordered_records_are_caught(log_services: Services, first: int, second: int, rebuild: bool) -> None:
+    def change(connection: Connection) -> None:
+        table = VerstrekkingRow.__table__
+        connection.execute(update(table).where(table.c.log_index == first).values(log_index=-1))
+        connection.execute(update(table).where(table.c.log_index == second).values(log_index=first))
+        connection.execute(update(table).where(table.c.log_index == -1).values(log_index=second))
+        if rebuild:
+            _rebuild_derived(connection)
+
+    result = _tamper(log_services, change)
+    assert not result.ok
+    assert result.eerste_fout is not None and result.eerste_fout <= covering(first)
+
+
+@pytest.mark.parametrize("keep", [0, 20, RECORDS - 1])
+def test_truncation_is_caught_even_with_every_hash_recomputed(log_services: Services, keep: int) -> None:
+    def change(connection: Connection) -> None:
+        connection.execute(delete(VerstrekkingRow).where(VerstrekkingRow.log_index >= keep))
+        _rebuild_derived(connection)
+
+    result = _tamper(log_services, change)
+    assert not result.ok
+    assert any("beyond the log" in p or "root differs" in p for p in result.problemen)
+
+
+def test_a_forged_checkpoint_note_is_caught(log_services: Services) -> None:
+    def change(connection: Connection) -> None:
+        note = connection.scalar(select(CheckpointRow.notitie).where(CheckpointRow.grootte == 17))
+        assert note is not None
+        lines = note.split("\n")
+        lines[1] = "16"
+        connection.execute(update(CheckpointRow).where(CheckpointRow.grootte == 17).values(notitie="\n".join(lines)))
+
+    result = _tamper(log_services, change)
+    assert not result.ok and result.eerste_fout == 16
+
+
+def test_a_changed_query_column_is_caught(log_services: Services) -> None:
+    result = _tamper(
+        log_services,
+        lambda c: c.execute(
+            update(VerstrekkingRow).where(VerstrekkingRow.log_index == 3).values(partner_id="ggz-drenthe")
+        ),
+    )
+    assert not result.ok and result.eerste_fout == 3
+
+
+def test_a_changed_stored_node_is_caught(log_services: Services) -> None:
+    result = _tamper(
+        log_services,
+        lambda c: c.execute(
+            update(LogknoopRow).where(LogknoopRow.niveau == 2, LogknoopRow.positie == 3).values(hash=b"\x00" * 32)
+        ),
+    )
+    assert not result.ok and result.eerste_fout == 12
+
+
+def test_the_cli_exits_non_zero_and_names_the_first_bad_index(
+    log_services: Services, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEELPOORT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DEELPOORT_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("DEELPOORT_INSTANCE_PATH", str(Path(settings.instance_path)))
+    good = CliRunner().invoke(main, ["audit", "verify"])
+    assert good.exit_code == 0, good.output
+    assert f"OK: {RECORDS} records" in good.output
+    with log_services.engine.begin() as connection:
+        _modify(17)(connection)
+    bad = CliRunner().invoke(main, ["audit", "verify"])
+    assert bad.exit_code == 1
+    assert "first bad index 17" in bad.output
