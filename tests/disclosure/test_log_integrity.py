@@ -77,7 +77,7 @@ def _rebuild_derived(connection: Connection) -> None:
     rows = connection.execute(select(VerstrekkingRow.log_index, VerstrekkingRow.record).order_by("log_index")).all()
     tree = MemoryTree()
     connection.execute(delete(LogknoopRow))
-    for position, (index, record) in enumerate(rows):
+    for position, (index, _record) in enumerate(rows):
         if index != position:
             connection.execute(
                 update(VerstrekkingRow).where(VerstrekkingRow.log_index == index).values(log_index=-1 - position)
