@@ -15,6 +15,7 @@ Invariants:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -128,7 +129,7 @@ class VerstrekkingLog:
                 limit = (basis.grootte if basis is not None else 0) + self._beleid.records
             # The transaction is committed here: only now are the records durable.
         except Exception as exc:
-            log.error("log_append_failed", error_type=type(exc).__name__, records=len(batch))
+            _report(type(exc).__name__, len(batch))
             for waiting in batch:
                 waiting.error = LogNietBeschikbaarError(
                     "the verstrekking log could not record this request; nothing was disclosed"
@@ -144,6 +145,13 @@ class VerstrekkingLog:
         note = sign_checkpoint(signer, checkpoint)
         store.add_checkpoint(checkpoint, signer.key_id, note)
         return StoredCheckpoint(size, checkpoint.root, checkpoint.time, signer.key_id, note)
+
+
+def _report(error_type: str, records: int) -> None:
+    """Tell operators the log failed. When the disk is full even this may fail; that must not change the
+    answer (503, nothing disclosed), so a failure to report is swallowed."""
+    with contextlib.suppress(Exception):
+        log.error("log_append_failed", error_type=error_type, records=records)
 
 
 def _bewijs(appended: Appended, signed: StoredCheckpoint | None, limit: int) -> Ontvangstbewijs:
