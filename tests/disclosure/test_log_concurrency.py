@@ -1,0 +1,92 @@
+"""Appends are serialised: concurrent writers in several 'workers' (each its own engine and VerstrekkingLog,
+as gunicorn workers have) leave one valid tree without gaps or forks; and concurrent requests within a worker
+share transactions (group commit) without any being answered before its record is durable."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from service import create_app
+from service.adapters.migrate import upgrade
+from service.domain.verstrekking import Ontvangstbewijs
+from service.service_layer import logboek
+from service.service_layer.services import Services
+from service.settings import Settings
+from tests.disclosure.test_log_integrity import synthetic
+
+WORKERS = 4
+THREADS_PER_WORKER = 2  # 8 concurrent writers
+PER_WRITER = 2000
+
+
+@pytest.fixture
+def workers(settings: Settings) -> Iterator[list[Services]]:
+    configured = dataclasses.replace(settings, checkpoint_records=500)
+    apps = [create_app(configured) for _ in range(WORKERS)]
+    services = [app.extensions["deelpoort"] for app in apps]
+    upgrade(services[0].engine)
+    yield services
+    for one in services:
+        one.engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgresql
+def test_eight_concurrent_writers_leave_a_valid_gap_free_tree(workers: list[Services]) -> None:
+    if workers[0].engine.dialect.name != "postgresql":
+        pytest.skip("the many-writer test is for PostgreSQL (SQLite serialises writers with one file lock)")
+    receipts: list[list[Ontvangstbewijs]] = [[] for _ in range(WORKERS * THREADS_PER_WORKER)]
+    errors: list[BaseException] = []
+
+    def writer(slot: int) -> None:
+        log = workers[slot % WORKERS].log
+        try:
+            for n in range(PER_WRITER):
+                receipts[slot].append(log.append(synthetic(slot * PER_WRITER + n)))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(slot,)) for slot in range(WORKERS * THREADS_PER_WORKER)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    total = WORKERS * THREADS_PER_WORKER * PER_WRITER
+    indexes = sorted(r.log_index for per_writer in receipts for r in per_writer)
+    assert indexes == list(range(total))  # every receipt a distinct index, no gaps
+    result = logboek.verifieer(workers[0])
+    assert result.ok, result.problemen[:5]
+    assert result.grootte == total and result.checkpoints >= total // 500
+    batches = sum(one.log.batches for one in workers)
+    assert batches < total  # some requests shared a transaction
+
+
+def test_concurrent_requests_in_one_worker_share_transactions(workers: list[Services]) -> None:
+    log = workers[0].log
+    count = 64
+    barrier = threading.Barrier(16)
+    receipts: list[Ontvangstbewijs] = []
+    lock = threading.Lock()
+
+    def writer(base: int) -> None:
+        barrier.wait()
+        for n in range(count // 16):
+            receipt = log.append(synthetic(base + n))
+            with lock:
+                receipts.append(receipt)
+
+    threads = [threading.Thread(target=writer, args=(i * 100,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.log_index for r in receipts) == list(range(count))
+    assert log.batches < count  # group commit happened
+    with workers[1].uow() as uow:  # another worker sees every answered record
+        assert uow.log.size() == count
+    assert logboek.verifieer(workers[1]).ok
