@@ -12,10 +12,10 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
@@ -51,7 +51,7 @@ _RECORD_COLUMNS = ("log_index", "record", "blad_hash", "id", "partner_id", "casu
 
 
 class _Nodes:
-    """Nodes for one transaction: the ones written in it, else the database."""
+    """Nodes for one transaction: the ones written or prefetched in it, else the database."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -66,6 +66,19 @@ class _Nodes:
             if found is None:
                 raise LookupError(f"no complete log node ({level}, {index})")
         return found
+
+    def prefetch(self, wanted: Iterable[tuple[int, int]]) -> None:
+        """Load the given nodes with one query (a proof needs ~2 log2(n) of them: one round trip, not 40)."""
+        missing = sorted({key for key in wanted if key not in self.written})
+        if not missing:
+            return
+        rows = self._session.execute(
+            select(LogknoopRow.niveau, LogknoopRow.positie, LogknoopRow.hash).where(
+                tuple_(LogknoopRow.niveau, LogknoopRow.positie).in_(missing)
+            )
+        )
+        for level, position, value in rows:
+            self.written[(int(level), int(position))] = bytes(value)
 
 
 class LogStore:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from service.adapters.log_store import LogStore, StoredCheckpoint
 from service.audit import CheckpointError, RootAccumulator, consistency_proof, inclusion_proof, leaf_hash, node_hash
 from service.audit import open_checkpoint as open_note
+from service.audit.merkle import nodes_for_consistency_proof, nodes_for_inclusion_proof, nodes_for_root
 from service.audit.record import RecordError, parse
 from service.crypto import CheckpointVerifier
 from service.domain.casus import Gebruiker
@@ -175,6 +176,7 @@ def insluitingsbewijs(
         if not index < boomgrootte <= size:
             raise OngeldigeInvoerError([("boomgrootte", f"must include the record and be at most {size}")])
         checkpoint = uow.log.checkpoint_at(boomgrootte)
+        uow.log.nodes.prefetch([*nodes_for_inclusion_proof(index, boomgrootte), *nodes_for_root(boomgrootte)])
         return Insluitingsbewijs(
             index,
             boomgrootte,
@@ -204,6 +206,7 @@ def consistentiebewijs(services: Services, van: int, tot: int) -> Consistentiebe
         size = uow.log.size()
         if not 0 <= van <= tot <= size:
             raise OngeldigeInvoerError([("van", f"need 0 <= van <= tot <= {size}")])
+        uow.log.nodes.prefetch([*nodes_for_consistency_proof(van, tot), *nodes_for_root(van), *nodes_for_root(tot)])
         return Consistentiebewijs(
             van, tot, consistency_proof(uow.log.nodes, van, tot), uow.log.root(van), uow.log.root(tot)
         )
