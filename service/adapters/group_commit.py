@@ -30,7 +30,7 @@ from service.audit import Checkpoint, sign_checkpoint
 from service.crypto import CheckpointSigner
 from service.domain.casus import utcnow
 from service.domain.errors import LogNietBeschikbaarError
-from service.domain.verstrekking import Ontvangstbewijs, Verstrekking
+from service.domain.verstrekking import LogRecord, Ontvangstbewijs
 
 log = structlog.get_logger("deelpoort.log")
 
@@ -46,7 +46,7 @@ class CheckpointBeleid:
 
 @dataclass(eq=False)
 class _Wachtend:
-    verstrekking: Verstrekking
+    verstrekking: LogRecord
     done: bool = False
     bewijs: Ontvangstbewijs | None = None
     error: BaseException | None = None
@@ -76,7 +76,7 @@ class VerstrekkingLog:
     def beleid(self) -> CheckpointBeleid:
         return self._beleid
 
-    def append(self, verstrekking: Verstrekking) -> Ontvangstbewijs:
+    def append(self, verstrekking: LogRecord) -> Ontvangstbewijs:
         """Record `verstrekking` durably and return its receipt.
 
         Raises:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
 from service.audit import Checkpoint, completed_nodes, leaf_hash, root
 from service.audit.record import canonical
-from service.domain.verstrekking import Verstrekking
+from service.domain.verstrekking import LogRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,31 +96,35 @@ class LogStore:
             raise RuntimeError("the log head row is missing (run the migrations)")
         return size
 
-    def append(self, size: int, verstrekkingen: Sequence[Verstrekking]) -> list[Appended]:
-        """Append records at `size`, `size + 1`, ... (the caller holds the lock); returns index and leaf hash."""
+    def append(self, size: int, records: Sequence[LogRecord]) -> list[Appended]:
+        """Append records at `size`, `size + 1`, ... (the caller holds the lock); returns index and leaf hash.
+
+        The query columns are taken from the record itself, so they can only differ from it by tampering.
+        """
         out: list[Appended] = []
-        for offset, verstrekking in enumerate(verstrekkingen):
+        for offset, entry in enumerate(records):
             index = size + offset
-            data = canonical(verstrekking.as_record())
+            record = entry.as_record()
+            data = canonical(record)
             leaf = leaf_hash(data)
             self._session.add(
                 VerstrekkingRow(
                     log_index=index,
-                    id=verstrekking.id,
+                    id=record["id"],
                     record=data,
                     blad_hash=leaf,
-                    tijd=verstrekking.tijd,
-                    partner_id=verstrekking.partner,
-                    casus_id=verstrekking.casus,
-                    doel=verstrekking.doel,
-                    uitkomst=verstrekking.uitkomst.value,
+                    tijd=entry.tijd,
+                    partner_id=record["partner"],
+                    casus_id=record["casus"],
+                    doel=record["doel"],
+                    uitkomst=record["uitkomst"],
                 )
             )
             for level, position, value in completed_nodes(index, leaf, self._nodes):
                 self._nodes.written[(level, position)] = value
                 self._session.add(LogknoopRow(niveau=level, positie=position, hash=value))
             out.append(Appended(index, leaf))
-        new_size = size + len(verstrekkingen)
+        new_size = size + len(records)
         self._session.execute(update(LoghoofdRow).where(LoghoofdRow.id == 1).values(grootte=new_size))
         return out
 
@@ -184,6 +188,17 @@ class LogStore:
             for index, record, blad, ident, partner, casus, doel, uitkomst, tijd in rows:
                 yield StoredRecord(index, bytes(record), bytes(blad), (ident, partner, casus, doel, uitkomst, tijd))
             after = rows[-1][0]
+
+    def destroyed_without_record(self, vernietigd: Sequence[str]) -> list[str]:
+        """Of the given destroyed casus ids, those whose destruction is not in the log yet."""
+        logged = set(
+            self._session.scalars(
+                select(VerstrekkingRow.casus_id).where(
+                    VerstrekkingRow.doel == "vernietiging", VerstrekkingRow.casus_id.in_(vernietigd)
+                )
+            )
+        )
+        return [casus for casus in vernietigd if casus not in logged]
 
     def record_count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(VerstrekkingRow)) or 0

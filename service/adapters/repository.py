@@ -172,6 +172,11 @@ class CasusRepository:
         )
         return [(i, Casustype(t), closed or changed) for i, t, closed, changed in rows]
 
+    def destroyed(self) -> list[tuple[str, Casustype]]:
+        """Every casus whose data was destroyed: (id, casustype)."""
+        rows = self._session.execute(select(CasusRow.id, CasusRow.casustype).where(CasusRow.vernietigd_op.is_not(None)))
+        return [(i, Casustype(t)) for i, t in rows]
+
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(CasusRow)) or 0
 

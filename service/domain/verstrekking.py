@@ -16,6 +16,7 @@ import enum
 from dataclasses import dataclass
 
 RECORD_FORMAT = 1
+DEELPOORT = "deelpoort"  # the service itself, as the actor of records it makes on its own (destruction)
 
 
 class Uitkomst(enum.StrEnum):
@@ -82,6 +83,7 @@ class Verstrekking:
         """The record as logged (JSON-ready; names and ids only)."""
         return {
             "formaat": RECORD_FORMAT,
+            "soort": "verstrekking",
             "id": self.id,
             "tijd": self.tijd.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
             "partner": self.partner,
@@ -118,3 +120,34 @@ class Ontvangstbewijs:
     blad_hash: bytes
     checkpoint: str | None  # the signed note (C2SP) of a checkpoint whose tree includes this record
     checkpoint_uiterlijk_bij: int  # a checkpoint covering it is signed at the latest at this tree size
+
+
+@dataclass(frozen=True, slots=True)
+class Vernietiging:
+    """That a casus's data was destroyed (crypto-shredded) at the end of its bewaartermijn (invariant 9).
+
+    Logged in the same tamper-evident log as the verstrekkingen, by the service itself (partner "deelpoort").
+    """
+
+    id: str
+    tijd: dt.datetime
+    casus: str
+    casustype: str
+    reden: str  # a fixed code, e.g. "bewaartermijn"
+
+    def as_record(self) -> dict[str, object]:
+        return {
+            "formaat": RECORD_FORMAT,
+            "soort": "vernietiging",
+            "id": self.id,
+            "tijd": self.tijd.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "partner": DEELPOORT,
+            "casus": self.casus,
+            "casustype": self.casustype,
+            "doel": "vernietiging",
+            "uitkomst": "vernietigd",
+            "reden": self.reden,
+        }
+
+
+LogRecord = Verstrekking | Vernietiging

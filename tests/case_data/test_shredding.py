@@ -70,3 +70,34 @@ def test_retention_shreds_only_casussen_past_their_bewaartermijn(services: Servi
     assert retention_run(services, now=closed + dt.timedelta(days=366 * 20)) == [casus_id]
     with services.uow() as uow, pytest.raises(CasusVernietigdError):
         uow.veldwaarden.read(casus_id, Regime.REGULIER)
+
+
+def test_the_destruction_is_logged_and_a_missed_log_entry_is_made_up_by_the_next_run(
+    services: Services, aangemeld: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.audit.record import parse
+    from service.domain.errors import LogNietBeschikbaarError
+    from service.service_layer import logboek
+
+    casus_id = aangemeld["id"]
+    original = services.log.append
+
+    def failing(record: Any) -> Any:
+        raise LogNietBeschikbaarError("injected")
+
+    monkeypatch.setattr(services.log, "append", failing)
+    with pytest.raises(LogNietBeschikbaarError):
+        vernietig_casus(services, casus_id)
+    with services.uow() as uow, pytest.raises(CasusVernietigdError):
+        uow.veldwaarden.read(casus_id, Regime.REGULIER)  # destroyed, though not yet logged
+    with services.uow() as uow:
+        assert uow.log.size() == 0
+    monkeypatch.setattr(services.log, "append", original)
+    retention_run(services)  # logs what is missing
+    retention_run(services)  # and only once
+    with services.uow() as uow:
+        records = [parse(r.record) for r in uow.log.records()]
+    assert [(r["soort"], r["casus"], r["uitkomst"], r["partner"]) for r in records] == [
+        ("vernietiging", casus_id, "vernietigd", "deelpoort")
+    ]
+    assert logboek.verifieer(services).ok
