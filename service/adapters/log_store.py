@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
@@ -72,11 +72,17 @@ class _Nodes:
         missing = sorted({key for key in wanted if key not in self.written})
         if not missing:
             return
-        rows = self._session.execute(
-            select(LogknoopRow.niveau, LogknoopRow.positie, LogknoopRow.hash).where(
-                tuple_(LogknoopRow.niveau, LogknoopRow.positie).in_(missing)
-            )
+        by_level: dict[int, list[int]] = {}
+        for level, position in missing:
+            by_level.setdefault(level, []).append(position)
+        # One condition per level (primary key prefix + IN), which SQLite and PostgreSQL both answer from the
+        # primary key index (a row-value IN makes SQLite scan). Built as text because building the same
+        # expression with SQLAlchemy operators costs more than the query; only integers computed here go in.
+        condition = " OR ".join(
+            f"(niveau = {int(level)} AND positie IN ({', '.join(str(int(p)) for p in positions)}))"
+            for level, positions in by_level.items()
         )
+        rows = self._session.execute(text(f"SELECT niveau, positie, hash FROM logknopen WHERE {condition}"))  # noqa: S608
         for level, position, value in rows:
             self.written[(int(level), int(position))] = bytes(value)
 
@@ -171,8 +177,14 @@ class LogStore:
         return [_checkpoint(r) for r in self._session.scalars(select(CheckpointRow).order_by(CheckpointRow.grootte))]
 
     def record(self, index: int) -> StoredRecord | None:
-        row = self._session.get(VerstrekkingRow, index)
-        return _record(row) if row is not None else None
+        table = VerstrekkingRow.__table__
+        row = self._session.execute(
+            select(*(table.c[name] for name in _RECORD_COLUMNS)).where(table.c.log_index == index)
+        ).first()
+        if row is None:
+            return None
+        index, record, blad, ident, partner, casus, doel, uitkomst, tijd = row
+        return StoredRecord(index, bytes(record), bytes(blad), (ident, partner, casus, doel, uitkomst, tijd))
 
     def records(self, *, chunk: int = 10000) -> Iterator[StoredRecord]:
         """Every record in log order, read in chunks of plain rows (constant memory, no ORM objects)."""
@@ -218,18 +230,6 @@ class LogStore:
             yield from ((int(p), bytes(h)) for p, h in rows)
             after = rows[-1][0]
 
-    def max_level(self) -> int:
-        return int(self._session.scalar(select(func.max(LogknoopRow.niveau))) or 0)
-
 
 def _checkpoint(row: CheckpointRow) -> StoredCheckpoint:
     return StoredCheckpoint(row.grootte, row.wortel, row.tijd, row.sleutel_id, row.notitie)
-
-
-def _record(row: VerstrekkingRow) -> StoredRecord:
-    return StoredRecord(
-        row.log_index,
-        bytes(row.record),
-        bytes(row.blad_hash),
-        (row.id, row.partner_id, row.casus_id, row.doel, row.uitkomst, row.tijd),
-    )
