@@ -35,5 +35,8 @@ def run(settings: Settings, *, host: str, port: int, workers: int, threads: int 
         "threads": threads,
         "accesslog": None,
         "preload_app": False,
+        # gunicorn 27 opens a control socket at one fixed path per user; several servers on one host (demo,
+        # tests, benchmarks) would share it. Deelpoort does not use it.
+        "control_socket_disable": True,
     }
     _Application(settings, options).run()
