@@ -44,6 +44,7 @@ from service.service_layer.beleid import active_access
 from service.service_layer.services import Services
 
 MAX_VELDEN = 200
+ONBEKEND = "onbekend"  # logged instead of an unknown doel: a caller's free text never enters the log
 _CASUS_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -87,7 +88,8 @@ def verstrekken(
     convenant = services.convenant
     partner = convenant.partner(gebruiker.partner_id)
     casus_ref = casus_id if _CASUS_ID.fullmatch(casus_id) else None  # never log what a caller typed as an id
-    refusal = _Refusal(services, gebruiker, partner.oin if partner else "", casus_ref, verzoek.doel, trace, now)
+    doel_ref = verzoek.doel if verzoek.doel in convenant.ids("doel") else ONBEKEND  # nor a doel name they typed
+    refusal = _Refusal(services, gebruiker, partner.oin if partner else "", casus_ref, doel_ref, trace, now)
 
     problems = _unknown_names(convenant, verzoek)
     if problems:
@@ -197,7 +199,7 @@ class _Refusal:
             "rol": self._gebruiker.rol,
             "casus": self._casus_id,
             "casustype": self.casustype,
-            "doel": self._doel[:80],
+            "doel": self._doel,
             "beleidsversie": beleidsversie,
             "trace": self._trace,
         }

@@ -122,7 +122,9 @@ def test_unknown_doel_or_veld_is_400_naming_it_and_logged(
     names = {p["name"] for p in response.get_json()["invalidParams"]}
     assert names == {"doel", "velden[1]"}
     assert "schoenmaat" not in response.get_data(as_text=True)  # named by place, never echoed
-    assert [(r["uitkomst"], r["weigering"]) for r in _records(services)] == [("geweigerd", "onbekende-naam")]
+    assert [(r["uitkomst"], r["weigering"], r["doel"]) for r in _records(services)] == [
+        ("geweigerd", "onbekende-naam", "onbekend")  # what the caller typed never enters the log
+    ]
 
 
 def test_a_destroyed_casus_is_410_and_logged(
