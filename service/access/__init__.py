@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.access.policy import FIELDS, Policy, PolicyLine, make_policy, parse_lines
+from service.access.policy import FIELDS, Policy, PolicyLine, convenant_fingerprint, make_policy, parse_lines
 from service.access.table import DecisionTable, compile_table
 from service.access.validate import validate
 from service.domain.convenant import Convenant
@@ -34,6 +34,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "PolicyLine",
+    "convenant_fingerprint",
     "load_policy",
     "policy_from_rows",
     "policy_from_text",
@@ -60,13 +61,7 @@ def policy_from_text(model_text: str, files: list[tuple[str, str]], convenant: C
         parsed, found = parse_lines(name, text)
         lines += parsed
         problems += found
-    policy = make_policy(model_text, lines, convenant)
-    problems += validate(policy, convenant)
-    if not lines and not problems:
-        problems.append("no policy lines: nothing could ever be shared")
-    if problems:
-        raise PolicyError(problems)
-    return policy
+    return _validated(model_text, lines, problems, convenant)
 
 
 def policy_from_rows(model_text: str, rows: Iterable[tuple[str, Sequence[str]]], convenant: Convenant) -> Policy:
@@ -85,8 +80,13 @@ def policy_from_rows(model_text: str, rows: Iterable[tuple[str, Sequence[str]]],
             problems.append(f"{bron}: expected {len(FIELDS)} non-empty values ({', '.join(FIELDS)})")
             continue
         lines.append(PolicyLine(bron, *values))
+    return _validated(model_text, lines, problems, convenant)
+
+
+def _validated(model_text: str, lines: list[PolicyLine], problems: list[str], convenant: Convenant) -> Policy:
+    """The policy of these lines, or PolicyError with the parse `problems` and every validation problem."""
     policy = make_policy(model_text, lines, convenant)
-    problems += validate(policy, convenant)
+    problems = problems + validate(policy, convenant)
     if not lines and not problems:
         problems.append("no policy lines: nothing could ever be shared")
     if problems:

@@ -78,6 +78,17 @@ def links_from(convenant: Convenant) -> tuple[tuple[tuple[str, str], ...], tuple
     return tuple(partner_links), tuple(veld_links)
 
 
+def convenant_fingerprint(convenant: Convenant) -> str:
+    """What of the convenant a compiled table depends on besides the policy: the universe `Access.compile`
+    expands over and the role links. Equal fingerprints and equal policy versions give equal tables."""
+    digest = hashlib.sha256()
+    for ids in (*(convenant.ids(kind) for kind in ("partner", "rol", "doel", "veld")), convenant.casustypen()):
+        digest.update(("\n".join(sorted(ids)) + "\x1e").encode())
+    partner_links, veld_links = links_from(convenant)
+    digest.update(repr((partner_links, veld_links)).encode())
+    return digest.hexdigest()
+
+
 def parse_lines(source: str, text: str) -> tuple[list[PolicyLine], list[str]]:
     """Parse a policy CSV into lines; returns (lines, problems), every problem as "file:line: message".
 

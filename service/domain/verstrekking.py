@@ -19,6 +19,11 @@ RECORD_FORMAT = 1
 DEELPOORT = "deelpoort"  # the service itself, as the actor of records it makes on its own (destruction)
 
 
+def record_tijd(moment: dt.datetime) -> str:
+    """A time as a log record holds it: UTC, microseconds, "Z" (one spelling, so records are canonical)."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 class Uitkomst(enum.StrEnum):
     VERSTREKT = "verstrekt"  # everything asked for (or everything allowed) was released
     GEDEELTELIJK = "gedeeltelijk"  # some fields released, some withheld
@@ -85,7 +90,7 @@ class Verstrekking:
             "formaat": RECORD_FORMAT,
             "soort": "verstrekking",
             "id": self.id,
-            "tijd": self.tijd.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "tijd": record_tijd(self.tijd),
             "partner": self.partner,
             "oin": self.oin,
             "gebruiker": self.gebruiker,
@@ -140,7 +145,7 @@ class Vernietiging:
             "formaat": RECORD_FORMAT,
             "soort": "vernietiging",
             "id": self.id,
-            "tijd": self.tijd.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "tijd": record_tijd(self.tijd),
             "partner": DEELPOORT,
             "casus": self.casus,
             "casustype": self.casustype,

@@ -14,7 +14,6 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -31,18 +30,6 @@ from service.service_layer.services import Services
 INSTALLATIE = "installatie"
 
 
-def _convenant_fingerprint(convenant: Convenant) -> str:
-    """What of the convenant a compiled table depends on: its universe and role links."""
-    digest = hashlib.sha256()
-    for kind in ("partner", "rol", "doel", "veld"):
-        digest.update(("\n".join(sorted(convenant.ids(kind))) + "\x1e").encode())
-    digest.update(("\n".join(sorted(convenant.casustypen())) + "\x1e").encode())
-    digest.update(repr(sorted((p.id, p.type) for p in convenant.partners)).encode())
-    digest.update(repr(sorted((t.id, t.domein.value) for t in convenant.partnertypen)).encode())
-    digest.update(repr(sorted((v.id, v.categorie) for v in convenant.velden)).encode())
-    return digest.hexdigest()
-
-
 class CompiledPolicies:
     """Compiled tables per (policy version, convenant), shared by all apps in this process; bounded."""
 
@@ -57,8 +44,9 @@ class CompiledPolicies:
             cls._cache.clear()
 
     @classmethod
-    def get(cls, versie: str, convenant: Convenant, load: Callable[[], Policy]) -> Access:
-        key = (versie, _convenant_fingerprint(convenant))
+    def get(cls, versie: str, convenant: Convenant, fingerprint: str, load: Callable[[], Policy]) -> Access:
+        """The table of `versie` over `convenant` (whose `convenant_fingerprint` is `fingerprint`)."""
+        key = (versie, fingerprint)
         with cls._lock:
             found = cls._cache.get(key)
             if found is not None:
@@ -94,7 +82,7 @@ def active_access(services: Services, beleid: BeleidRepository) -> Access:
             raise GeenBeleidError("the stored field policy does not match its version hash")
         return policy
 
-    return CompiledPolicies.get(versie, services.convenant, load)
+    return CompiledPolicies.get(versie, services.convenant, services.convenant_fingerprint, load)
 
 
 def installeer(

@@ -24,6 +24,7 @@ from service.audit.record import RecordError, parse
 from service.crypto import CheckpointVerifier
 from service.domain.casus import Gebruiker
 from service.domain.errors import NietGevondenError, OngeldigeInvoerError
+from service.domain.verstrekking import record_tijd
 from service.service_layer.services import Services
 
 
@@ -95,8 +96,7 @@ def verifieer(services: Services, *, voortgang: Iterator[None] | None = None) ->
 
 def _columns_agree(record: dict[str, object], columns: tuple[object, ...]) -> bool:
     ident, partner, casus, doel, uitkomst, tijd = columns
-    moment = tijd.astimezone(dt.UTC) if isinstance(tijd, dt.datetime) else None
-    stamp = moment.isoformat(timespec="microseconds").replace("+00:00", "Z") if moment else None
+    stamp = record_tijd(tijd) if isinstance(tijd, dt.datetime) else None
     return (record.get("id"), record.get("partner"), record.get("casus"), record.get("doel")) == (
         ident,
         partner,

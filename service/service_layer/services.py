@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import Engine, text
 
+from service.access import convenant_fingerprint
 from service.adapters.case_keys import CaseKeys
 from service.adapters.group_commit import VerstrekkingLog
 from service.domain.convenant import Convenant
@@ -19,6 +21,11 @@ class Services:
     keys: CaseKeys
     log: VerstrekkingLog
     production: bool
+
+    @cached_property
+    def convenant_fingerprint(self) -> str:
+        """Computed once: the key (with the policy version) of this convenant's compiled tables."""
+        return convenant_fingerprint(self.convenant)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.keys)
