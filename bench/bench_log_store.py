@@ -76,8 +76,8 @@ def main() -> None:
         for first in range(0, args.records, batch):
             with Session(services.engine) as session, session.begin():
                 store = LogStore(session)
-                size = store.lock_head()
-                store.append(size, [record(first + n) for n in range(min(batch, args.records - first))])
+                chunk = [record(first + n) for n in range(min(batch, args.records - first))]
+                store.append(store.lock_head(advance=len(chunk)), chunk)
             if (first // batch) % 10 == 0:
                 services.log.checkpoint_now()
         services.log.checkpoint_now()

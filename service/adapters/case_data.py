@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.case_keys import CaseKeys
@@ -36,6 +36,15 @@ class OpgeslagenWaarde:
     waarde: JsonWaarde
     bron: str  # the contributing partner
     bijgedragen_op: dt.datetime
+
+
+_V = VeldwaardeRow.__table__.c
+_VALUES = select(_V.betrokkene, _V.veld, _V.waarde, _V.bron, _V.bijgedragen_op).where(
+    _V.casus_id == bindparam("casus_id")
+)
+_WRAPPED = select(CasusSleutelRow.__table__.c.wrapped).where(
+    CasusSleutelRow.__table__.c.casus_id == bindparam("casus_id")
+)
 
 
 def _bound_name(betrokkene: str | None, veld: str) -> str:
@@ -60,7 +69,7 @@ class VeldwaardeRepository:
         )
 
     def _wrapped(self, casus_id: str) -> bytes:
-        wrapped = self._session.scalar(select(CasusSleutelRow.wrapped).where(CasusSleutelRow.casus_id == casus_id))
+        wrapped: bytes | None = self._session.execute(_WRAPPED, {"casus_id": casus_id}).scalar()
         if wrapped is None:
             raise CasusVernietigdError(f"the data of casus {casus_id} was destroyed")
         return wrapped
@@ -104,13 +113,31 @@ class VeldwaardeRepository:
             CasusVernietigdError: the casus's data key is gone.
             CryptoError: a stored token or key does not decrypt (tampering or a key problem).
         """
+        return self.read_only(casus_id, regime, None)[0]
+
+    def read_only(
+        self, casus_id: str, regime: Regime, velden: Collection[str] | None
+    ) -> tuple[dict[Plaats, OpgeslagenWaarde], frozenset[str]]:
+        """Decrypt the values of the given velden (None: all) and name every veld that has a value.
+
+        A verstrekking decrypts only what it may release: a withheld value is never turned into plaintext, not
+        even in memory. The second result (names only) is what the caller may report as withheld.
+
+        Raises:
+            CasusVernietigdError: the casus's data key is gone.
+            CryptoError: a stored token or key does not decrypt (tampering or a key problem).
+        """
         cipher = self._keys.cipher_for(regime, casus_id, self._wrapped(casus_id))
         out: dict[Plaats, OpgeslagenWaarde] = {}
-        for row in self._session.scalars(select(VeldwaardeRow).where(VeldwaardeRow.casus_id == casus_id)):
-            betrokkene = row.betrokkene or None
-            plaintext = cipher.decrypt(_bound_name(betrokkene, row.veld), row.waarde)
-            out[(betrokkene, row.veld)] = OpgeslagenWaarde(decode(plaintext), row.bron, row.bijgedragen_op)
-        return out
+        existing: set[str] = set()
+        for stored_betrokkene, veld, token, bron, op in self._session.execute(_VALUES, {"casus_id": casus_id}):
+            existing.add(veld)
+            if velden is not None and veld not in velden:
+                continue
+            betrokkene = stored_betrokkene or None
+            plaintext = cipher.decrypt(_bound_name(betrokkene, veld), token)
+            out[(betrokkene, veld)] = OpgeslagenWaarde(decode(plaintext), bron, op)
+        return out, frozenset(existing)
 
     def record_contribution(
         self, casus_id: str, partner_id: str, gebruiker_id: str, plaatsen: Iterable[Plaats], op: dt.datetime

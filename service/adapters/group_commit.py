@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from service.adapters.log_store import Appended, LogStore, StoredCheckpoint
 from service.audit import Checkpoint, sign_checkpoint
@@ -103,8 +102,8 @@ class VerstrekkingLog:
 
     def checkpoint_now(self) -> StoredCheckpoint | None:
         """Sign a checkpoint of the current tree if it is not covered yet (`deelpoort audit checkpoint`)."""
-        with Session(self._engine) as session, session.begin():
-            store = LogStore(session)
+        with self._engine.begin() as connection:
+            store = LogStore(connection)
             size = store.lock_head()
             if size == 0:
                 return None
@@ -115,9 +114,9 @@ class VerstrekkingLog:
 
     def _write(self, batch: list[_Wachtend]) -> None:
         try:
-            with Session(self._engine) as session, session.begin():
-                store = LogStore(session)
-                size = store.lock_head()
+            with self._engine.begin() as connection:
+                store = LogStore(connection)
+                size = store.lock_head(advance=len(batch))
                 appended = store.append(size, [w.verstrekking for w in batch])
                 new_size = size + len(batch)
                 latest = store.latest_checkpoint()

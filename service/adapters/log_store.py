@@ -7,6 +7,9 @@ Invariants:
   else: there is nothing that could fail after the records are in, except the commit itself.
 - Complete subtree nodes are stored as they complete, so a proof or root at any size is O(log n) lookups.
 - The store never sees a field value: it receives canonical record bytes made from a `Verstrekking`.
+- Only Core statements (no ORM objects): on the append path every statement counts. A batch is one query
+  for the frontier nodes of the current size plus three statements whatever its size: lock and move the head,
+  insert the records, insert the nodes.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Connection, Select, Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
-from service.audit import Checkpoint, completed_nodes, leaf_hash, root
+from service.audit import Checkpoint, completed_nodes, leaf_hash, nodes_for_root, root
 from service.audit.record import canonical
 from service.domain.verstrekking import LogRecord
 
@@ -47,13 +51,24 @@ class StoredRecord:
     columns: tuple[str, str, str | None, str, str, dt.datetime]  # id, partner, casus, doel, uitkomst, tijd
 
 
+_VERSTREKKINGEN = cast(Table, VerstrekkingRow.__table__)
+_KNOPEN = cast(Table, LogknoopRow.__table__)
+_HOOFD = cast(Table, LoghoofdRow.__table__)
+_CHECKPOINTS = cast(Table, CheckpointRow.__table__)
+_CHECKPOINT_COLUMNS = (
+    _CHECKPOINTS.c.grootte,
+    _CHECKPOINTS.c.wortel,
+    _CHECKPOINTS.c.tijd,
+    _CHECKPOINTS.c.sleutel_id,
+    _CHECKPOINTS.c.notitie,
+)
 _RECORD_COLUMNS = ("log_index", "record", "blad_hash", "id", "partner_id", "casus_id", "doel", "uitkomst", "tijd")
 
 
 class _Nodes:
     """Nodes for one transaction: the ones written or prefetched in it, else the database."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session | Connection) -> None:
         self._session = session
         self.written: dict[tuple[int, int], bytes] = {}
 
@@ -88,55 +103,72 @@ class _Nodes:
 
 
 class LogStore:
-    def __init__(self, session: Session) -> None:
+    """Reads and appends the log through a Session (a unit of work) or a Connection (the group-commit writer)."""
+
+    def __init__(self, session: Session | Connection) -> None:
         self._session = session
         self._nodes = _Nodes(session)
 
     # -- appending (inside a transaction of its own) -------------------------------------------------------------
 
-    def lock_head(self) -> int:
-        """Take the append lock and return the committed tree size."""
-        self._session.execute(update(LoghoofdRow).where(LoghoofdRow.id == 1).values(grootte=LoghoofdRow.grootte))
-        size = self._session.scalar(select(LoghoofdRow.grootte).where(LoghoofdRow.id == 1))
-        if size is None:
+    def lock_head(self, advance: int = 0) -> int:
+        """Take the append lock, move the head by `advance` records, and return the size before the move.
+
+        One statement (UPDATE ... RETURNING): the row lock (PostgreSQL) or write lock (SQLite) is taken and the
+        new size claimed at once. The caller must then `append` exactly `advance` records in this transaction;
+        if it fails, the transaction rolls back and the head with it.
+        """
+        new_size = self._session.execute(
+            update(_HOOFD)
+            .where(_HOOFD.c.id == 1)
+            .values(grootte=_HOOFD.c.grootte + advance)
+            .returning(_HOOFD.c.grootte)
+        ).scalar()
+        if new_size is None:
             raise RuntimeError("the log head row is missing (run the migrations)")
-        return size
+        return int(new_size) - advance
 
     def append(self, size: int, records: Sequence[LogRecord]) -> list[Appended]:
-        """Append records at `size`, `size + 1`, ... (the caller holds the lock); returns index and leaf hash.
+        """Append records at `size`, `size + 1`, ...; returns index and leaf hash.
+
+        The caller holds the lock and has advanced the head by `len(records)` (`lock_head(len(records))`).
 
         The query columns are taken from the record itself, so they can only differ from it by tampering.
         """
+        self._nodes.prefetch(nodes_for_root(size))  # the frontier: every node the new leaves may pair with
+        rows: list[dict[str, object]] = []
+        knopen: list[dict[str, object]] = []
         out: list[Appended] = []
         for offset, entry in enumerate(records):
             index = size + offset
             record = entry.as_record()
             data = canonical(record)
             leaf = leaf_hash(data)
-            self._session.add(
-                VerstrekkingRow(
-                    log_index=index,
-                    id=record["id"],
-                    record=data,
-                    blad_hash=leaf,
-                    tijd=entry.tijd,
-                    partner_id=record["partner"],
-                    casus_id=record["casus"],
-                    doel=record["doel"],
-                    uitkomst=record["uitkomst"],
-                )
+            rows.append(
+                {
+                    "log_index": index,
+                    "id": record["id"],
+                    "record": data,
+                    "blad_hash": leaf,
+                    "tijd": entry.tijd,
+                    "partner_id": record["partner"],
+                    "casus_id": record["casus"],
+                    "doel": record["doel"],
+                    "uitkomst": record["uitkomst"],
+                }
             )
             for level, position, value in completed_nodes(index, leaf, self._nodes):
                 self._nodes.written[(level, position)] = value
-                self._session.add(LogknoopRow(niveau=level, positie=position, hash=value))
+                knopen.append({"niveau": level, "positie": position, "hash": value})
             out.append(Appended(index, leaf))
-        new_size = size + len(records)
-        self._session.execute(update(LoghoofdRow).where(LoghoofdRow.id == 1).values(grootte=new_size))
+        if rows:
+            self._session.execute(insert(_VERSTREKKINGEN), rows)
+            self._session.execute(insert(_KNOPEN), knopen)
         return out
 
     def add_checkpoint(self, checkpoint: Checkpoint, sleutel_id: str, notitie: str) -> None:
-        self._session.add(
-            CheckpointRow(
+        self._session.execute(
+            insert(_CHECKPOINTS).values(
                 grootte=checkpoint.size,
                 wortel=checkpoint.root,
                 tijd=checkpoint.time,
@@ -148,7 +180,7 @@ class LogStore:
     # -- reading ---------------------------------------------------------------------------------------------------
 
     def size(self) -> int:
-        return self._session.scalar(select(LoghoofdRow.grootte).where(LoghoofdRow.id == 1)) or 0
+        return self._session.execute(select(_HOOFD.c.grootte).where(_HOOFD.c.id == 1)).scalar() or 0
 
     def root(self, size: int) -> bytes:
         """The root at `size` from stored nodes. Raises LookupError when nodes are missing."""
@@ -159,22 +191,24 @@ class LogStore:
         return self._nodes
 
     def latest_checkpoint(self) -> StoredCheckpoint | None:
-        row = self._session.scalars(select(CheckpointRow).order_by(CheckpointRow.grootte.desc()).limit(1)).first()
-        return _checkpoint(row) if row is not None else None
+        return self._one_checkpoint(select(*_CHECKPOINT_COLUMNS).order_by(_CHECKPOINTS.c.grootte.desc()).limit(1))
 
     def checkpoint_covering(self, index: int) -> StoredCheckpoint | None:
         """The smallest checkpoint whose tree includes leaf `index`."""
-        row = self._session.scalars(
-            select(CheckpointRow).where(CheckpointRow.grootte > index).order_by(CheckpointRow.grootte).limit(1)
-        ).first()
-        return _checkpoint(row) if row is not None else None
+        return self._one_checkpoint(
+            select(*_CHECKPOINT_COLUMNS).where(_CHECKPOINTS.c.grootte > index).order_by(_CHECKPOINTS.c.grootte).limit(1)
+        )
 
     def checkpoint_at(self, size: int) -> StoredCheckpoint | None:
-        row = self._session.get(CheckpointRow, size)
-        return _checkpoint(row) if row is not None else None
+        return self._one_checkpoint(select(*_CHECKPOINT_COLUMNS).where(_CHECKPOINTS.c.grootte == size))
 
     def checkpoints(self) -> list[StoredCheckpoint]:
-        return [_checkpoint(r) for r in self._session.scalars(select(CheckpointRow).order_by(CheckpointRow.grootte))]
+        rows = self._session.execute(select(*_CHECKPOINT_COLUMNS).order_by(_CHECKPOINTS.c.grootte))
+        return [_checkpoint(row) for row in rows]
+
+    def _one_checkpoint(self, query: Select[Any]) -> StoredCheckpoint | None:
+        row = self._session.execute(query).first()
+        return _checkpoint(row) if row is not None else None
 
     def record(self, index: int) -> StoredRecord | None:
         table = VerstrekkingRow.__table__
@@ -231,5 +265,6 @@ class LogStore:
             after = rows[-1][0]
 
 
-def _checkpoint(row: CheckpointRow) -> StoredCheckpoint:
-    return StoredCheckpoint(row.grootte, row.wortel, row.tijd, row.sleutel_id, row.notitie)
+def _checkpoint(row: Sequence[Any]) -> StoredCheckpoint:
+    grootte, wortel, tijd, sleutel_id, notitie = row
+    return StoredCheckpoint(grootte, wortel, tijd, sleutel_id, notitie)

@@ -57,9 +57,7 @@ class BeleidRepository:
 
     def active_version(self) -> str | None:
         """The active version's hash, or None before any activation (then nothing may be shared)."""
-        return self._session.scalar(
-            select(BeleidsactiveringRow.versie).order_by(BeleidsactiveringRow.id.desc()).limit(1)
-        )
+        return self._session.execute(_ACTIVE_VERSION).scalar()
 
     def load(self, versie: str) -> StoredPolicy | None:
         row = self._session.get(BeleidsversieRow, versie)
@@ -73,3 +71,7 @@ class BeleidRepository:
     def activations(self) -> list[Activering]:
         rows = self._session.scalars(select(BeleidsactiveringRow).order_by(BeleidsactiveringRow.id))
         return [Activering(r.versie, r.geactiveerd_op, r.door, r.toelichting) for r in rows]
+
+
+_A = BeleidsactiveringRow.__table__.c
+_ACTIVE_VERSION = select(_A.versie).order_by(_A.id.desc()).limit(1)

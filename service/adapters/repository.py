@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import (
@@ -85,15 +86,11 @@ class GebruikerRepository:
         )
 
     def credential(self, token_id: str) -> Credential | None:
-        row = self._session.execute(
-            select(GebruikerRow, PartnerRow.actief)
-            .join(PartnerRow, PartnerRow.id == GebruikerRow.partner_id)
-            .where(GebruikerRow.token_id == token_id)
-        ).first()
+        row = self._session.execute(_CREDENTIAL, {"token_id": token_id}).first()
         if row is None:
             return None
-        g, partner_actief = row
-        return Credential(Gebruiker(g.id, g.partner_id, g.rol, g.naam, g.actief), g.token_hash, partner_actief)
+        ident, partner_id, rol, naam, actief, token_hash, partner_actief = row
+        return Credential(Gebruiker(ident, partner_id, rol, naam, actief), token_hash, partner_actief)
 
     def delete_all(self) -> None:
         self._session.execute(delete(GebruikerRow))
@@ -129,18 +126,18 @@ class CasusRepository:
         )
 
     def get(self, casus_id: str) -> Casus | None:
-        row = self._session.get(CasusRow, casus_id)
+        """The casus with its betrokkenen and deelnames (three prepared Core queries: this is on every request's
+        path, and building statements or ORM objects per call costs more than the queries)."""
+        params = {"casus_id": casus_id}
+        row = self._session.execute(_CASUS_BY_ID, params).first()
         if row is None:
             return None
-        betrokkenen = self._session.scalars(
-            select(BetrokkeneRow).where(BetrokkeneRow.casus_id == casus_id).order_by(BetrokkeneRow.id)
-        )
-        deelnames = self._session.scalars(
-            select(DeelnameRow).where(DeelnameRow.casus_id == casus_id).order_by(DeelnameRow.id)
-        )
         casus = _casus(row)
-        casus.betrokkenen = [Betrokkene(b.id, b.casus_id, BetrokkeneRol(b.rol), b.relatie) for b in betrokkenen]
-        casus.deelnames = [Deelname(d.casus_id, d.partner_id, d.rol, d.sinds, d.tot) for d in deelnames]
+        casus.betrokkenen = [
+            Betrokkene(i, c, BetrokkeneRol(r), relatie)
+            for i, c, r, relatie in self._session.execute(_BETROKKENEN, params)
+        ]
+        casus.deelnames = [Deelname(*d) for d in self._session.execute(_DEELNAMES, params)]
         return casus
 
     def list_for_partner(self, partner_id: str, op: dt.datetime, fase: Fase | None = None) -> Sequence[Casus]:
@@ -187,7 +184,39 @@ class CasusRepository:
         self._session.execute(delete(CasusRow))
 
 
-def _casus(row: CasusRow) -> Casus:
+_C = CasusRow.__table__.c
+_B = BetrokkeneRow.__table__.c
+_D = DeelnameRow.__table__.c
+_G = GebruikerRow.__table__.c
+_CASUS_COLUMNS = (
+    _C.id,
+    _C.casustype,
+    _C.fase,
+    _C.gemeente,
+    _C.onderwerp,
+    _C.aanmelder,
+    _C.aangemeld_op,
+    _C.gewijzigd_op,
+    _C.prioriteit,
+    _C.afgesloten_op,
+)
+_CASUS_BY_ID = select(*_CASUS_COLUMNS).where(_C.id == bindparam("casus_id"))
+_BETROKKENEN = (
+    select(_B.id, _B.casus_id, _B.rol, _B.relatie).where(_B.casus_id == bindparam("casus_id")).order_by(_B.id)
+)
+_DEELNAMES = (
+    select(_D.casus_id, _D.partner_id, _D.rol, _D.sinds, _D.tot)
+    .where(_D.casus_id == bindparam("casus_id"))
+    .order_by(_D.id)
+)
+_CREDENTIAL = (
+    select(_G.id, _G.partner_id, _G.rol, _G.naam, _G.actief, _G.token_hash, PartnerRow.__table__.c.actief)
+    .join(PartnerRow.__table__, PartnerRow.__table__.c.id == _G.partner_id)
+    .where(_G.token_id == bindparam("token_id"))
+)
+
+
+def _casus(row: Any) -> Casus:  # a CasusRow, or a Core row with the same column names
     return Casus(
         id=row.id,
         casustype=Casustype(row.casustype),

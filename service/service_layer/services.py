@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from service.access import convenant_fingerprint
 from service.adapters.case_keys import CaseKeys
 from service.adapters.group_commit import VerstrekkingLog
 from service.domain.convenant import Convenant
-from service.service_layer.unit_of_work import UnitOfWork
+from service.service_layer.unit_of_work import UnitOfWork, session_factory
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,12 @@ class Services:
         """Computed once: the key (with the policy version) of this convenant's compiled tables."""
         return convenant_fingerprint(self.convenant)
 
+    @cached_property
+    def _sessions(self) -> sessionmaker[Session]:
+        return session_factory(self.engine)
+
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.keys)
+        return UnitOfWork(self.engine, self.keys, self._sessions)
 
     def database_ok(self) -> bool:
         """True when the database answers a trivial query (for the status endpoint)."""

@@ -20,6 +20,10 @@ from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
 
 
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
 class UnitOfWork:
     partners: PartnerRepository
     gebruikers: GebruikerRepository
@@ -28,9 +32,10 @@ class UnitOfWork:
     beleid: BeleidRepository
     log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog
 
-    def __init__(self, engine: Engine, keys: CaseKeys) -> None:
+    def __init__(self, engine: Engine, keys: CaseKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
-        self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        # Building a sessionmaker creates a Session subclass and its event dispatch: reuse one (Services does).
+        self._factory = factory or session_factory(engine)
         self._session: Session | None = None
 
     def __enter__(self) -> Self:

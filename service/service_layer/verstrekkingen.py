@@ -113,12 +113,15 @@ def verstrekken(
             raise
         key = DecisionKey(gebruiker.partner_id, gebruiker.rol, casus.casustype.value, verzoek.doel)
         grants = {v: g for v, g in access.allowed_fields(key).items() if g.grondslag in va.grondslagen}
+        wanted = grants.keys() if verzoek.velden is None else set(verzoek.velden) & grants.keys()
         try:
-            stored = uow.veldwaarden.read(casus.id, Regime.of(casus.casustype))
+            stored, existing = uow.veldwaarden.read_only(casus.id, Regime.of(casus.casustype), wanted)
         except CasusVernietigdError:
             refusal.log(Weigering.VERNIETIGD, access.version)
             raise
-    verstrekking, betrokkenen, casusvelden = _decide(casus, verzoek, grants, va, stored, refusal.base(access.version))
+    verstrekking, betrokkenen, casusvelden = _decide(
+        casus, verzoek, grants, va, stored, existing, refusal.base(access.version)
+    )
     bewijs = services.log.append(verstrekking)  # durable before anything is returned (raises: fail closed)
     return Uitgifte(verstrekking, betrokkenen, casusvelden, va, bewijs)
 
@@ -129,9 +132,10 @@ def _decide(
     grants: Mapping[str, Grant],
     va: Verwerkingsactiviteit,
     stored: Mapping[tuple[str | None, str], OpgeslagenWaarde],
+    existing: frozenset[str],
     base: dict[str, object],
 ) -> tuple[Verstrekking, tuple[tuple[Betrokkene, Mapping[str, JsonWaarde]], ...], Mapping[str, JsonWaarde]]:
-    existing = {veld for _, veld in stored}
+    """`stored` holds the decrypted values of granted velden only; `existing` names every veld with a value."""
     asked = set(verzoek.velden) if verzoek.velden is not None else existing | set(grants)
     released_names = sorted(asked & set(grants) & existing)
     withheld = sorted((set(verzoek.velden) if verzoek.velden is not None else existing) - set(grants))

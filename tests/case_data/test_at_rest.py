@@ -45,8 +45,18 @@ def _texts(value: object) -> Iterable[str]:
         yield from (v for v in value if isinstance(v, str))
 
 
+_HEX = re.compile(rb"[0-9a-f]+")
+
+
 def _scan(blob: bytes, needles: list[bytes]) -> list[bytes]:
-    return [n for n in needles if n in blob]
+    """The needles found in `blob`. A needle made of hex digits only (a BSN) counts only where it is not part
+    of a longer hex run: ids and hashes are stored as hex text, and a 9-digit BSN turns up inside one of
+    hundreds of thousands of random hex characters about once in a hundred runs."""
+    return [n for n in needles if n in blob and (not _HEX.fullmatch(n) or _bounded(n).search(blob))]
+
+
+def _bounded(needle: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![0-9a-f])" + re.escape(needle) + rb"(?![0-9a-f])")
 
 
 def _sqlite_bytes(path: Path) -> bytes:
