@@ -44,12 +44,22 @@ def parse(data: bytes) -> dict[str, Any]:
     return value
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
 def _no_floats(value: Any) -> None:
-    if isinstance(value, float):
-        raise TypeError("floats are not allowed in a log record")
-    if isinstance(value, Mapping):
-        for item in value.values():
-            _no_floats(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _no_floats(item)
+    """Raise TypeError if a float (or float subclass) occurs anywhere in `value`.
+
+    Iterative, with exact-type checks for the common scalars first: it runs on every append and every verify.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if type(item) in _SCALARS:
+            continue
+        if isinstance(item, float):
+            raise TypeError("floats are not allowed in a log record")
+        if isinstance(item, Mapping):
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)

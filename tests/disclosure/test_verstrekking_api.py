@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from service.access import DecisionKey
 from service.audit.record import parse
+from service.crypto.field_cipher import FieldCipher
 from service.domain.convenant import Fase
 from service.service_layer import beleid
 from service.service_layer.services import Services
@@ -75,6 +77,34 @@ def test_withheld_names_are_listed_and_their_values_never_sent(
     assert body["uitkomst"] == "gedeeltelijk"
     assert all("psychischeGezondheid" not in b["velden"] for b in body["betrokkenen"])
     assert "signalen" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("velden", [None, ["achternaam", "psychischeGezondheid", "bsn"]])
+def test_a_withheld_value_is_never_decrypted(
+    client: FlaskClient,
+    services: Services,
+    casus: dict[str, Any],
+    politie: str,
+    monkeypatch: pytest.MonkeyPatch,
+    velden: list[str] | None,
+) -> None:
+    """Only what may be released becomes plaintext, even inside the service (the cipher is watched)."""
+    decrypted: list[str] = []
+    original = FieldCipher.decrypt
+
+    def watched(self: FieldCipher, veld: str, token: bytes) -> bytes:
+        decrypted.append(veld.rsplit("/", 1)[1])
+        return original(self, veld, token)
+
+    monkeypatch.setattr(FieldCipher, "decrypt", watched)
+    set_fase(services, casus["id"], Fase.PROCESREGIE)
+    body = {"doel": "casusoverleg"} | ({"velden": velden} if velden is not None else {})
+    response = vraag(client, politie, casus["id"], **body)
+    assert response.status_code == 201, response.get_json()
+    released = set(response.get_json()["grondslagen"])
+    assert released and response.get_json()["onthouden"]
+    assert set(decrypted) == released
+    assert "psychischeGezondheid" not in decrypted
 
 
 def test_nothing_allowed_is_an_empty_answer_that_is_logged(
