@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Select, Table, func, insert, select, text, update
+from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
@@ -61,6 +61,9 @@ _CHECKPOINT_COLUMNS = (
     _CHECKPOINTS.c.tijd,
     _CHECKPOINTS.c.sleutel_id,
     _CHECKPOINTS.c.notitie,
+)
+_LEAF = select(_VERSTREKKINGEN.c.blad_hash, _VERSTREKKINGEN.c.partner_id).where(
+    _VERSTREKKINGEN.c.log_index == bindparam("index")
 )
 _RECORD_COLUMNS = ("log_index", "record", "blad_hash", "id", "partner_id", "casus_id", "doel", "uitkomst", "tijd")
 
@@ -219,6 +222,11 @@ class LogStore:
             return None
         index, record, blad, ident, partner, casus, doel, uitkomst, tijd = row
         return StoredRecord(index, bytes(record), bytes(blad), (ident, partner, casus, doel, uitkomst, tijd))
+
+    def leaf(self, index: int) -> tuple[bytes, str] | None:
+        """The leaf hash and requesting partner of record `index` (what an inclusion proof needs)."""
+        row = self._session.execute(_LEAF, {"index": index}).first()
+        return (bytes(row[0]), row[1]) if row is not None else None
 
     def records(self, *, chunk: int = 10000) -> Iterator[StoredRecord]:
         """Every record in log order, read in chunks of plain rows (constant memory, no ORM objects)."""

@@ -166,8 +166,8 @@ def insluitingsbewijs(
         OngeldigeInvoerError: `boomgrootte` does not include the record or exceeds the log.
     """
     with services.uow() as uow:
-        record = uow.log.record(index)
-        if record is None or (gebruiker.rol != "fg" and record.columns[1] != gebruiker.partner_id):
+        leaf = uow.log.leaf(index)
+        if leaf is None or (gebruiker.rol != "fg" and leaf[1] != gebruiker.partner_id):
             raise NietGevondenError("no such log record for this partner")
         size = uow.log.size()
         covering = uow.log.checkpoint_covering(index)
@@ -175,12 +175,13 @@ def insluitingsbewijs(
             boomgrootte = covering.grootte if covering is not None else size
         if not index < boomgrootte <= size:
             raise OngeldigeInvoerError([("boomgrootte", f"must include the record and be at most {size}")])
-        checkpoint = uow.log.checkpoint_at(boomgrootte)
+        exact = covering is not None and covering.grootte == boomgrootte
+        checkpoint = covering if exact else uow.log.checkpoint_at(boomgrootte)
         uow.log.nodes.prefetch([*nodes_for_inclusion_proof(index, boomgrootte), *nodes_for_root(boomgrootte)])
         return Insluitingsbewijs(
             index,
             boomgrootte,
-            record.blad_hash,
+            leaf[0],
             inclusion_proof(uow.log.nodes, index, boomgrootte),
             uow.log.root(boomgrootte),
             checkpoint.notitie if checkpoint is not None else None,
