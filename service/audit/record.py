@@ -20,7 +20,20 @@ class RecordError(ValueError):
 def canonical(record: Mapping[str, Any]) -> bytes:
     """The canonical bytes of `record` (rejects floats, which have no single canonical text)."""
     _no_floats(record)
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return _dumps(record)
+
+
+def _dumps(record: Mapping[str, Any]) -> bytes:
+    return _ENCODER.encode(record).encode()
+
+
+def _no_number_text(text: str) -> Any:
+    raise RecordError("not canonical")  # a float, NaN or Infinity has no single canonical text
+
+
+# Built once: verify parses and re-encodes every record, and json.loads/dumps with options build these per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+_DECODER = json.JSONDecoder(parse_float=_no_number_text, parse_constant=_no_number_text)
 
 
 def parse(data: bytes) -> dict[str, Any]:
@@ -30,13 +43,14 @@ def parse(data: bytes) -> dict[str, Any]:
         RecordError: not JSON, not an object, or not in canonical form.
     """
     try:
-        value = json.loads(data.decode("utf-8"))
+        # Floats and NaN are refused while parsing (cheaper than walking the result: verify parses every record).
+        value = _DECODER.decode(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise RecordError("not a JSON record") from None
     if not isinstance(value, dict):
         raise RecordError("not a JSON object")
     try:
-        again = canonical(value)
+        again = _dumps(value)
     except (TypeError, ValueError):
         raise RecordError("not canonical") from None
     if again != data:

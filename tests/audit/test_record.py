@@ -56,3 +56,15 @@ def test_other_formatting_of_the_same_record_is_refused(record: dict[str, Any]) 
         return  # nothing to reformat (e.g. an empty record)
     with pytest.raises(RecordError):
         parse(pretty)
+
+
+@pytest.mark.parametrize("text", [b'{"a":1.0}', b'{"a":[1,{"b":2e3}]}', b'{"a":NaN}', b'{"a":-Infinity}', b'{"a":1E2}'])
+def test_stored_bytes_with_a_float_or_nan_are_not_a_record(text: bytes) -> None:
+    with pytest.raises(RecordError):
+        parse(text)
+
+
+@pytest.mark.parametrize("text", [b"[1]", b'"x"', b"\xff", b'{"a":1', b'{"b":1, "a":2}'])
+def test_stored_bytes_that_are_no_canonical_object_are_not_a_record(text: bytes) -> None:
+    with pytest.raises(RecordError):
+        parse(text)
