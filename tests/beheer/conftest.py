@@ -16,7 +16,7 @@ from tests.case_data.conftest import bearer
 from tests.conftest import add_gebruiker
 from tests.disclosure.conftest import casus, politie, procesregisseur
 
-__all__ = ["REMOVED", "ADDED", "casus", "politie", "procesregisseur"]
+__all__ = ["ADDED", "REMOVED", "casus", "politie", "procesregisseur"]
 
 # A line of the demo policy, and a valid line it does not have (the procesondersteuner also gets contact).
 REMOVED = "p, zvh, procesondersteuner, regulier, triage, aanmelding, avg-6-1-e-wgs, allow"
