@@ -50,6 +50,12 @@ def test_suspension_stops_the_partners_verstrekkingen_in_the_next_request(
         assert refused.status_code == 401
         assert client.get("/v1/casussen", headers=bearer(token)).status_code == 401
     assert _suspend(client, beheerder_a).status_code == 409  # already suspended
+    history = client.get("/v1/beleid/geschiedenis", headers=bearer(beheerder_a)).get_json()["gebeurtenissen"]
+    assert [(e["handeling"], e["onderwerp"], e["betreft"]) for e in history][-1] == (
+        "activering",
+        "partner-schorsing",
+        POLITIE,
+    )
 
     lift = _suspend(client, beheerder_b, actief=True)
     assert lift.status_code == 201 and lift.get_json()["soort"] == "partner-herstel"
