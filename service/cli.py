@@ -425,5 +425,27 @@ def policy_explain(partner: str, rol: str, casustype: str, doel: str, veld: str)
     click.echo(f"policy version {access.version}")
 
 
+@policy.command("export")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@_clear_errors
+def policy_export(directory: str | None) -> None:
+    """Write the active (approved) version from the database to DIRECTORY (default policies/), so the repository
+    can hold the approved state; other *.csv files there are removed. Comments in the files are not kept."""
+    from service.domain.errors import GeenBeleidError
+    from service.service_layer import beleid
+
+    settings = _settings()
+    target = Path(directory) if directory else settings.policies_dir
+    with _services(settings) as services:
+        try:
+            versie, written, removed = beleid.exporteer(services, target)
+        except GeenBeleidError as exc:
+            _fail(str(exc))
+            return
+    click.echo(f"policy version {versie} written to {target}/: model.conf, {', '.join(written)}")
+    if removed:
+        click.echo(f"removed (not in the active version): {', '.join(removed)}")
+
+
 def _policies_dir() -> Path:
     return _settings().policies_dir

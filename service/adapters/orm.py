@@ -209,6 +209,30 @@ class BeleidsactiveringRow(Base):
     toelichting: Mapped[str] = mapped_column(Text)
 
 
+class BeheervoorstelRow(Base):
+    """A proposal to change the field policy or the convenant; in effect only once a second beheerder approved it.
+
+    `versie` is the proposed policy version (stored in `beleidsversies` when proposed), `basisversie` the
+    version active when it was proposed (approval needs it still active), `partner_id` the partner a
+    convenant change concerns.
+    """
+
+    __tablename__ = "beheervoorstellen"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    soort: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    toelichting: Mapped[str] = mapped_column(Text)
+    voorgesteld_door: Mapped[str] = mapped_column(String(32))
+    voorgesteld_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    basisversie: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    versie: Mapped[str | None] = mapped_column(ForeignKey("beleidsversies.versie"), nullable=True)
+    partner_id: Mapped[str | None] = mapped_column(ForeignKey("partners.id"), nullable=True)
+    beoordeeld_door: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    beoordeeld_op: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reden: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 class VerstrekkingRow(Base):
     """One leaf of the verstrekking log: the canonical record bytes and their leaf hash.
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import BeleidsactiveringRow, BeleidsregelRow, BeleidsversieRow
@@ -34,6 +34,14 @@ class Activering:
     geactiveerd_op: dt.datetime
     door: str
     toelichting: str
+
+
+@dataclass(frozen=True, slots=True)
+class Versie:
+    versie: str
+    herkomst: str
+    aangemaakt_op: dt.datetime
+    regels: int
 
 
 class BeleidRepository:
@@ -67,6 +75,13 @@ class BeleidRepository:
             select(BeleidsregelRow).where(BeleidsregelRow.versie == versie).order_by(BeleidsregelRow.id)
         )
         return StoredPolicy(versie, row.model, tuple((line.bron, line.values()) for line in lines))
+
+    def versions(self) -> list[Versie]:
+        """Every stored version with its number of lines, oldest first."""
+        counted = self._session.execute(select(BeleidsregelRow.versie, func.count()).group_by(BeleidsregelRow.versie))
+        counts = {str(versie): int(n) for versie, n in counted}
+        rows = self._session.scalars(select(BeleidsversieRow).order_by(BeleidsversieRow.aangemaakt_op))
+        return [Versie(r.versie, r.herkomst, r.aangemaakt_op, counts.get(r.versie, 0)) for r in rows]
 
     def activations(self) -> list[Activering]:
         rows = self._session.scalars(select(BeleidsactiveringRow).order_by(BeleidsactiveringRow.id))

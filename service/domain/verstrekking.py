@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import Protocol
 
 RECORD_FORMAT = 1
 DEELPOORT = "deelpoort"  # the service itself, as the actor of records it makes on its own (destruction)
@@ -155,4 +156,16 @@ class Vernietiging:
         }
 
 
-LogRecord = Verstrekking | Vernietiging
+class LogEntry(Protocol):
+    """Any other record kind that shares the log (e.g. `service.domain.beheer.Beheerbesluit`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def tijd(self) -> dt.datetime: ...
+
+    def as_record(self) -> dict[str, object]: ...
+
+
+LogRecord = Verstrekking | Vernietiging | LogEntry

@@ -17,14 +17,16 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from service.access import Access, Policy, PolicyError, load_policy, policy_from_rows
-from service.adapters.policy_store import BeleidRepository
+from service.access import MODEL_FILE, Access, Policy, PolicyError, load_policy, policy_from_rows
+from service.adapters.policy_store import Activering, BeleidRepository, Versie
 from service.domain.casus import utcnow
 from service.domain.convenant import Convenant
 from service.domain.errors import GeenBeleidError
+from service.service_layer.beleidsinvoer import bestand_van
 from service.service_layer.services import Services
 
 INSTALLATIE = "installatie"
@@ -69,15 +71,24 @@ def active_access(services: Services, beleid: BeleidRepository) -> Access:
     versie = beleid.active_version()
     if versie is None:
         raise GeenBeleidError("no field policy is active: nothing is shared")
+    return compiled(services, beleid, versie)
+
+
+def compiled(services: Services, beleid: BeleidRepository, versie: str) -> Access:
+    """The compiled table of a stored version (from the cache when compiled before).
+
+    Raises:
+        GeenBeleidError: the version is missing, no longer fits the convenant, or does not match its hash.
+    """
 
     def load() -> Policy:
         stored = beleid.load(versie)
         if stored is None:
-            raise GeenBeleidError("the active field policy version is missing")
+            raise GeenBeleidError("the field policy version is missing")
         try:
             policy = policy_from_rows(stored.model, stored.lines, services.convenant)
         except PolicyError:
-            raise GeenBeleidError("the active field policy does not fit the convenant: nothing is shared") from None
+            raise GeenBeleidError("the field policy version does not fit the convenant: nothing is shared") from None
         if policy.version != versie:
             raise GeenBeleidError("the stored field policy does not match its version hash")
         return policy
@@ -117,3 +128,56 @@ def installeer(
             uow.beleid.activate(policy.version, door, f"versie uit {directory.name}/", now)
         uow.commit()
     return policy, activate
+
+
+@dataclass(frozen=True, slots=True)
+class Overzicht:
+    """The stored versions (kept forever), the active one and every activation."""
+
+    actief: str | None
+    versies: list[Versie]
+    activeringen: list[Activering]
+
+
+def overzicht(services: Services) -> Overzicht:
+    with services.uow() as uow:
+        return Overzicht(uow.beleid.active_version(), uow.beleid.versions(), uow.beleid.activations())
+
+
+EXPORT_HEADER = (
+    "# Field policy exported by 'deelpoort policy export': the active version {versie}.\n"
+    "# Change it through a proposal (POST /v1/beleid/voorstellen) approved by a second beheerder.\n"
+)
+
+
+def exporteer(services: Services, directory: Path) -> tuple[str, list[str], list[str]]:
+    """Write the active version to `directory` as `model.conf` and one CSV per file it came from, and remove
+    other `*.csv` there, so that the directory loads as exactly the active version (checked after writing).
+
+    Returns (version, files written, files removed).
+
+    Raises:
+        GeenBeleidError: no version is active, or the written files do not load as the active version.
+    """
+    with services.uow() as uow:
+        versie = uow.beleid.active_version()
+        stored = uow.beleid.load(versie) if versie is not None else None
+    if versie is None or stored is None:
+        raise GeenBeleidError("no field policy is active: nothing to export")
+    by_file: dict[str, list[str]] = {}
+    for bron, values in stored.lines:
+        by_file.setdefault(bestand_van(bron), []).append("p, " + ", ".join(values))
+    directory.mkdir(parents=True, exist_ok=True)
+    removed = sorted(p.name for p in directory.glob("*.csv") if p.name not in by_file)
+    for name in removed:
+        (directory / name).unlink()
+    (directory / MODEL_FILE).write_text(stored.model, encoding="utf-8")
+    for name, lines in by_file.items():
+        (directory / name).write_text(EXPORT_HEADER.format(versie=versie) + "\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        written = load_policy(directory, services.convenant).version
+    except PolicyError:
+        written = None
+    if written != versie:
+        raise GeenBeleidError("the exported files do not load as the active version")
+    return versie, sorted(by_file), removed

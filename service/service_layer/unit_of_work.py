@@ -13,6 +13,7 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.adapters.beheer_store import VoorstelRepository
 from service.adapters.case_data import VeldwaardeRepository
 from service.adapters.case_keys import CaseKeys
 from service.adapters.log_store import LogStore
@@ -30,7 +31,8 @@ class UnitOfWork:
     casussen: CasusRepository
     veldwaarden: VeldwaardeRepository
     beleid: BeleidRepository
-    log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog
+    log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog (beheer: see beheer.py)
+    voorstellen: VoorstelRepository
 
     def __init__(self, engine: Engine, keys: CaseKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -46,6 +48,7 @@ class UnitOfWork:
         self.veldwaarden = VeldwaardeRepository(self._session, self._keys)
         self.beleid = BeleidRepository(self._session)
         self.log = LogStore(self._session)
+        self.voorstellen = VoorstelRepository(self._session)
         return self
 
     def __exit__(

@@ -1,0 +1,96 @@
+"""Beheer: proposals to change the field policy or the convenant, and their history records (invariant 8).
+
+Invariants:
+- A change takes effect only through an approved `Voorstel`; the approver is never the proposer.
+- Every proposal, approval, rejection and activation is a `Beheerbesluit` record in the same tamper-evident log
+  as the verstrekkingen (`soort` "beheer"), so `deelpoort audit verify` covers the history too. A record names
+  who (partner, gebruiker), when, the toelichting or reden, and the policy versions before and after.
+- A record holds names, ids, hashes and the beheerder's own explanation; never anything about a casus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+from service.domain.verstrekking import RECORD_FORMAT, record_tijd
+
+BEHEER = "beheer"  # the doel column of beheer records in the log
+BEHEERDER = "beheerder"
+
+
+class Soort(enum.StrEnum):
+    """What a proposal changes."""
+
+    BELEID = "beleid"  # a new version of the field policy (complete set, change, or an older version again)
+    PARTNER_SCHORSING = "partner-schorsing"  # suspend a partner: all its users refused at once
+    PARTNER_HERSTEL = "partner-herstel"  # lift a suspension
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+    GOEDGEKEURD = "goedgekeurd"  # approved and in effect
+    AFGEWEZEN = "afgewezen"
+
+
+class Handeling(enum.StrEnum):
+    """What a history record records."""
+
+    VOORSTEL = "voorstel"
+    GOEDKEURING = "goedkeuring"
+    AFWIJZING = "afwijzing"
+    ACTIVERING = "activering"  # the change took effect (same transaction as the approval)
+
+
+@dataclass(frozen=True, slots=True)
+class Voorstel:
+    id: str
+    soort: Soort
+    status: Status
+    toelichting: str
+    voorgesteld_door: str  # gebruiker id
+    voorgesteld_op: dt.datetime
+    basisversie: str | None  # the active policy version when proposed: approving needs it still active
+    versie: str | None  # the proposed policy version (soort beleid)
+    partner: str | None  # the partner concerned (partner soorten)
+    beoordeeld_door: str | None = None
+    beoordeeld_op: dt.datetime | None = None
+    reden: str | None = None  # why it was rejected
+
+
+@dataclass(frozen=True, slots=True)
+class Beheerbesluit:
+    """One history record of beheer, logged in the verstrekking log."""
+
+    id: str
+    tijd: dt.datetime
+    partner: str  # the acting beheerder's partner
+    gebruiker: str
+    handeling: Handeling
+    voorstel: str
+    onderwerp: Soort
+    toelichting: str  # the proposal's toelichting, or the rejection's reden
+    versie_voor: str | None  # the active policy version before
+    versie_na: str | None  # the active policy version after (equal to before unless activated)
+    betreft: str | None = None  # the partner a convenant change concerns
+
+    def as_record(self) -> dict[str, object]:
+        return {
+            "formaat": RECORD_FORMAT,
+            "soort": BEHEER,
+            "id": self.id,
+            "tijd": record_tijd(self.tijd),
+            "partner": self.partner,
+            "gebruiker": self.gebruiker,
+            "rol": BEHEERDER,
+            "casus": None,
+            "doel": BEHEER,
+            "uitkomst": self.handeling.value,
+            "voorstel": self.voorstel,
+            "onderwerp": self.onderwerp.value,
+            "toelichting": self.toelichting,
+            "versieVoor": self.versie_voor,
+            "versieNa": self.versie_na,
+            "betreft": self.betreft,
+        }
