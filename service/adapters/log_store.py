@@ -111,15 +111,16 @@ class LogStore:
     def __init__(self, session: Session | Connection) -> None:
         self._session = session
         self._nodes = _Nodes(session)
+        self._claimed: tuple[int, int] | None = None  # (size, count) claimed by the last lock_head(advance=count)
 
     # -- appending (inside a transaction of its own) -------------------------------------------------------------
 
     def lock_head(self, advance: int = 0) -> int:
         """Take the append lock, move the head by `advance` records, and return the size before the move.
 
-        One statement (UPDATE ... RETURNING): the row lock (PostgreSQL) or write lock (SQLite) is taken and the
-        new size claimed at once. The caller must then `append` exactly `advance` records in this transaction;
-        if it fails, the transaction rolls back and the head with it.
+        One statement (UPDATE ... RETURNING): the row lock (PostgreSQL) or write lock (SQLite) is taken and, with
+        `advance`, the new size claimed at once; `append` of exactly that many records then need not move the
+        head again. If anything fails, the transaction rolls back and the head with it.
         """
         new_size = self._session.execute(
             update(_HOOFD)
@@ -129,12 +130,15 @@ class LogStore:
         ).scalar()
         if new_size is None:
             raise RuntimeError("the log head row is missing (run the migrations)")
-        return int(new_size) - advance
+        size = int(new_size) - advance
+        self._claimed = (size, advance)
+        return size
 
     def append(self, size: int, records: Sequence[LogRecord]) -> list[Appended]:
         """Append records at `size`, `size + 1`, ...; returns index and leaf hash.
 
-        The caller holds the lock and has advanced the head by `len(records)` (`lock_head(len(records))`).
+        The caller holds the lock (`lock_head`). The head is moved to `size + len(records)` here unless
+        `lock_head(advance=len(records))` already claimed exactly that (the group commit's one-statement path).
 
         The query columns are taken from the record itself, so they can only differ from it by tampering.
         """
@@ -167,6 +171,9 @@ class LogStore:
         if rows:
             self._session.execute(insert(_VERSTREKKINGEN), rows)
             self._session.execute(insert(_KNOPEN), knopen)
+        if self._claimed != (size, len(records)):
+            self._session.execute(update(_HOOFD).where(_HOOFD.c.id == 1).values(grootte=size + len(records)))
+        self._claimed = None
         return out
 
     def add_checkpoint(self, checkpoint: Checkpoint, sleutel_id: str, notitie: str) -> None:
