@@ -22,6 +22,7 @@ blp = Blueprint("levensloop", __name__, description="Casussen: triage, deelnemer
 
 _TOELICHTING = validate.Length(max=levensloop.MAX_TOELICHTING)
 _PARTNER = validate.Length(min=1, max=80)
+# Enumerations are checked by the use case, not the schema, so that one 400 names every bad parameter.
 
 
 class _Strict(Schema):
@@ -30,13 +31,15 @@ class _Strict(Schema):
 
 
 class TriageSchema(_Strict):
-    besluit = fields.String(required=True, validate=validate.OneOf([b.value for b in Besluit]))
-    toelichting = fields.String(required=True, validate=validate.Length(min=1, max=levensloop.MAX_TOELICHTING))
+    besluit = fields.String(
+        required=True, validate=validate.Length(max=40), metadata={"enum": [b.value for b in Besluit]}
+    )
+    toelichting = fields.String(load_default=None, metadata={"description": "required: why"})
 
 
 class DeelnemerSchema(_Strict):
     partner = fields.String(required=True, validate=_PARTNER)
-    rol = fields.String(required=True, validate=validate.OneOf(CASUSROLLEN))
+    rol = fields.String(required=True, validate=validate.Length(max=40), metadata={"enum": list(CASUSROLLEN)})
     grondslag = fields.String(
         validate=validate.Length(min=1, max=80),
         load_default=None,
@@ -62,7 +65,9 @@ class PrioriteringSchema(_Strict):
 
 
 class AfsluitingSchema(_Strict):
-    uitkomst = fields.String(required=True, validate=validate.OneOf([u.value for u in Uitkomst]))
+    uitkomst = fields.String(
+        required=True, validate=validate.Length(max=40), metadata={"enum": [u.value for u in Uitkomst]}
+    )
     toelichting = fields.String(validate=_TOELICHTING, load_default=None)
     overdracht = fields.String(
         validate=_PARTNER,

@@ -1,8 +1,9 @@
 """Use cases of the casus lifecycle: triage, deelnemers, prioritering, afsluiting and the history.
 
 Invariants:
-- Every action checks, in this order: the caller's partner actively takes part in the casus (else
-  `NietGevondenError`, the same as for a casus that does not exist), the caller holds the regie of the casus
+- Every action checks, in this order: the caller's partner actively takes part in the casus and the caller
+  has a rol that takes part in casussen (an fg or beheerder never does) (else `NietGevondenError`, the same as
+  for a casus that does not exist), the caller holds the regie of the casus
   (`domain.levensloop.regisseert`, else `NietToegestaanError`), the input (`OngeldigeInvoerError`, every problem
   at once), and the fase (`OngeldigeOvergangError` naming the allowed transitions, or `ConflictError`).
   Nothing is written unless all checks pass; the change and its history entry commit in one unit of work.
@@ -64,7 +65,7 @@ def triage(
     gebruiker: Gebruiker,
     casus_id: str,
     besluit: str,
-    toelichting: str,
+    toelichting: str | None,
     *,
     now: dt.datetime | None = None,
 ) -> Gebeurtenis:
@@ -312,7 +313,7 @@ def weegploeg(convenant: Convenant, gemeente: str) -> list[str]:
 
 def _participating(uow: UnitOfWork, gebruiker: Gebruiker, casus_id: str, now: dt.datetime) -> Casus:
     casus = uow.casussen.get(casus_id)
-    if casus is None or not _active(casus, gebruiker.partner_id, now):
+    if casus is None or gebruiker.rol not in CASUSROLLEN or not _active(casus, gebruiker.partner_id, now):
         raise NietGevondenError("no such casus for this partner")
     return casus
 
