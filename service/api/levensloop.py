@@ -14,9 +14,10 @@ from marshmallow import RAISE, Schema, fields, validate
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.casussen import CasusDetailSchema, casus_json
+from service.api.trace import current_trace
 from service.domain.casus import Casus, utcnow
 from service.domain.levensloop import CASUSROLLEN, PRIORITEIT_MAX, PRIORITEIT_MIN, Besluit, Gebeurtenis, Uitkomst
-from service.service_layer import levensloop
+from service.service_layer import levensloop, overdracht
 
 blp = Blueprint("levensloop", __name__, description="Casussen: triage, deelnemers, prioritering, afsluiting, historie")
 
@@ -233,3 +234,43 @@ class Historie(MethodView):
     def get(self, casus_id: str) -> dict[str, Any]:
         """Every change of the casus (who, when, what, why), oldest first, for the partners taking part."""
         return {"gebeurtenissen": [_gebeurtenis(e) for e in levensloop.historie(services(), gebruiker(), casus_id)]}
+
+
+class OverdrachtSchema(_Strict):
+    regio = fields.String(
+        required=True, validate=_PARTNER, metadata={"description": "the other ZVH (partner id) receiving the casus"}
+    )
+
+
+class OverdrachtspakketSchema(Schema):
+    pakket = fields.String(
+        required=True, metadata={"description": "signed note text: 'deelpoort/overdracht/v1', newline, JSON"}
+    )
+    handtekening = fields.String(required=True, metadata={"description": "the signed-note signature line"})
+    sleutel = fields.String(required=True, metadata={"description": "verifier key (signed-note vkey)"})
+    verstrekking = fields.String(required=True, metadata={"description": "id of the logged verstrekking"})
+    logIndex = fields.Integer(required=True)  # noqa: N815
+
+
+@blp.route("/casussen/<string:casus_id>/overdrachten")
+class Overdrachten(MethodView):
+    @authenticated(blp)
+    @blp.arguments(OverdrachtSchema)
+    @blp.response(201, OverdrachtspakketSchema)
+    @_not_found
+    @blp.alt_response(
+        409, schema=ProblemSchema, description="the region takes no part in the casus", content_type=PROBLEM_JSON
+    )
+    def post(self, body: dict[str, Any], casus_id: str) -> dict[str, Any]:
+        """Export a casus to another ZVH region: a signed package of what its policy allows for doel overdracht.
+
+        The package is logged as a verstrekking to that region before it is returned.
+        """
+        pakket = overdracht.overdragen(services(), gebruiker(), casus_id, body["regio"], current_trace())
+        return {
+            "pakket": pakket.tekst,
+            "handtekening": pakket.handtekening,
+            "sleutel": pakket.sleutel,
+            "verstrekking": pakket.uitgifte.verstrekking.id,
+            "logIndex": pakket.uitgifte.bewijs.log_index,
+        }

@@ -83,7 +83,7 @@ def triage(
         problems.append(("besluit", f"must be one of: {', '.join(b.value for b in Besluit)}"))
     _require_toelichting(toelichting, problems)
     with services.uow() as uow:
-        casus = _regie(uow, services.convenant, gebruiker, casus_id, now)
+        casus = vereis_regie(uow, services.convenant, gebruiker, casus_id, now)
         _raise(problems)
         naar = volgende_fase(casus.fase, besluit)
         if naar is None:
@@ -117,7 +117,7 @@ def deelnemer_toevoegen(
     now = now or utcnow()
     convenant = services.convenant
     with services.uow() as uow:
-        casus = _regie(uow, convenant, gebruiker, casus_id, now)
+        casus = vereis_regie(uow, convenant, gebruiker, casus_id, now)
         problems = _check_uitnodiging(convenant, casus, uitnodiging, now)
         _raise(problems)
         _require_open(casus)
@@ -160,7 +160,7 @@ def deelnemer_verwijderen(
     if toelichting is not None and len(toelichting) > MAX_TOELICHTING:
         problems.append(("toelichting", f"at most {MAX_TOELICHTING} characters"))
     with services.uow() as uow:
-        casus = _regie(uow, convenant, gebruiker, casus_id, now)
+        casus = vereis_regie(uow, convenant, gebruiker, casus_id, now)
         _raise(problems)
         _require_open(casus)
         if not _active(casus, partner_id, now):
@@ -201,7 +201,7 @@ def prioriteren(
     if toelichting is not None and len(toelichting) > MAX_TOELICHTING:
         problems.append(("toelichting", f"at most {MAX_TOELICHTING} characters"))
     with services.uow() as uow:
-        casus = _regie(uow, services.convenant, gebruiker, casus_id, now)
+        casus = vereis_regie(uow, services.convenant, gebruiker, casus_id, now)
         _raise(problems)
         _require_open(casus)
         uow.casussen.set_prioriteit(casus.id, prioriteit, now)
@@ -242,7 +242,7 @@ def afsluiten(
     if toelichting is not None and len(toelichting) > MAX_TOELICHTING:
         problems.append(("toelichting", f"at most {MAX_TOELICHTING} characters"))
     with services.uow() as uow:
-        casus = _regie(uow, convenant, gebruiker, casus_id, now)
+        casus = vereis_regie(uow, convenant, gebruiker, casus_id, now)
         if overdracht is not None:
             problems.extend(_check_overdracht(convenant, casus, overdracht, now))
         _raise(problems)
@@ -318,7 +318,13 @@ def _participating(uow: UnitOfWork, gebruiker: Gebruiker, casus_id: str, now: dt
     return casus
 
 
-def _regie(uow: UnitOfWork, convenant: Convenant, gebruiker: Gebruiker, casus_id: str, now: dt.datetime) -> Casus:
+def vereis_regie(uow: UnitOfWork, convenant: Convenant, gebruiker: Gebruiker, casus_id: str, now: dt.datetime) -> Casus:
+    """The casus, if `gebruiker` takes part in it and holds its regie.
+
+    Raises:
+        NietGevondenError: no such casus for this partner (or this rol never takes part).
+        NietToegestaanError: the gebruiker takes part but does not hold the regie.
+    """
     casus = _participating(uow, gebruiker, casus_id, now)
     if not regisseert(convenant, casus, gebruiker):
         raise NietToegestaanError("only the regie of this casus may do this")
