@@ -92,8 +92,7 @@ def triage(
         if naar is Fase.AFGEWEZEN:
             _end_all(uow, services.convenant, casus, now)
         entry = _entry(casus, gebruiker, now, Handeling.TRIAGE, naar, toelichting, {"besluit": besluit})
-        uow.historie.add(entry, Regime.of(casus.casustype))
-        uow.commit()
+        _save(uow, casus, entry)
     return entry
 
 
@@ -130,9 +129,7 @@ def deelnemer_toevoegen(
         entry = _entry(
             casus, gebruiker, now, Handeling.DEELNEMER_TOEGEVOEGD, casus.fase, uitnodiging.toelichting, gegevens
         )
-        uow.historie.add(entry, Regime.of(casus.casustype))
-        uow.casussen.touch(casus.id, now)
-        uow.commit()
+        _save(uow, casus, entry)
     return entry
 
 
@@ -171,9 +168,7 @@ def deelnemer_verwijderen(
         entry = _entry(
             casus, gebruiker, now, Handeling.DEELNEMER_VERWIJDERD, casus.fase, toelichting, {"partner": partner_id}
         )
-        uow.historie.add(entry, Regime.of(casus.casustype))
-        uow.casussen.touch(casus.id, now)
-        uow.commit()
+        _save(uow, casus, entry)
     return entry
 
 
@@ -208,8 +203,7 @@ def prioriteren(
         entry = _entry(
             casus, gebruiker, now, Handeling.PRIORITERING, casus.fase, toelichting, {"prioriteit": prioriteit}
         )
-        uow.historie.add(entry, Regime.of(casus.casustype))
-        uow.commit()
+        _save(uow, casus, entry)
     return entry
 
 
@@ -255,8 +249,7 @@ def afsluiten(
             uow.casussen.add_deelname(Deelname(casus.id, overdracht, "deelnemer", now))
         gegevens = {"uitkomst": uitkomst, "overdracht": overdracht}
         entry = _entry(casus, gebruiker, now, Handeling.AFSLUITING, naar, toelichting, gegevens)
-        uow.historie.add(entry, Regime.of(casus.casustype))
-        uow.commit()
+        _save(uow, casus, entry)
     return entry
 
 
@@ -415,6 +408,13 @@ def _end_all(uow: UnitOfWork, convenant: Convenant, casus: Casus, now: dt.dateti
     document = convenant.document(casus.casustype)
     kept = [document.bureau] if casus.casustype is Casustype.REGULIER and document and document.bureau else []
     uow.casussen.end_deelnames(casus.id, now, behalve=kept)
+
+
+def _save(uow: UnitOfWork, casus: Casus, entry: Gebeurtenis) -> None:
+    """Record the change in the history, mark the casus changed, and commit the change with its record."""
+    uow.historie.add(entry, Regime.of(casus.casustype))
+    uow.casussen.touch(casus.id, entry.tijd)
+    uow.commit()
 
 
 def _entry(
