@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.case_keys import CaseKeys
-from service.adapters.orm import BijdrageRow, CasusRow, CasusSleutelRow, VeldwaardeRow
+from service.adapters.orm import BijdrageRow, CasusRow, CasusSleutelRow, GebeurtenisRow, VeldwaardeRow
 from service.crypto import kek_version_of
 from service.domain.convenant import Regime
 from service.domain.errors import CasusVernietigdError
@@ -154,8 +154,14 @@ class VeldwaardeRepository:
         )
 
     def shred(self, casus_id: str, op: dt.datetime) -> None:
-        """Delete the casus's data key and its tokens; mark the casus destroyed (metadata stays)."""
+        """Delete the casus's data key, its tokens and its history's toelichtingen; mark it destroyed.
+
+        The metadata (ids, dates, fase, the history without toelichting) stays for accountability.
+        """
         self._session.execute(delete(VeldwaardeRow).where(VeldwaardeRow.casus_id == casus_id))
+        self._session.execute(
+            update(GebeurtenisRow).where(GebeurtenisRow.casus_id == casus_id).values(toelichting=None)
+        )
         self._session.execute(delete(CasusSleutelRow).where(CasusSleutelRow.casus_id == casus_id))
         self._session.execute(update(CasusRow).where(CasusRow.id == casus_id).values(vernietigd_op=op))
         self._keys.forget(casus_id)

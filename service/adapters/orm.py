@@ -115,6 +115,25 @@ class DeelnameRow(Base):
     rol: Mapped[str] = mapped_column(String(40))
     sinds: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     tot: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    grondslag: Mapped[str | None] = mapped_column(String(80), nullable=True)  # of a CTER invitation
+
+
+class GebeurtenisRow(Base):
+    """One entry of a casus's history (who, when, what, why). The toelichting is a field cipher token."""
+
+    __tablename__ = "casus_gebeurtenissen"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casussen.id", ondelete="CASCADE"), index=True)
+    tijd: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    gebruiker_id: Mapped[str] = mapped_column(String(32))
+    rol: Mapped[str] = mapped_column(String(40))
+    handeling: Mapped[str] = mapped_column(String(40))
+    van_fase: Mapped[str] = mapped_column(String(16))
+    naar_fase: Mapped[str] = mapped_column(String(16))
+    gegevens: Mapped[str] = mapped_column(Text)  # JSON object of metadata (ids, never a value about a person)
+    toelichting: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # encrypted with the casus key
 
 
 class CasusSleutelRow(Base):

@@ -16,6 +16,7 @@ from service.adapters.orm import (
     CasusRow,
     CasusSleutelRow,
     DeelnameRow,
+    GebeurtenisRow,
     GebruikerRow,
     PartnerRow,
     VeldwaardeRow,
@@ -97,6 +98,8 @@ class GebruikerRepository:
 
 
 class CasusRepository:
+    SORTERINGEN = ("prioriteit", "aangemeldOp", "-aangemeldOp")
+
     def __init__(self, session: Session) -> None:
         self._session = session
 
@@ -121,7 +124,9 @@ class CasusRepository:
             BetrokkeneRow(id=b.id, casus_id=casus.id, rol=b.rol.value, relatie=b.relatie) for b in casus.betrokkenen
         )
         self._session.add_all(
-            DeelnameRow(casus_id=casus.id, partner_id=d.partner_id, rol=d.rol, sinds=d.sinds, tot=d.tot)
+            DeelnameRow(
+                casus_id=casus.id, partner_id=d.partner_id, rol=d.rol, sinds=d.sinds, tot=d.tot, grondslag=d.grondslag
+            )
             for d in casus.deelnames
         )
 
@@ -140,19 +145,68 @@ class CasusRepository:
         casus.deelnames = [Deelname(*d) for d in self._session.execute(_DEELNAMES, params)]
         return casus
 
-    def list_for_partner(self, partner_id: str, op: dt.datetime, fase: Fase | None = None) -> Sequence[Casus]:
-        """The casussen in which `partner_id` actively takes part at `op` (metadata only)."""
-        query = (
-            select(CasusRow)
-            .join(DeelnameRow, DeelnameRow.casus_id == CasusRow.id)
+    def list_for_partner(
+        self, partner_id: str, op: dt.datetime, fase: Fase | Iterable[Fase] | None = None, sort: str = "-aangemeldOp"
+    ) -> Sequence[Casus]:
+        """The casussen in which `partner_id` actively takes part at `op` (metadata only), in `sort` order.
+
+        `sort` is one of `SORTERINGEN` (else ValueError): `prioriteit` lists the most urgent first (1 before 5,
+        none last), then the oldest aanmelding; `aangemeldOp` oldest first; `-aangemeldOp` newest first.
+        """
+        participating = (
+            select(DeelnameRow.casus_id)
             .where(DeelnameRow.partner_id == partner_id, DeelnameRow.sinds <= op)
             .where((DeelnameRow.tot.is_(None)) | (DeelnameRow.tot > op))
-            .distinct()
-            .order_by(CasusRow.aangemeld_op.desc(), CasusRow.id)
         )
+        if sort not in _ORDER:
+            raise ValueError("unknown sort order")
+        query = select(CasusRow).where(CasusRow.id.in_(participating)).order_by(*_ORDER[sort], CasusRow.id)
         if fase is not None:
-            query = query.where(CasusRow.fase == fase.value)
+            fasen = [fase] if isinstance(fase, Fase) else list(fase)
+            query = query.where(CasusRow.fase.in_([f.value for f in fasen]))
         return [_casus(r) for r in self._session.scalars(query)]
+
+    def set_fase(self, casus_id: str, fase: Fase, op: dt.datetime) -> None:
+        """Move a casus to `fase`; a final fase (afgesloten, afgewezen) also sets afgesloten_op."""
+        values: dict[str, object] = {"fase": fase.value, "gewijzigd_op": op}
+        if fase in (Fase.AFGESLOTEN, Fase.AFGEWEZEN):
+            values["afgesloten_op"] = op
+        self._session.execute(update(CasusRow).where(CasusRow.id == casus_id).values(**values))
+
+    def set_prioriteit(self, casus_id: str, prioriteit: int | None, op: dt.datetime) -> None:
+        self._session.execute(
+            update(CasusRow).where(CasusRow.id == casus_id).values(prioriteit=prioriteit, gewijzigd_op=op)
+        )
+
+    def add_deelname(self, deelname: Deelname) -> None:
+        self._session.add(
+            DeelnameRow(
+                casus_id=deelname.casus_id,
+                partner_id=deelname.partner_id,
+                rol=deelname.rol,
+                sinds=deelname.sinds,
+                tot=deelname.tot,
+                grondslag=deelname.grondslag,
+            )
+        )
+
+    def end_deelnames(
+        self, casus_id: str, op: dt.datetime, *, partner_id: str | None = None, behalve: Iterable[str] = ()
+    ) -> int:
+        """End the active deelnames of a casus at `op` (of one partner, or of all but `behalve`); returns how many."""
+        query = (
+            update(DeelnameRow)
+            .where(DeelnameRow.casus_id == casus_id, DeelnameRow.tot.is_(None))
+            .values(tot=op)
+            .execution_options(synchronize_session=False)
+        )
+        if partner_id is not None:
+            query = query.where(DeelnameRow.partner_id == partner_id)
+        kept = list(behalve)
+        if kept:
+            query = query.where(DeelnameRow.partner_id.not_in(kept))
+        result = self._session.execute(query)
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def set_bsn_index(self, betrokkene_id: str, index: str) -> None:
         self._session.execute(update(BetrokkeneRow).where(BetrokkeneRow.id == betrokkene_id).values(bsn_index=index))
@@ -178,10 +232,17 @@ class CasusRepository:
         return self._session.scalar(select(func.count()).select_from(CasusRow)) or 0
 
     def delete_all(self) -> None:
-        for table in (VeldwaardeRow, BijdrageRow, CasusSleutelRow, DeelnameRow):
+        for table in (VeldwaardeRow, BijdrageRow, CasusSleutelRow, DeelnameRow, GebeurtenisRow):
             self._session.execute(delete(table))
         self._session.execute(delete(BetrokkeneRow))
         self._session.execute(delete(CasusRow))
+
+
+_ORDER = {
+    "prioriteit": (CasusRow.prioriteit.is_(None), CasusRow.prioriteit, CasusRow.aangemeld_op),
+    "aangemeldOp": (CasusRow.aangemeld_op,),
+    "-aangemeldOp": (CasusRow.aangemeld_op.desc(),),
+}
 
 
 _C = CasusRow.__table__.c
@@ -205,7 +266,7 @@ _BETROKKENEN = (
     select(_B.id, _B.casus_id, _B.rol, _B.relatie).where(_B.casus_id == bindparam("casus_id")).order_by(_B.id)
 )
 _DEELNAMES = (
-    select(_D.casus_id, _D.partner_id, _D.rol, _D.sinds, _D.tot)
+    select(_D.casus_id, _D.partner_id, _D.rol, _D.sinds, _D.tot, _D.grondslag)
     .where(_D.casus_id == bindparam("casus_id"))
     .order_by(_D.id)
 )

@@ -77,7 +77,19 @@ class CasusLijstSchema(Schema):
 
 
 class CasusQuerySchema(_Strict):
-    fase = fields.String(validate=validate.OneOf([f.value for f in Fase]), load_default=None)
+    fase = fields.List(
+        fields.String(validate=validate.OneOf([f.value for f in Fase])),
+        load_default=None,
+        metadata={
+            "description": "only casussen in these fasen (repeat for several: the werkvoorraad is "
+            "fase=aanmelding&fase=triage)"
+        },
+    )
+    sort = fields.String(
+        validate=validate.OneOf(casussen.SORTERINGEN),
+        load_default="-aangemeldOp",
+        metadata={"description": "prioriteit (most urgent first, then oldest), aangemeldOp or -aangemeldOp"},
+    )
 
 
 class BijdrageResultaatSchema(Schema):
@@ -85,7 +97,7 @@ class BijdrageResultaatSchema(Schema):
     opgeslagen = fields.List(fields.String(), required=True, metadata={"description": "stored names, no values"})
 
 
-def _casus(casus: Casus, *, detail: bool = False) -> dict[str, Any]:
+def casus_json(casus: Casus, *, detail: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": casus.id,
         "casustype": casus.casustype.value,
@@ -115,11 +127,11 @@ class Casussen(MethodView):
     @blp.arguments(CasusQuerySchema, location="query")
     @blp.response(200, CasusLijstSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """The casussen this partner takes part in: metadata only, no personal data."""
-        fase = Fase(query["fase"]) if query.get("fase") else None
+        """The casussen this partner takes part in (the werkvoorraad, filtered and sorted): metadata only."""
+        fasen = [Fase(f) for f in query["fase"]] if query.get("fase") else None
         with services().uow() as uow:
-            found = uow.casussen.list_for_partner(gebruiker().partner_id, utcnow(), fase)
-        return {"casussen": [_casus(c) for c in found]}
+            found = uow.casussen.list_for_partner(gebruiker().partner_id, utcnow(), fasen, query["sort"])
+        return {"casussen": [casus_json(c) for c in found]}
 
     @authenticated(blp, *sorted(casussen.AANMELDER_ROLLEN))
     @blp.arguments(AanmeldingSchema)
@@ -134,7 +146,7 @@ class Casussen(MethodView):
             velden=body["velden"],
         )
         casus = casussen.aanmelden(services(), gebruiker(), aanmelding)
-        return _casus(casus, detail=True), 201, {"Location": f"/v1/casussen/{casus.id}"}
+        return casus_json(casus, detail=True), 201, {"Location": f"/v1/casussen/{casus.id}"}
 
 
 @blp.route("/casussen/<string:casus_id>/bijdragen")

@@ -27,6 +27,7 @@ from service.domain.errors import (
     NietGevondenError,
     NietToegestaanError,
     OngeldigeInvoerError,
+    OngeldigeOvergangError,
 )
 
 log = structlog.get_logger("deelpoort.api")
@@ -62,6 +63,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(OngeldigeInvoerError, _invalid_input)
     for error, status in _STATUS.items():
         app.register_error_handler(error, lambda exc, status=status: problem(status, str(exc)))
+    app.register_error_handler(OngeldigeOvergangError, _invalid_transition)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
 
@@ -69,6 +71,15 @@ def register(app: Flask) -> None:
 def _invalid_input(exc: OngeldigeInvoerError) -> Response:
     params = [{"name": name, "reason": reason} for name, reason in exc.problemen]
     return problem(400, "the request has invalid parameters", invalid_params=params)
+
+
+def _invalid_transition(exc: OngeldigeOvergangError) -> Response:
+    response = problem(409, str(exc))
+    body = json.loads(response.get_data())
+    body["fase"] = exc.fase
+    body["toegestaneOvergangen"] = list(exc.toegestaan)
+    response.set_data(json.dumps(body))
+    return response
 
 
 def _http_error(exc: HTTPException) -> Response:

@@ -64,6 +64,7 @@ class Deelname:
     rol: str  # Rol.id
     sinds: dt.datetime
     tot: dt.datetime | None = None  # set when the deelname ends (withdrawn or casus closed)
+    grondslag: str | None = None  # for an invitation to a CTER casus: the Grondslag.id it rests on
 
     def actief(self, op: dt.datetime) -> bool:
         return self.sinds <= op and (self.tot is None or op < self.tot)

@@ -32,6 +32,16 @@ class ConflictError(DeelpoortError):
     """The action does not fit the current state (answered as 409)."""
 
 
+class OngeldigeOvergangError(ConflictError):
+    """A lifecycle action the casus's current fase does not allow (409, naming the transitions that are allowed)."""
+
+    def __init__(self, fase: str, toegestaan: Sequence[str]) -> None:
+        self.fase = fase
+        self.toegestaan = tuple(toegestaan)
+        allowed = ", ".join(self.toegestaan) or "none (the fase is final)"
+        super().__init__(f"not allowed in fase '{fase}'; allowed transitions: {allowed}")
+
+
 class CasusVernietigdError(DeelpoortError):
     """The casus's data key was destroyed: its field values are gone for good (answered as 410)."""
 

@@ -6,12 +6,16 @@ Invariants:
   unit of work per request, committed only at the end.
 - Only velden of the veldcatalogus are accepted, each in its right place (betrokkene velden under a
   betrokkene, casus velden under `velden`), each value valid for its type.
-- Who may refer and contribute (a simple rule until the policy issue refines it):
-  * refer: a gebruiker with rol casusregisseur or procesregisseur, of a partner that signed the convenant of
-    the casustype; a CTER casus only by a partner of a weegploeg partnertype.
+- Who may refer and contribute:
+  * refer: a gebruiker with rol casusregisseur, procesregisseur or procesondersteuner, of a partner that signed
+    the convenant of the casustype; a CTER casus only by a partner of a weegploeg partnertype.
+  * who takes part from the aanmelding on: the aanmelder (with the gebruiker's rol); in a regular casus also
+    the Bureau ZVH (its procesregisseur triages); in a CTER casus the weegploeg of the casus's gemeente
+    (gemeente, politie, OM) by right, and nobody else until invited (`levensloop.deelnemer_toevoegen`).
   * contribute: a gebruiker with rol casusregisseur, deelnemer, procesregisseur or procesondersteuner of a
-    partner that actively takes part in the casus. Anyone else gets `NietGevondenError` (the casus's existence is
-    not revealed).
+    partner that actively takes part in the casus, while the casus is open. Anyone else gets
+    `NietGevondenError` (the casus's existence is not revealed); a withdrawn or closed deelname counts as none.
+- The aanmelding is the first entry of the casus's history.
 - The contributing partner is recorded as the bron of each value and in a bijdrage record (names only).
 """
 
@@ -22,14 +26,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.adapters.repository import CasusRepository
 from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Gebruiker, Onderwerp, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.convenant import Onderwerp as VeldOnderwerp
 from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
+from service.service_layer import levensloop
 from service.service_layer.services import Services
 
-AANMELDER_ROLLEN = frozenset({"casusregisseur", "procesregisseur"})
+SORTERINGEN = CasusRepository.SORTERINGEN  # how the casussen list can be ordered
+AANMELDER_ROLLEN = frozenset({"casusregisseur", "procesregisseur", "procesondersteuner"})
 BIJDRAGER_ROLLEN = frozenset({"casusregisseur", "deelnemer", "procesregisseur", "procesondersteuner"})
 MAX_BETROKKENEN = 50
 
@@ -108,7 +115,7 @@ def aanmelden(
         aangemeld_op=now,
         gewijzigd_op=now,
         betrokkenen=betrokkenen,
-        deelnames=_first_deelnames(convenant, casus_id, gebruiker, kind, now),
+        deelnames=_first_deelnames(convenant, casus_id, gebruiker, kind, aanmelding.gemeente, now),
     )
     regime = Regime.of(kind)
     with services.uow() as uow:
@@ -120,6 +127,7 @@ def aanmelden(
         uow.veldwaarden.create_data_key(casus_id, regime, now)
         uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
         uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
+        uow.historie.add(levensloop.aanmelding_entry(casus, gebruiker, now), regime)
         uow.commit()
     return casus
 
@@ -212,13 +220,19 @@ def _check_may_refer(convenant: Convenant, gebruiker: Gebruiker, casustype: Casu
 
 
 def _first_deelnames(
-    convenant: Convenant, casus_id: str, gebruiker: Gebruiker, casustype: Casustype, now: dt.datetime
+    convenant: Convenant, casus_id: str, gebruiker: Gebruiker, casustype: Casustype, gemeente: str, now: dt.datetime
 ) -> list[Deelname]:
     deelnames = [Deelname(casus_id, gebruiker.partner_id, gebruiker.rol, now)]
     document = convenant.document(casustype)
     bureau = document.bureau if document is not None else None
     if casustype is Casustype.REGULIER and bureau and bureau != gebruiker.partner_id:
         deelnames.append(Deelname(casus_id, bureau, "procesregisseur", now))  # Bureau ZVH triages
+    if casustype is Casustype.CTER:  # the weegploeg takes part by right
+        deelnames.extend(
+            Deelname(casus_id, partner, "casusregisseur", now)
+            for partner in levensloop.weegploeg(convenant, gemeente)
+            if partner != gebruiker.partner_id
+        )
     return deelnames
 
 

@@ -16,8 +16,9 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from service.domain.casus import Gebruiker, new_id, utcnow
-from service.domain.convenant import Convenant, Regime
+from service.domain.casus import Casus, Gebruiker, new_id, utcnow
+from service.domain.convenant import Casustype, Convenant, Fase, Regime
+from service.domain.levensloop import Besluit, Gebeurtenis, Handeling, Uitkomst
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
 from service.service_layer.authentication import issue_token
 from service.service_layer.demo_region import DemoRegion
@@ -66,8 +67,81 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                     uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
             uow.veldwaarden.create_data_key(casus.id, regime, now)
             uow.veldwaarden.store(casus.id, regime, own, casus.aanmelder, now)
+            for entry in _historie(convenant, casus):
+                uow.historie.add(entry, regime)
         uow.commit()
     return credentials
+
+
+# The path through the lifecycle that leaves a casus in each fase (besluiten after the aanmelding).
+_PAD: dict[Fase, tuple[tuple[Handeling, str, Fase], ...]] = {
+    Fase.AANMELDING: (),
+    Fase.TRIAGE: ((Handeling.TRIAGE, Besluit.IN_BEHANDELING, Fase.TRIAGE),),
+    Fase.PROCESREGIE: (
+        (Handeling.TRIAGE, Besluit.IN_BEHANDELING, Fase.TRIAGE),
+        (Handeling.TRIAGE, Besluit.PROCESREGIE, Fase.PROCESREGIE),
+    ),
+    Fase.ADVIES: (
+        (Handeling.TRIAGE, Besluit.IN_BEHANDELING, Fase.TRIAGE),
+        (Handeling.TRIAGE, Besluit.ADVIES, Fase.ADVIES),
+    ),
+    Fase.AFGEWEZEN: (
+        (Handeling.TRIAGE, Besluit.IN_BEHANDELING, Fase.TRIAGE),
+        (Handeling.TRIAGE, Besluit.AFGEWEZEN, Fase.AFGEWEZEN),
+    ),
+    Fase.AFGESLOTEN: (
+        (Handeling.TRIAGE, Besluit.IN_BEHANDELING, Fase.TRIAGE),
+        (Handeling.TRIAGE, Besluit.PROCESREGIE, Fase.PROCESREGIE),
+        (Handeling.AFSLUITING, Uitkomst.DOEL_GEREALISEERD, Fase.AFGESLOTEN),
+    ),
+}
+DEMO_GEBRUIKER = "demo"  # history entries of the generated past name no real gebruiker
+
+
+def _historie(convenant: Convenant, casus: Casus) -> list[Gebeurtenis]:
+    """A plausible history for a generated casus: its aanmelding and the besluiten that led to its fase.
+
+    Entries are dated between the aanmelding and the last change, in order; they carry no toelichting.
+    """
+    document = convenant.document(casus.casustype)
+    regie = casus.aanmelder if casus.casustype is Casustype.CTER or document is None else document.bureau
+    regie_rol = "casusregisseur" if regie == casus.aanmelder else "procesregisseur"
+    first = Gebeurtenis(
+        f"{casus.id[:24]}{0:08x}",
+        casus.id,
+        casus.aangemeld_op,
+        casus.aanmelder,
+        DEMO_GEBRUIKER,
+        "casusregisseur",
+        Handeling.AANMELDING,
+        Fase.AANMELDING,
+        Fase.AANMELDING,
+        gegevens={"casustype": casus.casustype.value},
+    )
+    out = [first]
+    pad = _PAD[casus.fase]
+    end = casus.afgesloten_op or casus.gewijzigd_op
+    span = max(end - casus.aangemeld_op, dt.timedelta(minutes=len(pad)))
+    van = Fase.AANMELDING
+    for step, (handeling, besluit, naar) in enumerate(pad, start=1):
+        tijd = casus.aangemeld_op + span * step / len(pad)
+        key = "uitkomst" if handeling is Handeling.AFSLUITING else "besluit"
+        out.append(
+            Gebeurtenis(
+                f"{casus.id[:24]}{step:08x}",
+                casus.id,
+                tijd,
+                regie or casus.aanmelder,
+                DEMO_GEBRUIKER,
+                regie_rol,
+                handeling,
+                van,
+                naar,
+                gegevens={key: str(besluit)},
+            )
+        )
+        van = naar
+    return out
 
 
 def _values_per_casus(convenant: Convenant, region: DemoRegion) -> dict[str, dict[tuple[str | None, str], JsonWaarde]]:

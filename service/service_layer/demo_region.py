@@ -189,9 +189,13 @@ class _Generator:
                 Deelname(casus.id, partner, "casusregisseur" if index == 0 else "deelnemer", aangemeld)
             )
         if fase is Fase.PROCESREGIE and document.bureau:  # the gemeente asked the Bureau to take direction
-            casus.deelnames.append(Deelname(casus.id, document.bureau, "procesregisseur", aangemeld))
+            casus.deelnames.append(
+                Deelname(casus.id, document.bureau, "procesregisseur", aangemeld, grondslag="wet-pga-3")
+            )
             invited = self.rng.choice(("ggz-drenthe", "reclassering-nederland", "vnn-verslavingszorg"))
-            casus.deelnames.append(Deelname(casus.id, invited, "deelnemer", aangemeld + dt.timedelta(days=14)))
+            casus.deelnames.append(
+                Deelname(casus.id, invited, "deelnemer", aangemeld + dt.timedelta(days=14), grondslag="wet-pga-3")
+            )
         self._fill(casus)
 
     def _casus(self, casustype: Casustype, fase: Fase, gemeente: str, aanmelder: str, aangemeld: dt.datetime) -> Casus:
@@ -208,8 +212,10 @@ class _Generator:
         else:
             return
         casus.afgesloten_op = casus.gewijzigd_op = closed
-        casus.deelnames[:] = [
-            Deelname(d.casus_id, d.partner_id, d.rol, d.sinds, max(d.sinds, closed)) for d in casus.deelnames
+        bureau = self._document(Casustype.REGULIER).bureau if casus.casustype is Casustype.REGULIER else None
+        casus.deelnames[:] = [  # closing ends every deelname but the Bureau's (as `levensloop` does)
+            d if d.partner_id == bureau else Deelname(d.casus_id, d.partner_id, d.rol, d.sinds, max(d.sinds, closed))
+            for d in casus.deelnames
         ]
 
     # --- values ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.adapters.beheer_store import VoorstelRepository
 from service.adapters.case_data import VeldwaardeRepository
 from service.adapters.case_keys import CaseKeys
+from service.adapters.historie import GebeurtenisRepository
 from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
@@ -31,6 +32,7 @@ class UnitOfWork:
     casussen: CasusRepository
     veldwaarden: VeldwaardeRepository
     beleid: BeleidRepository
+    historie: GebeurtenisRepository
     log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog (beheer: see beheer.py)
     voorstellen: VoorstelRepository
 
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.casussen = CasusRepository(self._session)
         self.veldwaarden = VeldwaardeRepository(self._session, self._keys)
         self.beleid = BeleidRepository(self._session)
+        self.historie = GebeurtenisRepository(self._session, self._keys)
         self.log = LogStore(self._session)
         self.voorstellen = VoorstelRepository(self._session)
         return self

@@ -1,0 +1,29 @@
+"""The demo region's casussen come with a history that matches their fase and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from service.domain.convenant import Fase, Regime
+from service.domain.levensloop import OVERGANGEN
+from service.service_layer.demo import install_region
+from service.service_layer.demo_region import generate_region
+from service.service_layer.services import Services
+
+
+def test_every_demo_casus_has_a_history_that_leads_to_its_fase(services: Services) -> None:
+    region = generate_region(services.convenant, seed=7, today=dt.date(2026, 11, 1))
+    install_region(services, region)
+    allowed = {(van, naar) for (van, _), naar in OVERGANGEN.items()}
+    with services.uow() as uow:
+        for casus in region.casussen:
+            entries = uow.historie.list(casus.id, Regime.of(casus.casustype))
+            assert entries[0].handeling.value == "aanmelding" and entries[0].partner_id == casus.aanmelder
+            assert entries[-1].naar_fase is casus.fase
+            for before, after in itertools.pairwise(entries):
+                assert after.van_fase is before.naar_fase
+                assert (after.van_fase, after.naar_fase) in allowed
+                assert before.tijd <= after.tijd
+            if casus.fase in (Fase.AFGESLOTEN, Fase.AFGEWEZEN):
+                assert entries[-1].tijd == casus.afgesloten_op

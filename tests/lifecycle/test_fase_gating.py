@@ -1,0 +1,66 @@
+"""Fase gating (invariant 1c): every doel in every fase of both casustypes, through the verstrekkingen endpoint.
+
+The expected table is written out here from the register of verwerkingsactiviteiten as the convenants state it,
+so a change to the register or to the check shows up as a failing row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from service.audit.record import parse
+from service.domain.convenant import Fase
+from service.service_layer.services import Services
+from tests.disclosure.conftest import set_fase, vraag
+
+A, T, P, V, W, S = Fase.AANMELDING, Fase.TRIAGE, Fase.PROCESREGIE, Fase.ADVIES, Fase.AFGEWEZEN, Fase.AFGESLOTEN
+PERMITTED: dict[tuple[str, str], set[Fase]] = {
+    ("regulier", "aanmelding"): {A},
+    ("regulier", "triage"): {A, T},
+    ("regulier", "casusoverleg"): {P, V},
+    ("regulier", "plan-van-aanpak"): {P, V},
+    ("regulier", "monitoring"): {P},
+    ("regulier", "routeeroverleg"): {A},
+    ("regulier", "overdracht"): {P, V, S},
+    ("regulier", "verantwoording"): set(),
+    ("cter", "aanmelding"): set(),
+    ("cter", "triage"): {A, T},
+    ("cter", "casusoverleg"): {P, V},
+    ("cter", "plan-van-aanpak"): {P, V},
+    ("cter", "monitoring"): {P},
+    ("cter", "routeeroverleg"): set(),
+    ("cter", "overdracht"): set(),
+    ("cter", "verantwoording"): set(),
+}
+
+
+def test_the_table_covers_every_doel_of_the_convenant(services: Services) -> None:
+    assert {doel for _, doel in PERMITTED} == services.convenant.ids("doel")
+
+
+@pytest.mark.parametrize(("casustype", "doel"), list(PERMITTED), ids=[f"{c}-{d}" for c, d in PERMITTED])
+def test_a_doel_is_answered_only_in_the_fasen_the_register_permits(
+    client: FlaskClient,
+    services: Services,
+    regulier: dict[str, Any],
+    cter: dict[str, Any],
+    politie: str,
+    casustype: str,
+    doel: str,
+) -> None:
+    casus_id = (regulier if casustype == "regulier" else cter)["id"]
+    for fase in Fase:
+        set_fase(services, casus_id, fase)
+        response = vraag(client, politie, casus_id, doel=doel)
+        body = response.get_json()
+        if fase in PERMITTED[(casustype, doel)]:
+            assert response.status_code == 201, (fase, body)
+        else:
+            assert response.status_code == 403, (fase, body)
+            assert "velden" not in body and "betrokkenen" not in body
+            with services.uow() as uow:
+                last = parse(list(uow.log.records())[-1].record)
+            assert (last["casus"], last["uitkomst"], last["weigering"]) == (casus_id, "geweigerd", "fase"), fase
