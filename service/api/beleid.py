@@ -135,7 +135,7 @@ class VerschilSchema(Schema):
     groepen = fields.List(fields.Nested(GroepSchema), required=True)
 
 
-class GebeurtenisSchema(Schema):
+class BeheergebeurtenisSchema(Schema):
     logIndex = fields.Integer(required=True)  # noqa: N815
     tijd = fields.String(required=True)
     handeling = fields.String(required=True, metadata={"description": "voorstel, goedkeuring, afwijzing, activering"})
@@ -150,7 +150,7 @@ class GebeurtenisSchema(Schema):
 
 
 class GeschiedenisSchema(Schema):
-    gebeurtenissen = fields.List(fields.Nested(GebeurtenisSchema), required=True)
+    gebeurtenissen = fields.List(fields.Nested(BeheergebeurtenisSchema), required=True)
 
 
 def _problem(status: int, description: str) -> Any:
