@@ -155,4 +155,60 @@ class Vernietiging:
         }
 
 
-LogRecord = Verstrekking | Vernietiging
+@dataclass(frozen=True, slots=True)
+class Routeerverstrekking:
+    """An exchange in the routeeroverleg (DESIGN invariant 7), logged with doel "routeeroverleg".
+
+    There is no casus: the record names the matches (opaque ids) and signals it concerns. `handeling` is a
+    fixed code: "signaal" (a participant shared a signal), "matches" (the matches the caller is part of were
+    shown to it), "besluit" (the overleg's decision on a match was recorded). Never a pseudonym, risk
+    indication, contact point or toelichting: only the names of the released velden with their grondslag.
+    """
+
+    id: str
+    tijd: dt.datetime
+    partner: str
+    oin: str
+    gebruiker: str
+    rol: str
+    handeling: str
+    matches: tuple[str, ...]
+    signalen: tuple[str, ...]
+    uitkomst: Uitkomst
+    verstrekt: tuple[VerstrektVeld, ...]
+    beleidsversie: str | None
+    trace: Trace
+    doel: str = "routeeroverleg"
+
+    def as_record(self) -> dict[str, object]:
+        return {
+            "formaat": RECORD_FORMAT,
+            "soort": "routeeroverleg",
+            "id": self.id,
+            "tijd": record_tijd(self.tijd),
+            "partner": self.partner,
+            "oin": self.oin,
+            "gebruiker": self.gebruiker,
+            "rol": self.rol,
+            "casus": None,
+            "doel": self.doel,
+            "handeling": self.handeling,
+            "matches": list(self.matches),
+            "signalen": list(self.signalen),
+            "uitkomst": self.uitkomst.value,
+            "verstrekt": [
+                {
+                    "veld": v.veld,
+                    "grondslag": v.grondslag,
+                    "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
+                    "plaatsen": list(v.plaatsen),
+                }
+                for v in self.verstrekt
+            ],
+            "beleidsversie": self.beleidsversie,
+            "traceId": self.trace.trace_id,
+            "spanId": self.trace.span_id,
+        }
+
+
+LogRecord = Verstrekking | Vernietiging | Routeerverstrekking

@@ -18,6 +18,7 @@ from service.adapters.case_keys import CaseKeys
 from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
+from service.adapters.routeeroverleg import RouteerRepository
 
 
 class UnitOfWork:
@@ -27,6 +28,7 @@ class UnitOfWork:
     veldwaarden: VeldwaardeRepository
     beleid: BeleidRepository
     log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog
+    routeeroverleg: RouteerRepository
 
     def __init__(self, engine: Engine, keys: CaseKeys) -> None:
         self._keys = keys
@@ -41,6 +43,7 @@ class UnitOfWork:
         self.veldwaarden = VeldwaardeRepository(self._session, self._keys)
         self.beleid = BeleidRepository(self._session)
         self.log = LogStore(self._session)
+        self.routeeroverleg = RouteerRepository(self._session)
         return self
 
     def __exit__(
