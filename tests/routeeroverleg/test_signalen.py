@@ -45,7 +45,12 @@ BAD = [
     ("uppercase-hex", {"pseudoniem": pseudoniem_van(0).upper()}, "pseudoniem", pseudoniem_van(0).upper()),
     ("bsn-in-contactpunt", {"contactpunt": f"bel over {BSN}"}, "contactpunt", BSN),
     ("name-as-contactpunt", {"contactpunt": NAAM}, "contactpunt", NAAM),
-    ("narrative-contactpunt", {"contactpunt": "Man slaat zijn partner, woont aan de Kerkstraat"}, "contactpunt", "Kerkstraat"),
+    (
+        "narrative-contactpunt",
+        {"contactpunt": "Man slaat zijn partner, woont aan de Kerkstraat"},
+        "contactpunt",
+        "Kerkstraat",
+    ),
     ("bsn-as-contactpunt", {"contactpunt": BSN}, "contactpunt", BSN),
     ("unknown-risk", {"risicoIndicatie": "zeer ernstig, " + NAAM}, "risicoIndicatie", NAAM),
     ("future-date", {"signaaldatum": "2999-01-01"}, "signaaldatum", "2999"),
