@@ -183,3 +183,17 @@ def test_when_the_log_fails_nothing_is_stored_or_shown(
     assert _besluit(client, vt, match["id"]).status_code == 503
     monkeypatch.setattr(LogStore, "append", original)
     assert matches(client, vt).get_json()["matches"][0]["besluit"] is None
+
+
+def test_routeeroverleg_records_keep_the_log_verifiable(
+    client: FlaskClient, services: Services, ggd: str, vt: str
+) -> None:
+    from service.service_layer import logboek
+
+    signaal(client, ggd)
+    signaal(client, vt)
+    [match] = matches(client, ggd).get_json()["matches"]
+    assert _besluit(client, vt, match["id"]).status_code == 201
+    result = logboek.verifieer(services)
+    assert result.ok, result.problemen
+    assert result.grootte == len(records(services)) == 4
