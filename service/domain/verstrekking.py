@@ -59,6 +59,19 @@ class VerstrektVeld:
     plaatsen: tuple[str, ...]  # betrokkene ids, or "casus", whose value of this veld was released
 
 
+def _verstrekt_record(verstrekt: tuple[VerstrektVeld, ...]) -> list[dict[str, object]]:
+    """The released velden as a record lists them: name, grondslag, verwerkingsactiviteit, places."""
+    return [
+        {
+            "veld": v.veld,
+            "grondslag": v.grondslag,
+            "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
+            "plaatsen": list(v.plaatsen),
+        }
+        for v in verstrekt
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Verstrekking:
     id: str
@@ -101,15 +114,7 @@ class Verstrekking:
             "doel": self.doel,
             "uitkomst": self.uitkomst.value,
             "weigering": self.weigering.value if self.weigering else None,
-            "verstrekt": [
-                {
-                    "veld": v.veld,
-                    "grondslag": v.grondslag,
-                    "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
-                    "plaatsen": list(v.plaatsen),
-                }
-                for v in self.verstrekt
-            ],
+            "verstrekt": _verstrekt_record(self.verstrekt),
             "onthouden": list(self.onthouden),
             "beleidsversie": self.beleidsversie,
             "traceId": self.trace.trace_id,
@@ -196,15 +201,7 @@ class Routeerverstrekking:
             "matches": list(self.matches),
             "signalen": list(self.signalen),
             "uitkomst": self.uitkomst.value,
-            "verstrekt": [
-                {
-                    "veld": v.veld,
-                    "grondslag": v.grondslag,
-                    "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
-                    "plaatsen": list(v.plaatsen),
-                }
-                for v in self.verstrekt
-            ],
+            "verstrekt": _verstrekt_record(self.verstrekt),
             "beleidsversie": self.beleidsversie,
             "traceId": self.trace.trace_id,
             "spanId": self.trace.span_id,
