@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from marshmallow import INCLUDE, RAISE, Schema, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, fields, pre_load, validate
 
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.trace import current_trace
-from service.domain.routeeroverleg import MAX_TOELICHTING, Besluit, Match, Route
+from service.domain.routeeroverleg import MAX_TOELICHTING, SIGNAAL_SLEUTELS, Besluit, Match, Route
 from service.service_layer import routeeroverleg
 from service.service_layer.routeeroverleg import Deelnemer
 
@@ -26,8 +26,15 @@ def _problem(status: int, description: str) -> Any:
     return blp.alt_response(status, schema=ProblemSchema, description=description, content_type=PROBLEM_JSON)
 
 
+_ABSENT = object()  # a field the caller did not send (None is what a caller sends as null)
+
+
 class SignaalInSchema(Schema):
-    """Documents the signal; the service layer validates it (so a refused value is never echoed)."""
+    """Documents the signal; the service layer validates it (so a refused value is never echoed).
+
+    Unknown fields pass this schema only to be refused by the service layer, which names them without
+    repeating a name that could itself be personal data.
+    """
 
     class Meta:
         unknown = INCLUDE
@@ -49,6 +56,13 @@ class SignaalInSchema(Schema):
         metadata={"type": "string", "maxLength": 200, "description": "a telephone number or functional email address"},
     )
     signaaldatum = fields.Raw(required=True, metadata={"type": "string", "format": "date"})
+
+    @pre_load
+    def _every_field_to_the_check(self, data: Any, **_: Any) -> Any:
+        """Hand absent fields on marked as absent: the service layer then names them with every other problem."""
+        if isinstance(data, dict):
+            return {**dict.fromkeys(SIGNAAL_SLEUTELS, _ABSENT), **data}
+        return data
 
 
 class SignaalOutSchema(Schema):
@@ -149,7 +163,8 @@ class Signalen(MethodView):
     @_problem(503, "the verstrekking log could not record the signal: nothing was stored")
     def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int]:
         """Share a pseudonymous signal: pseudonym, risk indication, contact point and date. Nothing else."""
-        signaal = routeeroverleg.signaal_indienen(services(), gebruiker(), body, current_trace())
+        sent = {key: value for key, value in body.items() if value is not _ABSENT}
+        signaal = routeeroverleg.signaal_indienen(services(), gebruiker(), sent, current_trace())
         return {
             "id": signaal.id,
             "signaaldatum": signaal.signaaldatum,

@@ -63,6 +63,8 @@ BAD = [
     ("a-key-that-is-a-name", {NAAM: "x"}, "body", NAAM),
     ("number-as-pseudonym", {"pseudoniem": int(BSN)}, "pseudoniem", BSN),
     ("missing-pseudonym", {"pseudoniem": ...}, "pseudoniem", None),
+    ("null-pseudonym", {"pseudoniem": None}, "pseudoniem", None),
+    ("list-contactpunt", {"contactpunt": [BSN]}, "contactpunt", BSN),
 ]
 
 
@@ -85,6 +87,13 @@ def test_every_bad_field_is_named_at_once(client: FlaskClient, ggd: str) -> None
     assert response.status_code == 400
     names = {p["name"] for p in response.get_json()["invalidParams"]}
     assert names == {"pseudoniem", "contactpunt", "risicoIndicatie", "signaaldatum"}
+
+
+def test_a_missing_field_is_named_together_with_the_bad_ones(client: FlaskClient, ggd: str) -> None:
+    response = signaal(client, ggd, pseudoniem=..., signaaldatum=..., contactpunt="Jan")
+    assert response.status_code == 400
+    names = {p["name"] for p in response.get_json()["invalidParams"]}
+    assert names == {"pseudoniem", "signaaldatum", "contactpunt"}
 
 
 @pytest.mark.parametrize(
