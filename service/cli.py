@@ -106,7 +106,7 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     path = settings.instance_path / "demo-credentials.json"
     write_credentials(path, credentials)
     from service.domain.casus import Gebruiker
-    from service.service_layer.routeeroverleg import demo_signalen
+    from service.service_layer.demo_routeeroverleg import demo_signalen
 
     routeer = [
         Gebruiker(c.gebruiker, c.partner, c.rol, c.naam)
