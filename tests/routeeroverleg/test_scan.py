@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from structlog.testing import capture_logs
 
 from service.adapters.orm import Base
 from service.crypto import routeer_pseudoniem
@@ -75,3 +77,23 @@ def test_no_bsn_or_name_from_the_routeeroverleg_reaches_the_database(
         for part in person["naam"].replace("-", " ").split():
             assert part.casefold() not in lowered
         assert person["geboortedatum"] not in stored
+
+
+def test_refused_signals_leave_no_bsn_or_name_in_the_application_logs(
+    client: FlaskClient, ggd: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    person = PERSONS[1]
+    with capture_logs() as events:
+        for wrong in (
+            {"pseudoniem": person["bsn"]},
+            {"contactpunt": person["naam"]},
+            {person["naam"]: person["bsn"]},
+            {"risicoIndicatie": {"naam": person["naam"]}},
+        ):
+            response = signaal(client, ggd, **wrong)
+            assert response.status_code == 400
+            assert person["bsn"] not in response.get_data(as_text=True)
+            assert person["naam"] not in response.get_data(as_text=True)
+    captured = capsys.readouterr()
+    written = captured.out + captured.err + repr(events)
+    assert person["bsn"] not in written and person["naam"] not in written
