@@ -13,6 +13,7 @@ from service.adapters.group_commit import CheckpointBeleid, VerstrekkingLog
 from service.convenant import load_convenanten
 from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
+from service.domain.routeeroverleg import RouteerInstellingen
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings, SettingsError
 
@@ -64,4 +65,14 @@ def build_services(settings: Settings) -> Services:
         lambda: keys.material.signer,
         CheckpointBeleid(settings.log_origin, settings.checkpoint_records, settings.checkpoint_seconds),
     )
-    return Services(convenant=convenant, engine=engine, keys=keys, log=log, production=settings.is_production)
+    routeeroverleg = RouteerInstellingen(
+        settings.routeeroverleg_venster_dagen, settings.routeeroverleg_bewaartermijn_weken
+    )
+    return Services(
+        convenant=convenant,
+        engine=engine,
+        keys=keys,
+        log=log,
+        production=settings.is_production,
+        routeeroverleg=routeeroverleg,
+    )

@@ -105,6 +105,20 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     credentials = install_region(services, region)
     path = settings.instance_path / "demo-credentials.json"
     write_credentials(path, credentials)
+    from service.domain.casus import Gebruiker
+    from service.service_layer.demo_routeeroverleg import demo_signalen
+
+    routeer = [
+        Gebruiker(c.gebruiker, c.partner, c.rol, c.naam)
+        for c in credentials
+        if (c.partner, c.rol)
+        in {
+            ("ggd-drenthe", "casusregisseur"),
+            ("veilig-thuis-drenthe", "casusregisseur"),
+            ("bureau-zvh-drenthe", "procesregisseur"),
+        }
+    ]
+    click.echo(f"Routeeroverleg: {demo_signalen(services, routeer)} synthetische signalen")
     services.engine.dispose()
     click.echo(f"Demo-regio: {len(region.casussen)} casussen, {len(credentials)} gebruikers")
     click.echo(f"Tokens per demo-gebruiker: {path}")
@@ -328,10 +342,85 @@ def retention() -> None:
 def retention_run() -> None:
     """Crypto-shred every closed casus whose bewaartermijn has ended."""
     from service.service_layer.bewaring import retention_run as run_retention
+    from service.service_layer.routeeroverleg import verlopen
 
     with _services(_settings()) as services:
         shredded = run_retention(services)
+        routeer = verlopen(services)
     click.echo(f"{len(shredded)} casus(sen) vernietigd (data key and values deleted; metadata kept)")
+    click.echo(
+        f"routeeroverleg: {routeer.signalen} signaal/signalen and {routeer.matches} besloten match(es) verwijderd"
+    )
+
+
+@main.group()
+def routeeroverleg() -> None:
+    """Routeeroverleg client helpers: the shared key and the pseudonym (computed locally, never by the service)."""
+
+
+@routeeroverleg.command("sleutel")
+@click.argument("bestand", type=click.Path(dir_okay=False, exists=False))
+def routeeroverleg_sleutel(bestand: str) -> None:
+    """Write a new routeeroverleg key (64 hex characters) to BESTAND, mode 0600, for the participants to share."""
+    import os
+
+    from service.crypto import nieuwe_routeersleutel
+
+    path = Path(bestand)
+    if path.exists():
+        _fail(f"{path} exists; a key is never overwritten (pseudonyms under it would stop matching)")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(nieuwe_routeersleutel().hex() + "\n")
+    click.echo(f"routeeroverleg key written to {path}: share it with the participants only, never with Deelpoort")
+
+
+@routeeroverleg.command("pseudoniem")
+@click.option(
+    "--sleutelbestand",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="file holding the participants' shared key as hex (at least 64 characters)",
+)
+@click.option(
+    "--soort",
+    type=click.Choice(["bsn", "naam"]),
+    default="bsn",
+    show_default=True,
+    help="bsn: one BSN per line; naam: 'naam;YYYY-MM-DD' per line",
+)
+def routeeroverleg_pseudoniem(sleutelbestand: str, soort: str) -> None:
+    """Read persons from standard input (never the command line) and print one pseudonym per line.
+
+    Exit status 1 when a line cannot be used; the message names the line number, never its content.
+    """
+    from service.crypto import routeer_pseudoniem
+    from service.crypto.routeeroverleg import SLEUTEL_MIN_BYTES
+
+    try:
+        sleutel = bytes.fromhex(Path(sleutelbestand).read_text(encoding="ascii").strip())
+    except (ValueError, UnicodeDecodeError):
+        sleutel = b""
+    if len(sleutel) < SLEUTEL_MIN_BYTES:
+        _fail(f"the key file must hold a key of at least {SLEUTEL_MIN_BYTES} bytes as hex")
+        return
+    failed = False
+    for number, line in enumerate(sys.stdin, start=1):
+        text = line.strip()
+        if not text:
+            continue
+        try:
+            if soort == "bsn":
+                click.echo(routeer_pseudoniem(sleutel, bsn=text))
+            else:
+                naam, _, datum = text.rpartition(";")
+                click.echo(routeer_pseudoniem(sleutel, naam=naam, geboortedatum=datum))
+        except ValueError:
+            wanted = "BSN (nine digits)" if soort == "bsn" else "'naam;YYYY-MM-DD'"
+            click.echo(f"deelpoort: line {number}: not a usable {wanted}", err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
 
 
 @main.group()

@@ -48,6 +48,8 @@ class Settings:
     log_origin: str = "deelpoort.example/zvh-drenthe/verstrekkingen"  # the log's identity in its checkpoints
     checkpoint_records: int = 256  # sign a checkpoint at least every N log records ...
     checkpoint_seconds: int = 60  # ... or with the first record after T seconds since the latest
+    routeeroverleg_venster_dagen: int = 28  # signals of several participants match within this many days
+    routeeroverleg_bewaartermijn_weken: int = 6  # unmatched signals and decided matches are then deleted
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -59,6 +61,10 @@ class Settings:
             raise SettingsError("DEELPOORT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
         if self.keys_file is not None and self.keys_json is not None:
             raise SettingsError("set DEELPOORT_KEYS_FILE or DEELPOORT_KEYS_JSON, not both")
+        if self.routeeroverleg_bewaartermijn_weken * 7 < self.routeeroverleg_venster_dagen:
+            raise SettingsError(
+                "DEELPOORT_ROUTEEROVERLEG_BEWAARTERMIJN_WEKEN must cover DEELPOORT_ROUTEEROVERLEG_VENSTER_DAGEN"
+            )
         if self.omgeving is Omgeving.PRODUCTION:
             self._check_production()
 
@@ -164,4 +170,6 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_LOG_ORIGIN": ("log_origin", _nonempty),
     "DEELPOORT_CHECKPOINT_RECORDS": ("checkpoint_records", _positive_int),
     "DEELPOORT_CHECKPOINT_SECONDS": ("checkpoint_seconds", _positive_int),
+    "DEELPOORT_ROUTEEROVERLEG_VENSTER_DAGEN": ("routeeroverleg_venster_dagen", _positive_int),
+    "DEELPOORT_ROUTEEROVERLEG_BEWAARTERMIJN_WEKEN": ("routeeroverleg_bewaartermijn_weken", _positive_int),
 }

@@ -18,6 +18,7 @@ from service.api.beleid import blp as beleid_blp
 from service.api.casussen import blp as casussen_blp
 from service.api.levensloop import blp as levensloop_blp
 from service.api.registry import blp as registry_blp
+from service.api.routeeroverleg import blp as routeeroverleg_blp
 from service.api.status import blp as status_blp
 from service.api.verantwoording import blp as verantwoording_blp
 from service.api.verstrekkingen import blp as verstrekkingen_blp
@@ -42,6 +43,7 @@ def init_app(app: Flask, services: Services) -> None:
         verstrekkingen_blp,
         verantwoording_blp,
         beleid_blp,
+        routeeroverleg_blp,
     ):
         api.register_blueprint(blp, url_prefix="/v1")
     openapi.register(app, api)

@@ -8,6 +8,7 @@ small API.
 - `DekCache`: unwrapped data keys kept per worker, bounded in size and time.
 - `BlindIndex`: keyed HMAC-SHA256 of a BSN, one key per regime.
 - `CheckpointSigner` / `CheckpointVerifier`: Ed25519 checkpoint signatures with signed-note key ids.
+- `routeer_pseudoniem`: the routeeroverleg participants' pseudonym (HMAC-SHA256 under their shared key).
 - `KeyMaterial` and friends: generating, loading, validating and rotating the key file.
 
 Invariants:
@@ -42,6 +43,12 @@ from service.crypto.material import (
     write_development_keys,
     write_key_file,
 )
+from service.crypto.routeeroverleg import (
+    nieuwe_routeersleutel,
+    normaliseer_geboortedatum,
+    normaliseer_naam,
+    routeer_pseudoniem,
+)
 from service.crypto.signing import CheckpointSigner, CheckpointVerifier, note_key_hash
 
 __all__ = [
@@ -62,10 +69,14 @@ __all__ = [
     "key_material_from_environment",
     "key_material_from_json",
     "load_key_material",
+    "nieuwe_routeersleutel",
     "normalise_bsn",
+    "normaliseer_geboortedatum",
+    "normaliseer_naam",
     "note_key_hash",
     "parse_key_material",
     "retire_kek_version",
+    "routeer_pseudoniem",
     "write_development_keys",
     "write_key_file",
 ]

@@ -60,6 +60,19 @@ class VerstrektVeld:
     plaatsen: tuple[str, ...]  # betrokkene ids, or "casus", whose value of this veld was released
 
 
+def _verstrekt_record(verstrekt: tuple[VerstrektVeld, ...]) -> list[dict[str, object]]:
+    """The released velden as a record lists them: name, grondslag, verwerkingsactiviteit, places."""
+    return [
+        {
+            "veld": v.veld,
+            "grondslag": v.grondslag,
+            "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
+            "plaatsen": list(v.plaatsen),
+        }
+        for v in verstrekt
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Verstrekking:
     id: str
@@ -102,15 +115,7 @@ class Verstrekking:
             "doel": self.doel,
             "uitkomst": self.uitkomst.value,
             "weigering": self.weigering.value if self.weigering else None,
-            "verstrekt": [
-                {
-                    "veld": v.veld,
-                    "grondslag": v.grondslag,
-                    "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
-                    "plaatsen": list(v.plaatsen),
-                }
-                for v in self.verstrekt
-            ],
+            "verstrekt": _verstrekt_record(self.verstrekt),
             "onthouden": list(self.onthouden),
             "beleidsversie": self.beleidsversie,
             "traceId": self.trace.trace_id,
@@ -156,6 +161,54 @@ class Vernietiging:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Routeerverstrekking:
+    """An exchange in the routeeroverleg (DESIGN invariant 7), logged with doel "routeeroverleg".
+
+    There is no casus: the record names the matches (opaque ids) and signals it concerns. `handeling` is a
+    fixed code: "signaal" (a participant shared a signal), "matches" (the matches the caller is part of were
+    shown to it), "besluit" (the overleg's decision on a match was recorded). Never a pseudonym, risk
+    indication, contact point or toelichting: only the names of the released velden with their grondslag.
+    """
+
+    id: str
+    tijd: dt.datetime
+    partner: str
+    oin: str
+    gebruiker: str
+    rol: str
+    handeling: str
+    matches: tuple[str, ...]
+    signalen: tuple[str, ...]
+    uitkomst: Uitkomst
+    verstrekt: tuple[VerstrektVeld, ...]
+    beleidsversie: str | None
+    trace: Trace
+    doel: str = "routeeroverleg"
+
+    def as_record(self) -> dict[str, object]:
+        return {
+            "formaat": RECORD_FORMAT,
+            "soort": "routeeroverleg",
+            "id": self.id,
+            "tijd": record_tijd(self.tijd),
+            "partner": self.partner,
+            "oin": self.oin,
+            "gebruiker": self.gebruiker,
+            "rol": self.rol,
+            "casus": None,
+            "doel": self.doel,
+            "handeling": self.handeling,
+            "matches": list(self.matches),
+            "signalen": list(self.signalen),
+            "uitkomst": self.uitkomst.value,
+            "verstrekt": _verstrekt_record(self.verstrekt),
+            "beleidsversie": self.beleidsversie,
+            "traceId": self.trace.trace_id,
+            "spanId": self.trace.span_id,
+        }
+
+
 class LogEntry(Protocol):
     """Any other record kind that shares the log (e.g. `service.domain.beheer.Beheerbesluit`)."""
 
@@ -168,4 +221,4 @@ class LogEntry(Protocol):
     def as_record(self) -> dict[str, object]: ...
 
 
-LogRecord = Verstrekking | Vernietiging | LogEntry
+LogRecord = Verstrekking | Vernietiging | Routeerverstrekking | LogEntry

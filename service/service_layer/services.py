@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy import Engine, text
@@ -12,6 +12,7 @@ from service.access import convenant_fingerprint
 from service.adapters.case_keys import CaseKeys
 from service.adapters.group_commit import VerstrekkingLog
 from service.domain.convenant import Convenant
+from service.domain.routeeroverleg import RouteerInstellingen
 from service.service_layer.unit_of_work import UnitOfWork, session_factory
 
 
@@ -22,6 +23,7 @@ class Services:
     keys: CaseKeys
     log: VerstrekkingLog
     production: bool
+    routeeroverleg: RouteerInstellingen = field(default_factory=RouteerInstellingen)
 
     @cached_property
     def convenant_fingerprint(self) -> str:

@@ -20,6 +20,7 @@ from service.adapters.historie import GebeurtenisRepository
 from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
+from service.adapters.routeeroverleg import RouteerRepository
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -35,6 +36,7 @@ class UnitOfWork:
     historie: GebeurtenisRepository
     log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog (beheer: see beheer.py)
     voorstellen: VoorstelRepository
+    routeeroverleg: RouteerRepository
 
     def __init__(self, engine: Engine, keys: CaseKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -52,6 +54,7 @@ class UnitOfWork:
         self.historie = GebeurtenisRepository(self._session, self._keys)
         self.log = LogStore(self._session)
         self.voorstellen = VoorstelRepository(self._session)
+        self.routeeroverleg = RouteerRepository(self._session)
         return self
 
     def __exit__(
