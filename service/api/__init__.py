@@ -18,6 +18,7 @@ from service.api.casussen import blp as casussen_blp
 from service.api.registry import blp as registry_blp
 from service.api.status import blp as status_blp
 from service.api.verantwoording import blp as verantwoording_blp
+from service.api.verantwoording_fg import blp as verantwoording_fg_blp
 from service.api.verstrekkingen import blp as verstrekkingen_blp
 from service.service_layer.services import Services
 from service.settings import API_VERSION
@@ -32,7 +33,7 @@ def init_app(app: Flask, services: Services) -> None:
     )
     api = DeelpoortApi(app, spec_kwargs=openapi.SPEC_KWARGS)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blp in (status_blp, registry_blp, casussen_blp, verstrekkingen_blp, verantwoording_blp):
+    for blp in (status_blp, registry_blp, casussen_blp, verstrekkingen_blp, verantwoording_blp, verantwoording_fg_blp):
         api.register_blueprint(blp, url_prefix="/v1")
     openapi.register(app, api)
     errors.register(app)

@@ -18,6 +18,8 @@ from service.adapters.case_keys import CaseKeys
 from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
+from service.adapters.verantwoording_store import VerantwoordingStore
+from service.adapters.websessies import WebsessieRepository
 
 
 class UnitOfWork:
@@ -27,6 +29,8 @@ class UnitOfWork:
     veldwaarden: VeldwaardeRepository
     beleid: BeleidRepository
     log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog
+    verantwoording: VerantwoordingStore  # the FG's queries over the log
+    websessies: WebsessieRepository
 
     def __init__(self, engine: Engine, keys: CaseKeys) -> None:
         self._keys = keys
@@ -41,6 +45,8 @@ class UnitOfWork:
         self.veldwaarden = VeldwaardeRepository(self._session, self._keys)
         self.beleid = BeleidRepository(self._session)
         self.log = LogStore(self._session)
+        self.verantwoording = VerantwoordingStore(self._session)
+        self.websessies = WebsessieRepository(self._session)
         return self
 
     def __exit__(
