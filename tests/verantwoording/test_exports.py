@@ -37,7 +37,7 @@ def documented_fields() -> dict[str, tuple[str, str]]:
 
 
 def _flatten(line: dict[str, Any]) -> dict[str, Any]:
-    flat = {k: v for k, v in line.items()}
+    flat = dict(line)
     for key, value in line.get("attributes", {}).items():
         flat[f"attributes.{key}"] = value
     return flat
