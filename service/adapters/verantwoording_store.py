@@ -184,12 +184,15 @@ def _filtered(query: _S, selectie: Selectie) -> _S:
     if selectie.tot is not None:
         query = query.where(VerstrekkingRow.tijd < selectie.tot)
     if selectie.grondslag is not None:
+        # A correlated EXISTS (a primary-key probe per candidate row in time order), not IN: a grondslag can
+        # cover a large share of the log, and materialising that share would cost more than the first page.
         query = query.where(
-            VerstrekkingRow.log_index.in_(
-                select(VerstrekkingGrondslagRow.log_index).where(
-                    VerstrekkingGrondslagRow.grondslag == selectie.grondslag
-                )
+            select(VerstrekkingGrondslagRow.log_index)
+            .where(
+                VerstrekkingGrondslagRow.grondslag == selectie.grondslag,
+                VerstrekkingGrondslagRow.log_index == VerstrekkingRow.log_index,
             )
+            .exists()
         )
     if selectie.betrokkenen is not None:
         query = query.where(
