@@ -3,6 +3,9 @@
 Invariants:
 - Every use case here requires a gebruiker with rol `fg` (`NietToegestaanError` otherwise), also when an entry
   point already checked: the pages and the API share this one gate.
+- The FG of a convenant's Bureau ZVH oversees the whole log; the FG of any other partner sees only the records
+  of verstrekkingen to its own organisation (its selection is narrowed to that partner; asking for another
+  partner is refused), in lists, exports, access requests, the overview and the signals alike.
 - What leaves is built field by field from the record's metadata (ids, names, times, codes) through `Regel`;
   a record never reaches a caller as a whole, so a value smuggled into a record would not be shown either.
 - An access request takes the BSN in a body, turns it into the blind index of each regime and forgets it; the
@@ -12,6 +15,7 @@ Invariants:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +44,27 @@ def require_fg(gebruiker: Gebruiker) -> None:
     """
     if gebruiker.rol != FG:
         raise NietToegestaanError(f"rol '{gebruiker.rol}' may not read the verantwoording")
+
+
+def bereik(services: Services, gebruiker: Gebruiker) -> str | None:
+    """None when this FG oversees the whole log (an FG of a Bureau ZVH), else the one partner it may see."""
+    bureaus = {d.bureau for d in services.convenant.documenten if d.bureau}
+    return None if gebruiker.partner_id in bureaus else gebruiker.partner_id
+
+
+def binnen_bereik(services: Services, gebruiker: Gebruiker, selectie: Selectie) -> Selectie:
+    """The selection narrowed to what this FG may see.
+
+    Raises:
+        NietToegestaanError: not an FG, or a partner's FG asking for another partner's records.
+    """
+    require_fg(gebruiker)
+    scope = bereik(services, gebruiker)
+    if scope is None:
+        return selectie
+    if selectie.partner not in (None, scope):
+        raise NietToegestaanError("the FG of a partner sees only the verstrekkingen to its own organisation")
+    return dataclasses.replace(selectie, partner=scope)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +186,7 @@ def verstrekkingen(services: Services, gebruiker: Gebruiker, selectie: Selectie,
     Raises:
         NietToegestaanError: not an FG.
     """
-    require_fg(gebruiker)
+    selectie = binnen_bereik(services, gebruiker, selectie)
     if selectie.grondslag is not None or selectie.betrokkenen is not None:
         bijwerken(services)
     with services.uow() as uow:
@@ -178,7 +203,7 @@ def alle_verstrekkingen(
     Raises:
         NietToegestaanError: not an FG.
     """
-    require_fg(gebruiker)
+    selectie = binnen_bereik(services, gebruiker, selectie)
     if selectie.grondslag is not None or selectie.betrokkenen is not None:
         bijwerken(services)
     with services.uow() as uow:
@@ -241,7 +266,10 @@ def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str) -> Inzage:
         entry = _inzage_regel(services, found, rol_van, casussen)
         if entry is not None:
             out.append(entry)
-    return Inzage(len(treffers), out, seen > MAX_INZAGE)
+    # A partner's FG learns only about casussen its own organisation received data from, not whether the
+    # person is known elsewhere in the region.
+    found_in = len(treffers) if bereik(services, gebruiker) is None else len({r.casus for r in out})
+    return Inzage(found_in, out, seen > MAX_INZAGE)
 
 
 def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], casussen: set[str]) -> InzageRegel | None:
@@ -327,15 +355,18 @@ def overzicht(
     Raises:
         NietToegestaanError: not an FG.
     """
-    require_fg(gebruiker)
+    scope = binnen_bereik(services, gebruiker, Selectie()).partner
     now = now or utcnow()
     with services.uow() as uow:
         partners = uow.verantwoording.aantal_per_partner()
-        per_uitkomst = {u: uow.verantwoording.aantal(Selectie(uitkomst=u)) for u in _UITKOMSTEN}
+        if scope is not None:
+            partners = {p: n for p, n in partners.items() if p == scope}
+        per_uitkomst = {u: uow.verantwoording.aantal(Selectie(uitkomst=u, partner=scope)) for u in _UITKOMSTEN}
         per_maand = []
         for back in range(maanden - 1, -1, -1):
             start, end = _month_start(now, back), _month_start(now, back - 1)
-            per_maand.append((f"{start:%Y-%m}", uow.verantwoording.aantal(Selectie(van=start, tot=end))))
+            count = uow.verantwoording.aantal(Selectie(van=start, tot=end, partner=scope))
+            per_maand.append((f"{start:%Y-%m}", count))
     named = [(p, _partner_naam(services, p), n) for p, n in partners.items()]
     named.sort(key=lambda item: (-item[2], item[0]))
     return Overzicht(named, per_maand, per_uitkomst, sum(partners.values()))
@@ -357,7 +388,7 @@ def signalen(
     Raises:
         NietToegestaanError: not an FG.
     """
-    require_fg(gebruiker)
+    scope = binnen_bereik(services, gebruiker, Selectie()).partner
     now = now or utcnow()
     window = dt.timedelta(days=drempels.venster_dagen)
     start = now - window
@@ -402,7 +433,7 @@ def signalen(
                     f"verzoeken buiten werkdagen {drempels.kantoor_van}-{drempels.kantoor_tot} uur",
                 )
             )
-    return out
+    return [s for s in out if scope is None or s.partner == scope]
 
 
 def drempels_uit(settings: Settings) -> Drempels:

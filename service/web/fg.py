@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 
 from service.domain.casus import Gebruiker
-from service.domain.errors import OngeldigeInvoerError
+from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
 from service.domain.verantwoording import Pagina, Selectie
 from service.service_layer import verantwoording
 from service.service_layer.services import Services
@@ -117,9 +117,12 @@ def verstrekkingen() -> Any:
     oplopend = request.args.get("volgorde") == "oplopend"
     result = None
     if not problems:
-        result = verantwoording.verstrekkingen(
-            _services(), _fg(), selectie, Pagina(nummer, PAGINA_GROOTTE, not oplopend)
-        )
+        try:
+            result = verantwoording.verstrekkingen(
+                _services(), _fg(), selectie, Pagina(nummer, PAGINA_GROOTTE, not oplopend)
+            )
+        except NietToegestaanError:
+            problems.append(("partner", "u ziet alleen de verstrekkingen aan uw eigen organisatie"))
     query = {k: v for k, v in waarden.items() if v}
     if oplopend:
         query["volgorde"] = "oplopend"
@@ -146,6 +149,11 @@ def export() -> Any:
     formaat = request.args.get("formaat", "")
     if problems or formaat not in ("csv", "json", "ldv"):
         return render_template("fout.html", titel="Ongeldige export", melding="Kies csv, json of ldv."), 400
+    try:
+        selectie = verantwoording.binnen_bereik(_services(), _fg(), selectie)
+    except NietToegestaanError:
+        melding = "U ziet alleen de verstrekkingen aan uw eigen organisatie."
+        return render_template("fout.html", titel="Geen toegang", melding=melding), 403
     config = _settings()
     regels = verantwoording.alle_verstrekkingen(_services(), _fg(), selectie, limiet=config.export_max)
     if formaat == "csv":

@@ -226,3 +226,25 @@ def test_the_derived_index_follows_new_records(client: FlaskClient, logboek: Log
         "/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(logboek.fg)
     )
     assert len(after.get_json()["verstrekkingen"]) == 3
+
+
+def test_a_partners_fg_sees_only_its_own_organisations_records(
+    client: FlaskClient, services: Services, logboek: Logboek
+) -> None:
+    politie_fg = add_gebruiker(services, "politie-noord-nederland", "fg")
+    records = _lijst(client, politie_fg)["verstrekkingen"]
+    assert {r["partner"] for r in records} == {"politie-noord-nederland"} and len(records) == 2
+    other = client.get(
+        "/v1/verantwoording/verstrekkingen", query_string={"partner": "bureau-zvh-drenthe"}, headers=bearer(politie_fg)
+    )
+    assert other.status_code == 403
+    export = client.get("/v1/verantwoording/exporten?formaat=csv", headers=bearer(politie_fg)).get_data(as_text=True)
+    assert "bureau-zvh-drenthe" not in export and "politie-noord-nederland" in export
+    inzage = client.post(
+        "/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(politie_fg)
+    ).get_json()
+    assert [r["ontvanger"] for r in inzage["verstrekkingen"]] == ["politie-noord-nederland"]
+    ggd_fg = add_gebruiker(services, "ggd-drenthe", "fg")
+    nothing = client.post("/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(ggd_fg))
+    assert nothing.get_json() == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": []}
+    assert _lijst(client, ggd_fg)["verstrekkingen"] == []
