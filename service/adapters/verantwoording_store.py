@@ -119,17 +119,18 @@ class VerantwoordingStore:
         after = -1
         given = 0
         while given < limiet:
+            size = min(_CHUNK, limiet - given)
             query = (
                 _filtered(select(VerstrekkingRow.log_index, VerstrekkingRow.record), selectie)
                 .where(VerstrekkingRow.log_index > after)
                 .order_by(VerstrekkingRow.log_index)
-                .limit(min(_CHUNK, limiet - given))
+                .limit(size)
             )
             rows = self._session.execute(query).all()
-            if not rows:
-                return
             for index, data in rows:
                 yield Gevonden(index, _loads(data))
+            if len(rows) < size:
+                return  # the last chunk: no further query
             given += len(rows)
             after = rows[-1][0]
 

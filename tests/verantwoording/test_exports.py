@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from service.service_layer.verantwoording_export import CSV_COLUMNS
-from service.settings import PROJECT_ROOT
+from service.settings import PROJECT_ROOT, Settings
 from tests.verantwoording.conftest import CASE_VALUES, Logboek, bearer
 
 URL = "/v1/verantwoording/exporten"
@@ -119,3 +121,11 @@ def test_csv_cells_cannot_start_a_formula() -> None:
 
     assert _safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _safe_cell("triage") == "triage"
+
+
+@pytest.mark.parametrize("cap", [1, 2, 3, 4])
+def test_exports_stop_at_the_configured_maximum(app: Flask, client: FlaskClient, logboek: Logboek, cap: int) -> None:
+    settings: Settings = app.extensions["deelpoort.settings"]
+    app.extensions["deelpoort.settings"] = dataclasses.replace(settings, export_max=cap)
+    exported = json.loads(_export(client, logboek.fg, formaat="json").get_data(as_text=True))
+    assert [r["logIndex"] for r in exported["verstrekkingen"]] == [0, 1, 2][:cap]
