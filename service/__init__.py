@@ -18,7 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SettingsError: the configuration is invalid.
         ConvenantError: the convenant files are invalid.
     """
-    from service import api
+    from service import api, web
     from service.bootstrap import build_services
 
     settings = settings if settings is not None else Settings.from_env()
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["deelpoort"] = services
     app.extensions["deelpoort.settings"] = settings
     api.init_app(app, services)
+    web.init_app(app)
     return app
 
 

@@ -50,6 +50,17 @@ class Settings:
     checkpoint_seconds: int = 60  # ... or with the first record after T seconds since the latest
     routeeroverleg_venster_dagen: int = 28  # signals of several participants match within this many days
     routeeroverleg_bewaartermijn_weken: int = 6  # unmatched signals and decided matches are then deleted
+    # Verantwoording (issue 9): web sessions, exports, the register URI in LDV exports, anomaly thresholds.
+    sessie_minuten: int = 30  # a web session ends after this many idle minutes (and after 12 hours at most)
+    export_max: int = 100_000  # records in one export
+    register_uri: str = "https://deelpoort.example/zvh-drenthe/verwerkingsactiviteiten"
+    signaal_venster_dagen: int = 7
+    signaal_basis_vensters: int = 8
+    signaal_volume_factor: int = 3
+    signaal_volume_minimum: int = 20
+    signaal_weigeringen: int = 10
+    signaal_kantoortijd: str = "07-19"  # weekday hours (Europe/Amsterdam) outside which requests are counted
+    signaal_buiten_kantoortijd: int = 5
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -65,8 +76,21 @@ class Settings:
             raise SettingsError(
                 "DEELPOORT_ROUTEEROVERLEG_BEWAARTERMIJN_WEKEN must cover DEELPOORT_ROUTEEROVERLEG_VENSTER_DAGEN"
             )
+        self.kantooruren  # noqa: B018 - validates DEELPOORT_SIGNAAL_KANTOORTIJD at start
         if self.omgeving is Omgeving.PRODUCTION:
             self._check_production()
+
+    @property
+    def kantooruren(self) -> tuple[int, int]:
+        """`signaal_kantoortijd` ("HH-HH") as (from, to) hours.
+
+        Raises:
+            SettingsError: not two hours 0..24 with from < to.
+        """
+        start, _, end = self.signaal_kantoortijd.partition("-")
+        if not (start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= 24):
+            raise SettingsError("DEELPOORT_SIGNAAL_KANTOORTIJD must be two hours like 07-19 (from < to, 0..24)")
+        return int(start), int(end)
 
     def _check_production(self) -> None:
         if self.keys_file is None and self.keys_json is None:
@@ -172,4 +196,14 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_CHECKPOINT_SECONDS": ("checkpoint_seconds", _positive_int),
     "DEELPOORT_ROUTEEROVERLEG_VENSTER_DAGEN": ("routeeroverleg_venster_dagen", _positive_int),
     "DEELPOORT_ROUTEEROVERLEG_BEWAARTERMIJN_WEKEN": ("routeeroverleg_bewaartermijn_weken", _positive_int),
+    "DEELPOORT_SESSIE_MINUTEN": ("sessie_minuten", _positive_int),
+    "DEELPOORT_EXPORT_MAX": ("export_max", _positive_int),
+    "DEELPOORT_REGISTER_URI": ("register_uri", _nonempty),
+    "DEELPOORT_SIGNAAL_VENSTER_DAGEN": ("signaal_venster_dagen", _positive_int),
+    "DEELPOORT_SIGNAAL_BASIS_VENSTERS": ("signaal_basis_vensters", _positive_int),
+    "DEELPOORT_SIGNAAL_VOLUME_FACTOR": ("signaal_volume_factor", _positive_int),
+    "DEELPOORT_SIGNAAL_VOLUME_MINIMUM": ("signaal_volume_minimum", _positive_int),
+    "DEELPOORT_SIGNAAL_WEIGERINGEN": ("signaal_weigeringen", _positive_int),
+    "DEELPOORT_SIGNAAL_KANTOORTIJD": ("signaal_kantoortijd", _nonempty),
+    "DEELPOORT_SIGNAAL_BUITEN_KANTOORTIJD": ("signaal_buiten_kantoortijd", _positive_int),
 }

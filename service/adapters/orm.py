@@ -261,6 +261,12 @@ class VerstrekkingRow(Base):
     """
 
     __tablename__ = "verstrekkingen"
+    __table_args__ = (  # the FG's filters, each answered in log order (migration 0007)
+        Index("ix_verstrekkingen_partner_tijd", "partner_id", "tijd", "log_index"),
+        Index("ix_verstrekkingen_casus_tijd", "casus_id", "tijd", "log_index"),
+        Index("ix_verstrekkingen_doel_tijd", "doel", "tijd", "log_index"),
+        Index("ix_verstrekkingen_uitkomst_tijd", "uitkomst", "tijd", "log_index"),
+    )
 
     log_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     id: Mapped[str] = mapped_column(String(32), unique=True)
@@ -341,3 +347,43 @@ class RouteerSlotRow(Base):
     __tablename__ = "routeer_slot"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class VerstrekkingBetrokkeneRow(Base):
+    """That log record `log_index` names betrokkene `betrokkene_id` (derived from the record, for access requests)."""
+
+    __tablename__ = "verstrekking_betrokkenen"
+
+    betrokkene_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    log_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class VerstrekkingGrondslagRow(Base):
+    """That log record `log_index` released a veld on `grondslag` (derived from the record, for the FG filter)."""
+
+    __tablename__ = "verstrekking_grondslagen"
+
+    grondslag: Mapped[str] = mapped_column(String(80), primary_key=True)
+    log_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class VerantwoordingIndexRow(Base):
+    """The single row saying up to which log size the derived tables are filled (locked while catching up)."""
+
+    __tablename__ = "verantwoording_index"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tot: Mapped[int] = mapped_column(Integer)
+
+
+class WebsessieRow(Base):
+    """A web session: `id` is SHA-256 of the cookie's secret (the secret itself is never stored)."""
+
+    __tablename__ = "websessies"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    gebruiker_id: Mapped[str] = mapped_column(String(32), index=True)
+    token_id: Mapped[str] = mapped_column(String(32))
+    csrf: Mapped[str] = mapped_column(String(64))
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    laatst_gebruikt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -21,6 +21,7 @@ from service.api.registry import blp as registry_blp
 from service.api.routeeroverleg import blp as routeeroverleg_blp
 from service.api.status import blp as status_blp
 from service.api.verantwoording import blp as verantwoording_blp
+from service.api.verantwoording_fg import blp as verantwoording_fg_blp
 from service.api.verstrekkingen import blp as verstrekkingen_blp
 from service.service_layer.services import Services
 from service.settings import API_VERSION
@@ -44,6 +45,7 @@ def init_app(app: Flask, services: Services) -> None:
         verantwoording_blp,
         beleid_blp,
         routeeroverleg_blp,
+        verantwoording_fg_blp,
     ):
         api.register_blueprint(blp, url_prefix="/v1")
     openapi.register(app, api)

@@ -25,12 +25,16 @@ def register(app: Flask) -> None:
 
 
 def _require_json_body() -> None:
-    """Refuse an oversized (413) or non-JSON (415) body before authentication or any view reads it."""
+    """Refuse an oversized (413) or non-JSON (415) body before authentication or any view reads it.
+
+    The JSON rule is the API's (`/v1`); the web pages (`service.web`) take HTML form posts.
+    """
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge(f"the request body is larger than {limit} bytes")
     has_body = (request.content_length or 0) > 0 or "chunked" in request.headers.get("Transfer-Encoding", "")
-    if request.method in _BODY_METHODS and has_body and request.mimetype != "application/json":
+    api = request.path.startswith("/v1/")
+    if api and request.method in _BODY_METHODS and has_body and request.mimetype != "application/json":
         raise UnsupportedMediaType("the request body must be application/json")
 
 

@@ -21,6 +21,8 @@ from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
 from service.adapters.routeeroverleg import RouteerRepository
+from service.adapters.verantwoording_store import VerantwoordingStore
+from service.adapters.websessies import WebsessieRepository
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -37,6 +39,8 @@ class UnitOfWork:
     log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog (beheer: see beheer.py)
     voorstellen: VoorstelRepository
     routeeroverleg: RouteerRepository
+    verantwoording: VerantwoordingStore  # the FG's queries over the log
+    websessies: WebsessieRepository
 
     def __init__(self, engine: Engine, keys: CaseKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -55,6 +59,8 @@ class UnitOfWork:
         self.log = LogStore(self._session)
         self.voorstellen = VoorstelRepository(self._session)
         self.routeeroverleg = RouteerRepository(self._session)
+        self.verantwoording = VerantwoordingStore(self._session)
+        self.websessies = WebsessieRepository(self._session)
         return self
 
     def __exit__(

@@ -1,0 +1,233 @@
+"""Queries for the FG over the verstrekking log, and the derived tables that make some of them fast.
+
+Invariants:
+- Read-only over `verstrekkingen`, `logknopen` and `checkpoints`: nothing here changes the log.
+- `verstrekking_betrokkenen` and `verstrekking_grondslagen` are derived from the record bytes only, by
+  `catch_up`, which holds the single `verantwoording_index` row lock while it fills records beyond `tot`; so
+  two workers never index the same record twice and a crash leaves them at a consistent `tot`. They are an
+  index, not evidence: `audit verify` checks the records themselves.
+- Filters are bound parameters; ordering is by (tijd, log_index), which the composite indexes of migration 0007
+  serve for each single-column filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from service.adapters.orm import (
+    BetrokkeneRow,
+    LoghoofdRow,
+    PartnerRow,
+    VerantwoordingIndexRow,
+    VerstrekkingBetrokkeneRow,
+    VerstrekkingGrondslagRow,
+    VerstrekkingRow,
+)
+from service.domain.verantwoording import Pagina, Selectie
+
+_CHUNK = 5000
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
+
+
+@dataclass(frozen=True, slots=True)
+class Gevonden:
+    """A log record as the FG list shows it: its place in the log and its parsed (metadata-only) content."""
+
+    log_index: int
+    record: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BetrokkeneTreffer:
+    betrokkene_id: str
+    casus_id: str
+    rol: str
+
+
+class VerantwoordingStore:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- derived tables ------------------------------------------------------------------------------------------
+
+    def achterstand(self) -> int:
+        """How many log records the derived tables do not cover yet (no lock taken)."""
+        size = self._session.scalar(select(LoghoofdRow.grootte).where(LoghoofdRow.id == 1)) or 0
+        done = self._session.scalar(select(VerantwoordingIndexRow.tot).where(VerantwoordingIndexRow.id == 1)) or 0
+        return max(size - done, 0)
+
+    def catch_up(self) -> int:
+        """Fill the derived tables for every record beyond `tot` (the caller commits); returns how many."""
+        self._session.execute(
+            update(VerantwoordingIndexRow).where(VerantwoordingIndexRow.id == 1).values(tot=VerantwoordingIndexRow.tot)
+        )
+        done = self._session.scalar(select(VerantwoordingIndexRow.tot).where(VerantwoordingIndexRow.id == 1))
+        if done is None:
+            raise RuntimeError("the verantwoording_index row is missing (run the migrations)")
+        start = done
+        while True:
+            rows = self._session.execute(
+                select(VerstrekkingRow.log_index, VerstrekkingRow.record)
+                .where(VerstrekkingRow.log_index >= done)
+                .order_by(VerstrekkingRow.log_index)
+                .limit(_CHUNK)
+            ).all()
+            if not rows:
+                break
+            personen: list[dict[str, object]] = []
+            grondslagen: list[dict[str, object]] = []
+            for index, data in rows:
+                record = _loads(data)
+                for betrokkene in _betrokkenen(record):
+                    personen.append({"betrokkene_id": betrokkene, "log_index": index})
+                for grondslag in _grondslagen(record):
+                    grondslagen.append({"grondslag": grondslag, "log_index": index})
+            if personen:
+                self._session.execute(insert(VerstrekkingBetrokkeneRow), personen)
+            if grondslagen:
+                self._session.execute(insert(VerstrekkingGrondslagRow), grondslagen)
+            done = rows[-1][0] + 1
+        self._session.execute(update(VerantwoordingIndexRow).where(VerantwoordingIndexRow.id == 1).values(tot=done))
+        return done - start
+
+    # -- selections ----------------------------------------------------------------------------------------------
+
+    def zoek(self, selectie: Selectie, pagina: Pagina) -> list[Gevonden]:
+        """One page of the records matching `selectie` (one more than the page size, to tell if there is more)."""
+        order = (
+            (VerstrekkingRow.tijd.desc(), VerstrekkingRow.log_index.desc())
+            if pagina.nieuwste_eerst
+            else (VerstrekkingRow.tijd, VerstrekkingRow.log_index)
+        )
+        query = (
+            _filtered(select(VerstrekkingRow.log_index, VerstrekkingRow.record), selectie)
+            .order_by(*order)
+            .offset(pagina.offset)
+            .limit(pagina.grootte + 1)
+        )
+        return [Gevonden(index, _loads(data)) for index, data in self._session.execute(query)]
+
+    def alle(self, selectie: Selectie, *, limiet: int) -> Iterator[Gevonden]:
+        """Every record matching `selectie` in log order, at most `limiet`, read in chunks (for exports)."""
+        after = -1
+        given = 0
+        while given < limiet:
+            size = min(_CHUNK, limiet - given)
+            query = (
+                _filtered(select(VerstrekkingRow.log_index, VerstrekkingRow.record), selectie)
+                .where(VerstrekkingRow.log_index > after)
+                .order_by(VerstrekkingRow.log_index)
+                .limit(size)
+            )
+            rows = self._session.execute(query).all()
+            for index, data in rows:
+                yield Gevonden(index, _loads(data))
+            if len(rows) < size:
+                return  # the last chunk: no further query
+            given += len(rows)
+            after = rows[-1][0]
+
+    def betrokkenen_met_index(self, indexes: Sequence[str]) -> list[BetrokkeneTreffer]:
+        """The betrokkenen whose stored BSN blind index is one of `indexes` (every casus, every rol)."""
+        rows = self._session.execute(
+            select(BetrokkeneRow.id, BetrokkeneRow.casus_id, BetrokkeneRow.rol).where(
+                BetrokkeneRow.bsn_index.in_(list(indexes))
+            )
+        )
+        return [BetrokkeneTreffer(i, c, r) for i, c, r in rows]
+
+    # -- figures ---------------------------------------------------------------------------------------------------
+
+    def aantal_per_partner(
+        self, van: dt.datetime | None = None, tot: dt.datetime | None = None, uitkomst: str | None = None
+    ) -> dict[str, int]:
+        query = _filtered(
+            select(VerstrekkingRow.partner_id, func.count()), Selectie(van=van, tot=tot, uitkomst=uitkomst)
+        ).group_by(VerstrekkingRow.partner_id)
+        return {partner: int(count) for partner, count in self._session.execute(query)}
+
+    def aantal(self, selectie: Selectie) -> int:
+        return int(self._session.scalar(_filtered(select(func.count()).select_from(VerstrekkingRow), selectie)) or 0)
+
+    def tijden(self, van: dt.datetime, tot: dt.datetime) -> Iterator[tuple[str, dt.datetime]]:
+        """(partner, tijd) of every record in [van, tot), in time order (for office-hour signals)."""
+        query = (
+            select(VerstrekkingRow.partner_id, VerstrekkingRow.tijd)
+            .where(VerstrekkingRow.tijd >= van, VerstrekkingRow.tijd < tot)
+            .order_by(VerstrekkingRow.tijd)
+            .execution_options(yield_per=_CHUNK)
+        )
+        for partner, tijd in self._session.execute(query):
+            yield str(partner), tijd
+
+    def actieve_partners(self) -> set[str]:
+        return set(self._session.scalars(select(PartnerRow.id).where(PartnerRow.actief.is_(True))))
+
+
+def _filtered(query: _S, selectie: Selectie) -> _S:
+    if selectie.partner is not None:
+        query = query.where(VerstrekkingRow.partner_id == selectie.partner)
+    if selectie.casus is not None:
+        query = query.where(VerstrekkingRow.casus_id == selectie.casus)
+    if selectie.doel is not None:
+        query = query.where(VerstrekkingRow.doel == selectie.doel)
+    if selectie.uitkomst is not None:
+        query = query.where(VerstrekkingRow.uitkomst == selectie.uitkomst)
+    if selectie.van is not None:
+        query = query.where(VerstrekkingRow.tijd >= selectie.van)
+    if selectie.tot is not None:
+        query = query.where(VerstrekkingRow.tijd < selectie.tot)
+    if selectie.grondslag is not None:
+        # A correlated EXISTS (a primary-key probe per candidate row in time order), not IN: a grondslag can
+        # cover a large share of the log, and materialising that share would cost more than the first page.
+        query = query.where(
+            select(VerstrekkingGrondslagRow.log_index)
+            .where(
+                VerstrekkingGrondslagRow.grondslag == selectie.grondslag,
+                VerstrekkingGrondslagRow.log_index == VerstrekkingRow.log_index,
+            )
+            .exists()
+        )
+    if selectie.betrokkenen is not None:
+        query = query.where(
+            VerstrekkingRow.log_index.in_(
+                select(VerstrekkingBetrokkeneRow.log_index).where(
+                    VerstrekkingBetrokkeneRow.betrokkene_id.in_(list(selectie.betrokkenen))
+                )
+            )
+        )
+    return query
+
+
+def _loads(data: bytes) -> dict[str, Any]:
+    """The stored record as JSON (a record that is not an object reads as empty: `audit verify` reports it)."""
+    try:
+        value = json.loads(bytes(data))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(values: object) -> Iterable[str]:
+    return (v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
+
+
+def _betrokkenen(record: dict[str, Any]) -> set[str]:
+    """The betrokkene ids a record names: its betrokkenen and the places of released values (not "casus")."""
+    found = set(_strings(record.get("betrokkenen")))
+    for veld in record.get("verstrekt") or ():
+        if isinstance(veld, dict):
+            found.update(p for p in _strings(veld.get("plaatsen")) if p != "casus")
+    return {b for b in found if len(b) <= 32}
+
+
+def _grondslagen(record: dict[str, Any]) -> set[str]:
+    found = {v.get("grondslag") for v in record.get("verstrekt") or () if isinstance(v, dict)}
+    return {g for g in found if isinstance(g, str) and len(g) <= 80}

@@ -1,0 +1,451 @@
+"""Verantwoording for the functionaris gegevensbescherming (FG): the log's metadata, never case content.
+
+Invariants:
+- Every use case here requires a gebruiker with rol `fg` (`NietToegestaanError` otherwise), also when an entry
+  point already checked: the pages and the API share this one gate.
+- The FG of a convenant's Bureau ZVH oversees the whole log; the FG of any other partner sees only the records
+  of verstrekkingen to its own organisation (its selection is narrowed to that partner; asking for another
+  partner is refused), in lists, exports, access requests, the overview and the signals alike.
+- What leaves is built field by field from the record's metadata (ids, names, times, codes) through `Regel`;
+  a record never reaches a caller as a whole, so a value smuggled into a record would not be shown either.
+- An access request takes the BSN in a body, turns it into the blind index of each regime and forgets it; the
+  BSN is never stored, logged or returned.
+- The derived lookup tables are brought up to date (`bijwerken`) before any query that uses them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from service.adapters.log_store import StoredCheckpoint
+from service.adapters.verantwoording_store import Gevonden
+from service.domain.casus import Gebruiker, utcnow
+from service.domain.convenant import Regime
+from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
+from service.domain.verantwoording import Drempels, Pagina, Selectie, Signaal
+from service.service_layer import logboek
+from service.service_layer.services import Services
+from service.settings import Settings
+
+FG = "fg"
+MAX_INZAGE = 10_000  # records in one access-request report
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+_UITGEVOERD = frozenset({"verstrekt", "gedeeltelijk"})
+
+
+def require_fg(gebruiker: Gebruiker) -> None:
+    """Raises:
+    NietToegestaanError: the gebruiker's rol is not `fg`.
+    """
+    if gebruiker.rol != FG:
+        raise NietToegestaanError(f"rol '{gebruiker.rol}' may not read the verantwoording")
+
+
+def bereik(services: Services, gebruiker: Gebruiker) -> str | None:
+    """None when this FG oversees the whole log (an FG of a Bureau ZVH), else the one partner it may see."""
+    bureaus = {d.bureau for d in services.convenant.documenten if d.bureau}
+    return None if gebruiker.partner_id in bureaus else gebruiker.partner_id
+
+
+def binnen_bereik(services: Services, gebruiker: Gebruiker, selectie: Selectie) -> Selectie:
+    """The selection narrowed to what this FG may see.
+
+    Raises:
+        NietToegestaanError: not an FG, or a partner's FG asking for another partner's records.
+    """
+    require_fg(gebruiker)
+    scope = bereik(services, gebruiker)
+    if scope is None:
+        return selectie
+    if selectie.partner not in (None, scope):
+        raise NietToegestaanError("the FG of a partner sees only the verstrekkingen to its own organisation")
+    return dataclasses.replace(selectie, partner=scope)
+
+
+@dataclass(frozen=True, slots=True)
+class VerstrektVeldRegel:
+    veld: str
+    categorie: str | None
+    grondslag: str
+    verwerkingsactiviteit: str
+    versie: int | None
+    plaatsen: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Regel:
+    """One log record as the FG sees it (metadata only)."""
+
+    log_index: int
+    id: str
+    soort: str
+    tijd: str
+    partner: str
+    oin: str | None
+    gebruiker: str | None
+    rol: str | None
+    casus: str | None
+    casustype: str | None
+    doel: str
+    uitkomst: str
+    weigering: str | None
+    verstrekt: tuple[VerstrektVeldRegel, ...]
+    onthouden: tuple[str, ...]
+    beleidsversie: str | None
+    trace_id: str | None
+    span_id: str | None
+    betrokkenen: tuple[str, ...]
+
+    @property
+    def grondslagen(self) -> tuple[str, ...]:
+        return tuple(sorted({v.grondslag for v in self.verstrekt}))
+
+    @property
+    def categorieen(self) -> tuple[str, ...]:
+        return tuple(sorted({v.categorie for v in self.verstrekt if v.categorie}))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def regel(services: Services, gevonden: Gevonden) -> Regel:
+    """The FG's view of a stored record, taking only known metadata keys (a malformed record shows blanks)."""
+    record: dict[str, Any] = gevonden.record
+    verstrekt: list[VerstrektVeldRegel] = []
+    for item in record.get("verstrekt") or ():
+        if not isinstance(item, dict):
+            continue
+        veld_id = _text(item.get("veld")) or ""
+        veld = services.convenant.veld(veld_id)
+        raw = item.get("verwerkingsactiviteit")
+        va: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        versie = va.get("versie") if isinstance(va.get("versie"), int) else None
+        verstrekt.append(
+            VerstrektVeldRegel(
+                veld_id,
+                veld.categorie if veld else None,
+                _text(item.get("grondslag")) or "",
+                _text(va.get("id")) or "",
+                versie,
+                _texts(item.get("plaatsen")),
+            )
+        )
+    return Regel(
+        log_index=gevonden.log_index,
+        id=_text(record.get("id")) or "",
+        soort=_text(record.get("soort")) or "",
+        tijd=_text(record.get("tijd")) or "",
+        partner=_text(record.get("partner")) or "",
+        oin=_text(record.get("oin")),
+        gebruiker=_text(record.get("gebruiker")),
+        rol=_text(record.get("rol")),
+        casus=_text(record.get("casus")),
+        casustype=_text(record.get("casustype")),
+        doel=_text(record.get("doel")) or "",
+        uitkomst=_text(record.get("uitkomst")) or "",
+        weigering=_text(record.get("weigering")) or _text(record.get("reden")),
+        verstrekt=tuple(verstrekt),
+        onthouden=_texts(record.get("onthouden")),
+        beleidsversie=_text(record.get("beleidsversie")),
+        trace_id=_text(record.get("traceId")),
+        span_id=_text(record.get("spanId")),
+        betrokkenen=_texts(record.get("betrokkenen")),
+    )
+
+
+def bijwerken(services: Services) -> int:
+    """Bring the derived lookup tables up to the log's head; returns how many records were indexed."""
+    with services.uow() as uow:
+        if uow.verantwoording.achterstand() == 0:
+            return 0
+        done = uow.verantwoording.catch_up()
+        uow.commit()
+    return done
+
+
+@dataclass(frozen=True, slots=True)
+class Resultaat:
+    regels: list[Regel]
+    pagina: Pagina
+    meer: bool  # a next page exists
+
+
+def verstrekkingen(services: Services, gebruiker: Gebruiker, selectie: Selectie, pagina: Pagina) -> Resultaat:
+    """One page of the log records matching `selectie`.
+
+    Raises:
+        NietToegestaanError: not an FG.
+    """
+    selectie = binnen_bereik(services, gebruiker, selectie)
+    if selectie.grondslag is not None or selectie.betrokkenen is not None:
+        bijwerken(services)
+    with services.uow() as uow:
+        found = uow.verantwoording.zoek(selectie, pagina)
+    regels = [regel(services, g) for g in found[: pagina.grootte]]
+    return Resultaat(regels, pagina, len(found) > pagina.grootte)
+
+
+def alle_verstrekkingen(
+    services: Services, gebruiker: Gebruiker, selectie: Selectie, *, limiet: int
+) -> Iterator[Regel]:
+    """Every matching record in log order (at most `limiet`), for exports; streamed in chunks.
+
+    Raises:
+        NietToegestaanError: not an FG.
+    """
+    selectie = binnen_bereik(services, gebruiker, selectie)
+    if selectie.grondslag is not None or selectie.betrokkenen is not None:
+        bijwerken(services)
+    with services.uow() as uow:
+        for gevonden in uow.verantwoording.alle(selectie, limiet=limiet):
+            yield regel(services, gevonden)
+
+
+# -- access requests (AVG art. 15) ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InzageRegel:
+    """One verstrekking of data about the person: to whom, when, why, which categories, on what grondslag."""
+
+    tijd: str
+    ontvanger: str  # partner id
+    ontvanger_naam: str
+    oin: str | None
+    doel: str
+    doel_naam: str
+    categorieen: tuple[str, ...]  # categorie names
+    grondslagen: tuple[tuple[str, str, str], ...]  # (id, naam, artikel)
+    rol_betrokkene: str  # hoofdpersoon | systeemlid
+    casus: str | None
+    log_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Inzage:
+    aantal_betrokkenen: int  # in how many casussen (as hoofdpersoon or systeemlid) the person was found
+    regels: list[InzageRegel] = field(default_factory=list)
+    afgekapt: bool = False  # more than MAX_INZAGE records: the report is incomplete and says so
+
+
+def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str) -> Inzage:
+    """Every verstrekking of data about the person with this BSN, found through the blind index of each regime.
+
+    Raises:
+        NietToegestaanError: not an FG.
+        OngeldigeInvoerError: `bsn` is not nine digits (the message never repeats it).
+    """
+    require_fg(gebruiker)
+    try:
+        indexes = [services.keys.blind_index.bsn_hex(regime, bsn) for regime in Regime]
+    except ValueError:
+        raise OngeldigeInvoerError([("bsn", "must be a BSN of nine digits")]) from None
+    with services.uow() as uow:
+        treffers = uow.verantwoording.betrokkenen_met_index(indexes)
+    if not treffers:
+        return Inzage(0)
+    rol_van = {t.betrokkene_id: t.rol for t in treffers}
+    casussen = {t.casus_id for t in treffers}
+    selectie = Selectie(betrokkenen=tuple(sorted(rol_van)))
+    out: list[InzageRegel] = []
+    seen = 0
+    for found in alle_verstrekkingen(services, gebruiker, selectie, limiet=MAX_INZAGE + 1):
+        seen += 1
+        if seen > MAX_INZAGE:
+            break
+        entry = _inzage_regel(services, found, rol_van, casussen)
+        if entry is not None:
+            out.append(entry)
+    # A partner's FG learns only about casussen its own organisation received data from, not whether the
+    # person is known elsewhere in the region.
+    found_in = len(treffers) if bereik(services, gebruiker) is None else len({r.casus for r in out})
+    return Inzage(found_in, out, seen > MAX_INZAGE)
+
+
+def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], casussen: set[str]) -> InzageRegel | None:
+    if found.soort != "verstrekking" or found.uitkomst not in _UITGEVOERD:
+        return None  # a refused or empty request disclosed nothing about the person
+    ids = set(rol_van)
+    about = [
+        v
+        for v in found.verstrekt
+        if ids.intersection(v.plaatsen) or ("casus" in v.plaatsen and found.casus in casussen)
+    ]
+    if not about:
+        return None
+    convenant = services.convenant
+    partner = convenant.partner(found.partner)
+    doelen = {d.id: d.naam for d in convenant.doelen}
+    categorie_namen = {c.id: c.naam for c in convenant.categorieen}
+    grondslagen: list[tuple[str, str, str]] = []
+    for gid in sorted({v.grondslag for v in about}):
+        g = convenant.grondslag(gid)
+        grondslagen.append((gid, g.naam if g else gid, g.artikel if g else ""))
+    rollen = sorted({rol_van[b] for b in found.betrokkenen if b in rol_van} or {rol_van[next(iter(ids))]})
+    return InzageRegel(
+        tijd=found.tijd,
+        ontvanger=found.partner,
+        ontvanger_naam=partner.naam if partner else found.partner,
+        oin=found.oin,
+        doel=found.doel,
+        doel_naam=doelen.get(found.doel, found.doel),
+        categorieen=tuple(sorted({categorie_namen.get(v.categorie or "", v.categorie or v.veld) for v in about})),
+        grondslagen=tuple(grondslagen),
+        rol_betrokkene=", ".join(rollen),
+        casus=found.casus,
+        log_index=found.log_index,
+    )
+
+
+# -- integrity ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Integriteit:
+    verificatie: logboek.Verificatie
+    checkpoint: StoredCheckpoint | None
+    vkey: str
+    gecontroleerd_op: dt.datetime
+
+
+def integriteit(services: Services, gebruiker: Gebruiker) -> Integriteit:
+    """Verify the whole log now, with the latest signed checkpoint.
+
+    Raises:
+        NietToegestaanError: not an FG.
+    """
+    require_fg(gebruiker)
+    result = logboek.verifieer(services)
+    with services.uow() as uow:
+        latest = uow.log.latest_checkpoint()
+    return Integriteit(result, latest, logboek.verifier(services).verifier_key, utcnow())
+
+
+# -- overview and signals -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Overzicht:
+    per_partner: list[tuple[str, str, int]]  # (partner id, naam, count), largest first
+    per_maand: list[tuple[str, int]]  # ("2026-11", count), oldest first, the latest `maanden` months
+    per_uitkomst: dict[str, int]
+    totaal: int
+
+
+def _month_start(moment: dt.datetime, back: int) -> dt.datetime:
+    month = moment.year * 12 + moment.month - 1 - back
+    return dt.datetime(month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
+
+
+def overzicht(
+    services: Services, gebruiker: Gebruiker, *, maanden: int = 12, now: dt.datetime | None = None
+) -> Overzicht:
+    """Counts per partner (all time), per month (the latest `maanden`) and per uitkomst.
+
+    Raises:
+        NietToegestaanError: not an FG.
+    """
+    scope = binnen_bereik(services, gebruiker, Selectie()).partner
+    now = now or utcnow()
+    with services.uow() as uow:
+        partners = uow.verantwoording.aantal_per_partner()
+        if scope is not None:
+            partners = {p: n for p, n in partners.items() if p == scope}
+        per_uitkomst = {u: uow.verantwoording.aantal(Selectie(uitkomst=u, partner=scope)) for u in _UITKOMSTEN}
+        per_maand = []
+        for back in range(maanden - 1, -1, -1):
+            start, end = _month_start(now, back), _month_start(now, back - 1)
+            count = uow.verantwoording.aantal(Selectie(van=start, tot=end, partner=scope))
+            per_maand.append((f"{start:%Y-%m}", count))
+    named = [(p, _partner_naam(services, p), n) for p, n in partners.items()]
+    named.sort(key=lambda item: (-item[2], item[0]))
+    return Overzicht(named, per_maand, per_uitkomst, sum(partners.values()))
+
+
+_UITKOMSTEN = ("verstrekt", "gedeeltelijk", "leeg", "geweigerd", "vernietigd")
+
+
+def _partner_naam(services: Services, partner_id: str) -> str:
+    partner = services.convenant.partner(partner_id)
+    return partner.naam if partner else partner_id
+
+
+def signalen(
+    services: Services, gebruiker: Gebruiker, drempels: Drempels, *, now: dt.datetime | None = None
+) -> list[Signaal]:
+    """The anomalies of the latest window (see `Drempels` for each rule and threshold).
+
+    Raises:
+        NietToegestaanError: not an FG.
+    """
+    scope = binnen_bereik(services, gebruiker, Selectie()).partner
+    now = now or utcnow()
+    window = dt.timedelta(days=drempels.venster_dagen)
+    start = now - window
+    base_start = start - window * drempels.basis_vensters
+    out: list[Signaal] = []
+    with services.uow() as uow:
+        store = uow.verantwoording
+        recent = store.aantal_per_partner(start, now)
+        baseline = store.aantal_per_partner(base_start, start)
+        refused = store.aantal_per_partner(start, now, uitkomst="geweigerd")
+        actief = store.actieve_partners()
+        buiten: dict[str, int] = {}
+        for partner, tijd in store.tijden(start, now):
+            local = tijd.astimezone(AMSTERDAM)
+            if local.weekday() >= 5 or not drempels.kantoor_van <= local.hour < drempels.kantoor_tot:
+                buiten[partner] = buiten.get(partner, 0) + 1
+    for partner, count in sorted(recent.items()):
+        average = baseline.get(partner, 0) / drempels.basis_vensters
+        if count >= drempels.volume_minimum and count > drempels.volume_factor * average:
+            out.append(
+                Signaal(
+                    "volume",
+                    partner,
+                    count,
+                    max(drempels.volume_minimum, int(drempels.volume_factor * average) + 1),
+                    f"{count} in {drempels.venster_dagen} dagen; gemiddeld {average:.1f} per venster ervoor",
+                )
+            )
+        if partner != "deelpoort" and partner not in actief:
+            out.append(Signaal("geen-deelnemer", partner, count, 1, "partner is geen actieve convenantpartner"))
+    for partner, count in sorted(refused.items()):
+        if count >= drempels.weigeringen:
+            out.append(Signaal("weigeringen", partner, count, drempels.weigeringen, "geweigerde verzoeken"))
+    for partner, count in sorted(buiten.items()):
+        if count >= drempels.buiten_kantoortijd and partner != "deelpoort":
+            out.append(
+                Signaal(
+                    "buiten-kantoortijd",
+                    partner,
+                    count,
+                    drempels.buiten_kantoortijd,
+                    f"verzoeken buiten werkdagen {drempels.kantoor_van}-{drempels.kantoor_tot} uur",
+                )
+            )
+    return [s for s in out if scope is None or s.partner == scope]
+
+
+def drempels_uit(settings: Settings) -> Drempels:
+    """The signal thresholds configured by the `DEELPOORT_SIGNAAL_*` settings."""
+    van, tot = settings.kantooruren
+    return Drempels(
+        venster_dagen=settings.signaal_venster_dagen,
+        basis_vensters=settings.signaal_basis_vensters,
+        volume_factor=settings.signaal_volume_factor,
+        volume_minimum=settings.signaal_volume_minimum,
+        weigeringen=settings.signaal_weigeringen,
+        kantoor_van=van,
+        kantoor_tot=tot,
+        buiten_kantoortijd=settings.signaal_buiten_kantoortijd,
+    )

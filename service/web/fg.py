@@ -1,0 +1,220 @@
+"""`/fg`: the pages of the functionaris gegevensbescherming (Dutch, server-rendered, no JavaScript).
+
+Invariants:
+- Every view is behind `login_required("fg")`; the service layer checks the rol again.
+- Pages show log metadata only (built from `Regel`), never a field value; the BSN of an access request is
+  posted (never in a URL), used once and never shown back, not even on the printable report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+
+from service.domain.casus import Gebruiker
+from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
+from service.domain.verantwoording import Pagina, Selectie
+from service.service_layer import verantwoording
+from service.service_layer.services import Services
+from service.service_layer.verantwoording_export import csv_export, json_export, ldv_export
+from service.settings import API_VERSION, Settings
+from service.web.grafieken import horizontaal, verticaal
+from service.web.sessie import beveilig, huidige_sessie, login_required, registreer_thuis
+
+bp = Blueprint("fg", __name__, url_prefix="/fg", template_folder="templates")
+beveilig(bp)
+registreer_thuis("fg", "fg.overzicht")
+
+UITKOMSTEN = ("verstrekt", "gedeeltelijk", "leeg", "geweigerd", "vernietigd")
+PAGINA_GROOTTE = 50
+_FILTERS = ("partner", "casus", "doel", "grondslag", "uitkomst", "van", "tot")
+
+
+def _services() -> Services:
+    return cast(Services, current_app.extensions["deelpoort"])
+
+
+def _settings() -> Settings:
+    return cast(Settings, current_app.extensions["deelpoort.settings"])
+
+
+def _fg() -> Gebruiker:
+    found = huidige_sessie()
+    assert found is not None  # noqa: S101 - login_required ran first
+    return found.gebruiker
+
+
+def _datum(name: str, value: str, problems: list[tuple[str, str]]) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append((name, "geen datum (jjjj-mm-dd)"))
+        return None
+    start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    return start + dt.timedelta(days=1) if name == "tot" else start  # "tot" includes that day
+
+
+def _selectie(args: Any) -> tuple[Selectie, dict[str, str], list[tuple[str, str]]]:
+    """The filter form's values as a selection; problems name every bad field (in Dutch)."""
+    waarden = {name: str(args.get(name, "")).strip()[:80] for name in _FILTERS}
+    problems: list[tuple[str, str]] = []
+    if waarden["uitkomst"] and waarden["uitkomst"] not in UITKOMSTEN:
+        problems.append(("uitkomst", "onbekende uitkomst"))
+    van = _datum("van", waarden["van"], problems)
+    tot = _datum("tot", waarden["tot"], problems)
+    if van and tot and van >= tot:
+        problems.append(("van", "moet vóór 'tot' liggen"))
+    selectie = Selectie(
+        partner=waarden["partner"] or None,
+        casus=waarden["casus"] or None,
+        doel=waarden["doel"] or None,
+        grondslag=waarden["grondslag"] or None,
+        uitkomst=(waarden["uitkomst"] or None) if not problems else None,
+        van=van,
+        tot=tot,
+    )
+    return selectie, waarden, problems
+
+
+def _keuzes() -> dict[str, list[tuple[str, str]]]:
+    convenant = _services().convenant
+    return {
+        "partners": sorted(((p.id, p.naam) for p in convenant.partners), key=lambda p: p[1]),
+        "doelen": [(d.id, d.naam) for d in convenant.doelen],
+        "grondslagen": [(g.id, g.naam) for g in convenant.grondslagen],
+        "uitkomsten": [(u, u) for u in UITKOMSTEN],
+    }
+
+
+def _partner_namen() -> dict[str, str]:
+    return {p.id: p.naam for p in _services().convenant.partners}
+
+
+@bp.route("/")
+@login_required("fg")
+def overzicht() -> Any:
+    data = verantwoording.overzicht(_services(), _fg())
+    per_partner = horizontaal("Verstrekkingen per partner", [(naam, n) for _, naam, n in data.per_partner])
+    per_maand = verticaal("Verstrekkingen per maand", data.per_maand)
+    return render_template(
+        "fg/overzicht.html", data=data, per_partner=per_partner, per_maand=per_maand, titel="Overzicht"
+    )
+
+
+@bp.route("/verstrekkingen")
+@login_required("fg")
+def verstrekkingen() -> Any:
+    selectie, waarden, problems = _selectie(request.args)
+    try:
+        nummer = max(1, min(int(request.args.get("pagina", "1")), 100_000))
+    except ValueError:
+        nummer = 1
+    oplopend = request.args.get("volgorde") == "oplopend"
+    result = None
+    if not problems:
+        try:
+            result = verantwoording.verstrekkingen(
+                _services(), _fg(), selectie, Pagina(nummer, PAGINA_GROOTTE, not oplopend)
+            )
+        except NietToegestaanError:
+            problems.append(("partner", "u ziet alleen de verstrekkingen aan uw eigen organisatie"))
+    query = {k: v for k, v in waarden.items() if v}
+    if oplopend:
+        query["volgorde"] = "oplopend"
+    return render_template(
+        "fg/verstrekkingen.html",
+        titel="Verstrekkingen",
+        result=result,
+        waarden=waarden,
+        oplopend=oplopend,
+        problemen=problems,
+        keuzes=_keuzes(),
+        namen=_partner_namen(),
+        nummer=nummer,
+        vorige=urlencode({**query, "pagina": nummer - 1}) if nummer > 1 else None,
+        volgende=urlencode({**query, "pagina": nummer + 1}) if result is not None and result.meer else None,
+        export=urlencode(query),
+    ), (400 if problems else 200)
+
+
+@bp.route("/export")
+@login_required("fg")
+def export() -> Any:
+    selectie, _, problems = _selectie(request.args)
+    formaat = request.args.get("formaat", "")
+    if problems or formaat not in ("csv", "json", "ldv"):
+        return render_template("fout.html", titel="Ongeldige export", melding="Kies csv, json of ldv."), 400
+    try:
+        selectie = verantwoording.binnen_bereik(_services(), _fg(), selectie)
+    except NietToegestaanError:
+        melding = "U ziet alleen de verstrekkingen aan uw eigen organisatie."
+        return render_template("fout.html", titel="Geen toegang", melding=melding), 403
+    config = _settings()
+    regels = verantwoording.alle_verstrekkingen(_services(), _fg(), selectie, limiet=config.export_max)
+    if formaat == "csv":
+        body, mime = csv_export(regels), "text/csv"
+    elif formaat == "json":
+        body, mime = json_export(regels), "application/json"
+    else:
+        body, mime = ldv_export(regels, config.register_uri, API_VERSION), "application/jsonl"
+    response = Response(stream_with_context(body), mimetype=mime)
+    extension = "jsonl" if formaat == "ldv" else formaat
+    response.headers["Content-Disposition"] = f'attachment; filename="verstrekkingen.{extension}"'
+    return response
+
+
+@bp.route("/casussen/<casus_id>")
+@login_required("fg")
+def tijdlijn(casus_id: str) -> Any:
+    if not casus_id.isalnum() or len(casus_id) > 32:
+        return render_template("fout.html", titel="Onbekende casus", melding="Geen geldige casusreferentie."), 404
+    result = verantwoording.verstrekkingen(
+        _services(), _fg(), Selectie(casus=casus_id), Pagina(1, 200, nieuwste_eerst=False)
+    )
+    return render_template(
+        "fg/tijdlijn.html",
+        titel="Tijdlijn",
+        casus=casus_id,
+        regels=result.regels,
+        meer=result.meer,
+        namen=_partner_namen(),
+    )
+
+
+@bp.route("/inzageverzoek", methods=["GET", "POST"])
+@login_required("fg")
+def inzageverzoek() -> Any:
+    inzage = None
+    fout = None
+    status = 200
+    if request.method == "POST":
+        try:
+            inzage = verantwoording.inzageverzoek(_services(), _fg(), request.form.get("bsn", "")[:40])
+        except OngeldigeInvoerError:
+            fout, status = "Vul een BSN van negen cijfers in.", 400
+    return render_template(
+        "fg/inzage.html", titel="Inzageverzoek", inzage=inzage, fout=fout, datum=dt.datetime.now(dt.UTC)
+    ), status
+
+
+@bp.route("/integriteit")
+@login_required("fg")
+def integriteit() -> Any:
+    return render_template(
+        "fg/integriteit.html", titel="Integriteit", result=verantwoording.integriteit(_services(), _fg())
+    )
+
+
+@bp.route("/signalen")
+@login_required("fg")
+def signalen() -> Any:
+    drempels = verantwoording.drempels_uit(_settings())
+    found = verantwoording.signalen(_services(), _fg(), drempels)
+    return render_template(
+        "fg/signalen.html", titel="Signalen", signalen=found, drempels=drempels, namen=_partner_namen()
+    )

@@ -1,0 +1,137 @@
+"""The /fg pages in a real browser: headless Chromium (Debian's) driven by Playwright, against a real server.
+
+Skipped with a message where /usr/bin/chromium or playwright is missing, unless
+`DEELPOORT_TEST_REQUIRE_CHROMIUM=1` (CI sets it), which turns the skip into a failure.
+Never runs `playwright install`: the browser is the system's.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.verantwoording.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, CASE_VALUES, Logboek
+
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRED = os.environ.get("DEELPOORT_TEST_REQUIRE_CHROMIUM") == "1"
+pytestmark = pytest.mark.slow
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"DEELPOORT_TEST_REQUIRE_CHROMIUM=1 but {reason}")
+    pytest.skip(f"browser tests need {reason.removesuffix(' is missing')} (apt-get install chromium; CI requires it)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable("/usr/bin/chromium is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is missing")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    """The application on a real threaded HTTP server (werkzeug) on a free local port."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        httpd.server_close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(base_url=server, java_script_enabled=False)  # the pages need none
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _login(page: Any, token: str) -> None:
+    page.goto("/fg/")
+    assert "/inloggen" in page.url
+    page.fill("#token", token)
+    page.click("button[type=submit]")
+    assert page.url.endswith("/fg/")
+
+
+def _no_case_values(page: Any) -> None:
+    html = page.content()
+    for value in CASE_VALUES:
+        assert value not in html, (page.url, value)
+
+
+def test_login_overview_charts_and_logout(page: Any, logboek: Logboek) -> None:
+    _login(page, logboek.fg)
+    assert page.locator("#totaal").inner_text() == "3"
+    charts = page.locator("svg.staafgrafiek")
+    assert charts.count() == 2
+    for i in range(2):
+        box = charts.nth(i).bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 20
+    assert page.locator("svg.staafgrafiek rect").count() >= 12 + 2  # 12 months and two partners
+    _no_case_values(page)
+    page.click("text=Uitloggen")
+    assert "/inloggen" in page.url
+    page.goto("/fg/")
+    assert "/inloggen" in page.url
+
+
+def test_filter_timeline_and_every_page_without_case_values(page: Any, logboek: Logboek) -> None:
+    _login(page, logboek.fg)
+    page.click("nav >> text=Verstrekkingen")
+    assert page.locator("table.regels tbody tr").count() == 3
+    page.select_option("select[name=uitkomst]", "gedeeltelijk")
+    page.click("form.filters button[type=submit]")
+    assert "uitkomst=gedeeltelijk" in page.url
+    rows = page.locator("table.regels tbody tr")
+    assert rows.count() == 1 and "casusoverleg" in rows.first.inner_text()
+    _no_case_values(page)
+    rows.first.locator("a").click()
+    assert f"/fg/casussen/{logboek.casus['id']}" in page.url
+    items = page.locator("ol.tijdlijn li")
+    assert items.count() == 3
+    assert "triage" in items.nth(0).inner_text() and "nieuwsgierigheid" not in page.content()
+    _no_case_values(page)
+    for link in ("Integriteit", "Signalen", "Inzageverzoek", "Overzicht"):
+        page.click(f"nav >> text={link}")
+        _no_case_values(page)
+    page.click("nav >> text=Integriteit")
+    assert "Intact" in page.locator("#status").inner_text()
+
+
+@pytest.mark.parametrize("bsn", [BSN_HOOFDPERSOON, BSN_SYSTEEMLID], ids=["hoofdpersoon", "systeemlid"])
+def test_access_request_gives_a_printable_report(page: Any, logboek: Logboek, bsn: str) -> None:
+    _login(page, logboek.fg)
+    page.click("nav >> text=Inzageverzoek")
+    page.fill("#bsn", bsn)
+    page.click("form.formulier button[type=submit]")
+    report = page.locator("#rapport")
+    assert report.is_visible()
+    rows = report.locator("tbody tr")
+    assert rows.count() == 2
+    assert "Bureau" in rows.nth(0).inner_text()
+    _no_case_values(page)
+    page.emulate_media(media="print")
+    assert report.is_visible() and not page.locator("header.kop").is_visible()
