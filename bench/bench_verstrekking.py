@@ -8,6 +8,8 @@ keep-alive `http.client` connections:
 (a) peak: `--clients` concurrent closed-loop clients for `GET /v1/status`, then for
     `POST /v1/casussen/{id}/verstrekkingen {"doel": "triage"}` by the procesregisseur of Bureau ZVH (20 released
     velden, checked on every answer): req/s, p50 and p99 of each, and their ratio;
+    then `GET /v1/casussen/{id}` by the same user (an authenticated read of the casus: the alternative baseline
+    proposed in issue 6's closing note);
 (b) half load: open loop at 50% of the measured verstrekking peak rate (requests paced on a fixed schedule;
     latency counted from the scheduled moment, so queueing is not hidden): p50 and p99;
 (c) durability: after the server stopped, a fresh application counts the log's records (must equal the 201
@@ -458,11 +460,15 @@ def main() -> None:
                 token,
                 RELEASED_VELDEN,
             )
+            # The baseline proposed for the planners: an authenticated read of the same casus (token check, casus,
+            # betrokkenen and deelnames loaded, participation checked; no decryption, no log record).
+            casus_read = Target(port, "GET", f"/v1/casussen/{casus_id}", None, token)
             warmup = min(2.0, args.seconds)
             run_phase(generator, status, args.clients, warmup)
             warm = run_phase(generator, verstrekking, args.clients, warmup)
             peak_status = run_phase(generator, status, args.clients, args.seconds)
             peak = run_phase(generator, verstrekking, args.clients, args.seconds)
+            peak_read = run_phase(generator, casus_read, args.clients, args.seconds)
             half_rate = peak["req_per_s"] / 2
             half = run_phase(generator, verstrekking, args.clients, args.seconds, rate=half_rate)
             half_status = run_phase(generator, status, args.clients, args.seconds, rate=peak_status["req_per_s"] / 2)
@@ -470,6 +476,7 @@ def main() -> None:
         kept = durability(settings, answered)
 
     ratio = peak["req_per_s"] / peak_status["req_per_s"] if peak_status["req_per_s"] else float("nan")
+    ratio_read = peak["req_per_s"] / peak_read["req_per_s"] if peak_read["req_per_s"] else float("nan")
     report = {
         "benchmark": "verstrekking",
         "python": platform.python_version(),
@@ -480,8 +487,9 @@ def main() -> None:
             f"{os.cpu_count()} cores shared by the server, its database and the load generator "
             f"({args.processes} processes on loopback): absolute figures are low and noisy, compare the ratio"
         ),
-        "peak": {"status": peak_status, "verstrekking": peak},
+        "peak": {"status": peak_status, "verstrekking": peak, "casus_read": peak_read},
         "ratio_verstrekking_over_status_req_per_s": round(ratio, 3),
+        "ratio_verstrekking_over_casus_read_req_per_s": round(ratio_read, 3),
         "half_load": {"verstrekking": half, "status": half_status},
         "durability": kept,
         "targets": {
