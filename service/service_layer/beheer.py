@@ -13,6 +13,8 @@ Invariants:
 - Suspending a partner refuses all its gebruikers from the next request on (authentication reads
   `partners.actief` per request), so its verstrekkingen stop at once in every worker.
 - The history (who, when, toelichting or reden, versions before and after) is read back from the log.
+- After each committed beheer step a checkpoint is signed (`_verzegel`): history records are rare and matter,
+  so they do not wait in the unsigned tail of the log for the next verstrekkingen.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
+
+import structlog
 
 from service.access import PolicyError, policy_from_rows
 from service.audit.record import RecordError, parse
@@ -37,6 +41,8 @@ from service.service_layer import beleidsinvoer
 from service.service_layer.beleidsinvoer import Bestand, Nieuw, Wijziging
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
+
+log = structlog.get_logger("deelpoort.beheer")
 
 MAX_TOELICHTING = 2000
 _VOORSTEL_ID = re.compile(r"[0-9a-f]{32}")
@@ -109,6 +115,7 @@ def stel_beleid_voor(
         uow.voorstellen.add(voorstel)
         uow.log.append(size, [_besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
         uow.commit()
+    _verzegel(services)
     return voorstel
 
 
@@ -144,6 +151,7 @@ def stel_partnerwijziging_voor(
         uow.voorstellen.add(voorstel)
         uow.log.append(size, [_besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
         uow.commit()
+    _verzegel(services)
     return voorstel
 
 
@@ -185,7 +193,9 @@ def keur_goed(
         ]
         uow.log.append(size, records)
         uow.commit()
-        return _get(uow, voorstel_id)
+        result = _get(uow, voorstel_id)
+    _verzegel(services)
+    return result
 
 
 def wijs_af(
@@ -210,7 +220,9 @@ def wijs_af(
         actief = uow.beleid.active_version()
         uow.log.append(size, [_besluit(gebruiker, voorstel, Handeling.AFWIJZING, reden, actief, actief, now)])
         uow.commit()
-        return _get(uow, voorstel_id)
+        result = _get(uow, voorstel_id)
+    _verzegel(services)
+    return result
 
 
 def voorstel(services: Services, voorstel_id: str) -> Voorstel:
@@ -342,3 +354,12 @@ def _besluit(
         na,
         voorstel.partner,
     )
+
+
+def _verzegel(services: Services) -> None:
+    """Sign a checkpoint covering the history records just committed. The beheer step itself has committed, so a
+    failure here is reported, not raised: the records are then covered by the next checkpoint."""
+    try:
+        services.log.checkpoint_now()
+    except Exception as exc:  # the committed step must not be answered as failed
+        log.warning("checkpoint_after_beheer_failed", error_type=type(exc).__name__)

@@ -68,3 +68,19 @@ def test_rewriting_a_history_record_is_detected_by_verify(
         )
     result = logboek.verifieer(services)
     assert not result.ok and result.eerste_fout == stored.log_index
+
+
+def test_every_beheer_step_is_sealed_by_a_checkpoint_at_once(
+    client: FlaskClient, services: Services, beheerder_a: str, beheerder_b: str
+) -> None:
+    """History records do not wait in the unsigned tail of the log: each committed step signs a checkpoint."""
+    voorstel = propose(client, beheerder_a, **change(toevoegen=[ADDED]))
+    assert voorstel.status_code == 201, voorstel.get_json()
+    with services.uow() as uow:
+        size, latest = uow.log.size(), uow.log.latest_checkpoint()
+    assert size > 0 and latest is not None and latest.grootte == size
+    assert approve(client, beheerder_b, voorstel.get_json()["id"]).status_code == 200
+    with services.uow() as uow:
+        grown, latest = uow.log.size(), uow.log.latest_checkpoint()
+    assert grown == size + 2 and latest is not None and latest.grootte == grown
+    assert logboek.verifieer(services).ok
