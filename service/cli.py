@@ -119,6 +119,11 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
         }
     ]
     click.echo(f"Routeeroverleg: {demo_signalen(services, routeer)} synthetische signalen")
+    from service.service_layer.demo_verstrekkingen import demo_verstrekkingen
+
+    alle = [Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in credentials]
+    gelogd = demo_verstrekkingen(services, region.casussen, alle, seed=seed)
+    click.echo(f"Verstrekkingen: {gelogd} synthetische verzoeken gelogd (voor de FG-pagina's)")
     services.engine.dispose()
     click.echo(f"Demo-regio: {len(region.casussen)} casussen, {len(credentials)} gebruikers")
     click.echo(f"Tokens per demo-gebruiker: {path}")

@@ -13,6 +13,7 @@ from service import create_app
 from service.adapters.repository import CasusRepository
 from service.bootstrap import build_services
 from service.cli import main
+from service.service_layer import logboek
 from service.service_layer.demo import install_region
 from service.service_layer.demo_region import generate_region
 from service.settings import Settings
@@ -38,6 +39,20 @@ def _status_with(settings: Settings, token: str) -> int:
         app.extensions["deelpoort"].engine.dispose()
 
 
+def _log_uitkomsten(settings: Settings) -> dict[str, int]:
+    services = build_services(settings)
+    try:
+        assert logboek.verifieer(services).ok
+        counts: dict[str, int] = {}
+        with services.uow() as uow:
+            for stored in uow.log.records():
+                if stored.columns[3] != "routeeroverleg":
+                    counts[stored.columns[4]] = counts.get(stored.columns[4], 0) + 1
+        return counts
+    finally:
+        services.engine.dispose()
+
+
 def _count_casussen(settings: Settings) -> int:
     services = build_services(settings)
     try:
@@ -58,6 +73,10 @@ def test_demo_creates_a_region_whose_tokens_work(tmp_path: Path, database_url: s
     settings = Settings(instance_path=instance, database_url=database_url, keys_dir=instance.parent / "keys")
     assert _status_with(settings, users[0]["token"]) == 200
     assert 200 <= _count_casussen(settings) <= 320
+    # The FG pages have something to show: synthetic verstrekkingen of every kind, logged and verifying.
+    uitkomsten = _log_uitkomsten(settings)
+    assert {"gedeeltelijk", "leeg", "geweigerd"} <= set(uitkomsten), uitkomsten
+    assert sum(uitkomsten.values()) >= 100
 
 
 def test_running_demo_twice_recreates_cleanly(tmp_path: Path, database_url: str) -> None:
