@@ -31,9 +31,38 @@ def create_app(settings: Settings | None = None) -> Flask:
     services = build_services(settings)
     app.extensions["deelpoort"] = services
     app.extensions["deelpoort.settings"] = settings
+    _convenant_per_verzoek(app, services)
     api.init_app(app, services)
     web.init_app(app)
     return app
+
+
+# Endpoints that never consult the convenant: they do not pay the read of the version in force.
+_ZONDER_CONVENANT = ("status.", "static", "sessie.static", "openapi_json")
+
+
+def _convenant_per_verzoek(app: Flask, services: object) -> None:
+    """Every request uses the one convenant version in force when it began (see `ConvenantBron`): it is read
+    before the view runs, outside any transaction the view opens."""
+    from flask import g, request
+
+    from service.service_layer.convenant_bron import begin_verzoek, einde_verzoek
+    from service.service_layer.services import Services
+
+    assert isinstance(services, Services)  # noqa: S101 - the composition root built it
+
+    @app.before_request
+    def _begin() -> None:
+        g.deelpoort_convenant = begin_verzoek()
+        endpoint = request.endpoint or ""
+        if endpoint and not endpoint.startswith(_ZONDER_CONVENANT):
+            services.convenanten.huidig()
+
+    @app.teardown_request
+    def _einde(_exc: BaseException | None) -> None:
+        token = g.pop("deelpoort_convenant", None)
+        if token is not None:
+            einde_verzoek(token)
 
 
 def wsgi_app() -> Flask:

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from service.adapters import convenant_store
 from service.adapters.case_keys import CaseKeys
 from service.adapters.database import make_engine
 from service.adapters.group_commit import CheckpointBeleid, VerstrekkingLog
-from service.convenant import load_convenanten
+from service.convenant.versies import laad, lees_map
 from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.convenant_bron import ConvenantBron, GeenConvenantError
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings, SettingsError
 
@@ -57,9 +61,25 @@ def build_services(settings: Settings) -> Services:
         ConvenantError: when the convenant files are invalid.
         SettingsError: when the key material is missing or unacceptable.
     """
-    convenant = load_convenanten(settings.convenanten_dir)
+    seed_documenten = lees_map(settings.convenanten_dir)
+    seed = laad(seed_documenten)
     keys = CaseKeys(lambda: load_keys(settings))
     engine = make_engine(settings.database_url)
+
+    def lees_actief() -> str | None:
+        try:
+            with engine.connect() as connection:
+                return convenant_store.active_version(connection)
+        except SQLAlchemyError:
+            raise GeenConvenantError("the convenant in force cannot be read: nothing is shared") from None
+
+    def laad_documenten(versie: str) -> dict[str, str] | None:
+        try:
+            with engine.connect() as connection:
+                return convenant_store.load(connection, versie)
+        except SQLAlchemyError:
+            raise GeenConvenantError("the convenant in force cannot be read: nothing is shared") from None
+
     log = VerstrekkingLog(
         engine,
         lambda: keys.material.signer,
@@ -69,7 +89,7 @@ def build_services(settings: Settings) -> Services:
         settings.routeeroverleg_venster_dagen, settings.routeeroverleg_bewaartermijn_weken
     )
     return Services(
-        convenant=convenant,
+        convenanten=ConvenantBron(seed, seed_documenten, lees_actief, laad_documenten),
         engine=engine,
         keys=keys,
         log=log,

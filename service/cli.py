@@ -97,8 +97,9 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     services = build_services(settings)
     click.echo(f"Database: {services.engine.url.render_as_string(hide_password=True)}")
     upgrade(services.engine)
-    from service.service_layer import beleid
+    from service.service_layer import beleid, convenantversies
 
+    convenantversies.installeer(services, settings.convenanten_dir, activeer="altijd")
     policy, _ = beleid.installeer(services, settings.policies_dir, activeer="altijd")
     click.echo(f"Veldbeleid: versie {policy.short_version} actief")
     region = generate_region(services.convenant, seed=seed, today=dt.date.today())
@@ -171,14 +172,18 @@ def db() -> None:
 @db.command("upgrade")
 @_clear_errors
 def db_upgrade() -> None:
-    """Apply the migrations up to the newest; on a new installation, install policies/ as the active version."""
+    """Apply the migrations up to the newest; on a new installation, put convenants/ in force (registering its
+    partners) and install policies/ as the active version. Later changes go through four-eyes proposals."""
     from service.adapters.migrate import current_revision, upgrade
-    from service.service_layer import beleid
+    from service.service_layer import beleid, convenantversies
 
     settings = _settings()
     with _services(settings) as services:
         upgrade(services.engine)
         click.echo(f"schema at revision {current_revision(services.engine)}")
+        versie, in_force = convenantversies.installeer(services, settings.convenanten_dir)
+        state = "in force (new installation)" if in_force else "stored; the version in force is unchanged"
+        click.echo(f"convenant version {versie[:12]} from {settings.convenanten_dir.name}/: {state}")
         policy, activated = beleid.installeer(services, settings.policies_dir)
         state = "activated (new installation)" if activated else "stored; the active version is unchanged"
         click.echo(f"policy version {policy.short_version} from {settings.policies_dir.name}/: {state}")
@@ -450,6 +455,28 @@ def convenant_check(directory: str | None) -> None:
         "verwerkingsactiviteiten": len(loaded.verwerkingsactiviteiten),
     }
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@convenant.command("export")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@_clear_errors
+def convenant_export(directory: str | None) -> None:
+    """Write the convenant version in force from the database to DIRECTORY (default convenants/), texts exactly
+    as approved, so the repository can hold the approved state; other *.yaml files there are removed."""
+    from service.domain.errors import NietBeschikbaarError
+    from service.service_layer import convenantversies
+
+    settings = _settings()
+    target = Path(directory) if directory else settings.convenanten_dir
+    with _services(settings) as services:
+        try:
+            versie, written, removed = convenantversies.exporteer(services, target)
+        except NietBeschikbaarError as exc:
+            _fail(str(exc))
+            return
+    click.echo(f"convenant version {versie} written to {target}/: {', '.join(written)}")
+    if removed:
+        click.echo(f"removed (not in the version in force): {', '.join(removed)}")
 
 
 @main.group()

@@ -36,6 +36,8 @@ class VoorstelRepository:
                 basisversie=voorstel.basisversie,
                 versie=voorstel.versie,
                 partner_id=voorstel.partner,
+                convenantbasis=voorstel.convenantbasis,
+                convenantversie=voorstel.convenantversie,
             )
         )
 
@@ -90,4 +92,6 @@ def _voorstel(row: BeheervoorstelRow) -> Voorstel:
         beoordeeld_door=row.beoordeeld_door,
         beoordeeld_op=row.beoordeeld_op,
         reden=row.reden,
+        convenantbasis=row.convenantbasis,
+        convenantversie=row.convenantversie,
     )

@@ -251,6 +251,35 @@ class BeheervoorstelRow(Base):
     beoordeeld_door: Mapped[str | None] = mapped_column(String(32), nullable=True)
     beoordeeld_op: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reden: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # soort "convenant": the convenant version active when proposed, and the proposed one
+    convenantbasis: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    convenantversie: Mapped[str | None] = mapped_column(ForeignKey("convenantversies.versie"), nullable=True)
+
+
+class ConvenantversieRow(Base):
+    """One version of the convenant registry, kept forever: every convenant file's name and YAML text.
+
+    `versie` is the SHA-256 of the documents (see `service.convenant.versie`), checked whenever it is loaded.
+    """
+
+    __tablename__ = "convenantversies"
+
+    versie: Mapped[str] = mapped_column(String(64), primary_key=True)
+    documenten: Mapped[str] = mapped_column(Text)  # JSON: {file name: YAML text}
+    herkomst: Mapped[str] = mapped_column(String(200))
+    aangemaakt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ConvenantactiveringRow(Base):
+    """That a convenant version came into force. The one in force is the version of the highest id."""
+
+    __tablename__ = "convenantactiveringen"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    versie: Mapped[str] = mapped_column(ForeignKey("convenantversies.versie"))
+    geactiveerd_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    door: Mapped[str] = mapped_column(String(120))
+    toelichting: Mapped[str] = mapped_column(Text)
 
 
 class VerstrekkingRow(Base):

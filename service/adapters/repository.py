@@ -53,6 +53,11 @@ class PartnerRepository:
         rows = self._session.scalars(select(PartnerRow).order_by(PartnerRow.naam))
         return [PartnerStand(r.id, r.oin, r.naam, r.type, r.actief) for r in rows]
 
+    def add(self, partners: Iterable[Partner]) -> None:
+        """Register new partners (active)."""
+        self._session.add_all(PartnerRow(id=p.id, oin=p.oin, naam=p.naam, type=p.type, actief=True) for p in partners)
+        self._session.flush()
+
     def sync(self, partners: Iterable[Partner]) -> None:
         """Make the table hold exactly the convenant's partners (new ones active; existing keep their state)."""
         existing = {r.id: r for r in self._session.scalars(select(PartnerRow))}

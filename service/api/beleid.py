@@ -14,15 +14,18 @@ from marshmallow.exceptions import ValidationError
 
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
+from service.convenant.versies import TOE_TE_VOEGEN
 from service.domain.beheer import Voorstel
-from service.service_layer import beheer, beleid
+from service.service_layer import beheer, beleid, convenantbeheer
+from service.service_layer.beheerstap import MAX_TOELICHTING
 from service.service_layer.beleidsinvoer import Bestand, Toevoeging, Wijziging
+from service.service_layer.convenantbeheer import Toevoeging as Convenanttoevoeging
 from service.service_layer.verschil import verschil
 
 blp = Blueprint("beleid", __name__, description="Beheer: field policy versions and four-eyes proposals")
 
 LEZERS = ("beheerder", "fg")
-_TEKST = validate.Length(min=1, max=beheer.MAX_TOELICHTING)
+_TEKST = validate.Length(min=1, max=MAX_TOELICHTING)
 _VERSIE = validate.Regexp(r"^[0-9a-f]{64}$", error="a policy version (64 hex characters)")
 _ID = "<voorstel_id>"
 
@@ -52,18 +55,50 @@ class PartnerwijzigingSchema(_Strict):
     actief = fields.Boolean(required=True, metadata={"description": "false: suspend; true: lift the suspension"})
 
 
+class ConvenanttoevoegingSchema(_Strict):
+    sectie = fields.String(
+        required=True,
+        validate=validate.OneOf(TOE_TE_VOEGEN),
+        metadata={"description": "the section of the convenant file the entry is added to"},
+    )
+    inhoud = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=80)),
+        required=True,
+        metadata={"description": "the entry as the convenant files write it (validated like the files)"},
+    )
+    document = fields.String(
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "another document than the proposal's, e.g. cter-drenthe for its deelnemers"},
+    )
+
+
+class ConvenantwijzigingSchema(_Strict):
+    document = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "the convenant document (its convenant.id)", "example": "zvh-drenthe"},
+    )
+    toevoegingen = fields.List(
+        fields.Nested(ConvenanttoevoegingSchema), required=True, validate=validate.Length(min=1, max=200)
+    )
+
+
 class VoorstelInSchema(_Strict):
     toelichting = fields.String(required=True, validate=_TEKST)
     bestanden = fields.List(fields.Nested(BestandSchema), metadata={"description": "a complete set of policy files"})
     wijziging = fields.Nested(WijzigingSchema, metadata={"description": "a change to the active version"})
     versie = fields.String(validate=_VERSIE, metadata={"description": "an older stored version again (rollback)"})
     partner = fields.Nested(PartnerwijzigingSchema, metadata={"description": "suspend a partner or lift it"})
+    convenant = fields.Nested(
+        ConvenantwijzigingSchema,
+        metadata={"description": "a new convenant version: partners, rollen, doelen, grondslagen, activities added"},
+    )
 
     @validates_schema
     def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:
-        given = [name for name in ("bestanden", "wijziging", "versie", "partner") if name in data]
+        given = [name for name in ("bestanden", "wijziging", "versie", "partner", "convenant") if name in data]
         if len(given) != 1:
-            raise ValidationError("give exactly one of bestanden, wijziging, versie, partner", "body")
+            raise ValidationError("give exactly one of bestanden, wijziging, versie, partner, convenant", "body")
 
 
 class AfwijzingSchema(_Strict):
@@ -72,7 +107,9 @@ class AfwijzingSchema(_Strict):
 
 class VoorstelSchema(Schema):
     id = fields.String(required=True)
-    soort = fields.String(required=True, metadata={"description": "beleid, partner-schorsing or partner-herstel"})
+    soort = fields.String(
+        required=True, metadata={"description": "beleid, partner-schorsing, partner-herstel or convenant"}
+    )
     status = fields.String(required=True, metadata={"description": "open, goedgekeurd or afgewezen"})
     toelichting = fields.String(required=True)
     voorgesteldDoor = fields.String(required=True)  # noqa: N815
@@ -83,6 +120,8 @@ class VoorstelSchema(Schema):
     beoordeeldDoor = fields.String(allow_none=True)  # noqa: N815
     beoordeeldOp = fields.DateTime(allow_none=True)  # noqa: N815
     reden = fields.String(allow_none=True)
+    convenantbasis = fields.String(allow_none=True, metadata={"description": "convenant version when proposed"})
+    convenantversie = fields.String(allow_none=True, metadata={"description": "the proposed convenant version"})
 
 
 class VoorstellenSchema(Schema):
@@ -146,6 +185,8 @@ class BeheergebeurtenisSchema(Schema):
     toelichting = fields.String(required=True)
     versieVoor = fields.String(allow_none=True)  # noqa: N815
     versieNa = fields.String(allow_none=True)  # noqa: N815
+    convenantVoor = fields.String(allow_none=True)  # noqa: N815
+    convenantNa = fields.String(allow_none=True)  # noqa: N815
     betreft = fields.String(allow_none=True, metadata={"description": "the partner a convenant change concerns"})
 
 
@@ -171,6 +212,8 @@ def _voorstel(v: Voorstel) -> dict[str, Any]:
         "beoordeeldDoor": v.beoordeeld_door,
         "beoordeeldOp": v.beoordeeld_op,
         "reden": v.reden,
+        "convenantbasis": v.convenantbasis,
+        "convenantversie": v.convenantversie,
     }
 
 
@@ -213,11 +256,18 @@ class Voorstellen(MethodView):
     @blp.response(201, VoorstelSchema)
     @_problem(409, "the proposal equals the active version, or the partner is already in that state")
     def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-        """Propose a field policy version (complete files, a change, or an older version) or a partner
-        suspension. It is validated like the policy files (every problem at once, named by file and line) and
-        takes effect only when a second beheerder approves it."""
+        """Propose a field policy version (complete files, a change, or an older version), a partner
+        suspension, or a convenant change (entries added to a convenant document). It is validated like the
+        files (every problem at once, named by file and line or entry) and takes effect only when a second
+        beheerder approves it."""
         who, toelichting = gebruiker(), body["toelichting"]
-        if "partner" in body:
+        if "convenant" in body:
+            change = body["convenant"]
+            toevoegingen = [
+                Convenanttoevoeging(t["sectie"], t["inhoud"], t.get("document")) for t in change["toevoegingen"]
+            ]
+            made = convenantbeheer.stel_voor(services(), who, toelichting, change["document"], toevoegingen)
+        elif "partner" in body:
             partner = body["partner"]
             made = beheer.stel_partnerwijziging_voor(
                 services(), who, toelichting, partner["id"], actief=partner["actief"]
@@ -320,6 +370,8 @@ class Geschiedenis(MethodView):
                     "toelichting": e.toelichting,
                     "versieVoor": e.versie_voor,
                     "versieNa": e.versie_na,
+                    "convenantVoor": e.convenant_voor,
+                    "convenantNa": e.convenant_na,
                     "betreft": e.betreft,
                 }
                 for e in beheer.geschiedenis(services())

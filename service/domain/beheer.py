@@ -26,6 +26,7 @@ class Soort(enum.StrEnum):
     BELEID = "beleid"  # a new version of the field policy (complete set, change, or an older version again)
     PARTNER_SCHORSING = "partner-schorsing"  # suspend a partner: all its users refused at once
     PARTNER_HERSTEL = "partner-herstel"  # lift a suspension
+    CONVENANT = "convenant"  # a new convenant version: partners, rollen, doelen, grondslagen, activities added
 
 
 class Status(enum.StrEnum):
@@ -57,6 +58,8 @@ class Voorstel:
     beoordeeld_door: str | None = None
     beoordeeld_op: dt.datetime | None = None
     reden: str | None = None  # why it was rejected
+    convenantbasis: str | None = None  # soort convenant: the version in force when proposed (must still be)
+    convenantversie: str | None = None  # soort convenant: the proposed convenant version
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,8 @@ class Beheerbesluit:
     versie_voor: str | None  # the active policy version before
     versie_na: str | None  # the active policy version after (equal to before unless activated)
     betreft: str | None = None  # the partner a convenant change concerns
+    convenant_voor: str | None = None  # the convenant version in force before
+    convenant_na: str | None = None  # the convenant version in force after
 
     def as_record(self) -> dict[str, object]:
         return {
@@ -93,4 +98,6 @@ class Beheerbesluit:
             "versieVoor": self.versie_voor,
             "versieNa": self.versie_na,
             "betreft": self.betreft,
+            "convenantVoor": self.convenant_voor,
+            "convenantNa": self.convenant_na,
         }

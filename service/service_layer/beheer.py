@@ -1,10 +1,10 @@
-"""Beheer with four eyes: proposals to change the field policy or suspend a partner, approved by a second
-beheerder, with every step in the tamper-evident log (DESIGN invariant 8).
+"""Beheer with four eyes: proposals to change the field policy, suspend a partner or change the convenant
+(`convenantbeheer`), approved by a second beheerder, with every step in the tamper-evident log (invariant 8).
 
 Invariants:
 - Nothing takes effect when proposed. Only `keur_goed` by a beheerder other than the proposer changes the
-  active policy version or a partner's state, in the same transaction that marks the proposal approved and
-  appends its history records to the log: all of it commits, or none of it.
+  active policy version, a partner's state or the convenant in force, in the same transaction that marks the
+  proposal approved and appends its history records to the log: all of it commits, or none of it.
 - Every transaction that writes beheer state takes the log's append lock first (`LogStore.lock_head`). That
   serialises proposals and approvals across workers and hosts, so of two proposals against the same base
   version the second approval sees the first one's activation and is refused as stale (409), never merged.
@@ -13,7 +13,7 @@ Invariants:
 - Suspending a partner refuses all its gebruikers from the next request on (authentication reads
   `partners.actief` per request), so its verstrekkingen stop at once in every worker.
 - The history (who, when, toelichting or reden, versions before and after) is read back from the log.
-- After each committed beheer step a checkpoint is signed (`_verzegel`): history records are rare and matter,
+- After each committed beheer step a checkpoint is signed (`beheerstap.verzegel`): history records are rare and matter,
   so they do not wait in the unsigned tail of the log for the next verstrekkingen.
 """
 
@@ -24,11 +24,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import structlog
-
 from service.access import PolicyError, policy_from_rows
 from service.audit.record import RecordError, parse
-from service.domain.beheer import BEHEERDER, Beheerbesluit, Handeling, Soort, Status, Voorstel
+from service.domain.beheer import Handeling, Soort, Status, Voorstel
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.errors import (
     ConflictError,
@@ -37,14 +35,12 @@ from service.domain.errors import (
     NietToegestaanError,
     OngeldigeInvoerError,
 )
-from service.service_layer import beleidsinvoer
+from service.service_layer import beleidsinvoer, convenantbeheer
+from service.service_layer.beheerstap import besluit, require_beheerder, tekst, verzegel
 from service.service_layer.beleidsinvoer import Bestand, Nieuw, Wijziging
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
-log = structlog.get_logger("deelpoort.beheer")
-
-MAX_TOELICHTING = 2000
 _VOORSTEL_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -66,8 +62,8 @@ def stel_beleid_voor(
         OngeldigeInvoerError: every problem at once, each named by its place (file:line, wijziging.toevoegen[i]).
         ConflictError: the proposal equals the active version, or the active version changed meanwhile.
     """
-    _require_beheerder(gebruiker)
-    toelichting = _tekst("toelichting", toelichting)
+    require_beheerder(gebruiker)
+    toelichting = tekst("toelichting", toelichting)
     if sum(x is not None for x in (bestanden, wijziging, versie)) != 1:
         raise OngeldigeInvoerError([("body", "give exactly one of bestanden, wijziging, versie")])
     older = None
@@ -113,9 +109,9 @@ def stel_beleid_voor(
             voorstel.voorgesteld_op,
         )
         uow.voorstellen.add(voorstel)
-        uow.log.append(size, [_besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
+        uow.log.append(size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
         uow.commit()
-    _verzegel(services)
+    verzegel(services)
     return voorstel
 
 
@@ -135,8 +131,8 @@ def stel_partnerwijziging_voor(
         OngeldigeInvoerError: an unknown partner, or an empty toelichting.
         ConflictError: the partner is already in that state.
     """
-    _require_beheerder(gebruiker)
-    toelichting = _tekst("toelichting", toelichting)
+    require_beheerder(gebruiker)
+    toelichting = tekst("toelichting", toelichting)
     if services.convenant.partner(partner) is None:
         raise OngeldigeInvoerError([("partner.id", "not a partner of the convenant")])
     soort = Soort.PARTNER_HERSTEL if actief else Soort.PARTNER_SCHORSING
@@ -149,9 +145,9 @@ def stel_partnerwijziging_voor(
             new_id(), soort, Status.OPEN, toelichting, gebruiker.id, now or utcnow(), basis, None, partner
         )
         uow.voorstellen.add(voorstel)
-        uow.log.append(size, [_besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
+        uow.log.append(size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
         uow.commit()
-    _verzegel(services)
+    verzegel(services)
     return voorstel
 
 
@@ -166,7 +162,7 @@ def keur_goed(
         ConflictError: already decided; the base version is no longer active (stale); the version no longer fits
             the convenant; or the partner is no longer in the state the proposal started from.
     """
-    _require_beheerder(gebruiker)
+    require_beheerder(gebruiker)
     now = now or utcnow()
     with services.uow() as uow:
         size = uow.log.lock_head()  # first: serialises every beheer decision (see the module invariants)
@@ -177,8 +173,11 @@ def keur_goed(
             raise ConflictError(f"the proposal is already {voorstel.status.value}")
         voor = uow.beleid.active_version()
         na = voor
+        convenant: tuple[str | None, str | None] = (None, None)
         if voorstel.soort is Soort.BELEID:
             na = _activeer(services, uow, voorstel, voor, gebruiker, now)
+        elif voorstel.soort is Soort.CONVENANT:
+            convenant = (convenantbeheer.activeer(services, uow, voorstel, gebruiker, now), voorstel.convenantversie)
         else:
             actief = voorstel.soort is Soort.PARTNER_HERSTEL
             assert voorstel.partner is not None  # noqa: S101 - a partner proposal always names its partner
@@ -188,13 +187,26 @@ def keur_goed(
         if not uow.voorstellen.decide(voorstel.id, Status.GOEDGEKEURD, gebruiker.id, now, None):
             raise ConflictError("the proposal was decided meanwhile")
         records = [
-            _besluit(gebruiker, voorstel, Handeling.GOEDKEURING, voorstel.toelichting, voor, voor, now),
-            _besluit(gebruiker, voorstel, Handeling.ACTIVERING, voorstel.toelichting, voor, na, now),
+            besluit(
+                gebruiker,
+                voorstel,
+                Handeling.GOEDKEURING,
+                voorstel.toelichting,
+                voor,
+                voor,
+                now,
+                convenant=(convenant[0], convenant[0]),
+            ),
+            besluit(
+                gebruiker, voorstel, Handeling.ACTIVERING, voorstel.toelichting, voor, na, now, convenant=convenant
+            ),
         ]
         uow.log.append(size, records)
         uow.commit()
         result = _get(uow, voorstel_id)
-    _verzegel(services)
+    if voorstel.soort is Soort.CONVENANT:
+        services.convenanten.ververs()
+    verzegel(services)
     return result
 
 
@@ -209,8 +221,8 @@ def wijs_af(
         OngeldigeInvoerError: an empty reden.
         ConflictError: already decided.
     """
-    _require_beheerder(gebruiker)
-    reden = _tekst("reden", reden)
+    require_beheerder(gebruiker)
+    reden = tekst("reden", reden)
     now = now or utcnow()
     with services.uow() as uow:
         size = uow.log.lock_head()
@@ -218,10 +230,10 @@ def wijs_af(
         if not uow.voorstellen.decide(voorstel.id, Status.AFGEWEZEN, gebruiker.id, now, reden):
             raise ConflictError(f"the proposal is already {voorstel.status.value}")
         actief = uow.beleid.active_version()
-        uow.log.append(size, [_besluit(gebruiker, voorstel, Handeling.AFWIJZING, reden, actief, actief, now)])
+        uow.log.append(size, [besluit(gebruiker, voorstel, Handeling.AFWIJZING, reden, actief, actief, now)])
         uow.commit()
         result = _get(uow, voorstel_id)
-    _verzegel(services)
+    verzegel(services)
     return result
 
 
@@ -256,6 +268,8 @@ class Gebeurtenis:
     versie_voor: str | None
     versie_na: str | None
     betreft: str | None
+    convenant_voor: str | None = None  # records of convenant proposals (older records lack these keys)
+    convenant_na: str | None = None
 
 
 def geschiedenis(services: Services) -> list[Gebeurtenis]:
@@ -283,6 +297,8 @@ def geschiedenis(services: Services) -> list[Gebeurtenis]:
                     record["versieVoor"],
                     record["versieNa"],
                     record["betreft"],
+                    record.get("convenantVoor"),
+                    record.get("convenantNa"),
                 )
             )
         except (RecordError, KeyError):
@@ -318,48 +334,3 @@ def _get(uow: UnitOfWork, voorstel_id: str) -> Voorstel:
     if found is None:
         raise NietGevondenError("no such proposal")
     return found
-
-
-def _require_beheerder(gebruiker: Gebruiker) -> None:
-    if gebruiker.rol != BEHEERDER:
-        raise NietToegestaanError("only a beheerder may do this")
-
-
-def _tekst(name: str, value: str) -> str:
-    value = value.strip()
-    if not value or len(value) > MAX_TOELICHTING:
-        raise OngeldigeInvoerError([(name, f"required, at most {MAX_TOELICHTING} characters")])
-    return value
-
-
-def _besluit(
-    gebruiker: Gebruiker,
-    voorstel: Voorstel,
-    handeling: Handeling,
-    toelichting: str,
-    voor: str | None,
-    na: str | None,
-    now: dt.datetime | None = None,
-) -> Beheerbesluit:
-    return Beheerbesluit(
-        new_id(),
-        now or voorstel.voorgesteld_op,
-        gebruiker.partner_id,
-        gebruiker.id,
-        handeling,
-        voorstel.id,
-        voorstel.soort,
-        toelichting,
-        voor,
-        na,
-        voorstel.partner,
-    )
-
-
-def _verzegel(services: Services) -> None:
-    """Sign a checkpoint covering the history records just committed. The beheer step itself has committed, so a
-    failure here is reported, not raised: the records are then covered by the next checkpoint."""
-    try:
-        services.log.checkpoint_now()
-    except Exception as exc:  # the committed step must not be answered as failed
-        log.warning("checkpoint_after_beheer_failed", error_type=type(exc).__name__)

@@ -27,6 +27,7 @@ from service.domain.casus import utcnow
 from service.domain.convenant import Convenant
 from service.domain.errors import GeenBeleidError
 from service.service_layer.beleidsinvoer import bestand_van
+from service.service_layer.convenant_bron import Stand
 from service.service_layer.services import Services
 
 INSTALLATIE = "installatie"
@@ -74,26 +75,29 @@ def active_access(services: Services, beleid: BeleidRepository) -> Access:
     return compiled(services, beleid, versie)
 
 
-def compiled(services: Services, beleid: BeleidRepository, versie: str) -> Access:
-    """The compiled table of a stored version (from the cache when compiled before).
+def compiled(services: Services, beleid: BeleidRepository, versie: str, stand: Stand | None = None) -> Access:
+    """The compiled table of a stored version under the convenant in force, or under `stand` (a diff of a
+    convenant proposal compiles the same policy under the proposed version), cached per both.
 
     Raises:
         GeenBeleidError: the version is missing, no longer fits the convenant, or does not match its hash.
     """
+
+    stand = stand or services.convenanten.huidig()
 
     def load() -> Policy:
         stored = beleid.load(versie)
         if stored is None:
             raise GeenBeleidError("the field policy version is missing")
         try:
-            policy = policy_from_rows(stored.model, stored.lines, services.convenant)
+            policy = policy_from_rows(stored.model, stored.lines, stand.convenant)
         except PolicyError:
             raise GeenBeleidError("the field policy version does not fit the convenant: nothing is shared") from None
         if policy.version != versie:
             raise GeenBeleidError("the stored field policy does not match its version hash")
         return policy
 
-    return CompiledPolicies.get(versie, services.convenant, services.convenant_fingerprint, load)
+    return CompiledPolicies.get(versie, stand.convenant, stand.fingerprint, load)
 
 
 def installeer(

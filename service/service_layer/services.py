@@ -8,27 +8,32 @@ from functools import cached_property
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.access import convenant_fingerprint
 from service.adapters.case_keys import CaseKeys
 from service.adapters.group_commit import VerstrekkingLog
 from service.domain.convenant import Convenant
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.convenant_bron import ConvenantBron
 from service.service_layer.unit_of_work import UnitOfWork, session_factory
 
 
 @dataclass(frozen=True)
 class Services:
-    convenant: Convenant
+    convenanten: ConvenantBron
     engine: Engine
     keys: CaseKeys
     log: VerstrekkingLog
     production: bool
     routeeroverleg: RouteerInstellingen = field(default_factory=RouteerInstellingen)
 
-    @cached_property
+    @property
+    def convenant(self) -> Convenant:
+        """The convenant in force for this request (see `ConvenantBron`): read once per request."""
+        return self.convenanten.huidig().convenant
+
+    @property
     def convenant_fingerprint(self) -> str:
-        """Computed once: the key (with the policy version) of this convenant's compiled tables."""
-        return convenant_fingerprint(self.convenant)
+        """The key (with the policy version) of the compiled tables of the convenant in force."""
+        return self.convenanten.huidig().fingerprint
 
     @cached_property
     def _sessions(self) -> sessionmaker[Session]:

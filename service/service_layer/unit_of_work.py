@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.adapters.beheer_store import VoorstelRepository
 from service.adapters.case_data import VeldwaardeRepository
 from service.adapters.case_keys import CaseKeys
+from service.adapters.convenant_store import ConvenantRepository
 from service.adapters.historie import GebeurtenisRepository
 from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
@@ -35,6 +36,7 @@ class UnitOfWork:
     casussen: CasusRepository
     veldwaarden: VeldwaardeRepository
     beleid: BeleidRepository
+    convenanten: ConvenantRepository  # convenant versions and which is in force
     historie: GebeurtenisRepository
     log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog (beheer: see beheer.py)
     voorstellen: VoorstelRepository
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.casussen = CasusRepository(self._session)
         self.veldwaarden = VeldwaardeRepository(self._session, self._keys)
         self.beleid = BeleidRepository(self._session)
+        self.convenanten = ConvenantRepository(self._session)
         self.historie = GebeurtenisRepository(self._session, self._keys)
         self.log = LogStore(self._session)
         self.voorstellen = VoorstelRepository(self._session)

@@ -8,6 +8,9 @@ Invariants:
   same tables a request is answered from; approval needs the base version still active, so an approved
   change alters the active table exactly as its diff said.
 - A partner suspension loses every decision the partner has under the base version; lifting it gains them.
+- A convenant proposal compiles the active policy under the convenant version it was made against and under
+  the proposed one: a new partner of a type (or a new rol or doel) that existing lines name shows the velden
+  it gains at once.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from service.access.diff import Change, changes
 from service.access.table import DecisionTable
 from service.domain.beheer import Soort
 from service.domain.decision import DecisionKey
-from service.domain.errors import ConflictError, GeenBeleidError
+from service.domain.errors import ConflictError, GeenBeleidError, NietBeschikbaarError
 from service.service_layer.beheer import voorstel as get_voorstel
 from service.service_layer.beleid import compiled
 from service.service_layer.services import Services
@@ -74,6 +77,15 @@ def verschil(services: Services, voorstel_id: str) -> Verschil:
             if found.soort is Soort.BELEID:
                 assert found.versie is not None  # noqa: S101 - a policy proposal always names its version
                 new = compiled(services, uow.beleid, found.versie).table
+            elif found.soort is Soort.CONVENANT:
+                assert found.convenantversie and found.convenantbasis  # noqa: S101 - always set for this soort
+                bron = services.convenanten
+                try:
+                    voor, na = bron.stand(found.convenantbasis), bron.stand(found.convenantversie)
+                except NietBeschikbaarError as exc:
+                    raise ConflictError(f"no diff: {exc}") from None
+                old = compiled(services, uow.beleid, found.basisversie, voor).table
+                new = compiled(services, uow.beleid, found.basisversie, na).table
             else:
                 without = _without(old, found.partner or "")
                 old, new = (without, old) if found.soort is Soort.PARTNER_HERSTEL else (old, without)

@@ -58,3 +58,35 @@ def test_openapi_needs_no_keys_instance_or_database(tmp_path: Path) -> None:
     document = json.loads(result.output)
     assert document["openapi"].startswith("3.1") and "/casussen" in document["paths"]
     assert not (tmp_path / "no-keys-here").exists() and not (tmp_path / "instance").exists()
+
+
+def test_db_upgrade_puts_the_convenant_files_in_force_once_and_export_gives_them_back(
+    tmp_path: Path, database_url: str, keys_dir: Path
+) -> None:
+    """A new installation: `db upgrade` stores convenants/ as the version in force and registers its partners;
+    a second run stores nothing new; `convenant export` writes files that read back as that version."""
+    from service.convenant.versies import lees_map, versie
+
+    env = {
+        "DEELPOORT_DATABASE_URL": database_url,
+        "DEELPOORT_KEYS_DIR": str(keys_dir),
+        "DEELPOORT_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    first = CliRunner().invoke(main, ["db", "upgrade"], env=env)
+    assert first.exit_code == 0, first.output
+    files_version = versie(lees_map(Path(__file__).parents[2] / "convenants"))
+    assert f"convenant version {files_version[:12]} from convenants/: in force (new installation)" in first.output
+    second = CliRunner().invoke(main, ["db", "upgrade"], env=env)
+    assert "stored; the version in force is unchanged" in second.output
+    exported = CliRunner().invoke(main, ["convenant", "export", str(tmp_path / "export")], env=env)
+    assert exported.exit_code == 0, exported.output
+    assert versie(lees_map(tmp_path / "export")) == files_version
+    from service.bootstrap import build_services
+    from service.settings import Settings
+
+    services = build_services(Settings.from_env(env))
+    with services.uow() as uow:
+        registered = {p.id for p in uow.partners.list() if p.actief}
+    in_force = {p.id for p in services.convenant.partners}
+    services.engine.dispose()
+    assert registered == in_force and len(registered) == 51
