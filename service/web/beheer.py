@@ -121,7 +121,7 @@ def _overzicht_pagina(formulier: Formulier, status: int = 200) -> Any:
         activeringen.setdefault(a.versie, []).append(a)
     ids = {v.voorgesteld_door for v in alle} | {a.door for a in found.activeringen}
     gekozen = formulier.waarden.get("versie") if formulier.soort == "terugzetten" else None
-    rollbackable = {v.versie for v in found.versies} - {found.actief}
+    rollbackable = set(activeringen) - {found.actief}  # the versions once active, offered for rollback
     return (
         render_template(
             "beheer/overzicht.html",

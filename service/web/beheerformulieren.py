@@ -53,9 +53,10 @@ class Formulier:
         return self.waarden.get("toelichting", "").strip()
 
     def vertaal(self, problemen: Iterable[tuple[str, str]]) -> None:
-        """Add the service layer's problems, each named by its place on the page, in Dutch, without repeats."""
-        for name, reason in problemen:
-            entry = (meldingen.naam(self.plaatsen.get(name, name)), meldingen.reden(reason))
+        """Add the service layer's problems, each named by its place on the page, in Dutch, without repeats, in
+        the order of their places (file, then line number)."""
+        found = [(meldingen.naam(self.plaatsen.get(name, name)), meldingen.reden(reason)) for name, reason in problemen]
+        for entry in sorted(found, key=lambda e: _volgorde(e[0])):
             if entry not in self.problemen:
                 self.problemen.append(entry)
 
@@ -68,6 +69,11 @@ class Formulier:
             return False
         self.problemen.insert(0, ("Toelichting", f"verplicht, hoogstens {MAX_TOELICHTING} tekens"))
         return True
+
+
+def _volgorde(place: str) -> list[tuple[int, str]]:
+    """Sort key of a place: "zvh.csv:9" before "zvh.csv:10" (numbers compared as numbers)."""
+    return [(int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", place)]
 
 
 def _kept(form: Mapping[str, str], *names: str) -> dict[str, str]:

@@ -66,6 +66,7 @@ def test_four_eyes_flow_with_two_beheerders_in_two_browsers(
 
     eerste.click("nav >> text=Nieuw voorstel")
     eerste.fill("#wijziging-toelichting", "Synthetisch: contactgegevens voor de procesondersteuner.")
+    eerste.fill("#wijziging-bestand", "zvh-drenthe.csv")
     eerste.fill("#wijziging-toevoegen", ADDED)
     eerste.fill("#wijziging-verwijderen", REMOVED)
     eerste.click("#wijziging button[type=submit]")
@@ -181,6 +182,7 @@ def test_no_beheer_page_breaks_its_content_security_policy(
     assert page.evaluate("window.__csp") == []
     page.goto("/beheer/voorstellen/nieuw")
     page.fill("#wijziging-toelichting", "x")
+    page.fill("#wijziging-bestand", "zvh-drenthe.csv")
     page.fill("#wijziging-toevoegen", "p, zvh, opperbaas, regulier, triage, bsn, uavg-46-bsn, allow")
     page.click("#wijziging button[type=submit]")
     assert page.locator("#wijziging ul.problemen li").count() == 1

@@ -375,9 +375,12 @@ def test_rollback_from_the_versions_list_needs_a_toelichting_and_a_second_beheer
     original = active(services).version
     voorstel = propose(client, beheerder_a, **change(toevoegen=[ADDED])).get_json()
     assert approve(client, beheerder_b, voorstel["id"]).status_code == 200
+    pending = propose(client, beheerder_a, **change(verwijderen=[REMOVED])).get_json()
     overview = html(a.get("/beheer/"))
-    assert f'name="versie" value="{original}"' in overview  # the older version has its rollback form
+    assert f'name="versie" value="{original}"' in overview  # the once active version has its rollback form
     assert f'name="versie" value="{voorstel["versie"]}"' not in overview  # the active one has none
+    assert f'name="versie" value="{pending["versie"]}"' not in overview  # nor a version only proposed
+    assert "nooit actief geweest" in overview.split(f'data-versie="{pending["versie"]}"')[1].split("</tr>")[0]
     before = toestand(services)
     refused = post(a, "/beheer/voorstellen/terugzetten", {"versie": original, "toelichting": " "})
     assert refused.status_code == 400

@@ -77,6 +77,7 @@ def test_an_invalid_upload_shows_every_problem_naming_file_and_line_and_activate
         (f"{name}:7", "alleen p-regels horen in een beleidsbestand"),
     ):
         assert f'<strong class="plaats">{place}</strong>: {reason}' in page, place
+    assert page.index(f"{name}:5<") < page.index(f"{name}:6<") < page.index(f"{name}:7<")  # in line order
     assert ("Toelichting</strong>: verplicht" in page) is (not toelichting)  # and with it, still every file problem
     assert f">{toelichting}</textarea>" in page  # the input is kept
     assert "Kies de bestanden opnieuw" in page
