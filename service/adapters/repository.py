@@ -98,6 +98,16 @@ class GebruikerRepository:
         ident, partner_id, rol, naam, actief, token_hash, partner_actief = row
         return Credential(Gebruiker(ident, partner_id, rol, naam, actief), token_hash, partner_actief)
 
+    def namen(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """(naam, partner id) of each known gebruiker among `ids` (unknown ids are left out)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self._session.execute(
+            select(GebruikerRow.id, GebruikerRow.naam, GebruikerRow.partner_id).where(GebruikerRow.id.in_(wanted))
+        )
+        return {ident: (naam, partner_id) for ident, naam, partner_id in rows}
+
     def delete_all(self) -> None:
         self._session.execute(delete(GebruikerRow))
 

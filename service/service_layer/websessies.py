@@ -1,4 +1,4 @@
-"""Web sessions for the pages (`/fg`, and `/beheer` next): opened with the user's bearer token, kept server-side.
+"""Web sessions for the pages (`/fg` and `/beheer`): opened with the user's bearer token, kept server-side.
 
 Invariants:
 - A session is opened only by presenting a valid token (`authentication.authenticate`); the cookie then holds

@@ -1,0 +1,363 @@
+"""`/beheer`: the pages of the beheerders (Dutch, server-rendered, no JavaScript) over the four-eyes use cases.
+
+Invariants:
+- Every view is behind `login_required("beheerder")`, every POST carries the session's CSRF token (`sessie`),
+  and the service layer checks the rol again.
+- Nothing on these pages decides: proposing, approving and rejecting are `service_layer.beheer`'s use cases, so
+  a crafted POST gets exactly what the API would give (the proposer's own approval is refused there, not only
+  hidden here).
+- The approve button is shown only next to the decision diff of the proposal (invariant 8: the approver sees
+  exactly what changes), never to its proposer, and never when the proposal is already stale.
+- An error of the service layer becomes a Dutch message on the page with the API's status (`beheermeldingen`),
+  never a 500; a refused form is shown again with its input (an upload's files must be chosen again: a browser
+  never refills a file input).
+- A successful POST answers 303 to the page of its result (post/redirect/get), so reloading never resubmits.
+- Views are generic over `Voorstel.soort`: a soort without a label here is shown by its own name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from service.domain.beheer import Soort, Status, Voorstel
+from service.domain.casus import Gebruiker
+from service.domain.errors import ConflictError, DeelpoortError, NietToegestaanError, OngeldigeInvoerError
+from service.service_layer import beheer, beheerweergave, beleid, registry
+from service.service_layer.beleidsinvoer import Bestand, Wijziging
+from service.service_layer.services import Services
+from service.service_layer.verschil import Verschil, verschil
+from service.settings import Settings
+from service.web import beheermeldingen as meldingen
+from service.web.beheerformulieren import (
+    Formulier,
+    bestanden_uit,
+    partnerwijziging_uit,
+    terugzetten_uit,
+    wijziging_uit,
+)
+from service.web.sessie import beveilig, huidige_sessie, login_required, registreer_thuis
+
+T = TypeVar("T")
+bp = Blueprint("beheer", __name__, url_prefix="/beheer", template_folder="templates")
+beveilig(bp)
+registreer_thuis("beheerder", "beheer.overzicht")
+
+SOORTEN = {
+    "beleid": "Wijziging van het veldbeleid",
+    "partner-schorsing": "Schorsing van een partner",
+    "partner-herstel": "Opheffen van een schorsing",
+}
+STATUSSEN = {"open": "open", "goedgekeurd": "goedgekeurd en in werking", "afgewezen": "afgewezen"}
+HANDELINGEN = {
+    "voorstel": "voorgesteld",
+    "goedkeuring": "goedgekeurd",
+    "afwijzing": "afgewezen",
+    "activering": "in werking getreden",
+}
+_PARTNER_NA = {Soort.PARTNER_SCHORSING: False, Soort.PARTNER_HERSTEL: True}  # the partner's actief after approval
+EERDERE = 50  # decided proposals shown on the overview (all of them are in the history)
+
+
+def _services() -> Services:
+    return cast(Services, current_app.extensions["deelpoort"])
+
+
+def _beheerder() -> Gebruiker:
+    found = huidige_sessie()
+    assert found is not None  # noqa: S101 - login_required ran first
+    return found.gebruiker
+
+
+@bp.app_template_filter("kort")
+def _kort(versie: str | None) -> str:
+    return (versie or "")[:12]
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {"soorten": SOORTEN, "statussen": STATUSSEN, "handelingen": HANDELINGEN, "partners": _partner_namen()}
+
+
+@bp.errorhandler(DeelpoortError)
+def _fout(exc: DeelpoortError) -> Any:
+    status = meldingen.status_van(exc)
+    titel = "Niet gevonden" if status == 404 else "Niet gelukt"
+    problemen = meldingen.problemen(exc) if isinstance(exc, OngeldigeInvoerError) else []
+    return render_template("beheer/fout.html", titel=titel, melding=meldingen.melding(exc), problemen=problemen), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _te_groot(_: RequestEntityTooLarge) -> Any:
+    """The request was larger than the app accepts (read before the CSRF check, so nothing was done)."""
+    limit = cast(Settings, current_app.extensions["deelpoort.settings"]).max_body_bytes
+    formulier = Formulier.leeg("bestanden" if request.endpoint == "beheer.bestanden" else "")
+    formulier.melding = f"Het formulier is te groot: hoogstens {limit // 1024} kB in totaal. Er is niets ingediend."
+    return _nieuw_pagina(formulier, status=413)
+
+
+def _partner_namen() -> dict[str, str]:
+    return {p.id: p.naam for p in _services().convenant.partners}
+
+
+# --- overview and history ------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@login_required("beheerder")
+def overzicht() -> Any:
+    return _overzicht_pagina(Formulier.leeg())
+
+
+def _overzicht_pagina(formulier: Formulier, status: int = 200) -> Any:
+    services = _services()
+    found = beleid.overzicht(services)
+    alle = beheer.voorstellen(services)
+    activeringen: dict[str, list[Any]] = {}
+    for a in found.activeringen:
+        activeringen.setdefault(a.versie, []).append(a)
+    ids = {v.voorgesteld_door for v in alle} | {a.door for a in found.activeringen}
+    gekozen = formulier.waarden.get("versie") if formulier.soort == "terugzetten" else None
+    rollbackable = set(activeringen) - {found.actief}  # the versions once active, offered for rollback
+    return (
+        render_template(
+            "beheer/overzicht.html",
+            terugzet_rij=gekozen if gekozen in rollbackable else None,  # the row that shows its form's problems
+            titel="Beheer",
+            actief=found.actief,
+            versies=list(reversed(found.versies)),  # newest first
+            activeringen=activeringen,
+            open_voorstellen=[v for v in alle if v.status is Status.OPEN],
+            eerdere=[v for v in alle if v.status is not Status.OPEN][:EERDERE],
+            geschorst=[p for p in registry.partners(services) if not p["actief"]],
+            personen=beheerweergave.personen(services, ids),
+            formulier=formulier,
+        ),
+        status,
+    )
+
+
+@bp.route("/geschiedenis")
+@login_required("beheerder")
+def geschiedenis() -> Any:
+    services = _services()
+    gebeurtenissen = beheer.geschiedenis(services)
+    return render_template(
+        "beheer/geschiedenis.html",
+        titel="Geschiedenis",
+        gebeurtenissen=list(reversed(gebeurtenissen)),  # newest first
+        personen=beheerweergave.personen(services, {e.gebruiker for e in gebeurtenissen}),
+    )
+
+
+# --- proposing -----------------------------------------------------------------------------------------------
+
+
+@bp.route("/voorstellen/nieuw")
+@login_required("beheerder")
+def nieuw() -> Any:
+    return _nieuw_pagina(Formulier.leeg())
+
+
+def _nieuw_pagina(formulier: Formulier, status: int = 200) -> Any:
+    services = _services()
+    versie, bestanden = beheerweergave.actieve_bestanden(services)
+    return render_template(
+        "beheer/nieuw.html",
+        titel="Nieuw voorstel",
+        actief=versie,
+        bestanden=bestanden,
+        partnerlijst=registry.partners(services),
+        formulier=formulier,
+    ), status
+
+
+@bp.route("/voorstellen/wijziging", methods=["POST"])
+@login_required("beheerder")
+def wijziging() -> Any:
+    formulier, change = wijziging_uit(request.form)
+
+    def maak(toelichting: str, change: Wijziging) -> Voorstel:
+        return beheer.stel_beleid_voor(_services(), _beheerder(), toelichting, wijziging=change)
+
+    def controle(change: Wijziging) -> list[tuple[str, str]]:
+        return beheerweergave.controleer(_services(), wijziging=change)
+
+    return _stel_voor(formulier, change, maak, controle)
+
+
+@bp.route("/voorstellen/bestanden", methods=["POST"])
+@login_required("beheerder")
+def bestanden() -> Any:
+    formulier, files = bestanden_uit(request.form, request.files.getlist("bestanden"))
+
+    def maak(toelichting: str, files: list[Bestand]) -> Voorstel:
+        return beheer.stel_beleid_voor(_services(), _beheerder(), toelichting, bestanden=files)
+
+    def controle(files: list[Bestand]) -> list[tuple[str, str]]:
+        return beheerweergave.controleer(_services(), bestanden=files)
+
+    return _stel_voor(formulier, files, maak, controle)
+
+
+@bp.route("/voorstellen/terugzetten", methods=["POST"])
+@login_required("beheerder")
+def terugzetten() -> Any:
+    formulier, versie = terugzetten_uit(request.form)
+
+    def maak(toelichting: str, versie: str) -> Voorstel:
+        return beheer.stel_beleid_voor(_services(), _beheerder(), toelichting, versie=versie)
+
+    return _stel_voor(formulier, versie, maak)
+
+
+@bp.route("/voorstellen/partner", methods=["POST"])
+@login_required("beheerder")
+def partner() -> Any:
+    formulier, keuze = partnerwijziging_uit(request.form)
+
+    def maak(toelichting: str, keuze: tuple[str, bool]) -> Voorstel:
+        partner_id, actief = keuze
+        return beheer.stel_partnerwijziging_voor(_services(), _beheerder(), toelichting, partner_id, actief=actief)
+
+    return _stel_voor(formulier, keuze, maak)
+
+
+def _stel_voor(
+    formulier: Formulier,
+    invoer: T | None,
+    maak: Callable[[str, T], Voorstel],
+    controle: Callable[[T], list[tuple[str, str]]] | None = None,
+) -> Any:
+    """Propose, or show the form again with every problem at once (also the policy's when the toelichting is
+    missing) and the status the API would give."""
+    if formulier.toelichting_ontbreekt() and invoer is not None and controle is not None:
+        formulier.vertaal(controle(invoer))
+    if formulier.problemen or invoer is None:
+        return _formulier_terug(formulier, 400)
+    try:
+        made = maak(formulier.toelichting, invoer)
+    except OngeldigeInvoerError as exc:
+        formulier.fout(exc)
+        return _formulier_terug(formulier, 400)
+    except DeelpoortError as exc:
+        formulier.melding = meldingen.melding(exc)
+        return _formulier_terug(formulier, meldingen.status_van(exc))
+    return redirect(url_for("beheer.voorstel", voorstel_id=made.id), 303)
+
+
+def _formulier_terug(formulier: Formulier, status: int) -> Any:
+    if formulier.soort == "terugzetten":  # its form is on the overview, next to the version
+        return _overzicht_pagina(formulier, status)
+    return _nieuw_pagina(formulier, status)
+
+
+# --- one proposal: its diff, approval and rejection ----------------------------------------------------------
+
+
+@bp.route("/voorstellen/<voorstel_id>")
+@login_required("beheerder")
+def voorstel(voorstel_id: str) -> Any:
+    return _voorstel_pagina(voorstel_id)
+
+
+@bp.route("/voorstellen/<voorstel_id>/goedkeuring", methods=["POST"])
+@login_required("beheerder")
+def goedkeuring(voorstel_id: str) -> Any:
+    try:
+        beheer.keur_goed(_services(), _beheerder(), voorstel_id)
+    except (ConflictError, NietToegestaanError) as exc:
+        return _voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+    return redirect(url_for("beheer.voorstel", voorstel_id=voorstel_id), 303)
+
+
+@bp.route("/voorstellen/<voorstel_id>/afwijzing", methods=["POST"])
+@login_required("beheerder")
+def afwijzing(voorstel_id: str) -> Any:
+    formulier = Formulier("afwijzing", {"reden": str(request.form.get("reden", ""))})
+    try:
+        beheer.wijs_af(_services(), _beheerder(), voorstel_id, formulier.waarden["reden"])
+    except OngeldigeInvoerError as exc:
+        formulier.fout(exc)
+        return _voorstel_pagina(voorstel_id, afwijzing=formulier, status=400)
+    except ConflictError as exc:
+        return _voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+    return redirect(url_for("beheer.voorstel", voorstel_id=voorstel_id), 303)
+
+
+def _voorstel_pagina(
+    voorstel_id: str, *, melding: str | None = None, afwijzing: Formulier | None = None, status: int = 200
+) -> Any:
+    services = _services()
+    found = beheer.voorstel(services, voorstel_id)  # NietGevondenError: the 404 page
+    try:
+        diff: Verschil | None = verschil(services, voorstel_id)
+        diff_fout = None
+    except ConflictError as exc:
+        diff, diff_fout = None, meldingen.melding(exc)
+    zelf = found.voorgesteld_door == _beheerder().id
+    verouderd = found.status is Status.OPEN and _verouderd(services, found)
+    ids = {found.voorgesteld_door} | ({found.beoordeeld_door} if found.beoordeeld_door else set())
+    return render_template(
+        "beheer/voorstel.html",
+        titel="Voorstel",
+        v=found,
+        zelf=zelf,
+        verouderd=verouderd,
+        stale=meldingen.STALE,
+        kan_goedkeuren=found.status is Status.OPEN and not zelf and not verouderd and diff is not None,
+        diff=diff,
+        diff_fout=diff_fout,
+        tabel=_tabel(diff) if diff is not None else [],
+        veldnamen={v.id: v.naam for v in services.convenant.velden},
+        doelnamen={d.id: d.naam for d in services.convenant.doelen},
+        grondslagen=_grondslagen(services, diff) if diff is not None else [],
+        personen=beheerweergave.personen(services, ids),
+        melding=melding,
+        afwijzing=afwijzing or Formulier.leeg("afwijzing"),
+    ), status
+
+
+def _verouderd(services: Services, found: Voorstel) -> bool:
+    """Whether approving would be refused as stale now (shown before anyone tries; the service layer decides)."""
+    if found.soort is Soort.BELEID:
+        return found.basisversie != beheerweergave.actieve_versie(services)
+    na = _PARTNER_NA.get(found.soort)  # other soorten: not known to go stale here, the service layer decides
+    if na is None:
+        return False
+    actief = next((p["actief"] for p in registry.partners(services) if p["id"] == found.partner), None)
+    return actief is na  # the partner is already in the state the proposal would bring
+
+
+def _tabel(diff: Verschil) -> list[dict[str, Any]]:
+    """The diff per partner (by name), then per (rol, casustype, doel): the velden gained, lost, re-grounded."""
+    per_partner: dict[str, list[dict[str, Any]]] = {}
+    for groep in diff.groepen:
+        per_partner.setdefault(groep.partner, []).append(
+            {
+                "rol": groep.rol,
+                "casustype": groep.casustype,
+                "doel": groep.doel,
+                "gekregen": [b for b in groep.beslissingen if b.soort == "gekregen"],
+                "verloren": [b for b in groep.beslissingen if b.soort == "verloren"],
+                "gewijzigd": [b for b in groep.beslissingen if b.soort == "gewijzigd"],
+            }
+        )
+    namen = _partner_namen()
+    return sorted(
+        ({"id": pid, "naam": namen.get(pid, pid), "rijen": rijen} for pid, rijen in per_partner.items()),
+        key=lambda p: str(p["naam"]).lower(),
+    )
+
+
+def _grondslagen(services: Services, diff: Verschil) -> list[tuple[str, str, str]]:
+    """(id, naam, artikel) of every grondslag the diff names, for the legend under the table."""
+    used = {g for groep in diff.groepen for b in groep.beslissingen for g in (b.was, b.wordt) if g}
+    out = []
+    for ident in sorted(used):
+        found = services.convenant.grondslag(ident)
+        out.append((ident, found.naam if found else ident, found.artikel if found else ""))
+    return out

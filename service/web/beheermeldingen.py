@@ -1,0 +1,198 @@
+"""Dutch messages for the beheer pages: the service layer's errors and validation problems as a beheerder reads them.
+
+The service layer speaks English to developers (its messages are also the API's `detail`); a page speaks Dutch.
+Each known message is matched by a stable fragment; an unknown one still gets a Dutch sentence of its kind, so a
+new error (for instance of a new soort of voorstel) is never shown raw or as a 500.
+
+Invariants:
+- Every service-layer error gets the status the API gives it (403, 404, 409, 400, 503), never 500.
+- A validation problem keeps its place ("zvh-drenthe.csv:12", "Toevoegen, regel 3"): only the reason is
+  translated, and the reason's own names (rol, veld, grondslag ids) are kept as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.domain.errors import (
+    ConflictError,
+    DeelpoortError,
+    NietBeschikbaarError,
+    NietGevondenError,
+    NietToegestaanError,
+    OngeldigeInvoerError,
+)
+
+STATUS: tuple[tuple[type[DeelpoortError], int], ...] = (
+    (OngeldigeInvoerError, 400),
+    (NietToegestaanError, 403),
+    (NietGevondenError, 404),
+    (ConflictError, 409),
+    (NietBeschikbaarError, 503),
+)
+
+STALE = (
+    "Dit voorstel is verouderd: het actieve veldbeleid is veranderd sinds het werd ingediend, dus het verschil "
+    "hieronder is niet meer wat goedkeuren zou veranderen. Er is niets in werking getreden. Dien het voorstel zo "
+    "nodig opnieuw in tegen het huidige beleid."
+)
+VIER_OGEN = (
+    "Vier ogen: u heeft dit voorstel zelf ingediend en mag het dus niet goedkeuren. Een andere beheerder moet het "
+    "beoordelen. Er is niets in werking getreden."
+)
+
+# (fragment of the service layer's message, Dutch message); the first match wins.
+_CONFLICTEN: tuple[tuple[str, str], ...] = (
+    ("stale", STALE),
+    ("already goedgekeurd", "Over dit voorstel is al beslist: het is goedgekeurd."),
+    ("already afgewezen", "Over dit voorstel is al beslist: het is afgewezen."),
+    ("decided meanwhile", "Over dit voorstel is intussen door een andere beheerder beslist."),
+    ("is the active version", "Dit voorstel verandert niets: de voorgestelde versie is de actieve versie."),
+    ("changed while proposing", "Het actieve beleid veranderde terwijl u het voorstel indiende; probeer opnieuw."),
+    ("already active", "Deze partner is niet geschorst: er valt niets te herstellen."),
+    ("already suspended", "Deze partner is al geschorst."),
+    (
+        "partner's state changed",
+        "De partner is sinds het voorstel geschorst of hersteld; dit voorstel past daar niet meer bij. Er is niets "
+        "in werking getreden. Dien het zo nodig opnieuw in.",
+    ),
+    ("no field policy is active", "Er is geen actief veldbeleid om een voorstel tegen te doen."),
+    (
+        "no longer fits the convenant",
+        "De voorgestelde versie past niet meer bij het convenant; dien een nieuw voorstel in.",
+    ),
+    ("does not match its hash", "De voorgestelde versie ontbreekt of klopt niet met haar kenmerk."),
+    ("no base version", "Dit voorstel heeft geen basisversie om mee te vergelijken."),
+    ("no diff", "Het verschil kan niet worden bepaald: een betrokken versie past niet meer bij het convenant."),
+)
+_VERBODEN: tuple[tuple[str, str], ...] = (
+    ("four eyes", VIER_OGEN),
+    ("only a beheerder", "Alleen een beheerder mag dit doen."),
+)
+
+
+def status_van(exc: DeelpoortError) -> int:
+    """The status a page answers `exc` with (the same as the API's)."""
+    return next((status for kind, status in STATUS if isinstance(exc, kind)), 409)
+
+
+def melding(exc: DeelpoortError) -> str:
+    """One Dutch sentence for a service-layer error (validation problems: see `problemen`)."""
+    text = str(exc)
+    if isinstance(exc, NietToegestaanError):
+        return _eerste(_VERBODEN, text, "U mag deze handeling niet uitvoeren.")
+    if isinstance(exc, NietGevondenError):
+        return "Dit voorstel bestaat niet (meer)."
+    if isinstance(exc, NietBeschikbaarError):
+        if "history" in text:
+            return (
+                "De beheergeschiedenis in het logboek is niet leesbaar (mogelijk beschadigd). Laat de functionaris "
+                "gegevensbescherming 'deelpoort audit verify' uitvoeren."
+            )
+        return "Een onderdeel waar deze pagina van afhangt is nu niet beschikbaar; er is niets veranderd."
+    if isinstance(exc, OngeldigeInvoerError):
+        return "Het formulier bevat fouten; zie de lijst hieronder."
+    if isinstance(exc, ConflictError):
+        return _eerste(_CONFLICTEN, text, "Deze handeling past niet bij de huidige toestand; er is niets veranderd.")
+    return "Deze handeling is niet gelukt; er is niets veranderd."
+
+
+def _eerste(table: tuple[tuple[str, str], ...], text: str, anders: str) -> str:
+    return next((dutch for fragment, dutch in table if fragment in text), anders)
+
+
+# Problems named by the service layer, without a place in a file.
+_NAMEN = {
+    "toelichting": "Toelichting",
+    "reden": "Reden",
+    "versie": "Versie",
+    "partner.id": "Partner",
+    "bestanden": "Bestanden",
+    "wijziging": "Wijziging",
+    "beleid": "Beleid als geheel",
+    "body": "Voorstel",
+}
+_REDENEN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), dutch)
+    for pattern, dutch in (
+        (r"^required, at most (\d+) characters$", r"verplicht, hoogstens \1 tekens"),
+        (r"^no such stored policy version$", "deze versie is niet opgeslagen"),
+        (r"^not a partner of the convenant$", "geen partner van het convenant"),
+        (r"^at least one policy file is needed$", "kies minstens één beleidsbestand (.csv)"),
+        (r"^at most (\d+) files$", r"hoogstens \1 bestanden"),
+        (r"^a file name like .*$", "een bestandsnaam als 'zvh-drenthe.csv' (kleine letters, cijfers, . _ -)"),
+        (r"^file names must be unique$", "elke bestandsnaam mag maar één keer voorkomen"),
+        (r"^add or remove at least one line$", "voeg minstens één regel toe of verwijder er een"),
+        (r"^no such line in the active version$", "deze regel staat niet in het actieve beleid"),
+        (r"^exactly one policy line$", "precies één beleidsregel per regel"),
+        (r"^give exactly one of .*$", "kies precies één soort voorstel"),
+        (
+            r"^only 'p' lines belong in a policy file.*$",
+            "alleen p-regels horen in een beleidsbestand (de rolkoppelingen komen uit het convenant)",
+        ),
+        (
+            r"^expected (\d+) (?:non-empty )?values.*$",
+            r"verwacht \1 waarden na 'p' (sub, rol, casustype, doel, veld, "
+            r"grondslag, effect)",
+        ),
+        (r"^empty value$", "een waarde is leeg"),
+        (
+            r"^no policy lines: nothing could ever be shared$",
+            "geen enkele beleidsregel: er zou nooit iets gedeeld worden",
+        ),
+        (
+            r"^unknown subject '(.*)' \(not a partner, partnertype or domein\)$",
+            r"onbekend subject '\1' (geen partner, partnertype of domein)",
+        ),
+        (r"^ambiguous subject '(.*)' \(it is a (.*)\)$", r"subject '\1' is niet eenduidig (\2)"),
+        (r"^unknown rol '(.*)'$", r"onbekende rol '\1'"),
+        (r"^unknown casustype '(.*)'$", r"onbekend casustype '\1'"),
+        (r"^unknown doel '(.*)'$", r"onbekend doel '\1'"),
+        (r"^unknown veld or categorie '(.*)'$", r"onbekend veld of onbekende categorie '\1'"),
+        (r"^effect must be 'allow' or 'deny', not '(.*)'$", r"het effect is 'allow' of 'deny', niet '\1'"),
+        (r"^a deny line has grondslag '(.*)'$", r"een deny-regel heeft grondslag '\1'"),
+        (
+            r"^an allow line names its casustype, doel and veld or categorie explicitly \(no '\*'\)$",
+            "een allow-regel noemt casustype, doel en veld of categorie uitdrukkelijk (geen '*')",
+        ),
+        (r"^unknown grondslag '(.*)'$", r"onbekende grondslag '\1'"),
+        (
+            r"^no verwerkingsactiviteit in the register for doel '(.*)' in casustype '(.*)'$",
+            r"geen verwerkingsactiviteit in het register voor doel '\1' bij casustype '\2'",
+        ),
+        (
+            r"^grondslag '(.*)' is not a grondslag of the verwerkingsactiviteit for this doel$",
+            r"grondslag '\1' is geen grondslag van de verwerkingsactiviteit voor dit doel",
+        ),
+        (
+            r"^veld '(.*)' \(categorie '(.*)'\) is outside the verwerkingsactiviteit$",
+            r"veld '\1' (categorie '\2') valt buiten de verwerkingsactiviteit",
+        ),
+        (
+            r"^grondslag '(.*)' does not cover veld '(.*)' \(gevoeligheid (.*)\)$",
+            r"grondslag '\1' dekt veld '\2' niet (gevoeligheid \3)",
+        ),
+        (
+            r"^partner '(.*)' did not sign the convenant for casustype '(.*)'$",
+            r"partner '\1' heeft het convenant voor casustype '\2' niet ondertekend",
+        ),
+    )
+)
+
+
+def reden(text: str) -> str:
+    """A validation reason in Dutch; an unknown one is kept as it is (it names the rule it broke)."""
+    for pattern, dutch in _REDENEN:
+        if pattern.match(text):
+            return pattern.sub(dutch, text)
+    return text
+
+
+def naam(name: str) -> str:
+    """A problem's place as a beheerder reads it: file:line stays, a field gets its Dutch label."""
+    return _NAMEN.get(name, name)
+
+
+def problemen(exc: OngeldigeInvoerError) -> list[tuple[str, str]]:
+    """Every problem of `exc` as (place, reason) in Dutch, in the order the service layer found them."""
+    return [(naam(name), reden(reason)) for name, reason in exc.problemen]

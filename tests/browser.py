@@ -1,0 +1,59 @@
+"""Shared fixtures of the browser tests: headless Chromium (Debian's) driven by Playwright, against a real server.
+
+Skipped with a message where /usr/bin/chromium or playwright is missing, unless
+`DEELPOORT_TEST_REQUIRE_CHROMIUM=1` (CI sets it), which turns the skip into a failure.
+Never runs `playwright install`: the browser is the system's.
+
+Use: `from tests.browser import browser, server` in a test module (pytest finds imported fixtures).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRED = os.environ.get("DEELPOORT_TEST_REQUIRE_CHROMIUM") == "1"
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"DEELPOORT_TEST_REQUIRE_CHROMIUM=1 but {reason}")
+    pytest.skip(f"browser tests need {reason.removesuffix(' is missing')} (apt-get install chromium; CI requires it)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable("/usr/bin/chromium is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is missing")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    """The application on a real threaded HTTP server (werkzeug) on a free local port."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        httpd.server_close()
