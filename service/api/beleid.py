@@ -164,6 +164,11 @@ class GroepSchema(Schema):
     beslissingen = fields.List(fields.Nested(BeslissingSchema), required=True)
 
 
+class ConvenantregelSchema(Schema):
+    bestand = fields.String(required=True)
+    regel = fields.String(required=True)
+
+
 class VerschilSchema(Schema):
     voorstel = fields.String(required=True)
     basisversie = fields.String(allow_none=True)
@@ -172,6 +177,11 @@ class VerschilSchema(Schema):
     verloren = fields.Integer(required=True)
     gewijzigd = fields.Integer(required=True)
     groepen = fields.List(fields.Nested(GroepSchema), required=True)
+    convenantregels = fields.List(
+        fields.Nested(ConvenantregelSchema),
+        required=True,
+        metadata={"description": "a convenant proposal: every line it adds to the convenant files"},
+    )
 
 
 class BeheergebeurtenisSchema(Schema):
@@ -325,6 +335,7 @@ class VerschilView(MethodView):
                 }
                 for g in found.groepen
             ],
+            "convenantregels": [{"bestand": b, "regel": r} for b, r in found.convenantregels],
         }
 
 

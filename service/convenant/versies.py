@@ -14,6 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -106,6 +107,15 @@ def voeg_toe(
     result = dict(documenten)
     result[bestand] = "\n".join(lines) + "\n"
     return result
+
+
+def toegevoegde_regels(oud: Documenten, nieuw: Documenten) -> list[tuple[str, str]]:
+    """The (file, line) pairs `nieuw` has beyond `oud`: what a beheerder reads before approving a change."""
+    out: list[tuple[str, str]] = []
+    for name in sorted(nieuw):
+        before = oud.get(name, "").splitlines()
+        out.extend((name, line[2:]) for line in difflib.ndiff(before, nieuw[name].splitlines()) if line[:2] == "+ ")
+    return out
 
 
 def _insert(lines: list[str], sectie: str, item: str) -> list[str]:

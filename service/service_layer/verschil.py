@@ -20,12 +20,14 @@ from types import MappingProxyType
 
 from service.access.diff import Change, changes
 from service.access.table import DecisionTable
+from service.convenant.versies import toegevoegde_regels
 from service.domain.beheer import Soort
 from service.domain.decision import DecisionKey
 from service.domain.errors import ConflictError, GeenBeleidError, NietBeschikbaarError
 from service.service_layer.beheer import voorstel as get_voorstel
 from service.service_layer.beleid import compiled
 from service.service_layer.services import Services
+from service.service_layer.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Verschil:
     basisversie: str | None
     versie: str | None
     groepen: tuple[Groep, ...]
+    convenantregels: tuple[tuple[str, str], ...] = ()  # a convenant proposal: (file, line) it adds
 
     def aantal(self, soort: str) -> int:
         return sum(b.soort == soort for g in self.groepen for b in g.beslissingen)
@@ -69,6 +72,7 @@ def verschil(services: Services, voorstel_id: str) -> Verschil:
         ConflictError: a version involved no longer fits the convenant (the proposal cannot be approved).
     """
     found = get_voorstel(services, voorstel_id)
+    regels: tuple[tuple[str, str], ...] = ()
     if found.basisversie is None:
         raise ConflictError("the proposal has no base version to compare with")
     try:
@@ -86,12 +90,20 @@ def verschil(services: Services, voorstel_id: str) -> Verschil:
                     raise ConflictError(f"no diff: {exc}") from None
                 old = compiled(services, uow.beleid, found.basisversie, voor).table
                 new = compiled(services, uow.beleid, found.basisversie, na).table
+                regels = _convenantregels(services, uow, found.convenantbasis, found.convenantversie)
             else:
                 without = _without(old, found.partner or "")
                 old, new = (without, old) if found.soort is Soort.PARTNER_HERSTEL else (old, without)
     except GeenBeleidError as exc:
         raise ConflictError(f"no diff: {exc}") from None
-    return Verschil(found.id, found.basisversie, found.versie, _grouped(list(changes(old, new))))
+    return Verschil(found.id, found.basisversie, found.versie, _grouped(list(changes(old, new))), regels)
+
+
+def _convenantregels(services: Services, uow: UnitOfWork, basis: str, versie: str) -> tuple[tuple[str, str], ...]:
+    """The lines the proposed convenant version adds to its base (both as stored)."""
+    seed = services.convenanten.seed
+    oud = uow.convenanten.load(basis) or (services.convenanten.seed_documenten if basis == seed.versie else {})
+    return tuple(toegevoegde_regels(oud, uow.convenanten.load(versie) or {}))
 
 
 def _without(table: DecisionTable, partner: str) -> DecisionTable:

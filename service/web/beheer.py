@@ -26,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from service.domain.beheer import Soort, Status, Voorstel
 from service.domain.casus import Gebruiker
 from service.domain.errors import ConflictError, DeelpoortError, NietToegestaanError, OngeldigeInvoerError
-from service.service_layer import beheer, beheerweergave, beleid, registry
+from service.service_layer import beheer, beheerweergave, beleid, convenantversies, registry
 from service.service_layer.beleidsinvoer import Bestand, Wijziging
 from service.service_layer.services import Services
 from service.service_layer.verschil import Verschil, verschil
@@ -50,6 +50,7 @@ SOORTEN = {
     "beleid": "Wijziging van het veldbeleid",
     "partner-schorsing": "Schorsing van een partner",
     "partner-herstel": "Opheffen van een schorsing",
+    "convenant": "Wijziging van het convenant",
 }
 STATUSSEN = {"open": "open", "goedgekeurd": "goedgekeurd en in werking", "afgewezen": "afgewezen"}
 HANDELINGEN = {
@@ -307,7 +308,7 @@ def _voorstel_pagina(
         v=found,
         zelf=zelf,
         verouderd=verouderd,
-        stale=meldingen.STALE,
+        stale=meldingen.STALE_CONVENANT if found.soort is Soort.CONVENANT else meldingen.STALE,
         kan_goedkeuren=found.status is Status.OPEN and not zelf and not verouderd and diff is not None,
         diff=diff,
         diff_fout=diff_fout,
@@ -325,6 +326,9 @@ def _verouderd(services: Services, found: Voorstel) -> bool:
     """Whether approving would be refused as stale now (shown before anyone tries; the service layer decides)."""
     if found.soort is Soort.BELEID:
         return found.basisversie != beheerweergave.actieve_versie(services)
+    if found.soort is Soort.CONVENANT:
+        in_werking = convenantversies.overzicht(services).in_werking
+        return found.basisversie != beheerweergave.actieve_versie(services) or found.convenantbasis != in_werking
     na = _PARTNER_NA.get(found.soort)  # other soorten: not known to go stale here, the service layer decides
     if na is None:
         return False

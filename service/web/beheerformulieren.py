@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import FileStorage
 
 from service.domain.errors import OngeldigeInvoerError
-from service.service_layer.beheer import MAX_TOELICHTING
+from service.service_layer.beheerstap import MAX_TOELICHTING
 from service.service_layer.beleidsinvoer import MAX_BESTANDEN, Bestand, Toevoeging, Wijziging
 from service.web import beheermeldingen as meldingen
 

@@ -36,6 +36,11 @@ STALE = (
     "hieronder is niet meer wat goedkeuren zou veranderen. Er is niets in werking getreden. Dien het voorstel zo "
     "nodig opnieuw in tegen het huidige beleid."
 )
+STALE_CONVENANT = (
+    "Dit voorstel is verouderd: het convenant of het actieve veldbeleid is veranderd sinds het werd ingediend, dus "
+    "het verschil hieronder is niet meer wat goedkeuren zou veranderen. Er is niets in werking getreden. Dien het "
+    "voorstel zo nodig opnieuw in."
+)
 VIER_OGEN = (
     "Vier ogen: u heeft dit voorstel zelf ingediend en mag het dus niet goedkeuren. Een andere beheerder moet het "
     "beoordelen. Er is niets in werking getreden."
@@ -43,7 +48,20 @@ VIER_OGEN = (
 
 # (fragment of the service layer's message, Dutch message); the first match wins.
 _CONFLICTEN: tuple[tuple[str, str], ...] = (
+    ("convenant or field policy in force is no longer", STALE_CONVENANT),
     ("stale", STALE),
+    (
+        "convenant in force changed while proposing",
+        "Het convenant veranderde terwijl u het voorstel indiende; probeer opnieuw.",
+    ),
+    (
+        "does not fit the proposed convenant",
+        "Het actieve veldbeleid past niet bij het voorgestelde convenant; dien een nieuw voorstel in.",
+    ),
+    (
+        "convenant version no longer loads",
+        "De voorgestelde convenantversie is niet meer geldig; dien een nieuw voorstel in.",
+    ),
     ("already goedgekeurd", "Over dit voorstel is al beslist: het is goedgekeurd."),
     ("already afgewezen", "Over dit voorstel is al beslist: het is afgewezen."),
     ("decided meanwhile", "Over dit voorstel is intussen door een andere beheerder beslist."),
@@ -111,6 +129,8 @@ _NAMEN = {
     "wijziging": "Wijziging",
     "beleid": "Beleid als geheel",
     "body": "Voorstel",
+    "document": "Convenantdocument",
+    "toevoegingen": "Toevoegingen",
 }
 _REDENEN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), dutch)
@@ -180,8 +200,13 @@ _REDENEN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_PAST_NIET = "the active field policy would no longer fit: "
+
+
 def reden(text: str) -> str:
     """A validation reason in Dutch; an unknown one is kept as it is (it names the rule it broke)."""
+    if text.startswith(_PAST_NIET):
+        return "het actieve veldbeleid zou niet meer passen: " + reden(text.removeprefix(_PAST_NIET))
     for pattern, dutch in _REDENEN:
         if pattern.match(text):
             return pattern.sub(dutch, text)

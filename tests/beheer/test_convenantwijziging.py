@@ -5,6 +5,7 @@ on, shows its effect on decisions before approval, and is refused whole when any
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,7 @@ def test_a_new_partner_is_in_force_only_after_a_second_beheerder_and_gets_exactl
     diff = client.get(f"/v1/beleid/voorstellen/{voorstel['id']}/verschil", headers=bearer(beheerder_b)).get_json()
     assert diff["verloren"] == 0 and diff["gewijzigd"] == 0 and diff["gekregen"] > 0
     assert {g["partner"] for g in diff["groepen"]} == {NIEUW}
+    assert len(diff["convenantregels"]) == 2  # the partner, and its signature of the CTER convenant
     table = active(services).table
     politie_grants = {
         (k.rol, k.casustype, k.doel, veld, grant.grondslag)
@@ -172,6 +174,8 @@ def test_rol_doel_and_grondslag_are_added_in_one_version(
     assert "waarnemer" not in services.convenant.ids("rol")
     diff = client.get(f"/v1/beleid/voorstellen/{voorstel.get_json()['id']}/verschil", headers=bearer(beheerder_b))
     assert diff.get_json()["groepen"] == []  # nothing in the policy names them yet: no decision changes
+    regels = [r["regel"] for r in diff.get_json()["convenantregels"]]
+    assert len(regels) == 3 and all(any(x in r for r in regels) for x in ("waarnemer", "nazorg", "avg-6-1-c-test"))
     assert approve(client, beheerder_b, voorstel.get_json()["id"]).status_code == 200
     assert "waarnemer" in services.convenant.ids("rol")
     assert "nazorg" in services.convenant.ids("doel")
@@ -395,3 +399,29 @@ def test_the_service_layer_refuses_a_convenant_change_by_a_non_beheerder(service
             "zvh-drenthe",
             [Toevoeging("partners", NIEUWE_PARTNER)],
         )
+
+
+def test_the_pages_show_the_added_lines_and_a_second_beheerder_approves_there(
+    app: Flask, client: FlaskClient, services: Services, beheerder_a: str, beheerder_b: str
+) -> None:
+    from tests.beheer.conftest import html, login, post
+
+    voorstel = propose(client, beheerder_a, **_nieuwe_partner()).get_json()
+    diff = client.get(f"/v1/beleid/voorstellen/{voorstel['id']}/verschil", headers=bearer(beheerder_b)).get_json()
+    added = {(r["bestand"], r["regel"].strip()) for r in diff["convenantregels"]}
+    assert added == {
+        ("zvh-drenthe.yaml", "- " + json.dumps(NIEUWE_PARTNER, ensure_ascii=False)),
+        ("cter-drenthe.yaml", f'- "{NIEUW}"'),
+    }
+    page_a, page_b = app.test_client(), app.test_client()
+    login(page_a, beheerder_a)
+    login(page_b, beheerder_b)
+    own = html(page_a.get(f"/beheer/voorstellen/{voorstel['id']}"))
+    assert "Wijziging van het convenant" in own and 'id="convenantregels"' in own and NIEUW in own
+    assert "/goedkeuring" not in own  # the proposer gets no approve button ...
+    assert post(page_a, f"/beheer/voorstellen/{voorstel['id']}/goedkeuring").status_code == 403  # ... nor a way
+    assert services.convenant.partner(NIEUW) is None
+    seen = html(page_b.get(f"/beheer/voorstellen/{voorstel['id']}"))
+    assert f"/beheer/voorstellen/{voorstel['id']}/goedkeuring" in seen
+    assert post(page_b, f"/beheer/voorstellen/{voorstel['id']}/goedkeuring").status_code == 303
+    assert services.convenanten.ververs().convenant.partner(NIEUW) is not None
