@@ -322,6 +322,6 @@ class Geschiedenis(MethodView):
                     "versieNa": e.versie_na,
                     "betreft": e.betreft,
                 }
-                for e in beheer.geschiedenis(services())
+                for e in beheer.geschiedenis(services(), gebruiker())
             ]
         }

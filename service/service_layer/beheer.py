@@ -12,7 +12,9 @@ Invariants:
   diff is exactly what changes. A rollback is a proposal of an older version, through the same four eyes.
 - Suspending a partner refuses all its gebruikers from the next request on (authentication reads
   `partners.actief` per request), so its verstrekkingen stop at once in every worker.
-- The history (who, when, toelichting or reden, versions before and after) is read back from the log.
+- The history (who, when, toelichting or reden, versions before and after) is read back from the log, and
+  only by a beheerder or an FG (`LEZERS`): the FG of any partner, since it records the convenant's changes that
+  every partner shares, not verstrekkingen to one of them.
 - After each committed beheer step a checkpoint is signed (`_verzegel`): history records are rare and matter,
   so they do not wait in the unsigned tail of the log for the next verstrekkingen.
 """
@@ -45,6 +47,7 @@ from service.service_layer.unit_of_work import UnitOfWork
 log = structlog.get_logger("deelpoort.beheer")
 
 MAX_TOELICHTING = 2000
+LEZERS = frozenset({BEHEERDER, "fg"})  # the rollen that may read the history
 _VOORSTEL_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -258,12 +261,15 @@ class Gebeurtenis:
     betreft: str | None
 
 
-def geschiedenis(services: Services) -> list[Gebeurtenis]:
+def geschiedenis(services: Services, gebruiker: Gebruiker) -> list[Gebeurtenis]:
     """Every beheer record in the log, oldest first.
 
     Raises:
+        NietToegestaanError: the gebruiker is neither a beheerder nor an FG.
         NietBeschikbaarError: a record is not readable (tampering: `deelpoort audit verify` names it).
     """
+    if gebruiker.rol not in LEZERS:
+        raise NietToegestaanError(f"rol '{gebruiker.rol}' may not read the beheer history")
     with services.uow() as uow:
         stored = list(uow.voorstellen.history())
     out = []
