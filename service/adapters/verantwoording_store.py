@@ -8,6 +8,11 @@ Invariants:
   index, not evidence: `audit verify` checks the records themselves.
 - Filters are bound parameters; ordering is by (tijd, log_index), which the composite indexes of migration 0007
   serve for each single-column filter.
+- Only verstrekkingen (and the other records about casussen and exchanges: vernietiging, routeeroverleg) are
+  found or counted here: a beheer history record (doel "beheer", `service.domain.beheer`) never is, whatever the
+  selection, and never enters the derived tables. Row queries exclude it by a condition; counts subtract the
+  beheer records matching the same selection within the same statement, so each count is still answered from
+  an index alone (the beheer records are few and found through `ix_verstrekkingen_doel_tijd`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, insert, select, union_all, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import (
@@ -30,6 +35,7 @@ from service.adapters.orm import (
     VerstrekkingGrondslagRow,
     VerstrekkingRow,
 )
+from service.domain.beheer import BEHEER
 from service.domain.verantwoording import Pagina, Selectie
 
 _CHUNK = 5000
@@ -85,6 +91,8 @@ class VerantwoordingStore:
             grondslagen: list[dict[str, object]] = []
             for index, data in rows:
                 record = _loads(data)
+                if _is_beheer(record):
+                    continue
                 for betrokkene in _betrokkenen(record):
                     personen.append({"betrokkene_id": betrokkene, "log_index": index})
                 for grondslag in _grondslagen(record):
@@ -148,19 +156,26 @@ class VerantwoordingStore:
     def aantal_per_partner(
         self, van: dt.datetime | None = None, tot: dt.datetime | None = None, uitkomst: str | None = None
     ) -> dict[str, int]:
-        query = _filtered(
-            select(VerstrekkingRow.partner_id, func.count()), Selectie(van=van, tot=tot, uitkomst=uitkomst)
-        ).group_by(VerstrekkingRow.partner_id)
-        return {partner: int(count) for partner, count in self._session.execute(query)}
+        """Verstrekkingen per partner (partners without any are left out)."""
+        selectie = Selectie(van=van, tot=tot, uitkomst=uitkomst)
+        partner = VerstrekkingRow.partner_id
+        alle = _criteria(select(partner.label("partner"), func.count().label("n")), selectie).group_by(partner)
+        beheer = _beheer(select(partner.label("partner"), (-_beheer_aantal(selectie)).label("n"))).group_by(partner)
+        both = union_all(alle, beheer).subquery()
+        total = func.sum(both.c.n)
+        query = select(both.c.partner, total).group_by(both.c.partner).having(total > 0)
+        return {str(p): int(count) for p, count in self._session.execute(query)}
 
     def aantal(self, selectie: Selectie) -> int:
-        return int(self._session.scalar(_filtered(select(func.count()).select_from(VerstrekkingRow), selectie)) or 0)
+        """How many verstrekkingen match `selectie`."""
+        alle = _criteria(select(func.count()).select_from(VerstrekkingRow), selectie).scalar_subquery()
+        beheer = _beheer(select(_beheer_aantal(selectie))).scalar_subquery()
+        return int(self._session.scalar(select(alle - beheer)) or 0)
 
     def tijden(self, van: dt.datetime, tot: dt.datetime) -> Iterator[tuple[str, dt.datetime]]:
-        """(partner, tijd) of every record in [van, tot), in time order (for office-hour signals)."""
+        """(partner, tijd) of every verstrekking in [van, tot), in time order (for office-hour signals)."""
         query = (
-            select(VerstrekkingRow.partner_id, VerstrekkingRow.tijd)
-            .where(VerstrekkingRow.tijd >= van, VerstrekkingRow.tijd < tot)
+            _filtered(select(VerstrekkingRow.partner_id, VerstrekkingRow.tijd), Selectie(van=van, tot=tot))
             .order_by(VerstrekkingRow.tijd)
             .execution_options(yield_per=_CHUNK)
         )
@@ -172,22 +187,46 @@ class VerantwoordingStore:
 
 
 def _filtered(query: _S, selectie: Selectie) -> _S:
+    """The rows of `selectie`, never a beheer record (see the module invariants)."""
+    return _criteria(query, selectie).where(VerstrekkingRow.doel != BEHEER)
+
+
+def _criteria(query: _S, selectie: Selectie) -> _S:
+    """The rows of `selectie` including any beheer records: only for a count that subtracts `_beheer_aantal`."""
+    return query.where(*_voorwaarden(selectie))
+
+
+def _beheer(query: _S) -> _S:
+    """Over the beheer records alone. The doel is the only condition, so the planner takes the doel index even
+    without statistics (SQLite keeps none of a value's share): the selection is counted by `_beheer_aantal`."""
+    return query.select_from(VerstrekkingRow).where(VerstrekkingRow.doel == BEHEER)
+
+
+def _beheer_aantal(selectie: Selectie) -> ColumnElement[int]:
+    """Within `_beheer`: how many of its rows `selectie` matches (its conditions inside the aggregate)."""
+    voorwaarden = _voorwaarden(selectie)
+    return func.count(case((and_(*voorwaarden), 1))) if voorwaarden else func.count()
+
+
+def _voorwaarden(selectie: Selectie) -> list[ColumnElement[bool]]:
+    """The conditions of `selectie` (AND), over `verstrekkingen`."""
+    out: list[ColumnElement[bool]] = []
     if selectie.partner is not None:
-        query = query.where(VerstrekkingRow.partner_id == selectie.partner)
+        out.append(VerstrekkingRow.partner_id == selectie.partner)
     if selectie.casus is not None:
-        query = query.where(VerstrekkingRow.casus_id == selectie.casus)
+        out.append(VerstrekkingRow.casus_id == selectie.casus)
     if selectie.doel is not None:
-        query = query.where(VerstrekkingRow.doel == selectie.doel)
+        out.append(VerstrekkingRow.doel == selectie.doel)
     if selectie.uitkomst is not None:
-        query = query.where(VerstrekkingRow.uitkomst == selectie.uitkomst)
+        out.append(VerstrekkingRow.uitkomst == selectie.uitkomst)
     if selectie.van is not None:
-        query = query.where(VerstrekkingRow.tijd >= selectie.van)
+        out.append(VerstrekkingRow.tijd >= selectie.van)
     if selectie.tot is not None:
-        query = query.where(VerstrekkingRow.tijd < selectie.tot)
+        out.append(VerstrekkingRow.tijd < selectie.tot)
     if selectie.grondslag is not None:
         # A correlated EXISTS (a primary-key probe per candidate row in time order), not IN: a grondslag can
         # cover a large share of the log, and materialising that share would cost more than the first page.
-        query = query.where(
+        out.append(
             select(VerstrekkingGrondslagRow.log_index)
             .where(
                 VerstrekkingGrondslagRow.grondslag == selectie.grondslag,
@@ -196,14 +235,14 @@ def _filtered(query: _S, selectie: Selectie) -> _S:
             .exists()
         )
     if selectie.betrokkenen is not None:
-        query = query.where(
+        out.append(
             VerstrekkingRow.log_index.in_(
                 select(VerstrekkingBetrokkeneRow.log_index).where(
                     VerstrekkingBetrokkeneRow.betrokkene_id.in_(list(selectie.betrokkenen))
                 )
             )
         )
-    return query
+    return out
 
 
 def _loads(data: bytes) -> dict[str, Any]:
@@ -213,6 +252,10 @@ def _loads(data: bytes) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _is_beheer(record: dict[str, Any]) -> bool:
+    return record.get("soort") == BEHEER or record.get("doel") == BEHEER
 
 
 def _strings(values: object) -> Iterable[str]:

@@ -385,6 +385,6 @@ class Geschiedenis(MethodView):
                     "convenantNa": e.convenant_na,
                     "betreft": e.betreft,
                 }
-                for e in beheer.geschiedenis(services())
+                for e in beheer.geschiedenis(services(), gebruiker())
             ]
         }

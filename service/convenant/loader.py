@@ -20,6 +20,7 @@ from marshmallow import ValidationError
 
 from service.convenant.errors import ConvenantError, Problem
 from service.convenant.schemas import SECTIONS, DocumentSchema
+from service.domain.beheer import BEHEER
 from service.domain.convenant import (
     Casustype,
     Categorie,
@@ -102,6 +103,7 @@ def parse_convenant_text(files: Iterable[tuple[str, str]]) -> Convenant:
         _parse_file(name, text, parsed, problems)
     if not problems:
         _check_unique(parsed, problems)
+        _check_reserved(parsed, problems)
     if not problems:
         _check_references(parsed, problems)
     if problems:
@@ -188,6 +190,14 @@ def _check_unique(parsed: _Parsed, problems: list[Problem]) -> None:
         else:
             unique(entries, lambda d: d["id"], "id")
     unique(parsed.sections["partners"], lambda d: d["oin"], "OIN")
+
+
+def _check_reserved(parsed: _Parsed, problems: list[Problem]) -> None:
+    """The doel of the log's beheer history records is no doel a verstrekking may have: the FG tells the two
+    apart by it, so a convenant doel of that name would hide its verstrekkingen among the beheer records."""
+    for entry in parsed.sections["doelen"]:
+        if entry.data["id"] == BEHEER:
+            problems.append(Problem(entry.file, entry.label, f"id: '{BEHEER}' is reserved for beheer records"))
 
 
 def _check_references(parsed: _Parsed, problems: list[Problem]) -> None:

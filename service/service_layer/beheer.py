@@ -12,9 +12,11 @@ Invariants:
   diff is exactly what changes. A rollback is a proposal of an older version, through the same four eyes.
 - Suspending a partner refuses all its gebruikers from the next request on (authentication reads
   `partners.actief` per request), so its verstrekkingen stop at once in every worker.
-- The history (who, when, toelichting or reden, versions before and after) is read back from the log.
-- After each committed beheer step a checkpoint is signed (`beheerstap.verzegel`): history records are rare and matter,
-  so they do not wait in the unsigned tail of the log for the next verstrekkingen.
+- The history (who, when, toelichting or reden, versions before and after) is read back from the log, and
+  only by a beheerder or an FG (`LEZERS`): the FG of any partner, since it records the convenant's changes that
+  every partner shares, not verstrekkingen to one of them.
+- After each committed beheer step a checkpoint is signed (`beheerstap.verzegel`): history records are rare and
+  matter, so they do not wait in the unsigned tail of the log for the next verstrekkingen.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from service.access import PolicyError, policy_from_rows
 from service.audit.record import RecordError, parse
-from service.domain.beheer import Handeling, Soort, Status, Voorstel
+from service.domain.beheer import BEHEERDER, Handeling, Soort, Status, Voorstel
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.errors import (
     ConflictError,
@@ -41,6 +43,7 @@ from service.service_layer.beleidsinvoer import Bestand, Nieuw, Wijziging
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
+LEZERS = frozenset({BEHEERDER, "fg"})  # the rollen that may read the history
 _VOORSTEL_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -272,12 +275,15 @@ class Gebeurtenis:
     convenant_na: str | None = None
 
 
-def geschiedenis(services: Services) -> list[Gebeurtenis]:
+def geschiedenis(services: Services, gebruiker: Gebruiker) -> list[Gebeurtenis]:
     """Every beheer record in the log, oldest first.
 
     Raises:
+        NietToegestaanError: the gebruiker is neither a beheerder nor an FG.
         NietBeschikbaarError: a record is not readable (tampering: `deelpoort audit verify` names it).
     """
+    if gebruiker.rol not in LEZERS:
+        raise NietToegestaanError(f"rol '{gebruiker.rol}' may not read the beheer history")
     with services.uow() as uow:
         stored = list(uow.voorstellen.history())
     out = []

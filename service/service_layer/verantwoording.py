@@ -11,6 +11,8 @@ Invariants:
 - An access request takes the BSN in a body, turns it into the blind index of each regime and forgets it; the
   BSN is never stored, logged or returned.
 - The derived lookup tables are brought up to date (`bijwerken`) before any query that uses them.
+- Beheer history records share the log but are no verstrekkingen: the store never returns or counts them for
+  anything here (lists, exports, access requests, overview, signals); the FG reads them via `beheer.geschiedenis`.
 """
 
 from __future__ import annotations

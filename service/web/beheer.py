@@ -145,7 +145,7 @@ def _overzicht_pagina(formulier: Formulier, status: int = 200) -> Any:
 @login_required("beheerder")
 def geschiedenis() -> Any:
     services = _services()
-    gebeurtenissen = beheer.geschiedenis(services)
+    gebeurtenissen = beheer.geschiedenis(services, _beheerder())
     return render_template(
         "beheer/geschiedenis.html",
         titel="Geschiedenis",

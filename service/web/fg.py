@@ -4,10 +4,13 @@ Invariants:
 - Every view is behind `login_required("fg")`; the service layer checks the rol again.
 - Pages show log metadata only (built from `Regel`), never a field value; the BSN of an access request is
   posted (never in a URL), used once and never shown back, not even on the printable report.
+- The verstrekkingen pages (list, overview, timeline, signals, exports) never show a beheer history record; the
+  beheer page shows those records and nothing else, each with a link to its inclusion proof.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -15,12 +18,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 
 from service.domain.casus import Gebruiker
-from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
+from service.domain.errors import NietBeschikbaarError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
 from service.domain.verantwoording import Pagina, Selectie
-from service.service_layer import verantwoording
+from service.service_layer import beheer, logboek, verantwoording
 from service.service_layer.services import Services
 from service.service_layer.verantwoording_export import csv_export, json_export, ldv_export
 from service.settings import API_VERSION, Settings
+from service.web import omschrijvingen
 from service.web.grafieken import horizontaal, verticaal
 from service.web.sessie import beveilig, huidige_sessie, login_required, registreer_thuis
 
@@ -31,6 +35,11 @@ registreer_thuis("fg", "fg.overzicht")
 UITKOMSTEN = ("verstrekt", "gedeeltelijk", "leeg", "geweigerd", "vernietigd")
 PAGINA_GROOTTE = 50
 _FILTERS = ("partner", "casus", "doel", "grondslag", "uitkomst", "van", "tot")
+
+
+@bp.context_processor
+def _omschrijvingen() -> dict[str, Any]:
+    return {"omschrijving": omschrijvingen}
 
 
 def _services() -> Services:
@@ -218,3 +227,40 @@ def signalen() -> Any:
     return render_template(
         "fg/signalen.html", titel="Signalen", signalen=found, drempels=drempels, namen=_partner_namen()
     )
+
+
+@bp.route("/beheer")
+@login_required("fg")
+def beheergeschiedenis() -> Any:
+    try:
+        gebeurtenissen = beheer.geschiedenis(_services(), _fg())
+    except NietBeschikbaarError:
+        melding = "De beheergeschiedenis in het logboek is beschadigd; zie Integriteit."
+        return render_template("fout.html", titel="Beheergeschiedenis onleesbaar", melding=melding), 503
+    return render_template(
+        "fg/beheer.html",
+        titel="Beheer",
+        gebeurtenissen=list(reversed(gebeurtenissen)),
+        namen=_partner_namen(),
+    )
+
+
+@bp.route("/bewijzen/<int:index>")
+@login_required("fg")
+def bewijs(index: int) -> Any:
+    try:
+        found = logboek.insluitingsbewijs(_services(), _fg(), index, None)
+    except NietGevondenError:
+        return render_template("fout.html", titel="Onbekend record", melding="Geen record met deze logindex."), 404
+    return render_template(
+        "fg/bewijs.html",
+        titel="Insluitingsbewijs",
+        bewijs=found,
+        blad=_b64(found.blad_hash),
+        wortel=_b64(found.wortel),
+        pad=[_b64(h) for h in found.pad],
+    )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()

@@ -10,7 +10,11 @@ from typing import Any
 
 import pytest
 
+from service.service_layer import beheer
+from service.service_layer.services import Services
+from tests.beheer.conftest import gebruiker_of
 from tests.browser import browser, server
+from tests.conftest import add_gebruiker
 from tests.verantwoording.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, CASE_VALUES, Logboek
 
 __all__ = ["browser", "server"]  # fixtures, used by name
@@ -92,3 +96,25 @@ def test_access_request_gives_a_printable_report(page: Any, logboek: Logboek, bs
     _no_case_values(page)
     page.emulate_media(media="print")
     assert report.is_visible() and not page.locator("header.kop").is_visible()
+
+
+def test_the_beheer_history_and_a_records_inclusion_proof(page: Any, services: Services, logboek: Logboek) -> None:
+    voorsteller = gebruiker_of(services, add_gebruiker(services, "bureau-zvh-drenthe", "beheerder"))
+    beoordelaar = gebruiker_of(services, add_gebruiker(services, "bureau-zvh-drenthe", "beheerder"))
+    voorstel = beheer.stel_partnerwijziging_voor(
+        services, voorsteller, "Synthetisch: Halt schorsen?", "stichting-halt", actief=False
+    )
+    beheer.wijs_af(services, beoordelaar, voorstel.id, "Synthetisch: niet nodig.")
+    _login(page, logboek.fg)
+    page.click("nav >> text=Beheer")
+    rows = page.locator("#beheer tbody tr")
+    assert rows.count() == 2  # newest first
+    assert "Afwijzing" in rows.nth(0).inner_text() and "Synthetisch: niet nodig." in rows.nth(0).inner_text()
+    assert "Schorsing van Stichting Halt" in rows.nth(1).inner_text()
+    assert "Synthetisch: Halt schorsen?" in rows.nth(1).inner_text()
+    _no_case_values(page)
+    rows.nth(0).locator("a").click()
+    assert "/fg/bewijzen/" in page.url
+    assert page.locator("#blad").inner_text().strip() and page.locator("#wortel").inner_text().strip()
+    page.click("nav >> text=Verstrekkingen")
+    assert page.locator("table.regels tbody tr").count() == 3  # the beheer records are no verstrekkingen

@@ -1,0 +1,56 @@
+"""What a log record is, in Dutch words for the FG pages: the codes of the log made readable.
+
+Invariants:
+- Built from codes and names only (record kind, handeling, onderwerp, partner names); the one free text a page
+  shows is a beheerder's toelichting or reden, on the beheer page, as itself.
+- A code without a description is shown as the code (never hidden, never guessed): a record of a kind this
+  module does not know stays visible as what it says it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from service.domain.beheer import Handeling, Soort
+from service.service_layer.beheer import Gebeurtenis
+from service.service_layer.verantwoording import Regel
+
+SOORTEN: dict[str, str] = {
+    "verstrekking": "Verstrekking",
+    "vernietiging": "Vernietiging van casusgegevens",
+    "routeeroverleg": "Uitwisseling in het routeeroverleg",
+}
+HANDELINGEN: dict[str, str] = {
+    Handeling.VOORSTEL: "Voorstel",
+    Handeling.GOEDKEURING: "Goedkeuring",
+    Handeling.AFWIJZING: "Afwijzing",
+    Handeling.ACTIVERING: "In werking getreden",
+}
+KORT = 12  # characters of a policy version (a SHA-256 in hex) shown; the whole one is in the title
+
+
+def soort(regel: Regel) -> str:
+    """What a row of the verstrekkingen list is (a record without a kind is a verstrekking of format 1)."""
+    code = regel.soort or "verstrekking"
+    return SOORTEN.get(code, code)
+
+
+def handeling(gebeurtenis: Gebeurtenis) -> str:
+    return HANDELINGEN.get(gebeurtenis.handeling, gebeurtenis.handeling)
+
+
+def onderwerp(gebeurtenis: Gebeurtenis, namen: Mapping[str, str]) -> str:
+    """What the beheer step concerns: the field policy, or the suspension of a named partner or its end."""
+    betreft = gebeurtenis.betreft or ""
+    partner = namen.get(betreft, betreft)
+    if gebeurtenis.onderwerp == Soort.BELEID:
+        return "Veldbeleid"
+    if gebeurtenis.onderwerp == Soort.PARTNER_SCHORSING:
+        return f"Schorsing van {partner}"
+    if gebeurtenis.onderwerp == Soort.PARTNER_HERSTEL:
+        return f"Opheffen schorsing van {partner}"
+    return gebeurtenis.onderwerp
+
+
+def kort(versie: str | None) -> str:
+    return (versie or "")[:KORT]
