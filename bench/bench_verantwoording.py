@@ -180,10 +180,11 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure a database already loaded with N records")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE one sample of each query")
     parser.add_argument("--overzicht", action="store_true", help="also time the FG overview page's counts")
+    parser.add_argument("--seed", type=int, default=10, help="of the random query parameters")
     args = parser.parse_args()
     if args.reuse and not args.keys_dir:
         parser.error("--reuse needs the --keys-dir of the run that loaded the database (the blind index keys)")
-    rng = random.Random(10)
+    rng = random.Random(args.seed)
     shape = Shape(records=args.records, casussen=args.casussen)
     with tempfile.TemporaryDirectory() as tmp:
         keys = Path(args.keys_dir) if args.keys_dir else Path(tmp) / "keys"
