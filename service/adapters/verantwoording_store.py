@@ -93,9 +93,9 @@ class VerantwoordingStore:
                 record = _loads(data)
                 if _is_beheer(record):
                     continue
-                for betrokkene in _betrokkenen(record):
+                for betrokkene in betrokkenen_van(record):
                     personen.append({"betrokkene_id": betrokkene, "log_index": index})
-                for grondslag in _grondslagen(record):
+                for grondslag in grondslagen_van(record):
                     grondslagen.append({"grondslag": grondslag, "log_index": index})
             if personen:
                 self._session.execute(insert(VerstrekkingBetrokkeneRow), personen)
@@ -262,8 +262,11 @@ def _strings(values: object) -> Iterable[str]:
     return (v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
 
 
-def _betrokkenen(record: dict[str, Any]) -> set[str]:
-    """The betrokkene ids a record names: its betrokkenen and the places of released values (not "casus")."""
+def betrokkenen_van(record: dict[str, Any]) -> set[str]:
+    """The betrokkene ids a record names: its betrokkenen and the places of released values (not "casus").
+
+    What `catch_up` puts in `verstrekking_betrokkenen` (public so a bulk loader derives the same rows).
+    """
     found = set(_strings(record.get("betrokkenen")))
     for veld in record.get("verstrekt") or ():
         if isinstance(veld, dict):
@@ -271,6 +274,7 @@ def _betrokkenen(record: dict[str, Any]) -> set[str]:
     return {b for b in found if len(b) <= 32}
 
 
-def _grondslagen(record: dict[str, Any]) -> set[str]:
+def grondslagen_van(record: dict[str, Any]) -> set[str]:
+    """The grondslagen of a record's released velden: what `catch_up` puts in `verstrekking_grondslagen`."""
     found = {v.get("grondslag") for v in record.get("verstrekt") or () if isinstance(v, dict)}
     return {g for g in found if isinstance(g, str) and len(g) <= 80}
