@@ -71,7 +71,7 @@ _COPIES = (
         ("log_index", "id", "record", "blad_hash", "tijd", "partner_id", "casus_id", "doel", "uitkomst"),
         ("int4", "varchar", "bytea", "bytea", "timestamptz", "varchar", "varchar", "varchar", "varchar"),
     ),
-    ("verstrekking_betrokkenen", ("betrokkene_id", "log_index"), ("varchar", "int4")),
+    ("verstrekking_betrokkenen", ("betrokkene_id", "log_index", "tijd"), ("varchar", "int4", "timestamptz")),
     ("verstrekking_grondslagen", ("grondslag", "log_index"), ("varchar", "int4")),
 )
 TABLES = tuple(table for table, _, _ in _COPIES)
@@ -188,7 +188,7 @@ def rows(index: int, entry: Verstrekking) -> tuple[tuple[Any, ...], list[tuple[s
         record["doel"],
         record["uitkomst"],
     )
-    personen = [(b, index) for b in sorted(betrokkenen_van(record))]
+    personen = [(b, index, entry.tijd) for b in sorted(betrokkenen_van(record))]
     gronden = [(g, index) for g in sorted(grondslagen_van(record))]
     return leaf, personen, gronden
 
@@ -242,7 +242,7 @@ def _executemany(engine: Engine, entries: Iterable[Verstrekking]) -> LoadReport:
         for entry, index in batch:
             leaf, p, g = rows(index, entry)
             leaves.append(dict(zip(_COPIES[0][1], leaf, strict=True)))
-            personen += [{"betrokkene_id": b, "log_index": i} for b, i in p]
+            personen += [{"betrokkene_id": b, "log_index": i, "tijd": t} for b, i, t in p]
             gronden += [{"grondslag": x, "log_index": i} for x, i in g]
         with engine.begin() as connection:
             connection.execute(insert(_LOG), leaves)

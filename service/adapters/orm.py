@@ -382,9 +382,11 @@ class VerstrekkingBetrokkeneRow(Base):
     """That log record `log_index` names betrokkene `betrokkene_id` (derived from the record, for access requests)."""
 
     __tablename__ = "verstrekking_betrokkenen"
+    __table_args__ = (Index("ix_verstrekking_betrokkenen_tijd", "betrokkene_id", "tijd", "log_index"),)
 
     betrokkene_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     log_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tijd: Mapped[dt.datetime] = mapped_column(UTCDateTime)  # the record's time: a person's page is chosen here
 
 
 class VerstrekkingGrondslagRow(Base):

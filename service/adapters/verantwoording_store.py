@@ -80,7 +80,7 @@ class VerantwoordingStore:
         start = done
         while True:
             rows = self._session.execute(
-                select(VerstrekkingRow.log_index, VerstrekkingRow.record)
+                select(VerstrekkingRow.log_index, VerstrekkingRow.record, VerstrekkingRow.tijd)
                 .where(VerstrekkingRow.log_index >= done)
                 .order_by(VerstrekkingRow.log_index)
                 .limit(_CHUNK)
@@ -89,12 +89,12 @@ class VerantwoordingStore:
                 break
             personen: list[dict[str, object]] = []
             grondslagen: list[dict[str, object]] = []
-            for index, data in rows:
+            for index, data, tijd in rows:
                 record = _loads(data)
                 if _is_beheer(record):
                     continue
                 for betrokkene in betrokkenen_van(record):
-                    personen.append({"betrokkene_id": betrokkene, "log_index": index})
+                    personen.append({"betrokkene_id": betrokkene, "log_index": index, "tijd": tijd})
                 for grondslag in grondslagen_van(record):
                     grondslagen.append({"grondslag": grondslag, "log_index": index})
             if personen:
@@ -109,6 +109,8 @@ class VerantwoordingStore:
 
     def zoek(self, selectie: Selectie, pagina: Pagina) -> list[Gevonden]:
         """One page of the records matching `selectie` (one more than the page size, to tell if there is more)."""
+        if _alleen_personen(selectie):
+            return self._zoek_persoon(selectie, pagina)
         order = (
             (VerstrekkingRow.tijd.desc(), VerstrekkingRow.log_index.desc())
             if pagina.nieuwste_eerst
@@ -119,6 +121,38 @@ class VerantwoordingStore:
             .order_by(*order)
             .offset(pagina.offset)
             .limit(pagina.grootte + 1)
+        )
+        return [Gevonden(index, _loads(data)) for index, data in self._session.execute(query)]
+
+    def _zoek_persoon(self, selectie: Selectie, pagina: Pagina) -> list[Gevonden]:
+        """A page of an access request chosen in `verstrekking_betrokkenen` by (betrokkene_id, tijd, log_index),
+        so only that page's records are read, however many records name the person (the derived table holds no
+        beheer record). Same rows and order as the general query."""
+        b = VerstrekkingBetrokkeneRow
+        conditions: list[ColumnElement[bool]] = [b.betrokkene_id.in_(list(selectie.betrokkenen or ()))]
+        if selectie.van is not None:
+            conditions.append(b.tijd >= selectie.van)
+        if selectie.tot is not None:
+            conditions.append(b.tijd < selectie.tot)
+        keuze = select(b.log_index, b.tijd).where(*conditions).distinct()
+        paged = keuze.subquery()
+        order = (
+            (paged.c.tijd.desc(), paged.c.log_index.desc())
+            if pagina.nieuwste_eerst
+            else (paged.c.tijd, paged.c.log_index)
+        )
+        pagina_rijen = (
+            select(paged.c.log_index, paged.c.tijd).order_by(*order).offset(pagina.offset).limit(pagina.grootte + 1)
+        ).subquery()
+        outer = (
+            (pagina_rijen.c.tijd.desc(), pagina_rijen.c.log_index.desc())
+            if pagina.nieuwste_eerst
+            else (pagina_rijen.c.tijd, pagina_rijen.c.log_index)
+        )
+        query = (
+            select(VerstrekkingRow.log_index, VerstrekkingRow.record)
+            .join(pagina_rijen, pagina_rijen.c.log_index == VerstrekkingRow.log_index)
+            .order_by(*outer)
         )
         return [Gevonden(index, _loads(data)) for index, data in self._session.execute(query)]
 
@@ -184,6 +218,13 @@ class VerantwoordingStore:
 
     def actieve_partners(self) -> set[str]:
         return set(self._session.scalars(select(PartnerRow.id).where(PartnerRow.actief.is_(True))))
+
+
+def _alleen_personen(selectie: Selectie) -> bool:
+    """An access request filtered at most by period: its page can be chosen in the derived table alone."""
+    return selectie.betrokkenen is not None and not any(
+        (selectie.partner, selectie.casus, selectie.doel, selectie.grondslag, selectie.uitkomst)
+    )
 
 
 def _filtered(query: _S, selectie: Selectie) -> _S:

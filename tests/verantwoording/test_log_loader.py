@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, select, text, update
 
 from bench.log_loader import GRONDSLAGEN, Shape, bsn, insert_region, load, synthetic
@@ -114,3 +115,30 @@ def test_loaded_log_gives_the_fg_the_same_answers_as_one_appended_through_the_lo
     if postgresql:
         assert _index_definitions(services) == indexes
         assert set(report.index_s) >= {name for name, _ in indexes}
+
+
+def test_a_persons_page_chosen_in_the_derived_table_equals_the_general_query(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The access request's page is chosen in `verstrekking_betrokkenen` (by its time index): same rows, same
+    order as filtering the log itself, for every page, both orders and a period."""
+    from service.adapters import verantwoording_store
+
+    insert_region(services.engine, SHAPE, services.convenant.partners[0].id, services.keys.blind_index)
+    load(services.engine, synthetic(SHAPE, services.convenant.partners))
+    personen = SHAPE.personen()
+    ids = (personen[0][0], personen[0][1], personen[5][0])
+    midden = SHAPE.start + dt.timedelta(days=300)
+    selecties = [
+        (Selectie(betrokkenen=ids[:1]), Pagina(n, 10, nieuwste_eerst=nieuwste))
+        for n in (1, 2, 7)
+        for nieuwste in (True, False)
+    ]
+    selecties += [(Selectie(betrokkenen=ids), Pagina(2, 20)), (Selectie(betrokkenen=ids, van=midden), Pagina(1, 15))]
+    selecties += [(Selectie(betrokkenen=ids, tot=midden), Pagina(1, 15, nieuwste_eerst=False))]
+    with services.uow() as uow:
+        derived = [uow.verantwoording.zoek(s, p) for s, p in selecties]
+        monkeypatch.setattr(verantwoording_store, "_alleen_personen", lambda _selectie: False)
+        general = [uow.verantwoording.zoek(s, p) for s, p in selecties]
+    assert derived == general
+    assert all(page for page in general[:2]) and any(len(page) == 11 for page in general)
