@@ -138,6 +138,9 @@ def stel_partnerwijziging_voor(
     toelichting = tekst("toelichting", toelichting)
     if services.convenant.partner(partner) is None:
         raise OngeldigeInvoerError([("partner.id", "not a partner of the convenant")])
+    if not actief and partner in {d.bureau for d in services.convenant.documenten}:
+        # Its beheerders (and procesregisseurs) would be refused at once: nobody could approve lifting it.
+        raise ConflictError("the Bureau ZVH cannot be suspended: its beheerders could never lift the suspension")
     soort = Soort.PARTNER_HERSTEL if actief else Soort.PARTNER_SCHORSING
     with services.uow() as uow:
         size = uow.log.lock_head()

@@ -70,6 +70,10 @@ _CONFLICTEN: tuple[tuple[str, str], ...] = (
     ("already active", "Deze partner is niet geschorst: er valt niets te herstellen."),
     ("already suspended", "Deze partner is al geschorst."),
     (
+        "Bureau ZVH cannot be suspended",
+        "Het Bureau ZVH kan niet geschorst worden: zijn beheerders zouden de schorsing nooit meer kunnen opheffen.",
+    ),
+    (
         "partner's state changed",
         "De partner is sinds het voorstel geschorst of hersteld; dit voorstel past daar niet meer bij. Er is niets "
         "in werking getreden. Dien het zo nodig opnieuw in.",

@@ -71,3 +71,16 @@ def test_a_stale_suspension_proposal_is_refused(
     second = _suspend(client, beheerder_a).get_json()
     assert approve(client, beheerder_b, first["id"]).status_code == 200
     assert approve(client, beheerder_b, second["id"]).status_code == 409
+
+
+def test_the_bureau_zvh_cannot_be_suspended_its_beheerders_would_be_locked_out(
+    client: FlaskClient, services: Services, beheerder_a: str
+) -> None:
+    refused = _suspend_partner(client, beheerder_a, "bureau-zvh-drenthe")
+    assert refused.status_code == 409 and "Bureau ZVH" in refused.get_json()["detail"]
+    assert client.get("/v1/beleid/voorstellen", headers=bearer(beheerder_a)).get_json()["voorstellen"] == []
+    assert _suspend_partner(client, beheerder_a, POLITIE).status_code == 201  # another partner still can be
+
+
+def _suspend_partner(client: FlaskClient, token: str, partner: str) -> Any:
+    return propose(client, token, partner={"id": partner, "actief": False})

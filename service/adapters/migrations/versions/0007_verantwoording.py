@@ -8,7 +8,7 @@
 - `websessies`: server-side sessions of the web pages (only a hash of the cookie's secret is stored).
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-11-23
 """
 
