@@ -6,9 +6,14 @@ import. Settings come from `DEELPOORT_*` variables unless given.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask
 
 from service.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from service.service_layer.services import Services
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -41,15 +46,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 _ZONDER_CONVENANT = ("status.", "static", "sessie.static", "openapi_json")
 
 
-def _convenant_per_verzoek(app: Flask, services: object) -> None:
+def _convenant_per_verzoek(app: Flask, services: Services) -> None:
     """Every request uses the one convenant version in force when it began (see `ConvenantBron`): it is read
     before the view runs, outside any transaction the view opens."""
     from flask import g, request
 
     from service.service_layer.convenant_bron import begin_verzoek, einde_verzoek
-    from service.service_layer.services import Services
-
-    assert isinstance(services, Services)  # noqa: S101 - the composition root built it
 
     @app.before_request
     def _begin() -> None:

@@ -30,7 +30,7 @@ from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Convenant
 from service.domain.errors import ConflictError, OngeldigeInvoerError
 from service.service_layer.beheerstap import besluit, require_beheerder, tekst, verzegel
-from service.service_layer.convenantversies import documenten_in_werking, registreer_partners
+from service.service_layer.convenantversies import documenten_in_werking, in_werking, registreer_partners
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -72,7 +72,7 @@ def stel_voor(
     nieuw_documenten = _nieuwe_versie(services, documenten, document, toevoegingen, now.date())
     with services.uow() as uow:
         size = uow.log.lock_head()
-        if (uow.convenanten.active_version() or services.convenanten.seed.versie) != basis:
+        if in_werking(services, uow) != basis:
             raise ConflictError("the convenant in force changed while proposing: propose again")
         beleid = uow.beleid.active_version()
         voorstel = Voorstel(
@@ -106,7 +106,7 @@ def activeer(services: Services, uow: UnitOfWork, voorstel: Voorstel, gebruiker:
             the active field policy does not fit it.
     """
     assert voorstel.convenantversie is not None and voorstel.convenantbasis is not None  # noqa: S101
-    voor = uow.convenanten.active_version() or services.convenanten.seed.versie
+    voor = in_werking(services, uow)
     if voor != voorstel.convenantbasis or uow.beleid.active_version() != voorstel.basisversie:
         raise ConflictError(
             "stale: the convenant or field policy in force is no longer the one this proposal was made against"

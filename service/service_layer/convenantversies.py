@@ -62,6 +62,25 @@ def registreer_partners(uow: UnitOfWork, convenant: Convenant) -> None:
         uow.partners.add(nieuw)
 
 
+def in_werking(services: Services, uow: UnitOfWork) -> str:
+    """The version in force, read in the caller's transaction (the files' version before any was stored)."""
+    return uow.convenanten.active_version() or services.convenanten.seed.versie
+
+
+def versie_in_werking(services: Services) -> str:
+    """The version in force now (for a page that shows whether a proposal went stale)."""
+    with services.uow() as uow:
+        return in_werking(services, uow)
+
+
+def documenten_van(services: Services, uow: UnitOfWork, versie: str) -> Documenten | None:
+    """A version's documents as stored; the files the service started with for their own (unstored) version."""
+    stored = uow.convenanten.load(versie)
+    if stored is None and versie == services.convenanten.seed.versie:
+        return services.convenanten.seed_documenten
+    return stored
+
+
 @dataclass(frozen=True, slots=True)
 class Convenantoverzicht:
     in_werking: str  # the version in force (the files' version before any was stored)
@@ -83,10 +102,8 @@ def documenten_in_werking(services: Services) -> tuple[str, Documenten]:
         NietBeschikbaarError: the stored version is missing or altered.
     """
     with services.uow() as uow:
-        actief = uow.convenanten.active_version()
-        documenten = uow.convenanten.load(actief) if actief is not None else None
-    if actief is None:
-        return services.convenanten.seed.versie, services.convenanten.seed_documenten
+        actief = in_werking(services, uow)
+        documenten = documenten_van(services, uow, actief)
     if documenten is None or versie(documenten) != actief:
         raise NietBeschikbaarError("the convenant version in force is missing or altered")
     return actief, documenten

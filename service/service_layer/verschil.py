@@ -26,6 +26,7 @@ from service.domain.decision import DecisionKey
 from service.domain.errors import ConflictError, GeenBeleidError, NietBeschikbaarError
 from service.service_layer.beheer import voorstel as get_voorstel
 from service.service_layer.beleid import compiled
+from service.service_layer.convenantversies import documenten_van
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -101,9 +102,8 @@ def verschil(services: Services, voorstel_id: str) -> Verschil:
 
 def _convenantregels(services: Services, uow: UnitOfWork, basis: str, versie: str) -> tuple[tuple[str, str], ...]:
     """The lines the proposed convenant version adds to its base (both as stored)."""
-    seed = services.convenanten.seed
-    oud = uow.convenanten.load(basis) or (services.convenanten.seed_documenten if basis == seed.versie else {})
-    return tuple(toegevoegde_regels(oud, uow.convenanten.load(versie) or {}))
+    oud = documenten_van(services, uow, basis) or {}
+    return tuple(toegevoegde_regels(oud, documenten_van(services, uow, versie) or {}))
 
 
 def _without(table: DecisionTable, partner: str) -> DecisionTable:

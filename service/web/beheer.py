@@ -327,7 +327,7 @@ def _verouderd(services: Services, found: Voorstel) -> bool:
     if found.soort is Soort.BELEID:
         return found.basisversie != beheerweergave.actieve_versie(services)
     if found.soort is Soort.CONVENANT:
-        in_werking = convenantversies.overzicht(services).in_werking
+        in_werking = convenantversies.versie_in_werking(services)
         return found.basisversie != beheerweergave.actieve_versie(services) or found.convenantbasis != in_werking
     na = _PARTNER_NA.get(found.soort)  # other soorten: not known to go stale here, the service layer decides
     if na is None:
