@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Select, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
@@ -64,6 +65,22 @@ _CHECKPOINT_COLUMNS = (
 )
 _LEAF = select(_VERSTREKKINGEN.c.blad_hash, _VERSTREKKINGEN.c.partner_id).where(
     _VERSTREKKINGEN.c.log_index == bindparam("index")
+)
+# Formatted with integers only (`LogStore._plain_rows` runs them on the driver's cursor, without bound parameters).
+_BLOCK = (
+    "SELECT log_index, record, blad_hash FROM verstrekkingen"
+    " WHERE log_index >= {start} ORDER BY log_index LIMIT {count}"
+)
+_RUN = (
+    "SELECT positie, hash FROM logknopen"
+    " WHERE niveau = {level} AND positie >= {first} AND positie < {end} ORDER BY positie"
+)
+_LEAF_NODE_MISMATCH = text(
+    """
+    SELECT min(v.log_index) FROM verstrekkingen AS v
+    LEFT JOIN logknopen AS k ON k.niveau = 0 AND k.positie = v.log_index
+    WHERE v.log_index < :size AND (k.hash IS NULL OR k.hash <> v.blad_hash)
+    """
 )
 _RECORD_COLUMNS = ("log_index", "record", "blad_hash", "id", "partner_id", "casus_id", "doel", "uitkomst", "tijd")
 
@@ -264,20 +281,100 @@ class LogStore:
     def record_count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(VerstrekkingRow)) or 0
 
-    def stored_nodes(self, level: int, *, chunk: int = 20000) -> Iterator[tuple[int, bytes]]:
-        """The stored nodes of one level in position order."""
-        after = -1
-        while True:
-            rows = self._session.execute(
-                select(LogknoopRow.positie, LogknoopRow.hash)
-                .where(LogknoopRow.niveau == level, LogknoopRow.positie > after)
-                .order_by(LogknoopRow.positie)
-                .limit(chunk)
-            ).all()
-            if not rows:
-                return
-            yield from ((int(p), bytes(h)) for p, h in rows)
-            after = rows[-1][0]
+    # -- reading for `audit verify` (plain rows, no ORM types: a verify reads every row) ----------------------------
+
+    def block(self, start: int, count: int) -> list[tuple[int, bytes, bytes]]:
+        """(log_index, record, blad_hash) of up to `count` records from index `start` on, in log order.
+
+        Keyset by index with LIMIT, so a missing index shows as a gap in the result rather than being skipped.
+        """
+        rows = self._plain_rows(_BLOCK.format(start=int(start), count=int(count)))
+        return [(index, bytes(record), bytes(blad)) for index, record, blad in rows]
+
+    def stored_run(self, level: int, first: int, count: int) -> list[tuple[int, bytes]]:
+        """The stored nodes (positie, hash) of `level` at positions [first, first + count), in order."""
+        rows = self._plain_rows(_RUN.format(level=int(level), first=int(first), end=int(first + count)))
+        return [(position, bytes(value)) for position, value in rows]
+
+    def _plain_rows(self, sql: str) -> list[Any]:
+        """Rows straight from the driver's cursor (within this store's transaction): a verify reads every record
+        and node, and SQLAlchemy's row objects cost as much as reading them. `sql` holds only integers."""
+        connection = self._session if isinstance(self._session, Connection) else self._session.connection()
+        driver: Any = connection.connection.dbapi_connection
+        # psycopg's binary protocol sends bytea as bytes (the text protocol as hex: twice the time to read).
+        cursor = driver.cursor(binary=True) if connection.dialect.name == "postgresql" else driver.cursor()
+        try:
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def node_counts(self) -> dict[int, int]:
+        """How many nodes are stored per level."""
+        rows = self._session.execute(select(_KNOPEN.c.niveau, func.count()).group_by(_KNOPEN.c.niveau))
+        return {int(level): int(count) for level, count in rows}
+
+    def first_leaf_node_mismatch(self, size: int) -> int | None:
+        """The first index below `size` whose level-0 node is missing or differs from its stored leaf hash."""
+        found = self._session.execute(_LEAF_NODE_MISMATCH, {"size": size}).scalar()
+        return None if found is None else int(found)
+
+    def first_column_mismatch(self, size: int) -> int | None:
+        """The first index below `size` whose query columns differ from its record (or whose record is not a JSON
+        object), found by the database's JSON functions in one statement; None when all agree.
+
+        Raises:
+            DBAPIError: the database could not read a record as JSON text (PostgreSQL stops at invalid UTF-8 or
+                JSON; the caller then checks record by record).
+        """
+        bind = self._session if isinstance(self._session, Connection) else self._session.get_bind()
+        dialect = bind.dialect.name
+        query = _COLUMN_MISMATCH_POSTGRESQL if dialect == "postgresql" else _COLUMN_MISMATCH_SQLITE
+        found = self._session.execute(query, {"size": size}).scalar()
+        return None if found is None else int(found)
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[LogStore]:
+    """A read-only store over one consistent snapshot (PostgreSQL: REPEATABLE READ; a SQLite read transaction is
+    one already), so a verify of a live log does not see records appended after it read the head. Always rolled
+    back at the end."""
+    options: dict[str, Any] = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as connection:
+        transaction = connection.begin()
+        try:
+            yield LogStore(connection)
+        finally:
+            transaction.rollback()  # read only: nothing to commit, and an aborted transaction is fine too
+
+
+# The record's time as `record_tijd` spells it, from the column: SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff" (UTC,
+# `UTCDateTime`), PostgreSQL a timestamptz.
+_COLUMN_MISMATCH_SQLITE = text(
+    """
+    SELECT min(log_index) FROM verstrekkingen
+    WHERE log_index < :size AND (
+        json_valid(CAST(record AS TEXT)) = 0
+        OR json_type(CAST(record AS TEXT)) IS NOT 'object'
+        OR json_extract(CAST(record AS TEXT), '$.id', '$.partner', '$.casus', '$.doel', '$.uitkomst', '$.tijd')
+           IS NOT json_array(id, partner_id, casus_id, doel, uitkomst,
+                             substr(tijd, 1, 10) || 'T' || substr(tijd, 12) || 'Z')
+    )
+    """
+)
+# One parse per record (json_to_record over the json type: a single pass, cheaper than jsonb). A record that is
+# not a JSON object stops the statement with an error; the caller then checks record by record.
+_COLUMN_MISMATCH_POSTGRESQL = text(
+    """
+    SELECT min(v.log_index) FROM verstrekkingen AS v,
+        json_to_record(convert_from(v.record, 'UTF8')::json)
+            AS r(id text, partner text, casus text, doel text, uitkomst text, tijd text)
+    WHERE v.log_index < :size
+      AND (r.id, r.partner, r.casus, r.doel, r.uitkomst, r.tijd) IS DISTINCT FROM (
+          v.id, v.partner_id, v.casus_id, v.doel, v.uitkomst,
+          to_char(v.tijd AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+    """
+)
 
 
 def _checkpoint(row: Sequence[Any]) -> StoredCheckpoint:

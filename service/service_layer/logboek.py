@@ -2,10 +2,18 @@
 
 Invariants (DESIGN invariant 6):
 - `verifieer` trusts nothing stored except the checkpoint key: it recomputes every leaf from the record
-  bytes (which must be canonical), the tree from the leaves, and checks that indexes run 0..n-1 without gaps,
-  that the query columns agree with their record, that every stored subtree node equals the recomputed one,
-  that every checkpoint's signature is valid and its root equals the recomputed root at its size, and that
-  no checkpoint is larger than the log (truncation). It reports the first bad index it can name.
+  bytes, the tree from the leaves, and checks that indexes run 0..n-1 without gaps, that every stored leaf hash
+  and complete subtree node equals the recomputed one (and that no other node is stored), that every
+  checkpoint's signature is valid and its root equals the recomputed root at its size, that no checkpoint is
+  larger than the log (truncation), and that the query columns agree with their record. It reports the first
+  bad index it can name.
+- The leaf is the hash of the stored bytes themselves, so any change to a record shows in its leaf, the tree
+  and the checkpoints covering it; the record's canonical form is made when it is written (`audit.record`) and
+  needs no re-encoding here. The query columns are compared with the record by the database's own JSON
+  functions in one statement, on a second connection while this one recomputes the tree (the database works
+  on the other core); where the database cannot read a record as JSON, record by record here instead.
+- One consistent snapshot for the tree (`log_store.snapshot`); the column check covers the indexes below the
+  head that snapshot read.
 - Proofs are computed from stored nodes and are only useful together with a root the client trusts (a signed
   checkpoint): a client verifies them itself (`docs/proofs.md`), so serving them needs no trust in this code.
 """
@@ -13,13 +21,19 @@ Invariants (DESIGN invariant 6):
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from service.adapters.log_store import LogStore, StoredCheckpoint
-from service.audit import CheckpointError, RootAccumulator, consistency_proof, inclusion_proof, leaf_hash, node_hash
+from sqlalchemy.exc import DBAPIError
+
+from service.adapters.log_store import LogStore, StoredCheckpoint, snapshot
+from service.audit import CheckpointError, consistency_proof, inclusion_proof
 from service.audit import open_checkpoint as open_note
-from service.audit.merkle import nodes_for_consistency_proof, nodes_for_inclusion_proof, nodes_for_root
+from service.audit.merkle import LEAF_PREFIX, nodes_for_consistency_proof, nodes_for_inclusion_proof, nodes_for_root
+from service.audit.recompute import DEFAULT_BLOCK_LEVEL, BlockRecomputation, NodeRun
 from service.audit.record import RecordError, parse
 from service.crypto import CheckpointVerifier
 from service.domain.casus import Gebruiker
@@ -50,48 +64,137 @@ def verifier(services: Services) -> CheckpointVerifier:
     return services.keys.material.signer.verifier
 
 
-def verifieer(services: Services, *, voortgang: Iterator[None] | None = None) -> Verificatie:
-    """Recompute and check the whole log (see the module invariants)."""
+def verifieer(
+    services: Services, *, voortgang: Iterator[None] | None = None, block_level: int = DEFAULT_BLOCK_LEVEL
+) -> Verificatie:
+    """Recompute and check the whole log (see the module invariants); `voortgang` is advanced per block."""
     result = Verificatie()
-    key = verifier(services)
-    origin = services.log.beleid.origin
-    with services.uow() as uow:
-        head = uow.log.size()
-        checkpoints = uow.log.checkpoints()
-        pending = [c for c in checkpoints if c.grootte > 0]
-        accumulator = RootAccumulator()
-        leaves = bytearray()
-        expected = 0
-        for stored in uow.log.records():
-            if stored.log_index != expected:
-                result.fout(expected, f"index {expected}: record missing (next stored index is {stored.log_index})")
-                break
-            try:
-                record = parse(stored.record)
-            except RecordError as exc:
-                result.fout(expected, f"index {expected}: {exc}")
-                record = {}
-            leaf = leaf_hash(stored.record)
-            if leaf != stored.blad_hash:
-                result.fout(expected, f"index {expected}: stored leaf hash does not match the record")
-            if record and not _columns_agree(record, stored.columns):
-                result.fout(expected, f"index {expected}: query columns differ from the record")
-            accumulator.add(leaf)
-            leaves += leaf
-            expected += 1
-            while pending and pending[0].grootte == expected:
-                _check_checkpoint(pending.pop(0), accumulator.root(), key, origin, result)
-            if voortgang is not None and expected % 10000 == 0:
+    with snapshot(services.engine) as store, ThreadPoolExecutor(1, thread_name_prefix="verify-columns") as pool:
+        head = store.size()
+        in_database = pool.submit(_database_checks, services, head)
+        checkpoints = store.checkpoints()
+        boom = _Boomcontrole(store, result, block_level)
+        pending = deque(c for c in checkpoints if c.grootte > 0)
+        key, origin = verifier(services), services.log.beleid.origin
+        while boom.next_block():
+            while pending and pending[0].grootte <= boom.tree.size:
+                checkpoint = pending.popleft()
+                _check_checkpoint(checkpoint, boom.tree.root(checkpoint.grootte), key, origin, result)
+            if voortgang is not None:
                 next(voortgang, None)
-        result.grootte = expected
-        result.checkpoints = len(checkpoints)
-        if expected != head:
-            result.fout(expected, f"the log head says {head} records, {expected} were found in order")
+        size = boom.tree.size
+        result.grootte, result.checkpoints = size, len(checkpoints)
+        if size != head:
+            result.fout(size, f"the log head says {head} records, {size} were found in order")
         for checkpoint in pending:
-            result.fout(expected, f"checkpoint of size {checkpoint.grootte} is beyond the log's {expected} records")
-        if not result.problemen:
-            _check_nodes(uow.log, bytes(leaves), expected, result)
+            result.fout(size, f"checkpoint of size {checkpoint.grootte} is beyond the log's {size} records")
+        bad_leaf_node, found = in_database.result()
+        bad_columns = _first_column_mismatch_here(store, head, result) if isinstance(found, DBAPIError) else found
+        if bad_leaf_node is not None:
+            boom.node_at(0, bad_leaf_node)
+        if bad_columns is not None:
+            result.fout(bad_columns, f"index {bad_columns}: query columns differ from the record")
+        if not result.problemen:  # derived data: only worth naming when the records and the tree are right
+            boom.check_node_counts()
     return result
+
+
+class _Boomcontrole:
+    """The tree pass of `verifieer`: reads the records a block at a time, checks each leaf, recomputes the block's
+    nodes and compares them with the stored ones."""
+
+    def __init__(self, store: LogStore, result: Verificatie, block_level: int) -> None:
+        self.store = store
+        self.result = result
+        self.tree = BlockRecomputation(block_level)
+        self.done = False
+        self.node_problem: tuple[int, str] | None = None  # the node problem with the lowest first leaf
+
+    def next_block(self) -> bool:
+        """Read and check the next block; False when there is none (the end, or a gap)."""
+        if self.done:
+            return False
+        start, wanted = self.tree.size, self.tree.block_size
+        rows = self.store.block(start, wanted)
+        leaves: list[bytes] = []
+        sha256 = hashlib.sha256
+        for index, record, blad in rows:
+            expected = start + len(leaves)
+            if index != expected:
+                self.result.fout(expected, f"index {expected}: record missing (next stored index is {index})")
+                self.done = True
+                break
+            leaf = sha256(LEAF_PREFIX + record).digest()
+            if leaf != blad:
+                self.result.fout(index, f"index {index}: stored leaf hash does not match the record")
+            leaves.append(leaf)
+        if len(rows) < wanted:
+            self.done = True
+        if not leaves:
+            return False
+        for run in self.tree.add_block(leaves):
+            self._compare(run)
+        return True
+
+    def _compare(self, run: NodeRun) -> None:
+        if run.level == 0:  # the leaves: stored leaf hash = recomputed here, level-0 node = stored leaf hash in SQL
+            return
+        stored = self.store.stored_run(run.level, run.first, len(run.hashes))
+        if len(stored) == len(run.hashes) and b"".join(h for _, h in stored) == b"".join(run.hashes):
+            return
+        for offset, value in enumerate(run.hashes):
+            position = run.first + offset
+            if offset >= len(stored) or stored[offset] != (position, value):
+                self.node_at(run.level, position)
+                return
+
+    def node_at(self, level: int, position: int) -> None:
+        """Note a wrong or missing stored node (kept if its first leaf is the lowest so far)."""
+        first_leaf = position << level
+        if self.node_problem is None or first_leaf < self.node_problem[0]:
+            problem = f"stored log node at level {level}, position {position} is wrong or missing"
+            self.node_problem = (first_leaf, problem)
+
+    def check_node_counts(self) -> None:
+        """Report the first node problem found, and any level holding more nodes than the tree has."""
+        size = self.tree.size
+        if self.node_problem is not None:
+            first_leaf, problem = self.node_problem
+            self.result.fout(min(first_leaf, max(size - 1, 0)), problem)
+            return
+        for level, count in sorted(self.store.node_counts().items()):
+            if count != size >> level:
+                self.result.fout(
+                    max(size - 1, 0), f"level {level} holds {count} stored log nodes, the tree has {size >> level}"
+                )
+                return
+
+
+def _database_checks(services: Services, size: int) -> tuple[int | None, int | DBAPIError | None]:
+    """On a connection of its own, beside the tree pass: the first index whose level-0 node differs from its
+    stored leaf hash, and the first whose query columns differ from its record (or the error if the database
+    cannot read the records as JSON)."""
+    with snapshot(services.engine) as store:
+        leaf_node = store.first_leaf_node_mismatch(size)
+        try:
+            return leaf_node, store.first_column_mismatch(size)
+        except DBAPIError as exc:
+            return leaf_node, exc
+
+
+def _first_column_mismatch_here(store: LogStore, size: int, result: Verificatie) -> int | None:
+    """Record by record in Python: for logs the database's JSON functions cannot read (it stops at the first)."""
+    for stored in store.records():
+        if stored.log_index >= size:
+            break
+        try:
+            record = parse(stored.record)
+        except RecordError as exc:
+            result.fout(stored.log_index, f"index {stored.log_index}: {exc}")
+            return None
+        if not _columns_agree(record, stored.columns):
+            return stored.log_index
+    return None
 
 
 def _columns_agree(record: dict[str, object], columns: tuple[object, ...]) -> bool:
@@ -120,29 +223,6 @@ def _check_checkpoint(
             checkpoint.grootte - 1,
             f"checkpoint of size {checkpoint.grootte}: the log's root differs (a record before it was changed)",
         )
-
-
-def _check_nodes(store: LogStore, leaves: bytes, size: int, result: Verificatie) -> None:
-    """Every stored complete node equals the one recomputed from the leaves, level by level (streamed)."""
-    level_hashes = [leaves[i : i + 32] for i in range(0, len(leaves), 32)]
-    level = 0
-    while level_hashes:
-        count = 0
-        bad: int | None = None
-        for position, stored in store.stored_nodes(level):
-            if position != count or count >= len(level_hashes) or stored != level_hashes[count]:
-                bad = count
-                break
-            count += 1
-        if bad is None and count != len(level_hashes):
-            bad = count
-        if bad is not None:
-            first_leaf = min(bad << level, max(size - 1, 0))
-            result.fout(first_leaf, f"stored log node at level {level}, position {bad} is wrong or missing")
-            return
-        pairs = range(0, len(level_hashes) - 1, 2)
-        level_hashes = [node_hash(level_hashes[i], level_hashes[i + 1]) for i in pairs]
-        level += 1
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ and truncation of log records, at several positions, also when the attacker reco
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -67,9 +68,13 @@ def log_services(settings: Settings) -> Iterator[Services]:
 
 
 def _tamper(services: Services, change: Callable[[Connection], None]) -> logboek.Verificatie:
+    """Apply `change` and verify; also in blocks of 4 leaves, so every case crosses block boundaries too."""
     with services.engine.begin() as connection:
         change(connection)
-    return logboek.verifieer(services)
+    result = logboek.verifieer(services)
+    small = logboek.verifieer(services, block_level=2)
+    assert (small.ok, small.eerste_fout) == (result.ok, result.eerste_fout), (small.problemen, result.problemen)
+    return result
 
 
 def _rebuild_derived(connection: Connection) -> None:
@@ -261,3 +266,66 @@ def test_the_cli_exits_non_zero_and_names_the_first_bad_index(
     bad = CliRunner().invoke(main, ["audit", "verify"])
     assert bad.exit_code == 1
     assert "first bad index 17" in bad.output
+
+
+@pytest.mark.parametrize("block_level", [0, 2, 13])
+def test_an_untouched_log_verifies_in_any_block_size(log_services: Services, block_level: int) -> None:
+    result = logboek.verifieer(log_services, block_level=block_level)
+    assert result.ok, result.problemen
+    assert (result.grootte, result.checkpoints) == (RECORDS, len(CHECKPOINTS))
+
+
+@pytest.mark.parametrize("index", [0, 13, RECORDS - 1])
+def test_a_changed_time_column_is_caught(log_services: Services, index: int) -> None:
+    """The time column is compared in the record's spelling (per database), to the microsecond."""
+
+    def change(connection: Connection) -> None:
+        tijd = connection.scalar(select(VerstrekkingRow.tijd).where(VerstrekkingRow.log_index == index))
+        assert tijd is not None
+        later = tijd + dt.timedelta(microseconds=1)
+        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == index).values(tijd=later))
+
+    result = _tamper(log_services, change)
+    assert not result.ok and result.eerste_fout == index
+    assert result.problemen == [f"index {index}: query columns differ from the record"]
+
+
+@pytest.mark.parametrize("garbage", [b"\xff\xfe not text", b"[1, 2, 3]", b'{"id": '])
+def test_a_record_that_is_not_a_json_object_is_caught_even_with_every_hash_recomputed(
+    log_services: Services, garbage: bytes
+) -> None:
+    """The database's JSON functions cannot read it (PostgreSQL stops with an error): still named, by index."""
+
+    def change(connection: Connection) -> None:
+        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == 37).values(record=garbage))
+        _rebuild_derived(connection)
+
+    result = _tamper(log_services, change)
+    assert not result.ok
+    assert result.eerste_fout == 37
+    assert any(p.startswith("index 37:") for p in result.problemen), result.problemen
+
+
+def test_a_changed_leaf_node_is_caught(log_services: Services) -> None:
+    result = _tamper(
+        log_services,
+        lambda c: c.execute(
+            update(LogknoopRow).where(LogknoopRow.niveau == 0, LogknoopRow.positie == 21).values(hash=b"\x01" * 32)
+        ),
+    )
+    assert not result.ok and result.eerste_fout == 21
+    assert result.problemen == ["stored log node at level 0, position 21 is wrong or missing"]
+
+
+@pytest.mark.parametrize("level", [0, 1, 3, 6])
+def test_a_stored_node_beyond_the_tree_is_caught(log_services: Services, level: int) -> None:
+    result = _tamper(
+        log_services,
+        lambda c: c.execute(
+            LogknoopRow.__table__.insert().values(niveau=level, positie=RECORDS >> level, hash=b"\x02" * 32)
+        ),
+    )
+    assert not result.ok and result.eerste_fout == RECORDS - 1
+    assert result.problemen == [
+        f"level {level} holds {(RECORDS >> level) + 1} stored log nodes, the tree has {RECORDS >> level}"
+    ]
