@@ -23,7 +23,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Select, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
+from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, UTCDateTime, VerstrekkingRow
 from service.audit import Checkpoint, completed_nodes, leaf_hash, nodes_for_root, root
 from service.audit.record import canonical
 from service.domain.verstrekking import LogRecord
@@ -42,6 +42,13 @@ class StoredCheckpoint:
     tijd: dt.datetime
     sleutel_id: str
     notitie: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProofBasis:
+    leaf: tuple[bytes, str] | None  # leaf hash and requesting partner of the record, if it exists
+    size: int
+    covering: StoredCheckpoint | None  # the smallest checkpoint whose tree includes the record
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +89,22 @@ _LEAF_NODE_MISMATCH = text(
     WHERE v.log_index < :size AND (k.hash IS NULL OR k.hash <> v.blad_hash)
     """
 )
+_NODES_POSTGRESQL = text(
+    """
+    SELECT k.niveau, k.positie, k.hash
+    FROM unnest(CAST(:niveaus AS integer[]), CAST(:posities AS integer[])) AS w(niveau, positie)
+    JOIN logknopen AS k ON k.niveau = w.niveau AND k.positie = w.positie
+    """
+)
+_PROOF_BASIS = text(
+    """
+    SELECT v.blad_hash, v.partner_id, h.grootte, c.grootte, c.wortel, c.tijd, c.sleutel_id, c.notitie
+    FROM loghoofd AS h
+    LEFT JOIN verstrekkingen AS v ON v.log_index = :index
+    LEFT JOIN checkpoints AS c ON c.grootte = (SELECT min(grootte) FROM checkpoints WHERE grootte > :index)
+    WHERE h.id = 1
+    """
+).columns(tijd=UTCDateTime())
 _RECORD_COLUMNS = ("log_index", "record", "blad_hash", "id", "partner_id", "casus_id", "doel", "uitkomst", "tijd")
 
 
@@ -106,6 +129,12 @@ class _Nodes:
         """Load the given nodes with one query (a proof needs ~2 log2(n) of them: one round trip, not 40)."""
         missing = sorted({key for key in wanted if key not in self.written})
         if not missing:
+            return
+        if _dialect(self._session) == "postgresql":  # one text for any nodes: prepared once, reused
+            levels, positions = [level for level, _ in missing], [position for _, position in missing]
+            found = self._session.execute(_NODES_POSTGRESQL, {"niveaus": levels, "posities": positions})
+            for level, position, value in found:
+                self.written[(int(level), int(position))] = bytes(value)
             return
         by_level: dict[int, list[int]] = {}
         for level, position in missing:
@@ -247,6 +276,15 @@ class LogStore:
         index, record, blad, ident, partner, casus, doel, uitkomst, tijd = row
         return StoredRecord(index, bytes(record), bytes(blad), (ident, partner, casus, doel, uitkomst, tijd))
 
+    def proof_basis(self, index: int) -> ProofBasis:
+        """What an inclusion proof of record `index` starts from, in one statement: the record's leaf hash and
+        requesting partner (None when there is no such record), the log's size, and the checkpoint covering it."""
+        row = self._session.execute(_PROOF_BASIS, {"index": index}).one()
+        blad, partner, size, *checkpoint = row
+        covering = _checkpoint(checkpoint) if checkpoint[0] is not None else None
+        leaf = (bytes(blad), str(partner)) if blad is not None else None
+        return ProofBasis(leaf, int(size), covering)
+
     def leaf(self, index: int) -> tuple[bytes, str] | None:
         """The leaf hash and requesting partner of record `index` (what an inclusion proof needs)."""
         row = self._session.execute(_LEAF, {"index": index}).first()
@@ -327,9 +365,8 @@ class LogStore:
             DBAPIError: the database could not read a record as JSON text (PostgreSQL stops at invalid UTF-8 or
                 JSON; the caller then checks record by record).
         """
-        bind = self._session if isinstance(self._session, Connection) else self._session.get_bind()
-        dialect = bind.dialect.name
-        query = _COLUMN_MISMATCH_POSTGRESQL if dialect == "postgresql" else _COLUMN_MISMATCH_SQLITE
+        postgresql = _dialect(self._session) == "postgresql"
+        query = _COLUMN_MISMATCH_POSTGRESQL if postgresql else _COLUMN_MISMATCH_SQLITE
         found = self._session.execute(query, {"size": size}).scalar()
         return None if found is None else int(found)
 
@@ -375,6 +412,11 @@ _COLUMN_MISMATCH_POSTGRESQL = text(
           to_char(v.tijd AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
     """
 )
+
+
+def _dialect(session: Session | Connection) -> str:
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    return bind.dialect.name
 
 
 def _checkpoint(row: Sequence[Any]) -> StoredCheckpoint:

@@ -246,11 +246,10 @@ def insluitingsbewijs(
         OngeldigeInvoerError: `boomgrootte` does not include the record or exceeds the log.
     """
     with services.uow() as uow:
-        leaf = uow.log.leaf(index)
+        basis = uow.log.proof_basis(index)
+        leaf, size, covering = basis.leaf, basis.size, basis.covering
         if leaf is None or (gebruiker.rol != "fg" and leaf[1] != gebruiker.partner_id):
             raise NietGevondenError("no such log record for this partner")
-        size = uow.log.size()
-        covering = uow.log.checkpoint_covering(index)
         if boomgrootte is None:
             boomgrootte = covering.grootte if covering is not None else size
         if not index < boomgrootte <= size:
