@@ -326,20 +326,19 @@ class LogStore:
 
         Keyset by index with LIMIT, so a missing index shows as a gap in the result rather than being skipped.
         """
-        rows = self._plain_rows(_BLOCK.format(start=int(start), count=int(count)))
-        return [(index, bytes(record), bytes(blad)) for index, record, blad in rows]
+        return self._plain_rows(_BLOCK.format(start=int(start), count=int(count)))
 
     def stored_run(self, level: int, first: int, count: int) -> list[tuple[int, bytes]]:
         """The stored nodes (positie, hash) of `level` at positions [first, first + count), in order."""
-        rows = self._plain_rows(_RUN.format(level=int(level), first=int(first), end=int(first + count)))
-        return [(position, bytes(value)) for position, value in rows]
+        return self._plain_rows(_RUN.format(level=int(level), first=int(first), end=int(first + count)))
 
     def _plain_rows(self, sql: str) -> list[Any]:
         """Rows straight from the driver's cursor (within this store's transaction): a verify reads every record
-        and node, and SQLAlchemy's row objects cost as much as reading them. `sql` holds only integers."""
+        and node, and SQLAlchemy's row objects cost as much as reading them. `sql` holds only integers. Both
+        drivers give integers as int and blobs as bytes (psycopg's binary protocol: bytea as bytes; its text
+        protocol would send hex, twice the time to read)."""
         connection = self._session if isinstance(self._session, Connection) else self._session.connection()
         driver: Any = connection.connection.dbapi_connection
-        # psycopg's binary protocol sends bytea as bytes (the text protocol as hex: twice the time to read).
         cursor = driver.cursor(binary=True) if connection.dialect.name == "postgresql" else driver.cursor()
         try:
             cursor.execute(sql)
