@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Select, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, UTCDateTime, VerstrekkingRow
@@ -69,9 +69,6 @@ _CHECKPOINT_COLUMNS = (
     _CHECKPOINTS.c.tijd,
     _CHECKPOINTS.c.sleutel_id,
     _CHECKPOINTS.c.notitie,
-)
-_LEAF = select(_VERSTREKKINGEN.c.blad_hash, _VERSTREKKINGEN.c.partner_id).where(
-    _VERSTREKKINGEN.c.log_index == bindparam("index")
 )
 # Formatted with integers only (`LogStore._plain_rows` runs them on the driver's cursor, without bound parameters).
 _BLOCK = (
@@ -249,12 +246,6 @@ class LogStore:
     def latest_checkpoint(self) -> StoredCheckpoint | None:
         return self._one_checkpoint(select(*_CHECKPOINT_COLUMNS).order_by(_CHECKPOINTS.c.grootte.desc()).limit(1))
 
-    def checkpoint_covering(self, index: int) -> StoredCheckpoint | None:
-        """The smallest checkpoint whose tree includes leaf `index`."""
-        return self._one_checkpoint(
-            select(*_CHECKPOINT_COLUMNS).where(_CHECKPOINTS.c.grootte > index).order_by(_CHECKPOINTS.c.grootte).limit(1)
-        )
-
     def checkpoint_at(self, size: int) -> StoredCheckpoint | None:
         return self._one_checkpoint(select(*_CHECKPOINT_COLUMNS).where(_CHECKPOINTS.c.grootte == size))
 
@@ -284,11 +275,6 @@ class LogStore:
         covering = _checkpoint(checkpoint) if checkpoint[0] is not None else None
         leaf = (bytes(blad), str(partner)) if blad is not None else None
         return ProofBasis(leaf, int(size), covering)
-
-    def leaf(self, index: int) -> tuple[bytes, str] | None:
-        """The leaf hash and requesting partner of record `index` (what an inclusion proof needs)."""
-        row = self._session.execute(_LEAF, {"index": index}).first()
-        return (bytes(row[0]), row[1]) if row is not None else None
 
     def records(self, *, chunk: int = 10000) -> Iterator[StoredRecord]:
         """Every record in log order, read in chunks of plain rows (constant memory, no ORM objects)."""
@@ -399,7 +385,8 @@ _COLUMN_MISMATCH_SQLITE = text(
     """
 )
 # One parse per record (json_to_record over the json type: a single pass, cheaper than jsonb). A record that is
-# not a JSON object stops the statement with an error; the caller then checks record by record.
+# not a JSON object stops the statement with an error; the caller then checks record by record. json_to_record
+# reads a value of another JSON type as its text; the service writes these six as strings (or casus as null).
 _COLUMN_MISMATCH_POSTGRESQL = text(
     """
     SELECT min(v.log_index) FROM verstrekkingen AS v,
