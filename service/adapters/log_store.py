@@ -358,13 +358,17 @@ class LogStore:
 
 @contextmanager
 def snapshot(engine: Engine) -> Iterator[LogStore]:
-    """A read-only store over one consistent snapshot (PostgreSQL: REPEATABLE READ; a SQLite read transaction is
-    one already), so a verify of a live log does not see records appended after it read the head. Always rolled
+    """A read-only store over one consistent snapshot (PostgreSQL: REPEATABLE READ; SQLite: an explicit read
+    transaction), so a verify of a live log does not see records appended after it read the head. Always rolled
     back at the end."""
     options: dict[str, Any] = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**options) as connection:
         transaction = connection.begin()
         try:
+            driver: Any = connection.connection.dbapi_connection
+            if engine.dialect.name == "sqlite" and not driver.in_transaction:
+                # Python's sqlite3 opens no transaction for reads (each SELECT would see its own moment).
+                connection.exec_driver_sql("BEGIN")
             yield LogStore(connection)
         finally:
             transaction.rollback()  # read only: nothing to commit, and an aborted transaction is fine too
