@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -38,5 +39,17 @@ def run(settings: Settings, *, host: str, port: int, workers: int, threads: int 
         # gunicorn 27 opens a control socket at one fixed path per user; several servers on one host (demo,
         # tests, benchmarks) would share it. Deelpoort does not use it.
         "control_socket_disable": True,
+        "post_worker_init": _freeze_startup_objects,
     }
     _Application(settings, options).run()
+
+
+def _freeze_startup_objects(_worker: Any) -> None:
+    """Move what the worker built at start (the app, SQLAlchemy's metadata, the convenant, the keyring: ~115,000
+    objects) out of the cyclic garbage collector's reach. They live as long as the worker, yet every full
+    collection walked them all: 60-100 ms with the GIL held, stalling every request in the worker (measured in
+    process: 2 full collections per 1,500 verstrekkingen, the longest 105 ms; frozen, 10 ms). The price: a frozen
+    object that later becomes cyclic garbage is never freed, and startup objects are not replaced in a worker's
+    life."""
+    gc.collect()
+    gc.freeze()

@@ -39,11 +39,14 @@ class OpgeslagenWaarde:
 
 
 _V = VeldwaardeRow.__table__.c
-_VALUES = select(_V.betrokkene, _V.veld, _V.waarde, _V.bron, _V.bijgedragen_op).where(
-    _V.casus_id == bindparam("casus_id")
-)
-_WRAPPED = select(CasusSleutelRow.__table__.c.wrapped).where(
-    CasusSleutelRow.__table__.c.casus_id == bindparam("casus_id")
+_K = CasusSleutelRow.__table__.c
+_WRAPPED = select(_K.wrapped).where(_K.casus_id == bindparam("casus_id"))
+# The data key with every value of the casus in one statement (one snapshot, one round trip): one row per value,
+# one row of NULL values when there are none, no row at all when the key is gone (destroyed).
+_WRAPPED_AND_VALUES = (
+    select(_K.wrapped, _V.betrokkene, _V.veld, _V.waarde, _V.bron, _V.bijgedragen_op)
+    .select_from(CasusSleutelRow.__table__.outerjoin(VeldwaardeRow.__table__, _V.casus_id == _K.casus_id))
+    .where(_K.casus_id == bindparam("casus_id"))
 )
 
 
@@ -127,10 +130,15 @@ class VeldwaardeRepository:
             CasusVernietigdError: the casus's data key is gone.
             CryptoError: a stored token or key does not decrypt (tampering or a key problem).
         """
-        cipher = self._keys.cipher_for(regime, casus_id, self._wrapped(casus_id))
+        rows = self._session.execute(_WRAPPED_AND_VALUES, {"casus_id": casus_id}).all()
+        if not rows:
+            raise CasusVernietigdError(f"the data of casus {casus_id} was destroyed")
+        cipher = self._keys.cipher_for(regime, casus_id, rows[0][0])
         out: dict[Plaats, OpgeslagenWaarde] = {}
         existing: set[str] = set()
-        for stored_betrokkene, veld, token, bron, op in self._session.execute(_VALUES, {"casus_id": casus_id}):
+        for _, stored_betrokkene, veld, token, bron, op in rows:
+            if veld is None:  # the outer join's row for a casus without values
+                continue
             existing.add(veld)
             if velden is not None and veld not in velden:
                 continue

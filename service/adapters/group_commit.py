@@ -8,7 +8,9 @@ Invariants:
 - `append` returns only after the transaction holding its record has committed (durable: SQLite
   synchronous=FULL, PostgreSQL synchronous_commit on). If the batch fails, every request in it gets
   `LogNietBeschikbaarError` and none is told its record exists.
-- Within a process, batches are written one at a time; across processes the log head lock serialises them.
+- Within a process, batches are written one at a time; across processes the log head lock serialises them. On
+  SQLite the processes' leaders also queue on a file lock beside the database (`write_lock`), so a waiting
+  leader wakes when the batch before it commits instead of sleeping in SQLite's busy handler.
 - A checkpoint is signed in the same transaction when `checkpoint_records` records have been added since the
   latest one, or `checkpoint_seconds` have passed since it.
 """
@@ -25,6 +27,7 @@ import structlog
 from sqlalchemy import Engine
 
 from service.adapters.log_store import Appended, LogStore, StoredCheckpoint
+from service.adapters.write_lock import WriteLock, lock_path
 from service.audit import Checkpoint, sign_checkpoint
 from service.crypto import CheckpointSigner
 from service.domain.casus import utcnow
@@ -63,6 +66,7 @@ class VerstrekkingLog:
         clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self._engine = engine
+        self._write_lock = WriteLock(lock_path(engine.url))
         self._signer = signer
         self._beleid = beleid
         self._clock = clock
@@ -102,7 +106,7 @@ class VerstrekkingLog:
 
     def checkpoint_now(self) -> StoredCheckpoint | None:
         """Sign a checkpoint of the current tree if it is not covered yet (`deelpoort audit checkpoint`)."""
-        with self._engine.begin() as connection:
+        with self._write_lock, self._engine.begin() as connection:
             store = LogStore(connection)
             size = store.lock_head()
             if size == 0:
@@ -114,7 +118,8 @@ class VerstrekkingLog:
 
     def _write(self, batch: list[_Wachtend]) -> None:
         try:
-            with self._engine.begin() as connection:
+            # The file lock is taken before the transaction begins and released after it ended.
+            with self._write_lock, self._engine.begin() as connection:
                 store = LogStore(connection)
                 size = store.lock_head(advance=len(batch))
                 appended = store.append(size, [w.verstrekking for w in batch])

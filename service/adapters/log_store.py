@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Select, Table, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Integer, Select, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, UTCDateTime, VerstrekkingRow
@@ -70,6 +70,16 @@ _CHECKPOINT_COLUMNS = (
     _CHECKPOINTS.c.sleutel_id,
     _CHECKPOINTS.c.notitie,
 )
+# The append path's statements, built once (building one costs more than SQLite takes to run it).
+_ADVANCE_HEAD = (
+    update(_HOOFD)
+    .where(_HOOFD.c.id == 1)
+    .values(grootte=_HOOFD.c.grootte + bindparam("advance", type_=Integer))
+    .returning(_HOOFD.c.grootte)
+)
+_SET_HEAD = update(_HOOFD).where(_HOOFD.c.id == 1).values(grootte=bindparam("new_size", type_=Integer))
+_INSERT_RECORDS = insert(_VERSTREKKINGEN)
+_INSERT_NODES = insert(_KNOPEN)
 # Formatted with integers only (`LogStore._plain_rows` runs them on the driver's cursor, without bound parameters).
 _BLOCK = (
     "SELECT log_index, record, blad_hash FROM verstrekkingen"
@@ -165,12 +175,7 @@ class LogStore:
         `advance`, the new size claimed at once; `append` of exactly that many records then need not move the
         head again. If anything fails, the transaction rolls back and the head with it.
         """
-        new_size = self._session.execute(
-            update(_HOOFD)
-            .where(_HOOFD.c.id == 1)
-            .values(grootte=_HOOFD.c.grootte + advance)
-            .returning(_HOOFD.c.grootte)
-        ).scalar()
+        new_size = self._session.execute(_ADVANCE_HEAD, {"advance": advance}).scalar()
         if new_size is None:
             raise RuntimeError("the log head row is missing (run the migrations)")
         size = int(new_size) - advance
@@ -212,10 +217,10 @@ class LogStore:
                 knopen.append({"niveau": level, "positie": position, "hash": value})
             out.append(Appended(index, leaf))
         if rows:
-            self._session.execute(insert(_VERSTREKKINGEN), rows)
-            self._session.execute(insert(_KNOPEN), knopen)
+            self._session.execute(_INSERT_RECORDS, rows)
+            self._session.execute(_INSERT_NODES, knopen)
         if self._claimed != (size, len(records)):
-            self._session.execute(update(_HOOFD).where(_HOOFD.c.id == 1).values(grootte=size + len(records)))
+            self._session.execute(_SET_HEAD, {"new_size": size + len(records)})
         self._claimed = None
         return out
 

@@ -36,6 +36,11 @@ class _Parser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     ARGUMENTS_PARSER = _Parser()
 
+    def arguments(self, schema: type[Schema] | Schema, **kwargs: Any) -> Any:
+        """As flask-smorest's, with a schema class instantiated once here: given the class, webargs builds a new
+        instance (copying every declared field) on every request. A Schema keeps no state between loads."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
+
 
 class DeelpoortApi(flask_smorest.Api):  # type: ignore[misc]
     ERROR_SCHEMA = ProblemSchema
