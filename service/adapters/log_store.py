@@ -362,6 +362,17 @@ class LogStore:
 
 
 @contextmanager
+def proof_reader(engine: Engine) -> Iterator[LogStore]:
+    """A store for proofs, reading in autocommit (no BEGIN and ROLLBACK round trips around two statements).
+
+    Sound without a transaction: the head, the records and the nodes they complete are committed together, so
+    a size read in one statement has all its nodes committed, and a node never changes once written.
+    """
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield LogStore(connection)
+
+
+@contextmanager
 def snapshot(engine: Engine) -> Iterator[LogStore]:
     """A read-only store over one consistent snapshot (PostgreSQL: REPEATABLE READ; SQLite: an explicit read
     transaction), so a verify of a live log does not see records appended after it read the head. Always rolled

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError
 
-from service.adapters.log_store import LogStore, StoredCheckpoint, snapshot
+from service.adapters.log_store import LogStore, StoredCheckpoint, proof_reader, snapshot
 from service.audit import CheckpointError, consistency_proof, inclusion_proof
 from service.audit import open_checkpoint as open_note
 from service.audit.merkle import LEAF_PREFIX, nodes_for_consistency_proof, nodes_for_inclusion_proof, nodes_for_root
@@ -245,8 +245,8 @@ def insluitingsbewijs(
         NietGevondenError: no such record (or not the caller's).
         OngeldigeInvoerError: `boomgrootte` does not include the record or exceeds the log.
     """
-    with services.uow() as uow:
-        basis = uow.log.proof_basis(index)
+    with proof_reader(services.engine) as log:
+        basis = log.proof_basis(index)
         leaf, size, covering = basis.leaf, basis.size, basis.covering
         if leaf is None or (gebruiker.rol != "fg" and leaf[1] != gebruiker.partner_id):
             raise NietGevondenError("no such log record for this partner")
@@ -255,14 +255,14 @@ def insluitingsbewijs(
         if not index < boomgrootte <= size:
             raise OngeldigeInvoerError([("boomgrootte", f"must include the record and be at most {size}")])
         exact = covering is not None and covering.grootte == boomgrootte
-        checkpoint = covering if exact else uow.log.checkpoint_at(boomgrootte)
-        uow.log.nodes.prefetch([*nodes_for_inclusion_proof(index, boomgrootte), *nodes_for_root(boomgrootte)])
+        checkpoint = covering if exact else log.checkpoint_at(boomgrootte)
+        log.nodes.prefetch([*nodes_for_inclusion_proof(index, boomgrootte), *nodes_for_root(boomgrootte)])
         return Insluitingsbewijs(
             index,
             boomgrootte,
             leaf[0],
-            inclusion_proof(uow.log.nodes, index, boomgrootte),
-            uow.log.root(boomgrootte),
+            inclusion_proof(log.nodes, index, boomgrootte),
+            log.root(boomgrootte),
             checkpoint.notitie if checkpoint is not None else None,
         )
 
@@ -282,14 +282,12 @@ def consistentiebewijs(services: Services, van: int, tot: int) -> Consistentiebe
     Raises:
         OngeldigeInvoerError: sizes out of order or beyond the log.
     """
-    with services.uow() as uow:
-        size = uow.log.size()
+    with proof_reader(services.engine) as log:
+        size = log.size()
         if not 0 <= van <= tot <= size:
             raise OngeldigeInvoerError([("van", f"need 0 <= van <= tot <= {size}")])
-        uow.log.nodes.prefetch([*nodes_for_consistency_proof(van, tot), *nodes_for_root(van), *nodes_for_root(tot)])
-        return Consistentiebewijs(
-            van, tot, consistency_proof(uow.log.nodes, van, tot), uow.log.root(van), uow.log.root(tot)
-        )
+        log.nodes.prefetch([*nodes_for_consistency_proof(van, tot), *nodes_for_root(van), *nodes_for_root(tot)])
+        return Consistentiebewijs(van, tot, consistency_proof(log.nodes, van, tot), log.root(van), log.root(tot))
 
 
 def laatste_checkpoint(services: Services) -> StoredCheckpoint:
