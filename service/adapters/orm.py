@@ -302,8 +302,8 @@ class VerstrekkingRow(Base):
     record: Mapped[bytes] = mapped_column(LargeBinary)
     blad_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     tijd: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
-    partner_id: Mapped[str] = mapped_column(String(80), index=True)
-    casus_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    partner_id: Mapped[str] = mapped_column(String(80))  # indexed as the lead of ix_verstrekkingen_partner_tijd
+    casus_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # ... and of ix_verstrekkingen_casus_tijd
     doel: Mapped[str] = mapped_column(String(80))
     uitkomst: Mapped[str] = mapped_column(String(16))
 
