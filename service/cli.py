@@ -309,7 +309,8 @@ def audit() -> None:
 @audit.command("verify")
 @_clear_errors
 def audit_verify() -> None:
-    """Recompute the whole log and check every checkpoint; exit 1 and name the first bad index on any problem."""
+    """Recompute the whole log and check every checkpoint, then the lookup tables derived from it; exit 1 and name
+    the first bad index on any problem."""
     from service.service_layer import logboek
 
     with _services(_settings()) as services:
@@ -320,14 +321,24 @@ def audit_verify() -> None:
                 yield None
 
         result = logboek.verifieer(services, voortgang=progress())
+        index = logboek.verifieer_index(services)
     click.echo("", err=True)
-    if result.ok:
-        click.echo(f"OK: {result.grootte} records, {result.checkpoints} checkpoints verified")
-        return
-    click.echo(f"FOUT: first bad index {result.eerste_fout}", err=True)
-    for probleem in result.problemen[:50]:
-        click.echo(f"  - {probleem}", err=True)
-    sys.exit(1)
+    for outcome, ok, fout in (
+        (result, f"{result.grootte} records, {result.checkpoints} checkpoints verified", "first bad"),
+        (
+            index,
+            f"the lookup tables agree with the {index.grootte} records they cover",
+            "lookup tables, first bad",
+        ),
+    ):
+        if outcome.ok:
+            click.echo(f"OK: {ok}")
+            continue
+        click.echo(f"FOUT: {fout} index {outcome.eerste_fout}", err=True)
+        for probleem in outcome.problemen[:50]:
+            click.echo(f"  - {probleem}", err=True)
+    if not (result.ok and index.ok):
+        sys.exit(1)
 
 
 @audit.command("checkpoint")

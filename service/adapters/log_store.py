@@ -374,7 +374,14 @@ def proof_reader(engine: Engine) -> Iterator[LogStore]:
 
 @contextmanager
 def snapshot(engine: Engine) -> Iterator[LogStore]:
-    """A read-only store over one consistent snapshot (PostgreSQL: REPEATABLE READ; SQLite: an explicit read
+    """A read-only store over one consistent snapshot (`read_snapshot`)."""
+    with read_snapshot(engine) as connection:
+        yield LogStore(connection)
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection reading one consistent snapshot (PostgreSQL: REPEATABLE READ; SQLite: an explicit read
     transaction), so a verify of a live log does not see records appended after it read the head. Always rolled
     back at the end."""
     options: dict[str, Any] = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
@@ -385,7 +392,7 @@ def snapshot(engine: Engine) -> Iterator[LogStore]:
             if engine.dialect.name == "sqlite" and not driver.in_transaction:
                 # Python's sqlite3 opens no transaction for reads (each SELECT would see its own moment).
                 connection.exec_driver_sql("BEGIN")
-            yield LogStore(connection)
+            yield connection
         finally:
             transaction.rollback()  # read only: nothing to commit, and an aborted transaction is fine too
 

@@ -5,7 +5,8 @@ Invariants:
 - `verstrekking_betrokkenen` and `verstrekking_grondslagen` are derived from the record bytes only, by
   `catch_up`, which holds the single `verantwoording_index` row lock while it fills records beyond `tot`; so
   two workers never index the same record twice and a crash leaves them at a consistent `tot`. They are an
-  index, not evidence: `audit verify` checks the records themselves.
+  index, not evidence: `audit verify` checks the records themselves, and `logboek.verifieer_index` that these
+  tables hold exactly the rows `afgeleid` makes from them.
 - Filters are bound parameters; ordering is by (tijd, log_index), which the composite indexes of migration 0007
   serve for each single-column filter.
 - Only verstrekkingen (and the other records about casussen and exchanges: vernietiging, routeeroverleg) are
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, insert, select, union_all, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, insert, select, union_all, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import (
@@ -58,7 +59,7 @@ class BetrokkeneTreffer:
 
 
 class VerantwoordingStore:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session | Connection) -> None:
         self._session = session
 
     # -- derived tables ------------------------------------------------------------------------------------------
@@ -90,13 +91,9 @@ class VerantwoordingStore:
             personen: list[dict[str, object]] = []
             grondslagen: list[dict[str, object]] = []
             for index, data, tijd in rows:
-                record = _loads(data)
-                if _is_beheer(record):
-                    continue
-                for betrokkene in betrokkenen_van(record):
-                    personen.append({"betrokkene_id": betrokkene, "log_index": index, "tijd": tijd})
-                for grondslag in grondslagen_van(record):
-                    grondslagen.append({"grondslag": grondslag, "log_index": index})
+                mensen, gronden = afgeleid(index, data, tijd)
+                personen.extend({"betrokkene_id": b, "log_index": i, "tijd": t} for b, i, t in mensen)
+                grondslagen.extend({"grondslag": g, "log_index": i} for g, i in gronden)
             if personen:
                 self._session.execute(insert(VerstrekkingBetrokkeneRow), personen)
             if grondslagen:
@@ -104,6 +101,31 @@ class VerantwoordingStore:
             done = rows[-1][0] + 1
         self._session.execute(update(VerantwoordingIndexRow).where(VerantwoordingIndexRow.id == 1).values(tot=done))
         return done - start
+
+    # -- checking the derived tables against the records (`audit verify`) -----------------------------------------
+
+    def tot(self) -> int:
+        """Up to which log index (exclusive) the derived tables are filled."""
+        done = self._session.scalar(select(VerantwoordingIndexRow.tot).where(VerantwoordingIndexRow.id == 1))
+        return int(done or 0)
+
+    def bronnen(self, start: int, end: int) -> list[tuple[int, bytes, dt.datetime]]:
+        """(log_index, record, tijd) of the records in [start, end): what the derived rows are made from."""
+        v = VerstrekkingRow
+        query = select(v.log_index, v.record, v.tijd).where(v.log_index >= start, v.log_index < end)
+        return [(int(i), bytes(r), t) for i, r, t in self._session.execute(query.order_by(v.log_index))]
+
+    def opgeslagen(self, start: int, end: int | None) -> Afgeleid:
+        """The derived rows stored for the records in [start, end) (`end` None: every record from `start` on)."""
+        b, g = VerstrekkingBetrokkeneRow, VerstrekkingGrondslagRow
+        personen = select(b.betrokkene_id, b.log_index, b.tijd).where(b.log_index >= start)
+        gronden = select(g.grondslag, g.log_index).where(g.log_index >= start)
+        if end is not None:
+            personen, gronden = personen.where(b.log_index < end), gronden.where(g.log_index < end)
+        return (
+            {(str(p), int(i), t) for p, i, t in self._session.execute(personen)},
+            {(str(n), int(i)) for n, i in self._session.execute(gronden)},
+        )
 
     # -- selections ----------------------------------------------------------------------------------------------
 
@@ -301,6 +323,21 @@ def _is_beheer(record: dict[str, Any]) -> bool:
 
 def _strings(values: object) -> Iterable[str]:
     return (v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
+
+
+# The derived rows of some records: {(betrokkene_id, log_index, tijd)}, {(grondslag, log_index)}.
+Afgeleid = tuple[set[tuple[str, int, dt.datetime]], set[tuple[str, int]]]
+
+
+def afgeleid(index: int, data: bytes, tijd: dt.datetime) -> Afgeleid:
+    """The derived rows of one record: what `catch_up` stores and `audit verify` expects (none for beheer)."""
+    record = _loads(data)
+    if _is_beheer(record):
+        return set(), set()
+    return (
+        {(betrokkene, index, tijd) for betrokkene in betrokkenen_van(record)},
+        {(grondslag, index) for grondslag in grondslagen_van(record)},
+    )
 
 
 def betrokkenen_van(record: dict[str, Any]) -> set[str]:

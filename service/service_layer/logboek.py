@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError
 
-from service.adapters.log_store import LogStore, StoredCheckpoint, proof_reader, snapshot
+from service.adapters.log_store import LogStore, StoredCheckpoint, proof_reader, read_snapshot, snapshot
+from service.adapters.verantwoording_store import Afgeleid, VerantwoordingStore, afgeleid
 from service.audit import CheckpointError, consistency_proof, inclusion_proof
 from service.audit import open_checkpoint as open_note
 from service.audit.merkle import LEAF_PREFIX, nodes_for_consistency_proof, nodes_for_inclusion_proof, nodes_for_root
@@ -97,6 +98,46 @@ def verifieer(
         if not result.problemen:  # derived data: only worth naming when the records and the tree are right
             boom.check_node_counts()
     return result
+
+
+def verifieer_index(services: Services, *, block: int = 5000) -> Verificatie:
+    """Check the derived lookup tables against the records they are made from: for every record the tables cover
+    (below their `tot`), exactly the rows `catch_up` stores for it; beyond it, none.
+
+    An access request and the grondslag filter read these tables, so a row deleted or changed there would hide a
+    verstrekking from a person's access request. `verifieer` does not read them (this check parses every record:
+    several times its cost). `grootte` is the number of records covered.
+    """
+    result = Verificatie()
+    with read_snapshot(services.engine) as connection:
+        store = VerantwoordingStore(connection)
+        head, tot = LogStore(connection).size(), store.tot()
+        if tot > head:
+            result.fout(head, f"the lookup tables claim to cover {tot} records, the log has {head}")
+        end = min(tot, head)
+        for start in range(0, end, block):
+            stop = min(start + block, end)
+            expected: Afgeleid = (set(), set())
+            for index, data, tijd in store.bronnen(start, stop):
+                personen, grondslagen = afgeleid(index, data, tijd)
+                expected[0].update(personen)
+                expected[1].update(grondslagen)
+            bad = _first_difference(expected, store.opgeslagen(start, stop))
+            if bad is not None:
+                result.fout(bad, f"index {bad}: its lookup rows (access requests, grondslagen) differ from the record")
+                break
+        beyond = _first_difference((set(), set()), store.opgeslagen(end, None))
+        if beyond is not None:
+            result.fout(beyond, f"index {beyond}: lookup rows for a record beyond the {end} the tables cover")
+        result.grootte = end
+    return result
+
+
+def _first_difference(expected: Afgeleid, stored: Afgeleid) -> int | None:
+    personen = expected[0] ^ stored[0]
+    grondslagen = expected[1] ^ stored[1]
+    indexes = [index for _, index, _ in personen] + [index for _, index in grondslagen]
+    return min(indexes) if indexes else None
 
 
 class _Boomcontrole:
