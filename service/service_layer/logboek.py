@@ -14,6 +14,8 @@ Invariants (DESIGN invariant 6):
   on the other core); where the database cannot read a record as JSON, record by record here instead.
 - One consistent snapshot for the tree (`log_store.snapshot`); the column check covers the indexes below the
   head that snapshot read.
+- `verifieer_index` checks the lookup tables derived from the records (for access requests and the grondslag
+  filter) row for row against the records they cover; `deelpoort audit verify` runs both.
 - Proofs are computed from stored nodes and are only useful together with a root the client trusts (a signed
   checkpoint): a client verifies them itself (`docs/proofs.md`), so serving them needs no trust in this code.
 """
