@@ -39,17 +39,17 @@ def run(settings: Settings, *, host: str, port: int, workers: int, threads: int 
         # gunicorn 27 opens a control socket at one fixed path per user; several servers on one host (demo,
         # tests, benchmarks) would share it. Deelpoort does not use it.
         "control_socket_disable": True,
-        "post_worker_init": _freeze_startup_objects,
+        "post_worker_init": lambda _worker: freeze_startup_objects(),
     }
     _Application(settings, options).run()
 
 
-def _freeze_startup_objects(_worker: Any) -> None:
+def freeze_startup_objects() -> None:
     """Move what the worker built at start (the app, SQLAlchemy's metadata, the convenant, the keyring: ~115,000
     objects) out of the cyclic garbage collector's reach. They live as long as the worker, yet every full
     collection walked them all: 60-100 ms with the GIL held, stalling every request in the worker (measured in
     process: 2 full collections per 1,500 verstrekkingen, the longest 105 ms; frozen, 10 ms). The price: a frozen
     object that later becomes cyclic garbage is never freed, and startup objects are not replaced in a worker's
-    life."""
+    life. Called per worker after its app is built: by `run` (gunicorn's post_worker_init) and by `wsgi.py`."""
     gc.collect()
     gc.freeze()
