@@ -1,4 +1,5 @@
-"""The one table from errors to HTTP: everything becomes `application/problem+json`.
+"""Errors to HTTP for the API: everything becomes `application/problem+json`, at the status the domain's one
+table gives (`service.domain.errors.HTTP_STATUS`).
 
 Invariants:
 - No response body ever carries a stack trace, an exception message from below this layer, or a value the
@@ -19,16 +20,7 @@ from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
 from service.api.base import PROBLEM_JSON
-from service.domain.errors import (
-    CasusVernietigdError,
-    ConflictError,
-    DeelpoortError,
-    NietBeschikbaarError,
-    NietGevondenError,
-    NietToegestaanError,
-    OngeldigeInvoerError,
-    OngeldigeOvergangError,
-)
+from service.domain.errors import HTTP_STATUS, OngeldigeInvoerError, OngeldigeOvergangError
 
 log = structlog.get_logger("deelpoort.api")
 
@@ -50,19 +42,11 @@ def problem(
     return response
 
 
-_STATUS: dict[type[DeelpoortError], int] = {
-    NietGevondenError: 404,
-    NietToegestaanError: 403,
-    ConflictError: 409,
-    CasusVernietigdError: 410,
-    NietBeschikbaarError: 503,
-}
-
-
 def register(app: Flask) -> None:
-    app.register_error_handler(OngeldigeInvoerError, _invalid_input)
-    for error, status in _STATUS.items():
+    """Every domain error at its status from `HTTP_STATUS`; invalid input and transitions with their details."""
+    for error, status in HTTP_STATUS:
         app.register_error_handler(error, lambda exc, status=status: problem(status, str(exc)))
+    app.register_error_handler(OngeldigeInvoerError, _invalid_input)
     app.register_error_handler(OngeldigeOvergangError, _invalid_transition)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

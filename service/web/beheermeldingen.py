@@ -5,7 +5,7 @@ Each known message is matched by a stable fragment; an unknown one still gets a 
 new error (for instance of a new soort of voorstel) is never shown raw or as a 500.
 
 Invariants:
-- Every service-layer error gets the status the API gives it (403, 404, 409, 400, 503), never 500.
+- Every service-layer error gets the status the API gives it (`domain.errors.HTTP_STATUS`), never 500.
 - A validation problem keeps its place ("zvh-drenthe.csv:12", "Toevoegen, regel 3"): only the reason is
   translated, and the reason's own names (rol, veld, grondslag ids) are kept as they are.
 """
@@ -21,14 +21,7 @@ from service.domain.errors import (
     NietGevondenError,
     NietToegestaanError,
     OngeldigeInvoerError,
-)
-
-STATUS: tuple[tuple[type[DeelpoortError], int], ...] = (
-    (OngeldigeInvoerError, 400),
-    (NietToegestaanError, 403),
-    (NietGevondenError, 404),
-    (ConflictError, 409),
-    (NietBeschikbaarError, 503),
+    http_status,
 )
 
 STALE = (
@@ -94,8 +87,8 @@ _VERBODEN: tuple[tuple[str, str], ...] = (
 
 
 def status_van(exc: DeelpoortError) -> int:
-    """The status a page answers `exc` with (the same as the API's)."""
-    return next((status for kind, status in STATUS if isinstance(exc, kind)), 409)
+    """The status a page answers `exc` with: the API's (`HTTP_STATUS`); 409 for an error the table does not list."""
+    return http_status(exc) or 409
 
 
 def melding(exc: DeelpoortError) -> str:
