@@ -478,16 +478,13 @@ def convenant_export(directory: str | None) -> None:
     from service.service_layer import convenantversies
 
     settings = _settings()
-    target = Path(directory) if directory else settings.convenanten_dir
-    with _services(settings) as services:
-        try:
-            versie, written, removed = convenantversies.exporteer(services, target)
-        except NietBeschikbaarError as exc:
-            _fail(str(exc))
-            return
-    click.echo(f"convenant version {versie} written to {target}/: {', '.join(written)}")
-    if removed:
-        click.echo(f"removed (not in the version in force): {', '.join(removed)}")
+    _export(
+        settings,
+        Path(directory) if directory else settings.convenanten_dir,
+        convenantversies.exporteer,
+        NietBeschikbaarError,
+        ("convenant version", "", "the version in force"),
+    )
 
 
 @main.group()
@@ -567,16 +564,34 @@ def policy_export(directory: str | None) -> None:
     from service.service_layer import beleid
 
     settings = _settings()
-    target = Path(directory) if directory else settings.policies_dir
+    _export(
+        settings,
+        Path(directory) if directory else settings.policies_dir,
+        beleid.exporteer,
+        GeenBeleidError,
+        ("policy version", "model.conf, ", "the active version"),
+    )
+
+
+def _export(
+    settings: Settings,
+    target: Path,
+    exporteer: Callable[[Services, Path], tuple[str, list[str], list[str]]],
+    geen: type[Exception],
+    woorden: tuple[str, str, str],
+) -> None:
+    """Write what is in force from the database to `target` and say what was written and removed (the policy and
+    convenant exports); `geen` is the error of there being nothing in force."""
+    soort, vast, welke = woorden
     with _services(settings) as services:
         try:
-            versie, written, removed = beleid.exporteer(services, target)
-        except GeenBeleidError as exc:
+            versie, written, removed = exporteer(services, target)
+        except geen as exc:
             _fail(str(exc))
             return
-    click.echo(f"policy version {versie} written to {target}/: model.conf, {', '.join(written)}")
+    click.echo(f"{soort} {versie} written to {target}/: {vast}{', '.join(written)}")
     if removed:
-        click.echo(f"removed (not in the active version): {', '.join(removed)}")
+        click.echo(f"removed (not in {welke}): {', '.join(removed)}")
 
 
 def _policies_dir() -> Path:
