@@ -24,7 +24,6 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.domain.beheer import Soort, Status, Voorstel
-from service.domain.casus import Gebruiker
 from service.domain.errors import ConflictError, DeelpoortError, NietToegestaanError, OngeldigeInvoerError
 from service.service_layer import beheer, beheerweergave, beleid, convenantversies, registry
 from service.service_layer.beleidsinvoer import Bestand, Wijziging
@@ -39,7 +38,7 @@ from service.web.beheerformulieren import (
     terugzetten_uit,
     wijziging_uit,
 )
-from service.web.sessie import beveilig, huidige_sessie, login_required, registreer_thuis
+from service.web.sessie import app_services, beveilig, gebruiker, login_required, registreer_thuis
 
 T = TypeVar("T")
 bp = Blueprint("beheer", __name__, url_prefix="/beheer", template_folder="templates")
@@ -61,16 +60,6 @@ HANDELINGEN = {
 }
 _PARTNER_NA = {Soort.PARTNER_SCHORSING: False, Soort.PARTNER_HERSTEL: True}  # the partner's actief after approval
 EERDERE = 50  # decided proposals shown on the overview (all of them are in the history)
-
-
-def _services() -> Services:
-    return cast(Services, current_app.extensions["deelpoort"])
-
-
-def _beheerder() -> Gebruiker:
-    found = huidige_sessie()
-    assert found is not None  # noqa: S101 - login_required ran first
-    return found.gebruiker
 
 
 @bp.app_template_filter("kort")
@@ -101,7 +90,7 @@ def _te_groot(_: RequestEntityTooLarge) -> Any:
 
 
 def _partner_namen() -> dict[str, str]:
-    return {p.id: p.naam for p in _services().convenant.partners}
+    return {p.id: p.naam for p in app_services().convenant.partners}
 
 
 # --- overview and history ------------------------------------------------------------------------------------
@@ -114,7 +103,7 @@ def overzicht() -> Any:
 
 
 def _overzicht_pagina(formulier: Formulier, status: int = 200) -> Any:
-    services = _services()
+    services = app_services()
     found = beleid.overzicht(services)
     alle = beheer.voorstellen(services)
     activeringen: dict[str, list[Any]] = {}
@@ -144,8 +133,8 @@ def _overzicht_pagina(formulier: Formulier, status: int = 200) -> Any:
 @bp.route("/geschiedenis")
 @login_required("beheerder")
 def geschiedenis() -> Any:
-    services = _services()
-    gebeurtenissen = beheer.geschiedenis(services, _beheerder())
+    services = app_services()
+    gebeurtenissen = beheer.geschiedenis(services, gebruiker())
     return render_template(
         "beheer/geschiedenis.html",
         titel="Geschiedenis",
@@ -164,7 +153,7 @@ def nieuw() -> Any:
 
 
 def _nieuw_pagina(formulier: Formulier, status: int = 200) -> Any:
-    services = _services()
+    services = app_services()
     versie, bestanden = beheerweergave.actieve_bestanden(services)
     return render_template(
         "beheer/nieuw.html",
@@ -182,10 +171,10 @@ def wijziging() -> Any:
     formulier, change = wijziging_uit(request.form)
 
     def maak(toelichting: str, change: Wijziging) -> Voorstel:
-        return beheer.stel_beleid_voor(_services(), _beheerder(), toelichting, wijziging=change)
+        return beheer.stel_beleid_voor(app_services(), gebruiker(), toelichting, wijziging=change)
 
     def controle(change: Wijziging) -> list[tuple[str, str]]:
-        return beheerweergave.controleer(_services(), wijziging=change)
+        return beheerweergave.controleer(app_services(), wijziging=change)
 
     return _stel_voor(formulier, change, maak, controle)
 
@@ -196,10 +185,10 @@ def bestanden() -> Any:
     formulier, files = bestanden_uit(request.form, request.files.getlist("bestanden"))
 
     def maak(toelichting: str, files: list[Bestand]) -> Voorstel:
-        return beheer.stel_beleid_voor(_services(), _beheerder(), toelichting, bestanden=files)
+        return beheer.stel_beleid_voor(app_services(), gebruiker(), toelichting, bestanden=files)
 
     def controle(files: list[Bestand]) -> list[tuple[str, str]]:
-        return beheerweergave.controleer(_services(), bestanden=files)
+        return beheerweergave.controleer(app_services(), bestanden=files)
 
     return _stel_voor(formulier, files, maak, controle)
 
@@ -210,7 +199,7 @@ def terugzetten() -> Any:
     formulier, versie = terugzetten_uit(request.form)
 
     def maak(toelichting: str, versie: str) -> Voorstel:
-        return beheer.stel_beleid_voor(_services(), _beheerder(), toelichting, versie=versie)
+        return beheer.stel_beleid_voor(app_services(), gebruiker(), toelichting, versie=versie)
 
     return _stel_voor(formulier, versie, maak)
 
@@ -222,7 +211,7 @@ def partner() -> Any:
 
     def maak(toelichting: str, keuze: tuple[str, bool]) -> Voorstel:
         partner_id, actief = keuze
-        return beheer.stel_partnerwijziging_voor(_services(), _beheerder(), toelichting, partner_id, actief=actief)
+        return beheer.stel_partnerwijziging_voor(app_services(), gebruiker(), toelichting, partner_id, actief=actief)
 
     return _stel_voor(formulier, keuze, maak)
 
@@ -269,7 +258,7 @@ def voorstel(voorstel_id: str) -> Any:
 @login_required("beheerder")
 def goedkeuring(voorstel_id: str) -> Any:
     try:
-        beheer.keur_goed(_services(), _beheerder(), voorstel_id)
+        beheer.keur_goed(app_services(), gebruiker(), voorstel_id)
     except (ConflictError, NietToegestaanError) as exc:
         return _voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
     return redirect(url_for("beheer.voorstel", voorstel_id=voorstel_id), 303)
@@ -280,7 +269,7 @@ def goedkeuring(voorstel_id: str) -> Any:
 def afwijzing(voorstel_id: str) -> Any:
     formulier = Formulier("afwijzing", {"reden": str(request.form.get("reden", ""))})
     try:
-        beheer.wijs_af(_services(), _beheerder(), voorstel_id, formulier.waarden["reden"])
+        beheer.wijs_af(app_services(), gebruiker(), voorstel_id, formulier.waarden["reden"])
     except OngeldigeInvoerError as exc:
         formulier.fout(exc)
         return _voorstel_pagina(voorstel_id, afwijzing=formulier, status=400)
@@ -292,14 +281,14 @@ def afwijzing(voorstel_id: str) -> Any:
 def _voorstel_pagina(
     voorstel_id: str, *, melding: str | None = None, afwijzing: Formulier | None = None, status: int = 200
 ) -> Any:
-    services = _services()
+    services = app_services()
     found = beheer.voorstel(services, voorstel_id)  # NietGevondenError: the 404 page
     try:
         diff: Verschil | None = verschil(services, voorstel_id)
         diff_fout = None
     except ConflictError as exc:
         diff, diff_fout = None, meldingen.melding(exc)
-    zelf = found.voorgesteld_door == _beheerder().id
+    zelf = found.voorgesteld_door == gebruiker().id
     verouderd = found.status is Status.OPEN and _verouderd(services, found)
     ids = {found.voorgesteld_door} | ({found.beoordeeld_door} if found.beoordeeld_door else set())
     return render_template(

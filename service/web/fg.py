@@ -17,16 +17,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 
-from service.domain.casus import Gebruiker
 from service.domain.errors import NietBeschikbaarError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
 from service.domain.verantwoording import Pagina, Selectie
 from service.service_layer import beheer, logboek, verantwoording
-from service.service_layer.services import Services
 from service.service_layer.verantwoording_export import csv_export, json_export, ldv_export
 from service.settings import API_VERSION, Settings
 from service.web import omschrijvingen
 from service.web.grafieken import horizontaal, verticaal
-from service.web.sessie import beveilig, huidige_sessie, login_required, registreer_thuis
+from service.web.sessie import app_services, beveilig, gebruiker, login_required, registreer_thuis
 
 bp = Blueprint("fg", __name__, url_prefix="/fg", template_folder="templates")
 beveilig(bp)
@@ -42,18 +40,8 @@ def _omschrijvingen() -> dict[str, Any]:
     return {"omschrijving": omschrijvingen}
 
 
-def _services() -> Services:
-    return cast(Services, current_app.extensions["deelpoort"])
-
-
 def _settings() -> Settings:
     return cast(Settings, current_app.extensions["deelpoort.settings"])
-
-
-def _fg() -> Gebruiker:
-    found = huidige_sessie()
-    assert found is not None  # noqa: S101 - login_required ran first
-    return found.gebruiker
 
 
 def _datum(name: str, value: str, problems: list[tuple[str, str]]) -> dt.datetime | None:
@@ -91,7 +79,7 @@ def _selectie(args: Any) -> tuple[Selectie, dict[str, str], list[tuple[str, str]
 
 
 def _keuzes() -> dict[str, list[tuple[str, str]]]:
-    convenant = _services().convenant
+    convenant = app_services().convenant
     return {
         "partners": sorted(((p.id, p.naam) for p in convenant.partners), key=lambda p: p[1]),
         "doelen": [(d.id, d.naam) for d in convenant.doelen],
@@ -101,13 +89,13 @@ def _keuzes() -> dict[str, list[tuple[str, str]]]:
 
 
 def _partner_namen() -> dict[str, str]:
-    return {p.id: p.naam for p in _services().convenant.partners}
+    return {p.id: p.naam for p in app_services().convenant.partners}
 
 
 @bp.route("/")
 @login_required("fg")
 def overzicht() -> Any:
-    data = verantwoording.overzicht(_services(), _fg())
+    data = verantwoording.overzicht(app_services(), gebruiker())
     per_partner = horizontaal("Verstrekkingen per partner", [(naam, n) for _, naam, n in data.per_partner])
     per_maand = verticaal("Verstrekkingen per maand", data.per_maand)
     return render_template(
@@ -128,7 +116,7 @@ def verstrekkingen() -> Any:
     if not problems:
         try:
             result = verantwoording.verstrekkingen(
-                _services(), _fg(), selectie, Pagina(nummer, PAGINA_GROOTTE, not oplopend)
+                app_services(), gebruiker(), selectie, Pagina(nummer, PAGINA_GROOTTE, not oplopend)
             )
         except NietToegestaanError:
             problems.append(("partner", "u ziet alleen de verstrekkingen aan uw eigen organisatie"))
@@ -159,12 +147,12 @@ def export() -> Any:
     if problems or formaat not in ("csv", "json", "ldv"):
         return render_template("fout.html", titel="Ongeldige export", melding="Kies csv, json of ldv."), 400
     try:
-        selectie = verantwoording.binnen_bereik(_services(), _fg(), selectie)
+        selectie = verantwoording.binnen_bereik(app_services(), gebruiker(), selectie)
     except NietToegestaanError:
         melding = "U ziet alleen de verstrekkingen aan uw eigen organisatie."
         return render_template("fout.html", titel="Geen toegang", melding=melding), 403
     config = _settings()
-    regels = verantwoording.alle_verstrekkingen(_services(), _fg(), selectie, limiet=config.export_max)
+    regels = verantwoording.alle_verstrekkingen(app_services(), gebruiker(), selectie, limiet=config.export_max)
     if formaat == "csv":
         body, mime = csv_export(regels), "text/csv"
     elif formaat == "json":
@@ -183,7 +171,7 @@ def tijdlijn(casus_id: str) -> Any:
     if not casus_id.isalnum() or len(casus_id) > 32:
         return render_template("fout.html", titel="Onbekende casus", melding="Geen geldige casusreferentie."), 404
     result = verantwoording.verstrekkingen(
-        _services(), _fg(), Selectie(casus=casus_id), Pagina(1, 200, nieuwste_eerst=False)
+        app_services(), gebruiker(), Selectie(casus=casus_id), Pagina(1, 200, nieuwste_eerst=False)
     )
     return render_template(
         "fg/tijdlijn.html",
@@ -203,7 +191,7 @@ def inzageverzoek() -> Any:
     status = 200
     if request.method == "POST":
         try:
-            inzage = verantwoording.inzageverzoek(_services(), _fg(), request.form.get("bsn", "")[:40])
+            inzage = verantwoording.inzageverzoek(app_services(), gebruiker(), request.form.get("bsn", "")[:40])
         except OngeldigeInvoerError:
             fout, status = "Vul een BSN van negen cijfers in.", 400
     return render_template(
@@ -215,7 +203,7 @@ def inzageverzoek() -> Any:
 @login_required("fg")
 def integriteit() -> Any:
     return render_template(
-        "fg/integriteit.html", titel="Integriteit", result=verantwoording.integriteit(_services(), _fg())
+        "fg/integriteit.html", titel="Integriteit", result=verantwoording.integriteit(app_services(), gebruiker())
     )
 
 
@@ -223,7 +211,7 @@ def integriteit() -> Any:
 @login_required("fg")
 def signalen() -> Any:
     drempels = verantwoording.drempels_uit(_settings())
-    found = verantwoording.signalen(_services(), _fg(), drempels)
+    found = verantwoording.signalen(app_services(), gebruiker(), drempels)
     return render_template(
         "fg/signalen.html", titel="Signalen", signalen=found, drempels=drempels, namen=_partner_namen()
     )
@@ -233,7 +221,7 @@ def signalen() -> Any:
 @login_required("fg")
 def beheergeschiedenis() -> Any:
     try:
-        gebeurtenissen = beheer.geschiedenis(_services(), _fg())
+        gebeurtenissen = beheer.geschiedenis(app_services(), gebruiker())
     except NietBeschikbaarError:
         melding = "De beheergeschiedenis in het logboek is beschadigd; zie Integriteit."
         return render_template("fout.html", titel="Beheergeschiedenis onleesbaar", melding=melding), 503
@@ -249,7 +237,7 @@ def beheergeschiedenis() -> Any:
 @login_required("fg")
 def bewijs(index: int) -> Any:
     try:
-        found = logboek.insluitingsbewijs(_services(), _fg(), index, None)
+        found = logboek.insluitingsbewijs(app_services(), gebruiker(), index, None)
     except NietGevondenError:
         return render_template("fout.html", titel="Onbekend record", melding="Geen record met deze logindex."), 404
     return render_template(

@@ -38,6 +38,7 @@ from flask import (
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
+from service.domain.casus import Gebruiker
 from service.service_layer import websessies
 from service.service_layer.services import Services
 from service.service_layer.websessies import ActieveSessie
@@ -69,8 +70,16 @@ def registreer_thuis(rol: str, endpoint: str) -> None:
     _THUIS[rol] = endpoint
 
 
-def _services() -> Services:
+def app_services() -> Services:
+    """The app's services (the composition root's), for this module and the blueprints."""
     return cast(Services, current_app.extensions["deelpoort"])
+
+
+def gebruiker() -> Gebruiker:
+    """The signed-in user of this request: only in a view behind `login_required`, which guarantees one."""
+    found = huidige_sessie()
+    assert found is not None  # noqa: S101 - login_required ran first
+    return found.gebruiker
 
 
 def _idle() -> dt.timedelta:
@@ -82,7 +91,7 @@ def huidige_sessie() -> ActieveSessie | None:
     """This request's valid session, or None (resolved once per request)."""
     if "web_sessie" not in g:
         secret = request.cookies.get(COOKIE, "")
-        g.web_sessie = websessies.sessie(_services(), secret, idle=_idle()) if secret else None
+        g.web_sessie = websessies.sessie(app_services(), secret, idle=_idle()) if secret else None
     return cast(ActieveSessie | None, g.web_sessie)
 
 
@@ -170,7 +179,7 @@ def _safe_next(target: str | None) -> str | None:
 def inloggen() -> Any:
     volgende = _safe_next(request.values.get("volgende"))
     if request.method == "POST":
-        opened = websessies.inloggen(_services(), request.form.get("token", ""))
+        opened = websessies.inloggen(app_services(), request.form.get("token", ""))
         if opened is not None:
             endpoint = _THUIS.get(opened.gebruiker.rol)
             target = volgende or (url_for(endpoint) if endpoint else url_for("sessie.inloggen"))
@@ -191,7 +200,7 @@ def inloggen() -> Any:
 
 @bp.route("/uitloggen", methods=["POST"])
 def uitloggen() -> Any:
-    websessies.uitloggen(_services(), request.cookies.get(COOKIE, ""))
+    websessies.uitloggen(app_services(), request.cookies.get(COOKIE, ""))
     response = redirect(url_for("sessie.inloggen"))
     response.delete_cookie(COOKIE, path="/", secure=request.is_secure, httponly=True, samesite="Strict")
     return response
