@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy import Engine
 
-from service.adapters.log_store import Appended, LogStore, StoredCheckpoint
+from service.adapters.log_store import Appended, Kop, LogStore, StoredCheckpoint
 from service.adapters.write_lock import WriteLock, lock_path
 from service.audit import Checkpoint, sign_checkpoint
 from service.crypto import CheckpointSigner
@@ -121,16 +121,12 @@ class VerstrekkingLog:
             # The file lock is taken before the transaction begins and released after it ended.
             with self._write_lock, self._engine.begin() as connection:
                 store = LogStore(connection)
-                size = store.lock_head(advance=len(batch))
-                appended = store.append(size, [w.verstrekking for w in batch])
-                new_size = size + len(batch)
-                latest = store.latest_checkpoint()
-                due = latest is None or new_size - latest.grootte >= self._beleid.records
-                if not due and latest is not None:
-                    due = (self._clock() - latest.tijd).total_seconds() >= self._beleid.seconds
-                signed = self._sign(store, new_size) if due else None
-                basis = signed or latest
-                limit = (basis.grootte if basis is not None else 0) + self._beleid.records
+                kop = store.claim(len(batch))  # the lock, the new size and the latest checkpoint in one statement
+                appended = store.append(kop.grootte, [w.verstrekking for w in batch])
+                new_size = kop.grootte + len(batch)
+                signed = self._sign(store, new_size) if self._due(kop, new_size) else None
+                basis = signed.grootte if signed is not None else kop.checkpoint[0] if kop.checkpoint else 0
+                limit = basis + self._beleid.records
             # The transaction is committed here: only now are the records durable.
         except Exception as exc:
             _report(type(exc).__name__, len(batch))
@@ -142,6 +138,15 @@ class VerstrekkingLog:
         self.batches += 1
         for waiting, done in zip(batch, appended, strict=True):
             waiting.bewijs = _bewijs(done, signed, limit)
+
+    def _due(self, kop: Kop, new_size: int) -> bool:
+        """A checkpoint is due when none exists, or `records` were added or `seconds` passed since the latest."""
+        if kop.checkpoint is None:
+            return True
+        grootte, tijd = kop.checkpoint
+        return (
+            new_size - grootte >= self._beleid.records or (self._clock() - tijd).total_seconds() >= self._beleid.seconds
+        )
 
     def _sign(self, store: LogStore, size: int) -> StoredCheckpoint:
         signer = self._signer()

@@ -8,13 +8,15 @@ Invariants:
 - Complete subtree nodes are stored as they complete, so a proof or root at any size is O(log n) lookups.
 - The store never sees a field value: it receives canonical record bytes made from a `Verstrekking`.
 - Only Core statements (no ORM objects): on the append path every statement counts. A batch is one query
-  for the frontier nodes of the current size plus three statements whatever its size: lock and move the head,
-  insert the records, insert the nodes.
+  for the frontier nodes of the current size plus three statements whatever its size: lock and move the head
+  (which also reads the latest checkpoint's size and time, kept on the head row under its lock), insert the
+  records, insert the nodes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +44,14 @@ class StoredCheckpoint:
     tijd: dt.datetime
     sleutel_id: str
     notitie: str
+
+
+@dataclass(frozen=True, slots=True)
+class Kop:
+    """The log head as the lock read it: the size, and the latest checkpoint's size and time (None: none yet)."""
+
+    grootte: int
+    checkpoint: tuple[int, dt.datetime] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +85,12 @@ _ADVANCE_HEAD = (
     update(_HOOFD)
     .where(_HOOFD.c.id == 1)
     .values(grootte=_HOOFD.c.grootte + bindparam("advance", type_=Integer))
-    .returning(_HOOFD.c.grootte)
+    .returning(_HOOFD.c.grootte, _HOOFD.c.checkpoint_grootte, _HOOFD.c.checkpoint_tijd)
+)
+_HEAD_CHECKPOINT = (
+    update(_HOOFD)
+    .where(_HOOFD.c.id == 1)
+    .values(checkpoint_grootte=bindparam("cp_grootte", type_=Integer), checkpoint_tijd=bindparam("cp_tijd"))
 )
 _SET_HEAD = update(_HOOFD).where(_HOOFD.c.id == 1).values(grootte=bindparam("new_size", type_=Integer))
 _INSERT_RECORDS = insert(_VERSTREKKINGEN)
@@ -101,6 +116,13 @@ _NODES_POSTGRESQL = text(
     SELECT k.niveau, k.positie, k.hash
     FROM unnest(CAST(:niveaus AS integer[]), CAST(:posities AS integer[])) AS w(niveau, positie)
     JOIN logknopen AS k ON k.niveau = w.niveau AND k.positie = w.positie
+    """
+)
+_NODES_SQLITE = text(
+    """
+    SELECT k.niveau, k.positie, k.hash
+    FROM json_each(:gezocht) AS w
+    JOIN logknopen AS k ON k.niveau = json_extract(w.value, '$[0]') AND k.positie = json_extract(w.value, '$[1]')
     """
 )
 _PROOF_BASIS = text(
@@ -133,28 +155,21 @@ class _Nodes:
         return found
 
     def prefetch(self, wanted: Iterable[tuple[int, int]]) -> None:
-        """Load the given nodes with one query (a proof needs ~2 log2(n) of them: one round trip, not 40)."""
+        """Load the given nodes with one query (a proof needs ~2 log2(n) of them: one round trip, not 40).
+
+        One fixed statement per dialect whatever the nodes (compiled and prepared once): the wanted (niveau,
+        positie) pairs go in as arrays (PostgreSQL `unnest`) or as a JSON array (SQLite `json_each`), joined to
+        the primary key.
+        """
         missing = sorted({key for key in wanted if key not in self.written})
         if not missing:
             return
-        if _dialect(self._session) == "postgresql":  # one text for any nodes: prepared once, reused
+        if _dialect(self._session) == "postgresql":
             levels, positions = [level for level, _ in missing], [position for _, position in missing]
             found = self._session.execute(_NODES_POSTGRESQL, {"niveaus": levels, "posities": positions})
-            for level, position, value in found:
-                self.written[(int(level), int(position))] = bytes(value)
-            return
-        by_level: dict[int, list[int]] = {}
-        for level, position in missing:
-            by_level.setdefault(level, []).append(position)
-        # One condition per level (primary key prefix + IN), which SQLite and PostgreSQL both answer from the
-        # primary key index (a row-value IN makes SQLite scan). Built as text because building the same
-        # expression with SQLAlchemy operators costs more than the query; only integers computed here go in.
-        condition = " OR ".join(
-            f"(niveau = {int(level)} AND positie IN ({', '.join(str(int(p)) for p in positions)}))"
-            for level, positions in by_level.items()
-        )
-        rows = self._session.execute(text(f"SELECT niveau, positie, hash FROM logknopen WHERE {condition}"))  # noqa: S608
-        for level, position, value in rows:
+        else:
+            found = self._session.execute(_NODES_SQLITE, {"gezocht": json.dumps(missing)})
+        for level, position, value in found:
             self.written[(int(level), int(position))] = bytes(value)
 
 
@@ -169,18 +184,25 @@ class LogStore:
     # -- appending (inside a transaction of its own) -------------------------------------------------------------
 
     def lock_head(self, advance: int = 0) -> int:
-        """Take the append lock, move the head by `advance` records, and return the size before the move.
+        """Take the append lock, move the head by `advance` records, and return the size before the move."""
+        return self.claim(advance).grootte
+
+    def claim(self, advance: int) -> Kop:
+        """Take the append lock, move the head by `advance` records; the head before the move.
 
         One statement (UPDATE ... RETURNING): the row lock (PostgreSQL) or write lock (SQLite) is taken and, with
         `advance`, the new size claimed at once; `append` of exactly that many records then need not move the
-        head again. If anything fails, the transaction rolls back and the head with it.
+        head again. If anything fails, the transaction rolls back and the head with it. The latest checkpoint
+        comes with the lock: a checkpoint is only added under it (`add_checkpoint`), so it cannot be stale.
         """
-        new_size = self._session.execute(_ADVANCE_HEAD, {"advance": advance}).scalar()
-        if new_size is None:
+        row = self._session.execute(_ADVANCE_HEAD, {"advance": advance}).first()
+        if row is None:
             raise RuntimeError("the log head row is missing (run the migrations)")
+        new_size, checkpoint_size, checkpoint_time = row
         size = int(new_size) - advance
         self._claimed = (size, advance)
-        return size
+        latest = (int(checkpoint_size), checkpoint_time) if checkpoint_time is not None else None
+        return Kop(size, latest)
 
     def append(self, size: int, records: Sequence[LogRecord]) -> list[Appended]:
         """Append records at `size`, `size + 1`, ...; returns index and leaf hash.
@@ -225,6 +247,8 @@ class LogStore:
         return out
 
     def add_checkpoint(self, checkpoint: Checkpoint, sleutel_id: str, notitie: str) -> None:
+        """Store a signed checkpoint; the caller holds the append lock (`claim`), and the head records it."""
+        self._session.execute(_HEAD_CHECKPOINT, {"cp_grootte": checkpoint.size, "cp_tijd": checkpoint.time})
         self._session.execute(
             insert(_CHECKPOINTS).values(
                 grootte=checkpoint.size,
@@ -239,6 +263,16 @@ class LogStore:
 
     def size(self) -> int:
         return self._session.execute(select(_HOOFD.c.grootte).where(_HOOFD.c.id == 1)).scalar() or 0
+
+    def head(self) -> Kop:
+        """The head as stored, without taking the lock."""
+        row = self._session.execute(
+            select(_HOOFD.c.grootte, _HOOFD.c.checkpoint_grootte, _HOOFD.c.checkpoint_tijd).where(_HOOFD.c.id == 1)
+        ).first()
+        if row is None:
+            return Kop(0, None)
+        size, checkpoint_size, checkpoint_time = row
+        return Kop(int(size), (int(checkpoint_size), checkpoint_time) if checkpoint_time is not None else None)
 
     def root(self, size: int) -> bytes:
         """The root at `size` from stored nodes. Raises LookupError when nodes are missing."""

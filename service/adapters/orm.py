@@ -325,6 +325,10 @@ class LoghoofdRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     grootte: Mapped[int] = mapped_column(Integer)
+    # The latest checkpoint's size and time, written with it under this row's lock: the writer reads them with
+    # the lock itself instead of querying `checkpoints` per batch (`audit verify` checks they agree).
+    checkpoint_grootte: Mapped[int] = mapped_column(Integer, server_default="0")
+    checkpoint_tijd: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class CheckpointRow(Base):

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError
 
-from service.adapters.log_store import LogStore, StoredCheckpoint, proof_reader, read_snapshot, snapshot
+from service.adapters.log_store import Kop, LogStore, StoredCheckpoint, proof_reader, read_snapshot, snapshot
 from service.adapters.verantwoording_store import Afgeleid, VerantwoordingStore, afgeleid
 from service.audit import CheckpointError, consistency_proof, inclusion_proof
 from service.audit import open_checkpoint as open_note
@@ -73,9 +73,11 @@ def verifieer(
     """Recompute and check the whole log (see the module invariants); `voortgang` is advanced per block."""
     result = Verificatie()
     with snapshot(services.engine) as store, ThreadPoolExecutor(1, thread_name_prefix="verify-columns") as pool:
-        head = store.size()
+        kop = store.head()
+        head = kop.grootte
         in_database = pool.submit(_database_checks, services, head)
         checkpoints = store.checkpoints()
+        _check_head_checkpoint(kop, checkpoints, result)
         boom = _Boomcontrole(store, result, block_level)
         pending = deque(c for c in checkpoints if c.grootte > 0)
         key, origin = verifier(services), services.log.beleid.origin
@@ -100,6 +102,16 @@ def verifieer(
         if not result.problemen:  # derived data: only worth naming when the records and the tree are right
             boom.check_node_counts()
     return result
+
+
+def _check_head_checkpoint(kop: Kop, checkpoints: list[StoredCheckpoint], result: Verificatie) -> None:
+    """The head's copy of the latest checkpoint's size and time (what decides when the next one is signed) must
+    be the latest stored checkpoint's: else checkpoints were removed, or signing is being held off."""
+    latest = (checkpoints[-1].grootte, checkpoints[-1].tijd) if checkpoints else None
+    if kop.checkpoint != latest:
+        said = f"size {kop.checkpoint[0]}" if kop.checkpoint else "none"
+        found = f"size {latest[0]}" if latest else "none"
+        result.fout(None, f"the log head names the latest checkpoint as {said}, the latest stored is {found}")
 
 
 def verifieer_index(services: Services, *, block: int = 5000) -> Verificatie:

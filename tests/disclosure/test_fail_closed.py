@@ -153,6 +153,6 @@ def test_a_refusal_is_not_answered_as_such_when_it_cannot_be_logged(
     from tests.conftest import add_gebruiker
 
     outsider = add_gebruiker(services, "ggz-drenthe", "deelnemer")
-    monkeypatch.setattr(LogStore, "lock_head", lambda self, advance=0: (_ for _ in ()).throw(OSError("injected")))
+    monkeypatch.setattr(LogStore, "claim", lambda self, advance: (_ for _ in ()).throw(OSError("injected")))
     response = vraag(client, outsider, casus["id"], doel="triage")
     assert response.status_code == 503

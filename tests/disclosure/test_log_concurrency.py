@@ -5,6 +5,7 @@ share transactions (group commit) without any being answered before its record i
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import threading
 from collections.abc import Iterator
 
@@ -62,8 +63,39 @@ def test_eight_concurrent_writers_leave_a_valid_gap_free_tree(workers: list[Serv
     result = logboek.verifieer(workers[0])
     assert result.ok, result.problemen[:5]
     assert result.grootte == total and result.checkpoints >= total // 500
+    _assert_checkpoints_spaced(workers[0], 500)
     batches = sum(one.log.batches for one in workers)
     assert batches < total  # some requests shared a transaction
+
+
+def _assert_checkpoints_spaced(services: Services, every: int) -> None:
+    """No worker signed a checkpoint before `every` records were added since the latest one, whoever signed it."""
+    with services.uow() as uow:
+        sizes = [c.grootte for c in uow.log.checkpoints()]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sizes)]
+    assert gaps and min(gaps) >= every, sizes
+
+
+def test_workers_sign_checkpoints_at_the_cadence_whoever_signed_the_latest(settings: Settings) -> None:
+    """Each worker learns the latest checkpoint from the log head it locks, not from what it signed itself: with
+    the workers taking turns, checkpoints fall exactly every N records (a worker going by its own latest one
+    would sign too late, or sign one that another worker had just signed)."""
+    every = 3
+    configured = dataclasses.replace(settings, checkpoint_records=every, checkpoint_seconds=3600)
+    workers = [create_app(configured).extensions["deelpoort"] for _ in range(WORKERS)]
+    upgrade(workers[0].engine)
+    try:
+        for n in range(8 * every + 1):
+            workers[n % WORKERS].log.append(synthetic(n))
+        with workers[0].uow() as uow:
+            sizes = [c.grootte for c in uow.log.checkpoints()]
+            head = uow.log.head()
+        assert sizes == list(range(1, 8 * every + 2, every))
+        assert head.checkpoint is not None and head.checkpoint[0] == sizes[-1]
+        assert logboek.verifieer(workers[0]).ok
+    finally:
+        for one in workers:
+            one.engine.dispose()
 
 
 def test_concurrent_requests_in_one_worker_share_transactions(workers: list[Services]) -> None:

@@ -329,3 +329,18 @@ def test_a_stored_node_beyond_the_tree_is_caught(log_services: Services, level: 
     assert result.problemen == [
         f"level {level} holds {(RECORDS >> level) + 1} stored log nodes, the tree has {RECORDS >> level}"
     ]
+
+
+def test_a_deleted_latest_checkpoint_is_caught(log_services: Services) -> None:
+    """The log head keeps the latest checkpoint's size: without it, deleting the newest signed checkpoint would
+    leave a log that still verifies (every remaining checkpoint is valid)."""
+    result = _tamper(log_services, lambda c: c.execute(delete(CheckpointRow).where(CheckpointRow.grootte == RECORDS)))
+    assert not result.ok
+    assert any("latest checkpoint as size 40, the latest stored is size 33" in p for p in result.problemen)
+
+
+def test_a_head_holding_off_checkpoints_is_caught(log_services: Services) -> None:
+    """Pushing the head's latest-checkpoint size forward would keep the writer from signing new checkpoints."""
+    result = _tamper(log_services, lambda c: c.execute(update(LoghoofdRow).values(checkpoint_grootte=10**6)))
+    assert not result.ok
+    assert any("latest checkpoint as size 1000000" in p for p in result.problemen)
