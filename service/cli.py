@@ -311,7 +311,7 @@ def audit() -> None:
 def audit_verify() -> None:
     """Recompute the whole log and check every checkpoint, then the lookup tables derived from it; exit 1 and name
     the first bad index on any problem."""
-    from service.service_layer import logboek
+    from service.service_layer import integriteit
 
     with _services(_settings()) as services:
 
@@ -320,24 +320,29 @@ def audit_verify() -> None:
                 click.echo(".", nl=False, err=True)
                 yield None
 
-        result = logboek.verifieer(services, voortgang=progress())
-        index = logboek.verifieer_index(services)
+        controle = integriteit.controleer(services, "cli", voortgang=progress())
     click.echo("", err=True)
-    niet_geindexeerd = result.grootte - index.grootte
-    tabellen = f"the lookup tables agree with the {index.grootte} records they cover"
+    niet_geindexeerd = controle.grootte - controle.tabellen_gedekt
+    tabellen = f"the lookup tables agree with the {controle.tabellen_gedekt} records they cover"
     if niet_geindexeerd > 0:
         tabellen += f" (the other {niet_geindexeerd} are added before the FG's next query)"
-    for outcome, ok, fout in (
-        (result, f"{result.grootte} records, {result.checkpoints} checkpoints verified", "first bad"),
-        (index, tabellen, "lookup tables, first bad"),
+    for problemen, ok, fout, eerste in (
+        (
+            controle.problemen,
+            f"{controle.grootte} records, {controle.checkpoints} checkpoints verified",
+            "first bad",
+            controle.eerste_fout,
+        ),
+        (controle.tabellen_problemen, tabellen, "lookup tables, first bad", controle.tabellen_eerste_fout),
     ):
-        if outcome.ok:
+        if not problemen:
             click.echo(f"OK: {ok}")
             continue
-        click.echo(f"FOUT: {fout} index {outcome.eerste_fout}", err=True)
-        for probleem in outcome.problemen[:50]:
+        click.echo(f"FOUT: {fout} index {eerste}", err=True)
+        for probleem in problemen:
             click.echo(f"  - {probleem}", err=True)
-    if not (result.ok and index.ok):
+    click.echo(f"stored as integriteitscontrole {controle.id} (shown to the FG)")
+    if not controle.intact:
         sys.exit(1)
 
 

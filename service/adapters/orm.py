@@ -422,3 +422,22 @@ class WebsessieRow(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     aangemaakt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     laatst_gebruikt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class IntegriteitscontroleRow(Base):
+    """The outcome of one full verification of the verstrekking log (`Integriteitscontrole`)."""
+
+    __tablename__ = "integriteitscontroles"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    begonnen_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    klaar_op: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    bron: Mapped[str] = mapped_column(String(16))
+    gebruiker_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    grootte: Mapped[int] = mapped_column(Integer)
+    checkpoints: Mapped[int] = mapped_column(Integer)
+    problemen: Mapped[str] = mapped_column(Text)  # JSON array of strings
+    eerste_fout: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tabellen_gedekt: Mapped[int] = mapped_column(Integer)
+    tabellen_problemen: Mapped[str] = mapped_column(Text)  # JSON array of strings
+    tabellen_eerste_fout: Mapped[int | None] = mapped_column(Integer, nullable=True)

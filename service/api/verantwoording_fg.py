@@ -149,24 +149,6 @@ class InzageSchema(Schema):
     verstrekkingen = fields.List(fields.Nested(InzageRegelSchema), required=True)
 
 
-class CheckpointRefSchema(Schema):
-    grootte = fields.Integer(required=True)
-    tijd = fields.DateTime(required=True)
-    sleutelId = fields.String(required=True)  # noqa: N815
-    notitie = fields.String(required=True)
-
-
-class IntegriteitSchema(Schema):
-    intact = fields.Boolean(required=True)
-    grootte = fields.Integer(required=True)
-    checkpoints = fields.Integer(required=True)
-    problemen = fields.List(fields.String(), required=True)
-    eersteFout = fields.Integer(allow_none=True)  # noqa: N815
-    laatsteCheckpoint = fields.Nested(CheckpointRefSchema, allow_none=True)  # noqa: N815
-    vkey = fields.String(required=True)
-    gecontroleerdOp = fields.DateTime(required=True)  # noqa: N815
-
-
 class SignaalSchema(Schema):
     soort = fields.String(required=True)
     partner = fields.String(required=True)
@@ -259,33 +241,6 @@ class Inzageverzoeken(MethodView):
                 }
                 for r in inzage.regels
             ],
-        }
-
-
-@blp.route("/verantwoording/integriteit")
-class Integriteit(MethodView):
-    @authenticated(blp, "fg")
-    @blp.response(200, IntegriteitSchema)
-    def get(self) -> dict[str, Any]:
-        """Verify the whole log now; with the latest signed checkpoint and the key to check it."""
-        result = verantwoording.integriteit(services(), gebruiker())
-        latest = result.checkpoint
-        return {
-            "intact": result.verificatie.ok,
-            "grootte": result.verificatie.grootte,
-            "checkpoints": result.verificatie.checkpoints,
-            "problemen": result.verificatie.problemen,
-            "eersteFout": result.verificatie.eerste_fout,
-            "laatsteCheckpoint": None
-            if latest is None
-            else {
-                "grootte": latest.grootte,
-                "tijd": latest.tijd,
-                "sleutelId": latest.sleutel_id,
-                "notitie": latest.notitie,
-            },
-            "vkey": result.vkey,
-            "gecontroleerdOp": result.gecontroleerd_op,
         }
 
 

@@ -76,3 +76,32 @@ class Signaal:
     aantal: int
     drempel: int
     toelichting: str
+
+
+BRONNEN = ("cli", "fg")  # who ran a full verification: `deelpoort audit verify`, or an FG from the API or pages
+MAX_PROBLEMEN = 50  # problems kept per controle (the first bad index is always kept separately)
+
+
+@dataclass(frozen=True, slots=True)
+class Integriteitscontrole:
+    """The stored outcome of one full verification of the verstrekking log and its lookup tables.
+
+    Holds only sizes, indexes and the verifier's problem texts (which name indexes and sizes, never a value).
+    """
+
+    id: str
+    begonnen_op: dt.datetime
+    klaar_op: dt.datetime
+    bron: str  # one of BRONNEN
+    gebruiker: str | None  # the FG's gebruiker id when bron is "fg"
+    grootte: int  # records verified
+    checkpoints: int
+    problemen: tuple[str, ...]  # the records, tree and checkpoints (at most MAX_PROBLEMEN)
+    eerste_fout: int | None  # the first bad index of the records, tree and checkpoints
+    tabellen_gedekt: int  # records the lookup tables cover, checked against them
+    tabellen_problemen: tuple[str, ...]
+    tabellen_eerste_fout: int | None
+
+    @property
+    def intact(self) -> bool:
+        return not self.problemen and not self.tabellen_problemen

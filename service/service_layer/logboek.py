@@ -114,6 +114,40 @@ def _check_head_checkpoint(kop: Kop, checkpoints: list[StoredCheckpoint], result
         result.fout(None, f"the log head names the latest checkpoint as {said}, the latest stored is {found}")
 
 
+def snelle_controle(services: Services) -> Verificatie:
+    """What can be checked in O(log n), for every view of the FG's integrity page: the latest signed checkpoint's
+    signature and note, that the stored nodes give its root at its size and give a root at the head's size, and
+    that the head names it as the latest.
+
+    Not a verification of the records: a changed record shows only in `verifieer`, which recomputes its leaf (the
+    nodes checked here are the stored ones). It does catch a removed or forged latest checkpoint, a log cut back
+    below it, and a changed or missing node on the path to either root.
+    """
+    result = Verificatie()
+    with snapshot(services.engine) as store:
+        kop = store.head()
+        latest = store.latest_checkpoint()
+        result.grootte, result.checkpoints = kop.grootte, 0 if latest is None else 1
+        _check_head_checkpoint(kop, [] if latest is None else [latest], result)
+        if latest is not None and latest.grootte > kop.grootte:
+            result.fout(kop.grootte, f"checkpoint of size {latest.grootte} is beyond the log's {kop.grootte} records")
+        elif latest is not None:
+            recomputed = _stored_root(store, latest.grootte, result)
+            if recomputed is not None:
+                _check_checkpoint(latest, recomputed, verifier(services), services.log.beleid.origin, result)
+        _stored_root(store, kop.grootte, result)
+    return result
+
+
+def _stored_root(store: LogStore, size: int, result: Verificatie) -> bytes | None:
+    store.nodes.prefetch(nodes_for_root(size))
+    try:
+        return store.root(size)
+    except LookupError:
+        result.fout(None, f"the stored nodes do not give the root at size {size}")
+        return None
+
+
 def verifieer_index(services: Services, *, block: int = 5000) -> Verificatie:
     """Check the derived lookup tables against the records they are made from: for every record the tables cover
     (below their `tot`), exactly the rows `catch_up` stores for it; beyond it, none.

@@ -18,6 +18,7 @@ from service.adapters.case_data import VeldwaardeRepository
 from service.adapters.case_keys import CaseKeys
 from service.adapters.convenant_store import ConvenantRepository
 from service.adapters.historie import GebeurtenisRepository
+from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
@@ -42,6 +43,7 @@ class UnitOfWork:
     voorstellen: VoorstelRepository
     routeeroverleg: RouteerRepository
     verantwoording: VerantwoordingStore  # the FG's queries over the log
+    integriteit: IntegriteitStore  # stored outcomes of full verifications of the log
     websessies: WebsessieRepository
 
     def __init__(self, engine: Engine, keys: CaseKeys, factory: sessionmaker[Session] | None = None) -> None:
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.voorstellen = VoorstelRepository(self._session)
         self.routeeroverleg = RouteerRepository(self._session)
         self.verantwoording = VerantwoordingStore(self._session)
+        self.integriteit = IntegriteitStore(self._session)
         self.websessies = WebsessieRepository(self._session)
         return self
 

@@ -24,13 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from service.adapters.log_store import StoredCheckpoint
 from service.adapters.verantwoording_store import Gevonden
 from service.domain.casus import Gebruiker, utcnow
 from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
 from service.domain.verantwoording import Drempels, Pagina, Selectie, Signaal
-from service.service_layer import logboek
 from service.service_layer.services import Services
 from service.settings import Settings
 
@@ -307,30 +305,6 @@ def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], cas
         casus=found.casus,
         log_index=found.log_index,
     )
-
-
-# -- integrity ------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Integriteit:
-    verificatie: logboek.Verificatie
-    checkpoint: StoredCheckpoint | None
-    vkey: str
-    gecontroleerd_op: dt.datetime
-
-
-def integriteit(services: Services, gebruiker: Gebruiker) -> Integriteit:
-    """Verify the whole log now, with the latest signed checkpoint.
-
-    Raises:
-        NietToegestaanError: not an FG.
-    """
-    require_fg(gebruiker)
-    result = logboek.verifieer(services)
-    with services.uow() as uow:
-        latest = uow.log.latest_checkpoint()
-    return Integriteit(result, latest, logboek.verifier(services).verifier_key, utcnow())
 
 
 # -- overview and signals -----------------------------------------------------------------------------------------

@@ -15,11 +15,18 @@ import datetime as dt
 from typing import Any, cast
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, redirect, render_template, request, stream_with_context, url_for
 
-from service.domain.errors import NietBeschikbaarError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
+from service.domain.errors import (
+    ConflictError,
+    NietBeschikbaarError,
+    NietGevondenError,
+    NietToegestaanError,
+    OngeldigeInvoerError,
+)
 from service.domain.verantwoording import Pagina, Selectie
 from service.service_layer import beheer, logboek, verantwoording
+from service.service_layer import integriteit as integriteit_service
 from service.service_layer.verantwoording_export import csv_export, json_export, ldv_export
 from service.settings import API_VERSION, Settings
 from service.web import omschrijvingen
@@ -202,9 +209,26 @@ def inzageverzoek() -> Any:
 @bp.route("/integriteit")
 @login_required("fg")
 def integriteit() -> Any:
-    return render_template(
-        "fg/integriteit.html", titel="Integriteit", result=verantwoording.integriteit(app_services(), gebruiker())
-    )
+    """The quick check now and the latest full verifications; `?controle=<id>` marks the one just run."""
+    return _integriteit_pagina(gekozen=request.args.get("controle", "")[:32])
+
+
+@bp.route("/integriteit/controles", methods=["POST"])
+@login_required("fg")
+def integriteitscontrole() -> Any:
+    """Verify the whole log now (the button on the integrity page), then show the page with its outcome."""
+    try:
+        controle = integriteit_service.volledige_controle(app_services(), gebruiker())
+    except ConflictError:
+        return _integriteit_pagina(
+            fout="Er loopt al een volledige controle. Probeer het over enkele ogenblikken opnieuw."
+        ), 409
+    return redirect(url_for("fg.integriteit", controle=controle.id, _anchor="controles"), 303)
+
+
+def _integriteit_pagina(*, gekozen: str = "", fout: str | None = None) -> str:
+    result = integriteit_service.integriteit(app_services(), gebruiker())
+    return render_template("fg/integriteit.html", titel="Integriteit", result=result, gekozen=gekozen, fout=fout)
 
 
 @bp.route("/signalen")

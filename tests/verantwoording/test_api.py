@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
 
-from service.adapters.orm import VerstrekkingRow
 from service.service_layer.services import Services
 from tests.conftest import add_gebruiker
 from tests.verantwoording.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, CASE_VALUES, Logboek, bearer
@@ -197,18 +195,6 @@ def test_access_request_needs_a_json_body(client: FlaskClient, logboek: Logboek)
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 415
-
-
-def test_integrity_reports_an_intact_log_and_detects_tampering(
-    client: FlaskClient, services: Services, logboek: Logboek
-) -> None:
-    body = client.get("/v1/verantwoording/integriteit", headers=bearer(logboek.fg)).get_json()
-    assert body["intact"] is True and body["grootte"] == 3 and body["problemen"] == []
-    assert body["vkey"]
-    with services.engine.begin() as connection:
-        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == 1).values(doel="triage"))
-    body = client.get("/v1/verantwoording/integriteit", headers=bearer(logboek.fg)).get_json()
-    assert body["intact"] is False and body["eersteFout"] == 1
 
 
 def test_the_derived_index_follows_new_records(client: FlaskClient, logboek: Logboek) -> None:

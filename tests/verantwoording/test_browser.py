@@ -79,7 +79,12 @@ def test_filter_timeline_and_every_page_without_case_values(page: Any, logboek: 
         page.click(f"nav >> text={link}")
         _no_case_values(page)
     page.click("nav >> text=Integriteit")
-    assert "Intact" in page.locator("#status").inner_text()
+    assert "kloppen" in page.locator("#snel").inner_text()
+    assert "nog niet volledig gecontroleerd" in page.locator("#laatste").inner_text()
+    page.click("text=Nu volledig controleren")
+    assert "Laatste volledige controle: intact" in page.locator("#laatste").inner_text()
+    assert page.locator("#geschiedenis tbody tr.gekozen").count() == 1
+    assert "controle=" in page.url
 
 
 @pytest.mark.parametrize("bsn", [BSN_HOOFDPERSOON, BSN_SYSTEEMLID], ids=["hoofdpersoon", "systeemlid"])

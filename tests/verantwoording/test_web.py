@@ -11,7 +11,7 @@ from sqlalchemy import update
 from werkzeug.test import TestResponse
 
 from service.adapters.orm import GebruikerRow
-from service.service_layer import websessies
+from service.service_layer import integriteit, websessies
 from service.service_layer.services import Services
 from service.web.sessie import COOKIE
 from tests.conftest import add_gebruiker
@@ -158,6 +158,36 @@ def test_access_request_form_needs_csrf_and_never_shows_the_bsn(client: FlaskCli
             assert value not in html
     bad = client.post("/fg/inzageverzoek", data={"bsn": "12345abcd", "csrf_token": _csrf(page)})
     assert bad.status_code == 400 and "12345abcd" not in bad.get_data(as_text=True)
+
+
+def test_the_integrity_page_runs_a_full_verification_on_request_with_csrf(
+    client: FlaskClient, services: Services, logboek: Logboek
+) -> None:
+    login(client, logboek.fg)
+    page = client.get("/fg/integriteit").get_data(as_text=True)
+    assert "nog niet volledig gecontroleerd" in page and 'class="goed" id="snel"' in page
+    assert client.post("/fg/integriteit/controles").status_code == 400  # no CSRF token: refused, nothing run
+    with services.uow() as uow:
+        assert uow.integriteit.latest(5) == []
+    done = client.post("/fg/integriteit/controles", data={"csrf_token": _csrf(page)})
+    assert done.status_code == 303
+    with services.uow() as uow:
+        (controle,) = uow.integriteit.latest(5)
+    assert done.headers["Location"] == f"/fg/integriteit?controle={controle.id}#controles"
+    shown = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Laatste volledige controle: intact" in shown
+    assert f'id="controle-{controle.id}" class="gekozen"' in shown
+
+
+def test_the_integrity_page_says_when_a_verification_is_already_running(client: FlaskClient, logboek: Logboek) -> None:
+    login(client, logboek.fg)
+    page = client.get("/fg/integriteit").get_data(as_text=True)
+    assert integriteit._EEN_TEGELIJK.acquire(blocking=False)
+    try:
+        busy = client.post("/fg/integriteit/controles", data={"csrf_token": _csrf(page)})
+    finally:
+        integriteit._EEN_TEGELIJK.release()
+    assert busy.status_code == 409 and "Er loopt al een volledige controle" in busy.get_data(as_text=True)
 
 
 def test_no_case_value_on_any_fg_page(client: FlaskClient, logboek: Logboek) -> None:

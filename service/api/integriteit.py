@@ -1,0 +1,143 @@
+"""The FG's view of the log's integrity: `GET /v1/verantwoording/integriteit` (a quick check now, with the latest
+stored full verifications) and `POST /v1/verantwoording/integriteitscontroles` (verify the whole log now).
+
+Viewing never recomputes the whole log; a full verification is an explicit request, one at a time per process
+(409 meanwhile), and its outcome is stored like those of `deelpoort audit verify`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from marshmallow import Schema, fields
+
+from service.api.auth import authenticated, gebruiker, services
+from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
+from service.domain.verantwoording import Integriteitscontrole
+from service.service_layer import integriteit
+
+blp = Blueprint("integriteit", __name__, description="Integrity of the verstrekking log, for the FG")
+
+
+class CheckpointRefSchema(Schema):
+    grootte = fields.Integer(required=True)
+    tijd = fields.DateTime(required=True)
+    sleutelId = fields.String(required=True)  # noqa: N815
+    notitie = fields.String(required=True)
+
+
+class SnelleControleSchema(Schema):
+    intact = fields.Boolean(required=True)
+    grootte = fields.Integer(required=True, metadata={"description": "records in the log now"})
+    problemen = fields.List(fields.String(), required=True)
+    gecontroleerdOp = fields.DateTime(required=True)  # noqa: N815
+
+
+class OpzoektabellenSchema(Schema):
+    gedekt = fields.Integer(required=True, metadata={"description": "records the lookup tables cover"})
+    problemen = fields.List(fields.String(), required=True)
+    eersteFout = fields.Integer(allow_none=True)  # noqa: N815
+
+
+class ControleSchema(Schema):
+    id = fields.String(required=True)
+    bron = fields.String(required=True, metadata={"description": "cli (deelpoort audit verify) or fg"})
+    begonnenOp = fields.DateTime(required=True)  # noqa: N815
+    klaarOp = fields.DateTime(required=True)  # noqa: N815
+    intact = fields.Boolean(required=True)
+    grootte = fields.Integer(required=True, metadata={"description": "records verified"})
+    checkpoints = fields.Integer(required=True)
+    problemen = fields.List(fields.String(), required=True)
+    eersteFout = fields.Integer(allow_none=True)  # noqa: N815
+    opzoektabellen = fields.Nested(OpzoektabellenSchema, required=True)
+
+
+class IntegriteitSchema(Schema):
+    snelleControle = fields.Nested(  # noqa: N815
+        SnelleControleSchema,
+        required=True,
+        metadata={"description": "the latest checkpoint against the stored tree and head (O(log n)); not the records"},
+    )
+    laatsteControle = fields.Nested(ControleSchema, allow_none=True)  # noqa: N815
+    recordsSindsLaatsteControle = fields.Integer(allow_none=True)  # noqa: N815
+    laatsteCheckpoint = fields.Nested(CheckpointRefSchema, allow_none=True)  # noqa: N815
+    vkey = fields.String(required=True)
+
+
+def checkpoint_json(result: integriteit.Integriteit) -> dict[str, Any] | None:
+    checkpoint = result.checkpoint
+    if checkpoint is None:
+        return None
+    return {
+        "grootte": checkpoint.grootte,
+        "tijd": checkpoint.tijd,
+        "sleutelId": checkpoint.sleutel_id,
+        "notitie": checkpoint.notitie,
+    }
+
+
+def controle_json(controle: Integriteitscontrole) -> dict[str, Any]:
+    return {
+        "id": controle.id,
+        "bron": controle.bron,
+        "begonnenOp": controle.begonnen_op,
+        "klaarOp": controle.klaar_op,
+        "intact": controle.intact,
+        "grootte": controle.grootte,
+        "checkpoints": controle.checkpoints,
+        "problemen": list(controle.problemen),
+        "eersteFout": controle.eerste_fout,
+        "opzoektabellen": {
+            "gedekt": controle.tabellen_gedekt,
+            "problemen": list(controle.tabellen_problemen),
+            "eersteFout": controle.tabellen_eerste_fout,
+        },
+    }
+
+
+@blp.route("/verantwoording/integriteit")
+class Integriteit(MethodView):
+    @authenticated(blp, "fg")
+    @blp.response(200, IntegriteitSchema)
+    def get(self) -> dict[str, Any]:
+        """A quick check of the log now, the latest full verification, and the latest signed checkpoint."""
+        result = integriteit.integriteit(services(), gebruiker())
+        return {
+            "snelleControle": {
+                "intact": result.snel.ok,
+                "grootte": result.snel.grootte,
+                "problemen": result.snel.problemen,
+                "gecontroleerdOp": result.gecontroleerd_op,
+            },
+            "laatsteControle": None if result.laatste is None else controle_json(result.laatste),
+            "recordsSindsLaatsteControle": result.sinds_laatste,
+            "laatsteCheckpoint": checkpoint_json(result),
+            "vkey": result.vkey,
+        }
+
+
+@blp.route("/verantwoording/integriteitscontroles")
+class Controles(MethodView):
+    @authenticated(blp, "fg")
+    @blp.response(201, ControleSchema)
+    @blp.alt_response(
+        409,
+        schema=ProblemSchema,
+        description="a full verification is already running in this process",
+        content_type=PROBLEM_JSON,
+    )
+    def post(self) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Verify the whole log and its lookup tables now (seconds per million records); the outcome is stored."""
+        controle = integriteit.volledige_controle(services(), gebruiker())
+        return controle_json(controle), 201, {"Location": f"/v1/verantwoording/integriteitscontroles/{controle.id}"}
+
+
+@blp.route("/verantwoording/integriteitscontroles/<string:controle_id>")
+class EenControle(MethodView):
+    @authenticated(blp, "fg")
+    @blp.response(200, ControleSchema)
+    @blp.alt_response(404, schema=ProblemSchema, description="no such controle", content_type=PROBLEM_JSON)
+    def get(self, controle_id: str) -> dict[str, Any]:
+        """One stored full verification."""
+        return controle_json(integriteit.controle(services(), gebruiker(), controle_id))
