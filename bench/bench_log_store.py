@@ -7,6 +7,8 @@ without the database is `bench_audit.py`). Best of `--repeat` runs of each, repo
 the verify (see `note` for what it does and does not include).
 (b) An inclusion proof at N records through `logboek.insluitingsbewijs` (one statement for the record, size and
 covering checkpoint, one for the nodes), median and p99 over 300 random indexes. Target: <= 1 ms.
+(c) The quick check every view of the FG's integrity page runs (`logboek.snelle_controle`: the latest checkpoint
+against the stored tree and head), median and p99 over 100 runs, next to the full verify of (a).
 
 The records are appended in large batches straight through `LogStore` (as the group commit does), which is how a
 log of 1M records is built here in minutes. Each record releases `--velden` velden (3 by default, ~1 kB; 20, as
@@ -113,6 +115,12 @@ def main() -> None:
             logboek.insluitingsbewijs(services, fg, index, args.records)
             times.append(time.perf_counter() - started)
         times.sort()
+        quick = []
+        for _ in range(100):
+            started = time.perf_counter()
+            assert logboek.snelle_controle(services).ok
+            quick.append(time.perf_counter() - started)
+        quick.sort()
         print(
             json.dumps(
                 {
@@ -131,6 +139,10 @@ def main() -> None:
                     "inclusion_proof_ms": {
                         "median": round(statistics.median(times) * 1000, 3),
                         "p99": round(times[int(len(times) * 0.99) - 1] * 1000, 3),
+                    },
+                    "quick_check_ms": {
+                        "median": round(statistics.median(quick) * 1000, 3),
+                        "p99": round(quick[98] * 1000, 3),
                     },
                     "note": (
                         "2 shared cores; best of --repeat runs; verify includes reading every record and node from "
