@@ -81,6 +81,15 @@ def settings(tmp_path: Path, database_url: str, keys_dir: Path) -> Settings:
 
 
 @pytest.fixture
+def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """`settings`, also as the environment the `deelpoort` command reads (for CliRunner tests)."""
+    monkeypatch.setenv("DEELPOORT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DEELPOORT_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("DEELPOORT_INSTANCE_PATH", str(settings.instance_path))
+    return settings
+
+
+@pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
     """The application on a migrated database holding the convenant's partners."""
     application = create_app(settings)

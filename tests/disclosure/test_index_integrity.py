@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -130,12 +129,7 @@ def test_records_not_yet_indexed_are_not_a_problem(indexed: Services) -> None:
     assert result.ok and result.grootte == RECORDS
 
 
-def test_the_cli_checks_the_lookup_tables_too(
-    indexed: Services, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DEELPOORT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("DEELPOORT_KEYS_DIR", str(settings.keys_dir))
-    monkeypatch.setenv("DEELPOORT_INSTANCE_PATH", str(Path(settings.instance_path)))
+def test_the_cli_checks_the_lookup_tables_too(indexed: Services, cli_settings: Settings) -> None:
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
     assert f"OK: the lookup tables agree with the {RECORDS} records they cover\n" in good.output

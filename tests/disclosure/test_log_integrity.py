@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -252,12 +251,7 @@ def test_a_changed_stored_node_is_caught(log_services: Services) -> None:
     assert not result.ok and result.eerste_fout == 12
 
 
-def test_the_cli_exits_non_zero_and_names_the_first_bad_index(
-    log_services: Services, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("DEELPOORT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("DEELPOORT_KEYS_DIR", str(settings.keys_dir))
-    monkeypatch.setenv("DEELPOORT_INSTANCE_PATH", str(Path(settings.instance_path)))
+def test_the_cli_exits_non_zero_and_names_the_first_bad_index(log_services: Services, cli_settings: Settings) -> None:
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
     assert f"OK: {RECORDS} records" in good.output

@@ -109,15 +109,10 @@ def test_a_shorter_configured_bewaartermijn_is_honoured(services: Services) -> N
     assert _state(services)[0] == {kept}
 
 
-def test_retention_run_command_reports_the_routeeroverleg(
-    services: Services, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_retention_run_command_reports_the_routeeroverleg(services: Services, cli_settings: Settings) -> None:
     from service.cli import main
 
     _signal(services, GGD, 0, days_ago=TERMIJN * 7 + 3)
-    monkeypatch.setenv("DEELPOORT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("DEELPOORT_KEYS_DIR", str(settings.keys_dir))
-    monkeypatch.setenv("DEELPOORT_INSTANCE_PATH", str(settings.instance_path))
     result = CliRunner().invoke(main, ["retention", "run"])
     assert result.exit_code == 0, result.output
     assert "routeeroverleg: 1 signaal/signalen and 0 besloten match(es) verwijderd" in result.output

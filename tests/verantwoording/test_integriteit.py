@@ -3,7 +3,6 @@ verifications (`deelpoort audit verify` and the FG's own request), one FG-reques
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -193,11 +192,8 @@ def test_an_unknown_controle_is_404(client: FlaskClient, logboek: Logboek, ident
 
 
 def test_audit_verify_stores_its_outcome_for_the_fg(
-    client: FlaskClient, settings: Settings, logboek: Logboek, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, cli_settings: Settings, logboek: Logboek
 ) -> None:
-    monkeypatch.setenv("DEELPOORT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("DEELPOORT_KEYS_DIR", str(settings.keys_dir))
-    monkeypatch.setenv("DEELPOORT_INSTANCE_PATH", str(Path(settings.instance_path)))
     result = CliRunner().invoke(main, ["audit", "verify"])
     assert result.exit_code == 0, result.output
     body = _view(client, logboek.fg)
