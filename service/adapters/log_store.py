@@ -90,7 +90,10 @@ _ADVANCE_HEAD = (
 _HEAD_CHECKPOINT = (
     update(_HOOFD)
     .where(_HOOFD.c.id == 1)
-    .values(checkpoint_grootte=bindparam("cp_grootte", type_=Integer), checkpoint_tijd=bindparam("cp_tijd"))
+    .values(
+        checkpoint_grootte=bindparam("cp_grootte", type_=Integer),
+        checkpoint_tijd=bindparam("cp_tijd", type_=UTCDateTime()),
+    )
 )
 _SET_HEAD = update(_HOOFD).where(_HOOFD.c.id == 1).values(grootte=bindparam("new_size", type_=Integer))
 _INSERT_RECORDS = insert(_VERSTREKKINGEN)
