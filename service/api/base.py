@@ -30,11 +30,14 @@ class ProblemSchema(Schema):
 
 
 class _Parser(FlaskParser):
+    """400 for invalid arguments; unknown query parameters are decided by the schema (all of ours refuse them,
+    `unknown = RAISE`), where webargs would drop them silently: a misspelt filter must not widen a query."""
+
     DEFAULT_VALIDATION_STATUS = 400
 
 
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
-    ARGUMENTS_PARSER = _Parser()
+    ARGUMENTS_PARSER = _Parser(unknown=None)  # None: each schema's own `unknown` decides, in every location
 
     def arguments(self, schema: type[Schema] | Schema, **kwargs: Any) -> Any:
         """As flask-smorest's, with a schema class instantiated once here: given the class, webargs builds a new

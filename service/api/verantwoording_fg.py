@@ -194,7 +194,7 @@ def _link(page: int) -> dict[str, str]:
 @blp.route("/verantwoording/verstrekkingen")
 class Verstrekkingen(MethodView):
     @authenticated(blp, "fg")
-    @blp.arguments(LijstQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(LijstQuerySchema, location="query")
     @blp.response(200, LijstSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """The verstrekking log's records, filtered, paged and sorted (metadata only, never values)."""
@@ -279,7 +279,7 @@ _EXPORT_DOC = {
 @blp.route("/verantwoording/exporten")
 class Exporten(MethodView):
     @authenticated(blp, "fg")
-    @blp.arguments(ExportQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(ExportQuerySchema, location="query")
     @blp.doc(**_EXPORT_DOC)
     def get(self, query: dict[str, Any]) -> Response:
         """A filtered selection as CSV, JSON or in the Logboek Dataverwerkingen shape (streamed, capped)."""

@@ -163,3 +163,24 @@ def test_an_unexpected_error_is_a_generic_500_without_its_message(
     body = _is_problem(response, 500)
     assert "999900110" not in response.get_data(as_text=True)
     assert "Jansen" not in str(body)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/casussen?fase=triage&fse=aanmelding",
+        "/v1/verantwoording/bewijzen/0?boomgrote=1",
+        "/v1/verantwoording/consistentie?van=0&tot=1&tott=2",
+        "/v1/verantwoording/verstrekkingen?partnr=politie-noord-nederland",
+        "/v1/verantwoording/exporten?formaat=csv&partnr=politie-noord-nederland",
+    ],
+    ids=["werkvoorraad", "inclusion-proof", "consistency-proof", "fg-list", "fg-export"],
+)
+def test_an_unknown_query_parameter_is_named_not_ignored(client: FlaskClient, services: Services, path: str) -> None:
+    """A misspelt filter must not be dropped silently (the answer would be wider than asked): 400 naming it."""
+    token = add_gebruiker(services, "bureau-zvh-drenthe", "fg" if "/verantwoording/" in path else "procesregisseur")
+    response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    typo = path.rsplit("&", 1)[-1].rsplit("?", 1)[-1].split("=")[0]
+    assert [p["name"] for p in response.get_json()["invalidParams"]] == [typo]
