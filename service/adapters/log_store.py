@@ -59,6 +59,7 @@ class ProofBasis:
     leaf: tuple[bytes, str] | None  # leaf hash and requesting partner of the record, if it exists
     size: int
     covering: StoredCheckpoint | None  # the smallest checkpoint whose tree includes the record
+    exact: StoredCheckpoint | None  # the checkpoint of exactly the asked tree size, if one was asked and exists
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +129,32 @@ _NODES_SQLITE = text(
     JOIN logknopen AS k ON k.niveau = json_extract(w.value, '$[0]') AND k.positie = json_extract(w.value, '$[1]')
     """
 )
-_PROOF_BASIS = text(
-    """
-    SELECT v.blad_hash, v.partner_id, h.grootte, c.grootte, c.wortel, c.tijd, c.sleutel_id, c.notitie
+# The record's leaf and partner, the log's size, the checkpoint covering the record (c) and the one of exactly the
+# asked tree size (e; none when no size is asked); on PostgreSQL also the wanted nodes, in the order asked (NULL
+# where none is stored), so that a proof of a given size is one round trip.
+_PROOF_BASIS_COLUMNS = """
+    SELECT v.blad_hash, v.partner_id, h.grootte,
+           c.grootte, c.wortel, c.tijd AS c_tijd, c.sleutel_id, c.notitie,
+           e.grootte, e.wortel, e.tijd AS e_tijd, e.sleutel_id, e.notitie"""
+_PROOF_BASIS_FROM = """
     FROM loghoofd AS h
     LEFT JOIN verstrekkingen AS v ON v.log_index = :index
     LEFT JOIN checkpoints AS c ON c.grootte = (SELECT min(grootte) FROM checkpoints WHERE grootte > :index)
+    LEFT JOIN checkpoints AS e ON e.grootte = :boomgrootte
     WHERE h.id = 1
     """
-).columns(tijd=UTCDateTime())
+_PROOF_BASIS = text(_PROOF_BASIS_COLUMNS + _PROOF_BASIS_FROM).columns(c_tijd=UTCDateTime(), e_tijd=UTCDateTime())
+_NODES_IN_ORDER = """,
+           ARRAY(
+               SELECT k.hash
+               FROM unnest(CAST(:niveaus AS integer[]), CAST(:posities AS integer[])) WITH ORDINALITY
+                   AS w(niveau, positie, n)
+               LEFT JOIN logknopen AS k ON k.niveau = w.niveau AND k.positie = w.positie
+               ORDER BY w.n
+           )"""
+_PROOF_BASIS_POSTGRESQL = text(_PROOF_BASIS_COLUMNS + _NODES_IN_ORDER + _PROOF_BASIS_FROM).columns(
+    c_tijd=UTCDateTime(), e_tijd=UTCDateTime()
+)
 _RECORD_COLUMNS = ("log_index", "record", "blad_hash", "id", "partner_id", "casus_id", "doel", "uitkomst", "tijd")
 
 
@@ -288,9 +306,6 @@ class LogStore:
     def latest_checkpoint(self) -> StoredCheckpoint | None:
         return self._one_checkpoint(select(*_CHECKPOINT_COLUMNS).order_by(_CHECKPOINTS.c.grootte.desc()).limit(1))
 
-    def checkpoint_at(self, size: int) -> StoredCheckpoint | None:
-        return self._one_checkpoint(select(*_CHECKPOINT_COLUMNS).where(_CHECKPOINTS.c.grootte == size))
-
     def checkpoints(self) -> list[StoredCheckpoint]:
         rows = self._session.execute(select(*_CHECKPOINT_COLUMNS).order_by(_CHECKPOINTS.c.grootte))
         return [_checkpoint(row) for row in rows]
@@ -309,14 +324,27 @@ class LogStore:
         index, record, blad, ident, partner, casus, doel, uitkomst, tijd = row
         return StoredRecord(index, bytes(record), bytes(blad), (ident, partner, casus, doel, uitkomst, tijd))
 
-    def proof_basis(self, index: int) -> ProofBasis:
+    def proof_basis(
+        self, index: int, boomgrootte: int | None = None, nodes: Sequence[tuple[int, int]] = ()
+    ) -> ProofBasis:
         """What an inclusion proof of record `index` starts from, in one statement: the record's leaf hash and
-        requesting partner (None when there is no such record), the log's size, and the checkpoint covering it."""
-        row = self._session.execute(_PROOF_BASIS, {"index": index}).one()
-        blad, partner, size, *checkpoint = row
-        covering = _checkpoint(checkpoint) if checkpoint[0] is not None else None
+        requesting partner (None when there is no such record), the log's size, the checkpoint covering it and
+        the one of exactly `boomgrootte`. On PostgreSQL the same statement loads `nodes` (as `prefetch`, which
+        then has nothing left to read); elsewhere `prefetch` reads them (no round trip to save in process)."""
+        params: dict[str, object] = {"index": index, "boomgrootte": boomgrootte}
+        wanted = sorted({key for key in nodes if key not in self._nodes.written})
+        if wanted and _dialect(self._session) == "postgresql":
+            params["niveaus"], params["posities"] = [n for n, _ in wanted], [p for _, p in wanted]
+            blad, partner, size, *checkpoints, found = self._session.execute(_PROOF_BASIS_POSTGRESQL, params).one()
+            for key, value in zip(wanted, found, strict=True):
+                if value is not None:
+                    self._nodes.written[key] = bytes(value)
+        else:
+            blad, partner, size, *checkpoints = self._session.execute(_PROOF_BASIS, params).one()
+        covering = _checkpoint(checkpoints[:5]) if checkpoints[0] is not None else None
+        exact = _checkpoint(checkpoints[5:]) if checkpoints[5] is not None else None
         leaf = (bytes(blad), str(partner)) if blad is not None else None
-        return ProofBasis(leaf, int(size), covering)
+        return ProofBasis(leaf, int(size), covering, exact)
 
     def records(self, *, chunk: int = 10000) -> Iterator[StoredRecord]:
         """Every record in log order, read in chunks of plain rows (constant memory, no ORM objects)."""

@@ -335,7 +335,11 @@ def insluitingsbewijs(
         OngeldigeInvoerError: `boomgrootte` does not include the record or exceeds the log.
     """
     with proof_reader(services.engine) as log:
-        basis = log.proof_basis(index)
+        asked = boomgrootte
+        # With the size given (as a partner checking against a checkpoint does) the nodes are known up front and
+        # come with the basis: one round trip on PostgreSQL.
+        known = _proof_nodes(index, asked) if asked is not None and 0 <= index < asked else []
+        basis = log.proof_basis(index, asked, known)
         leaf, size, covering = basis.leaf, basis.size, basis.covering
         if leaf is None or (gebruiker.rol != "fg" and leaf[1] != gebruiker.partner_id):
             raise NietGevondenError("no such log record for this partner")
@@ -343,9 +347,9 @@ def insluitingsbewijs(
             boomgrootte = covering.grootte if covering is not None else size
         if not index < boomgrootte <= size:
             raise OngeldigeInvoerError([("boomgrootte", f"must include the record and be at most {size}")])
-        exact = covering is not None and covering.grootte == boomgrootte
-        checkpoint = covering if exact else log.checkpoint_at(boomgrootte)
-        log.nodes.prefetch([*nodes_for_inclusion_proof(index, boomgrootte), *nodes_for_root(boomgrootte)])
+        # Unasked, the size is the covering checkpoint's (or, with none covering, the log's: no checkpoint has it).
+        checkpoint = basis.exact if asked is not None else covering
+        log.nodes.prefetch(_proof_nodes(index, boomgrootte))
         return Insluitingsbewijs(
             index,
             boomgrootte,
@@ -354,6 +358,11 @@ def insluitingsbewijs(
             log.root(boomgrootte),
             checkpoint.notitie if checkpoint is not None else None,
         )
+
+
+def _proof_nodes(index: int, size: int) -> list[tuple[int, int]]:
+    """The stored nodes an inclusion proof of `index` in the tree of `size` and that tree's root are made of."""
+    return [*nodes_for_inclusion_proof(index, size), *nodes_for_root(size)]
 
 
 @dataclass(frozen=True)

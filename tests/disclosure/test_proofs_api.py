@@ -14,10 +14,18 @@ from flask.testing import FlaskClient
 
 from service import create_app
 from service.adapters.migrate import upgrade
+from service.audit import MemoryTree
 from service.service_layer import beleid
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
-from tests.audit.test_independent_proofs import RejectedError, check_consistency, check_receipt, open_note, parse_vkey
+from tests.audit.test_independent_proofs import (
+    RejectedError,
+    VerifiedCheckpoint,
+    check_consistency,
+    check_receipt,
+    open_note,
+    parse_vkey,
+)
 from tests.case_data.conftest import aanmelding
 from tests.conftest import add_gebruiker
 from tests.disclosure.conftest import bearer, vraag
@@ -70,6 +78,33 @@ def test_every_receipt_is_proven_included_in_a_signed_checkpoint(small_checkpoin
         checkpoint = open_note(note, vkey, origin)
         check_receipt({"index": index, "bladHash": receipt["bladHash"]}, proof, checkpoint)
         assert index < checkpoint.size <= receipt["checkpointUiterlijkBijGrootte"] or receipt["checkpoint"]
+
+
+def test_a_proof_of_any_asked_size_verifies_and_names_the_checkpoint_of_exactly_that_size(
+    small_checkpoints: Flask,
+) -> None:
+    """With `boomgrootte` given (as a partner checking against a checkpoint it holds), the proof comes from one
+    statement on PostgreSQL: for every record and every tree size that includes it, the path verifies
+    independently to the root of that size, and the checkpoint returned is the one of that size or none."""
+    client, tokens, receipts = _receipts(small_checkpoints, 6)
+    services: Services = small_checkpoints.extensions["deelpoort"]
+    with services.uow() as uow:
+        leaves = [record.blad_hash for record in uow.log.records()]
+        notes = {c.grootte: c.notitie for c in uow.log.checkpoints()}
+    tree = MemoryTree()
+    for leaf in leaves:
+        tree.append(leaf)
+    assert any(size not in notes for size in range(1, tree.size + 1)) and len(notes) >= 2
+    for receipt in receipts:
+        index = receipt["logIndex"]
+        for size in range(index + 1, tree.size + 1):
+            response = client.get(
+                f"/v1/verantwoording/bewijzen/{index}?boomgrootte={size}", headers=bearer(tokens["fg"])
+            )
+            assert response.status_code == 200, response.get_json()
+            proof = response.get_json()
+            check_receipt(receipt | {"index": index}, proof, VerifiedCheckpoint(size, tree.root(size), ""))
+            assert proof["checkpoint"] == notes.get(size)
 
 
 def test_a_forged_receipt_fails_the_independent_check(small_checkpoints: Flask) -> None:
