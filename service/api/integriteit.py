@@ -128,7 +128,7 @@ class Controles(MethodView):
         content_type=PROBLEM_JSON,
     )
     def post(self) -> tuple[dict[str, Any], int, dict[str, str]]:
-        """Verify the whole log and its lookup tables now (seconds per million records); the outcome is stored."""
+        """Verify the whole log and its lookup tables now (about a minute per million records); stored."""
         controle = integriteit.volledige_controle(services(), gebruiker())
         return controle_json(controle), 201, {"Location": f"/v1/verantwoording/integriteitscontroles/{controle.id}"}
 

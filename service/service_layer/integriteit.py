@@ -4,8 +4,9 @@ Invariants:
 - A full verification (`controleer`) checks the records, the tree and the checkpoints (`logboek.verifieer`) and
   the lookup tables derived from them (`logboek.verifieer_index`); its outcome is stored, intact or not, with
   who ran it (`deelpoort audit verify`, or an FG).
-- Viewing (`integriteit`) never recomputes the whole log (seconds per million records): it shows the latest
-  stored verifications and a quick check of the head against the latest signed checkpoint, in O(log n).
+- Viewing (`integriteit`) never recomputes the whole log (about a minute per million records with the lookup
+  tables): it shows the latest stored verifications and a quick check of the head against the latest signed
+  checkpoint, in O(log n).
 - An FG may start a full verification (`volledige_controle`); a process runs at most one such at a time, and a
   request meanwhile is refused as a conflict, so repeated requests cannot pile up scans of the whole log.
 """
