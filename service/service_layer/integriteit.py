@@ -2,8 +2,9 @@
 
 Invariants:
 - A full verification (`controleer`) checks the records, the tree and the checkpoints (`logboek.verifieer`) and
-  the lookup tables derived from them (`logboek.verifieer_index`); its outcome is stored, intact or not, with
-  who ran it (`deelpoort audit verify`, or an FG).
+  the lookup tables derived from them (`logboek.verifieer_index`), and only reads; its outcome is stored
+  (`bewaar`), intact or not, with who ran it (`deelpoort audit verify`, or an FG). `audit verify` still reports
+  and exits by the outcome when it cannot store it (a read-only copy of the database).
 - Viewing (`integriteit`) never recomputes the whole log (about a minute per million records with the lookup
   tables): it shows the latest stored verifications and a quick check of the head against the latest signed
   checkpoint, in O(log n).
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from service.adapters.log_store import StoredCheckpoint
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.errors import ConflictError, NietGevondenError
-from service.domain.verantwoording import MAX_PROBLEMEN, Integriteitscontrole
+from service.domain.verantwoording import BRONNEN, MAX_PROBLEMEN, Integriteitscontrole
 from service.service_layer import logboek
 from service.service_layer.services import Services
 from service.service_layer.verantwoording import require_fg
@@ -34,11 +35,13 @@ _EEN_TEGELIJK = threading.Lock()  # one FG-requested full verification per proce
 def controleer(
     services: Services, bron: str, gebruiker_id: str | None = None, *, voortgang: Iterator[None] | None = None
 ) -> Integriteitscontrole:
-    """Verify the whole log and its lookup tables now, and store the outcome; `voortgang` is advanced per block."""
+    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block."""
+    if bron not in BRONNEN:
+        raise ValueError(f"unknown bron {bron!r}")
     begonnen = utcnow()
     log = logboek.verifieer(services, voortgang=voortgang)
     tabellen = logboek.verifieer_index(services)
-    controle = Integriteitscontrole(
+    return Integriteitscontrole(
         id=new_id(),
         begonnen_op=begonnen,
         klaar_op=utcnow(),
@@ -52,10 +55,13 @@ def controleer(
         tabellen_problemen=tuple(tabellen.problemen[:MAX_PROBLEMEN]),
         tabellen_eerste_fout=tabellen.eerste_fout,
     )
+
+
+def bewaar(services: Services, controle: Integriteitscontrole) -> None:
+    """Store a controle's outcome for the FG."""
     with services.uow() as uow:
         uow.integriteit.add(controle)
         uow.commit()
-    return controle
 
 
 def volledige_controle(services: Services, gebruiker: Gebruiker) -> Integriteitscontrole:
@@ -69,7 +75,9 @@ def volledige_controle(services: Services, gebruiker: Gebruiker) -> Integriteits
     if not _EEN_TEGELIJK.acquire(blocking=False):
         raise ConflictError("a full verification of the log is already running; ask again when it has finished")
     try:
-        return controleer(services, "fg", gebruiker.id)
+        controle = controleer(services, "fg", gebruiker.id)
+        bewaar(services, controle)
+        return controle
     finally:
         _EEN_TEGELIJK.release()
 

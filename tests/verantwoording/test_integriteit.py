@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import delete, event, func, select, update
 
+from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.orm import CheckpointRow, IntegriteitscontroleRow, LogknoopRow, VerstrekkingRow
 from service.cli import main
 from service.domain.casus import Gebruiker
@@ -225,5 +226,29 @@ def test_a_stored_controle_keeps_the_first_problems_and_the_first_bad_index(
     controle = integriteit.controleer(services, "cli")
     assert len(controle.problemen) == MAX_PROBLEMEN and controle.problemen[0] == "index 120: synthetic problem"
     assert controle.eerste_fout == 1 and not controle.intact
+    integriteit.bewaar(services, controle)
     with services.uow() as uow:
         assert uow.integriteit.get(controle.id) == controle
+
+
+def test_audit_verify_reports_and_exits_by_the_outcome_when_it_cannot_store_it(
+    services: Services, cli_settings: Settings, logboek: Logboek, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only copy of the database can be verified too: the outcome is printed and decides the exit code."""
+
+    def read_only(*_args: Any, **_kwargs: Any) -> None:
+        raise PermissionError("injected: read-only")
+
+    monkeypatch.setattr(IntegriteitStore, "add", read_only)
+    good = CliRunner().invoke(main, ["audit", "verify"])
+    assert good.exit_code == 0, good.output
+    assert "OK: 3 records" in good.output and "not stored for the FG (PermissionError" in good.output
+    with services.engine.begin() as connection:
+        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == 1).values(doel="triage"))
+    bad = CliRunner().invoke(main, ["audit", "verify"])
+    assert bad.exit_code == 1 and "first bad index 1" in bad.output
+
+
+def test_an_unknown_bron_is_refused(services: Services, logboek: Logboek) -> None:
+    with pytest.raises(ValueError, match="unknown bron"):
+        integriteit.controleer(services, "cron")
