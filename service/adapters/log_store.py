@@ -175,6 +175,10 @@ class _Nodes:
                 raise LookupError(f"no complete log node ({level}, {index})")
         return found
 
+    def missing(self, wanted: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Of `wanted`, the nodes not loaded yet, each once, in order."""
+        return sorted({key for key in wanted if key not in self.written})
+
     def prefetch(self, wanted: Iterable[tuple[int, int]]) -> None:
         """Load the given nodes with one query (a proof needs ~2 log2(n) of them: one round trip, not 40).
 
@@ -182,12 +186,11 @@ class _Nodes:
         positie) pairs go in as arrays (PostgreSQL `unnest`) or as a JSON array (SQLite `json_each`), joined to
         the primary key.
         """
-        missing = sorted({key for key in wanted if key not in self.written})
+        missing = self.missing(wanted)
         if not missing:
             return
         if _dialect(self._session) == "postgresql":
-            levels, positions = [level for level, _ in missing], [position for _, position in missing]
-            found = self._session.execute(_NODES_POSTGRESQL, {"niveaus": levels, "posities": positions})
+            found = self._session.execute(_NODES_POSTGRESQL, _node_arrays(missing))
         else:
             found = self._session.execute(_NODES_SQLITE, {"gezocht": json.dumps(missing)})
         for level, position, value in found:
@@ -220,10 +223,9 @@ class LogStore:
         if row is None:
             raise RuntimeError("the log head row is missing (run the migrations)")
         new_size, checkpoint_size, checkpoint_time = row
-        size = int(new_size) - advance
-        self._claimed = (size, advance)
-        latest = (int(checkpoint_size), checkpoint_time) if checkpoint_time is not None else None
-        return Kop(size, latest)
+        kop = _kop(int(new_size) - advance, checkpoint_size, checkpoint_time)
+        self._claimed = (kop.grootte, advance)
+        return kop
 
     def append(self, size: int, records: Sequence[LogRecord]) -> list[Appended]:
         """Append records at `size`, `size + 1`, ...; returns index and leaf hash.
@@ -292,8 +294,7 @@ class LogStore:
         ).first()
         if row is None:
             return Kop(0, None)
-        size, checkpoint_size, checkpoint_time = row
-        return Kop(int(size), (int(checkpoint_size), checkpoint_time) if checkpoint_time is not None else None)
+        return _kop(*row)
 
     def root(self, size: int) -> bytes:
         """The root at `size` from stored nodes. Raises LookupError when nodes are missing."""
@@ -332,9 +333,9 @@ class LogStore:
         the one of exactly `boomgrootte`. On PostgreSQL the same statement loads `nodes` (as `prefetch`, which
         then has nothing left to read); elsewhere `prefetch` reads them (no round trip to save in process)."""
         params: dict[str, object] = {"index": index, "boomgrootte": boomgrootte}
-        wanted = sorted({key for key in nodes if key not in self._nodes.written})
+        wanted = self._nodes.missing(nodes)
         if wanted and _dialect(self._session) == "postgresql":
-            params["niveaus"], params["posities"] = [n for n, _ in wanted], [p for _, p in wanted]
+            params.update(_node_arrays(wanted))
             blad, partner, size, *checkpoints, found = self._session.execute(_PROOF_BASIS_POSTGRESQL, params).one()
             for key, value in zip(wanted, found, strict=True):
                 if value is not None:
@@ -495,6 +496,16 @@ _COLUMN_MISMATCH_POSTGRESQL = text(
 def _dialect(session: Session | Connection) -> str:
     bind = session if isinstance(session, Connection) else session.get_bind()
     return bind.dialect.name
+
+
+def _kop(size: int, checkpoint_size: int, checkpoint_time: dt.datetime | None) -> Kop:
+    """The head from its row: no checkpoint time means no checkpoint yet."""
+    return Kop(int(size), (int(checkpoint_size), checkpoint_time) if checkpoint_time is not None else None)
+
+
+def _node_arrays(keys: Sequence[tuple[int, int]]) -> dict[str, list[int]]:
+    """(niveau, positie) pairs as the two arrays PostgreSQL's `unnest` joins to the primary key take."""
+    return {"niveaus": [level for level, _ in keys], "posities": [position for _, position in keys]}
 
 
 def _checkpoint(row: Sequence[Any]) -> StoredCheckpoint:

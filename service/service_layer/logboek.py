@@ -349,7 +349,7 @@ def insluitingsbewijs(
             raise OngeldigeInvoerError([("boomgrootte", f"must include the record and be at most {size}")])
         # Unasked, the size is the covering checkpoint's (or, with none covering, the log's: no checkpoint has it).
         checkpoint = basis.exact if asked is not None else covering
-        log.nodes.prefetch(_proof_nodes(index, boomgrootte))
+        log.nodes.prefetch(known or _proof_nodes(index, boomgrootte))  # PostgreSQL: `known` came with the basis
         return Insluitingsbewijs(
             index,
             boomgrootte,
