@@ -38,7 +38,7 @@ from service.adapters.migrate import upgrade
 from service.crypto import write_development_keys
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld
-from service.service_layer import logboek
+from service.service_layer.logboek import controle as logboek
 from service.settings import Settings
 
 

@@ -50,8 +50,8 @@ from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
 from service.domain.casus import Gebruiker
 from service.domain.convenant import Regime
 from service.domain.verantwoording import Pagina, Selectie
-from service.service_layer import verantwoording
 from service.service_layer.services import Services
+from service.service_layer.verantwoording import overzicht as verantwoording
 from service.settings import Settings
 
 FG = Gebruiker("f" * 32, "bureau-zvh-drenthe", "fg", "bench fg")

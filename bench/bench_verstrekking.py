@@ -54,8 +54,9 @@ from service import create_app
 from service.adapters.migrate import upgrade
 from service.crypto import write_development_keys
 from service.domain.casus import Gebruiker, new_id, utcnow
-from service.service_layer import beleid, logboek
-from service.service_layer.authentication import issue_token
+from service.service_layer.beleid import actief as beleid
+from service.service_layer.identiteit.authentication import issue_token
+from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
 

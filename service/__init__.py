@@ -51,7 +51,7 @@ def _convenant_per_verzoek(app: Flask, services: Services) -> None:
     before the view runs, outside any transaction the view opens."""
     from flask import g, request
 
-    from service.service_layer.convenant_bron import begin_verzoek, einde_verzoek
+    from service.service_layer.register.bron import begin_verzoek, einde_verzoek
 
     @app.before_request
     def _begin() -> None:

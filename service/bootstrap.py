@@ -10,14 +10,14 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.adapters import convenant_store
-from service.adapters.case_keys import CaseKeys
+from service.adapters.casus_keys import CasusKeys
 from service.adapters.database import make_engine
 from service.adapters.group_commit import CheckpointBeleid, VerstrekkingLog
 from service.convenant.versies import laad, lees_map
 from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
 from service.domain.routeeroverleg import RouteerInstellingen
-from service.service_layer.convenant_bron import ConvenantBron, GeenConvenantError
+from service.service_layer.register.bron import ConvenantBron, GeenConvenantError
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings, SettingsError
 
@@ -63,7 +63,7 @@ def build_services(settings: Settings) -> Services:
     """
     seed_documenten = lees_map(settings.convenanten_dir)
     seed = laad(seed_documenten)
-    keys = CaseKeys(lambda: load_keys(settings))
+    keys = CasusKeys(lambda: load_keys(settings))
     engine = make_engine(settings.database_url)
 
     def lees_actief() -> str | None:

@@ -82,8 +82,8 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     """Create instance/ with a database and the synthetic Drenthe region, then serve it."""
     from service.adapters.migrate import upgrade
     from service.bootstrap import build_services
-    from service.service_layer.demo import install_region, write_credentials
-    from service.service_layer.demo_region import generate_region
+    from service.demo.installatie import install_region, write_credentials
+    from service.demo.regio import generate_region
 
     settings = _settings()
     if settings.is_production:
@@ -97,7 +97,8 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     services = build_services(settings)
     click.echo(f"Database: {services.engine.url.render_as_string(hide_password=True)}")
     upgrade(services.engine)
-    from service.service_layer import beleid, convenantversies
+    from service.service_layer.beleid import actief as beleid
+    from service.service_layer.register import versies as convenantversies
 
     convenantversies.installeer(services, settings.convenanten_dir, activeer="altijd")
     policy, _ = beleid.installeer(services, settings.policies_dir, activeer="altijd")
@@ -106,8 +107,8 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     credentials = install_region(services, region)
     path = settings.instance_path / "demo-credentials.json"
     write_credentials(path, credentials)
+    from service.demo.routeeroverleg import demo_signalen
     from service.domain.casus import Gebruiker
-    from service.service_layer.demo_routeeroverleg import demo_signalen
 
     routeer = [
         Gebruiker(c.gebruiker, c.partner, c.rol, c.naam)
@@ -120,7 +121,7 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
         }
     ]
     click.echo(f"Routeeroverleg: {demo_signalen(services, routeer)} synthetische signalen")
-    from service.service_layer.demo_verstrekkingen import demo_verstrekkingen
+    from service.demo.verstrekkingen import demo_verstrekkingen
 
     alle = [Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in credentials]
     gelogd = demo_verstrekkingen(services, region.casussen, alle, seed=seed)
@@ -175,7 +176,8 @@ def db_upgrade() -> None:
     """Apply the migrations up to the newest; on a new installation, put convenants/ in force (registering its
     partners) and install policies/ as the active version. Later changes go through four-eyes proposals."""
     from service.adapters.migrate import current_revision, upgrade
-    from service.service_layer import beleid, convenantversies
+    from service.service_layer.beleid import actief as beleid
+    from service.service_layer.register import versies as convenantversies
 
     settings = _settings()
     with _services(settings) as services:
@@ -311,7 +313,7 @@ def audit() -> None:
 def audit_verify() -> None:
     """Recompute the whole log and check every checkpoint, then the lookup tables derived from it; exit 1 and name
     the first bad index on any problem."""
-    from service.service_layer import integriteit
+    from service.service_layer.logboek import integriteit
 
     with _services(_settings()) as services:
 
@@ -372,8 +374,8 @@ def retention() -> None:
 @_clear_errors
 def retention_run() -> None:
     """Crypto-shred every closed casus whose bewaartermijn has ended."""
-    from service.service_layer.bewaring import retention_run as run_retention
-    from service.service_layer.routeeroverleg import verlopen
+    from service.service_layer.casus.bewaring import retention_run as run_retention
+    from service.service_layer.routeeroverleg.overleg import verlopen
 
     with _services(_settings()) as services:
         shredded = run_retention(services)
@@ -485,7 +487,7 @@ def convenant_export(directory: str | None) -> None:
     """Write the convenant version in force from the database to DIRECTORY (default convenants/), texts exactly
     as approved, so the repository can hold the approved state; other *.yaml files there are removed."""
     from service.domain.errors import NietBeschikbaarError
-    from service.service_layer import convenantversies
+    from service.service_layer.register import versies as convenantversies
 
     settings = _settings()
     _export(
@@ -571,7 +573,7 @@ def policy_export(directory: str | None) -> None:
     """Write the active (approved) version from the database to DIRECTORY (default policies/), so the repository
     can hold the approved state; other *.csv files there are removed. Comments in the files are not kept."""
     from service.domain.errors import GeenBeleidError
-    from service.service_layer import beleid
+    from service.service_layer.beleid import actief as beleid
 
     settings = _settings()
     _export(

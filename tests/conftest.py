@@ -24,8 +24,8 @@ from service.convenant import load_convenanten
 from service.crypto import write_development_keys
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Convenant
-from service.service_layer import beleid
-from service.service_layer.authentication import issue_token
+from service.service_layer.beleid import actief as beleid
+from service.service_layer.identiteit.authentication import issue_token
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy import Engine
 
-from service.adapters.log_store import Appended, Kop, LogStore, StoredCheckpoint
+from service.adapters.log_store import Appended, Head, LogStore, StoredCheckpoint
 from service.adapters.write_lock import WriteLock, lock_path
 from service.audit import Checkpoint, sign_checkpoint
 from service.crypto import CheckpointSigner
@@ -47,7 +47,7 @@ class CheckpointBeleid:
 
 
 @dataclass(eq=False)
-class _Wachtend:
+class _Pending:
     verstrekking: LogRecord
     done: bool = False
     bewijs: Ontvangstbewijs | None = None
@@ -71,7 +71,7 @@ class VerstrekkingLog:
         self._beleid = beleid
         self._clock = clock
         self._cond = threading.Condition()
-        self._queue: list[_Wachtend] = []
+        self._queue: list[_Pending] = []
         self._writing = False
         self.batches = 0  # how many transactions were written (for tests and benchmarks)
 
@@ -85,7 +85,7 @@ class VerstrekkingLog:
         Raises:
             LogNietBeschikbaarError: the record could not be committed (nothing may be disclosed).
         """
-        mine = _Wachtend(verstrekking)
+        mine = _Pending(verstrekking)
         with self._cond:
             self._queue.append(mine)
             while not mine.done and self._writing:
@@ -116,7 +116,7 @@ class VerstrekkingLog:
                 return latest
             return self._sign(store, size)
 
-    def _write(self, batch: list[_Wachtend]) -> None:
+    def _write(self, batch: list[_Pending]) -> None:
         try:
             # The file lock is taken before the transaction begins and released after it ended.
             with self._write_lock, self._engine.begin() as connection:
@@ -139,7 +139,7 @@ class VerstrekkingLog:
         for waiting, done in zip(batch, appended, strict=True):
             waiting.bewijs = _bewijs(done, signed, limit)
 
-    def _due(self, kop: Kop, new_size: int) -> bool:
+    def _due(self, kop: Head, new_size: int) -> bool:
         """A checkpoint is due when none exists, or `records` were added or `seconds` passed since the latest."""
         if kop.checkpoint is None:
             return True
@@ -172,7 +172,7 @@ def _bewijs(appended: Appended, signed: StoredCheckpoint | None, limit: int) -> 
     )
 
 
-def _outcome(waiting: _Wachtend) -> Ontvangstbewijs:
+def _outcome(waiting: _Pending) -> Ontvangstbewijs:
     if waiting.error is not None:
         raise waiting.error
     if waiting.bewijs is None:

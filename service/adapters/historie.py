@@ -15,7 +15,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.adapters.case_keys import CaseKeys
+from service.adapters.casus_keys import CasusKeys
 from service.adapters.orm import CasusSleutelRow, GebeurtenisRow
 from service.crypto import FieldCipher
 from service.domain.convenant import Fase, Regime
@@ -27,7 +27,7 @@ def _bound_name(gebeurtenis_id: str) -> str:
 
 
 class GebeurtenisRepository:
-    def __init__(self, session: Session, keys: CaseKeys) -> None:
+    def __init__(self, session: Session, keys: CasusKeys) -> None:
         self._session = session
         self._keys = keys
 

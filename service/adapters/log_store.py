@@ -47,7 +47,7 @@ class StoredCheckpoint:
 
 
 @dataclass(frozen=True, slots=True)
-class Kop:
+class Head:
     """The log head as the lock read it: the size, and the latest checkpoint's size and time (None: none yet)."""
 
     grootte: int
@@ -211,7 +211,7 @@ class LogStore:
         """Take the append lock, move the head by `advance` records, and return the size before the move."""
         return self.claim(advance).grootte
 
-    def claim(self, advance: int) -> Kop:
+    def claim(self, advance: int) -> Head:
         """Take the append lock, move the head by `advance` records; the head before the move.
 
         One statement (UPDATE ... RETURNING): the row lock (PostgreSQL) or write lock (SQLite) is taken and, with
@@ -223,7 +223,7 @@ class LogStore:
         if row is None:
             raise RuntimeError("the log head row is missing (run the migrations)")
         new_size, checkpoint_size, checkpoint_time = row
-        kop = _kop(int(new_size) - advance, checkpoint_size, checkpoint_time)
+        kop = _head(int(new_size) - advance, checkpoint_size, checkpoint_time)
         self._claimed = (kop.grootte, advance)
         return kop
 
@@ -287,14 +287,14 @@ class LogStore:
     def size(self) -> int:
         return self._session.execute(select(_HOOFD.c.grootte).where(_HOOFD.c.id == 1)).scalar() or 0
 
-    def head(self) -> Kop:
+    def head(self) -> Head:
         """The head as stored, without taking the lock."""
         row = self._session.execute(
             select(_HOOFD.c.grootte, _HOOFD.c.checkpoint_grootte, _HOOFD.c.checkpoint_tijd).where(_HOOFD.c.id == 1)
         ).first()
         if row is None:
-            return Kop(0, None)
-        return _kop(*row)
+            return Head(0, None)
+        return _head(*row)
 
     def root(self, size: int) -> bytes:
         """The root at `size` from stored nodes. Raises LookupError when nodes are missing."""
@@ -498,9 +498,9 @@ def _dialect(session: Session | Connection) -> str:
     return bind.dialect.name
 
 
-def _kop(size: int, checkpoint_size: int, checkpoint_time: dt.datetime | None) -> Kop:
+def _head(size: int, checkpoint_size: int, checkpoint_time: dt.datetime | None) -> Head:
     """The head from its row: no checkpoint time means no checkpoint yet."""
-    return Kop(int(size), (int(checkpoint_size), checkpoint_time) if checkpoint_time is not None else None)
+    return Head(int(size), (int(checkpoint_size), checkpoint_time) if checkpoint_time is not None else None)
 
 
 def _node_arrays(keys: Sequence[tuple[int, int]]) -> dict[str, list[int]]:

@@ -18,7 +18,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.domain.casus import Gebruiker
-from service.service_layer.authentication import authenticate
+from service.service_layer.identiteit.authentication import authenticate
 from service.service_layer.services import Services
 
 F = TypeVar("F", bound=Callable[..., Any])

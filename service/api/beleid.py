@@ -16,11 +16,13 @@ from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.convenant.versies import TOE_TE_VOEGEN
 from service.domain.beheer import Voorstel
-from service.service_layer import beheer, beleid, convenantbeheer
-from service.service_layer.beheerstap import MAX_TOELICHTING
-from service.service_layer.beleidsinvoer import Bestand, Toevoeging, Wijziging
-from service.service_layer.convenantbeheer import Toevoeging as Convenanttoevoeging
-from service.service_layer.verschil import verschil
+from service.service_layer.beheer import convenantwijziging as convenantbeheer
+from service.service_layer.beheer import voorstellen as beheer
+from service.service_layer.beheer.convenantwijziging import Toevoeging as Convenanttoevoeging
+from service.service_layer.beheer.stap import MAX_TOELICHTING
+from service.service_layer.beleid import actief as beleid
+from service.service_layer.beleid.invoer import Bestand, Toevoeging, Wijziging
+from service.service_layer.beleid.verschil import verschil
 
 blp = Blueprint("beleid", __name__, description="Beheer: field policy versions and four-eyes proposals")
 

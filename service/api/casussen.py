@@ -14,7 +14,7 @@ from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.domain.casus import Casus, utcnow
 from service.domain.convenant import Fase
-from service.service_layer import casussen
+from service.service_layer.casus import aanmelding as casussen
 
 blp = Blueprint("casussen", __name__, description="Casussen: aanmelding, bijdragen")
 

@@ -15,7 +15,7 @@ from marshmallow import Schema, fields
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.domain.verantwoording import Integriteitscontrole
-from service.service_layer import integriteit
+from service.service_layer.logboek import integriteit
 
 blp = Blueprint("integriteit", __name__, description="Integrity of the verstrekking log, for the FG")
 

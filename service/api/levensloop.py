@@ -17,7 +17,7 @@ from service.api.casussen import CasusDetailSchema, casus_json
 from service.api.trace import current_trace
 from service.domain.casus import Casus, utcnow
 from service.domain.levensloop import CASUSROLLEN, PRIORITEIT_MAX, PRIORITEIT_MIN, Besluit, Gebeurtenis, Uitkomst
-from service.service_layer import levensloop, overdracht
+from service.service_layer.casus import levensloop, overdracht
 
 blp = Blueprint("levensloop", __name__, description="Casussen: triage, deelnemers, prioritering, afsluiting, historie")
 

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields
 
 from service.api.auth import authenticated, services
 from service.api.base import Blueprint
-from service.service_layer import registry
+from service.service_layer.register import raadplegen as registry
 
 blp = Blueprint("registry", __name__, description="The convenant: partners, doelen, velden, grondslagen")
 

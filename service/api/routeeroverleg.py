@@ -16,8 +16,8 @@ from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.trace import current_trace
 from service.domain.routeeroverleg import MAX_TOELICHTING, SIGNAAL_SLEUTELS, Besluit, Match, Route
-from service.service_layer import routeeroverleg
-from service.service_layer.routeeroverleg import Deelnemer
+from service.service_layer.routeeroverleg import overleg as routeeroverleg
+from service.service_layer.routeeroverleg.overleg import Deelnemer
 
 blp = Blueprint("routeeroverleg", __name__, description="Routeeroverleg: early joint triage on pseudonyms")
 

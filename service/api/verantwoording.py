@@ -14,7 +14,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
-from service.service_layer import logboek
+from service.service_layer.logboek import controle as logboek
 
 blp = Blueprint("verantwoording", __name__, description="Verantwoording: proofs and checkpoints of the log")
 

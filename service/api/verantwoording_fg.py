@@ -20,8 +20,8 @@ from service.api.auth import authenticated, gebruiker, services
 from service.api.base import Blueprint
 from service.domain.errors import OngeldigeInvoerError
 from service.domain.verantwoording import MAX_PAGINA_GROOTTE, Pagina, Selectie
-from service.service_layer import verantwoording
-from service.service_layer.verantwoording_export import als_dict, csv_export, json_export, ldv_export
+from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording.export import als_dict, csv_export, json_export, ldv_export
 from service.settings import API_VERSION, Settings
 
 blp = Blueprint(

@@ -15,8 +15,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.trace import current_trace
-from service.service_layer import verstrekkingen
-from service.service_layer.verstrekkingen import Uitgifte
+from service.service_layer.verstrekking import verstrekken as verstrekkingen
+from service.service_layer.verstrekking.verstrekken import Uitgifte
 
 blp = Blueprint("verstrekkingen", __name__, description="Verstrekkingen: case information for a doel")
 

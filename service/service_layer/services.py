@@ -8,11 +8,11 @@ from functools import cached_property
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.adapters.case_keys import CaseKeys
+from service.adapters.casus_keys import CasusKeys
 from service.adapters.group_commit import VerstrekkingLog
 from service.domain.convenant import Convenant
 from service.domain.routeeroverleg import RouteerInstellingen
-from service.service_layer.convenant_bron import ConvenantBron
+from service.service_layer.register.bron import ConvenantBron
 from service.service_layer.unit_of_work import UnitOfWork, session_factory
 
 
@@ -20,7 +20,7 @@ from service.service_layer.unit_of_work import UnitOfWork, session_factory
 class Services:
     convenanten: ConvenantBron
     engine: Engine
-    keys: CaseKeys
+    keys: CasusKeys
     log: VerstrekkingLog
     production: bool
     routeeroverleg: RouteerInstellingen = field(default_factory=RouteerInstellingen)

@@ -14,8 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.adapters.beheer_store import VoorstelRepository
-from service.adapters.case_data import VeldwaardeRepository
-from service.adapters.case_keys import CaseKeys
+from service.adapters.casus_keys import CasusKeys
 from service.adapters.convenant_store import ConvenantRepository
 from service.adapters.historie import GebeurtenisRepository
 from service.adapters.integriteit_store import IntegriteitStore
@@ -23,6 +22,7 @@ from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
 from service.adapters.routeeroverleg import RouteerRepository
+from service.adapters.veldwaarden import VeldwaardeRepository
 from service.adapters.verantwoording_store import VerantwoordingStore
 from service.adapters.websessies import WebsessieRepository
 
@@ -46,7 +46,7 @@ class UnitOfWork:
     integriteit: IntegriteitStore  # stored outcomes of full verifications of the log
     websessies: WebsessieRepository
 
-    def __init__(self, engine: Engine, keys: CaseKeys, factory: sessionmaker[Session] | None = None) -> None:
+    def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
         # Building a sessionmaker creates a Session subclass and its event dispatch: reuse one (Services does).
         self._factory = factory or session_factory(engine)

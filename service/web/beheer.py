@@ -25,10 +25,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.domain.beheer import Soort, Status, Voorstel
 from service.domain.errors import ConflictError, DeelpoortError, NietToegestaanError, OngeldigeInvoerError
-from service.service_layer import beheer, beheerweergave, beleid, convenantversies, registry
-from service.service_layer.beleidsinvoer import Bestand, Wijziging
+from service.service_layer.beheer import voorstellen as beheer
+from service.service_layer.beheer import weergave as beheerweergave
+from service.service_layer.beleid import actief as beleid
+from service.service_layer.beleid.invoer import Bestand, Wijziging
+from service.service_layer.beleid.verschil import Verschil, verschil
+from service.service_layer.register import raadplegen as registry
+from service.service_layer.register import versies as convenantversies
 from service.service_layer.services import Services
-from service.service_layer.verschil import Verschil, verschil
 from service.settings import Settings
 from service.web import beheermeldingen as meldingen
 from service.web.beheerformulieren import (

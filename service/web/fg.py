@@ -25,9 +25,11 @@ from service.domain.errors import (
     OngeldigeInvoerError,
 )
 from service.domain.verantwoording import Pagina, Selectie
-from service.service_layer import beheer, logboek, verantwoording
-from service.service_layer import integriteit as integriteit_service
-from service.service_layer.verantwoording_export import csv_export, json_export, ldv_export
+from service.service_layer.beheer import voorstellen as beheer
+from service.service_layer.logboek import controle as logboek
+from service.service_layer.logboek import integriteit as integriteit_service
+from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording.export import csv_export, json_export, ldv_export
 from service.settings import API_VERSION, Settings
 from service.web import omschrijvingen
 from service.web.grafieken import horizontaal, verticaal

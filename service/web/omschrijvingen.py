@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from service.domain.beheer import Handeling, Soort
-from service.service_layer.beheer import Gebeurtenis
-from service.service_layer.verantwoording import Regel
+from service.service_layer.beheer.voorstellen import Gebeurtenis
+from service.service_layer.verantwoording.overzicht import Regel
 
 SOORTEN: dict[str, str] = {
     "verstrekking": "Verstrekking",

@@ -39,9 +39,9 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from service.domain.casus import Gebruiker
-from service.service_layer import websessies
+from service.service_layer.identiteit import websessies
+from service.service_layer.identiteit.websessies import ActieveSessie
 from service.service_layer.services import Services
-from service.service_layer.websessies import ActieveSessie
 
 F = TypeVar("F", bound=Callable[..., Any])
 COOKIE = "deelpoort_sessie"

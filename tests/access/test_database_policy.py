@@ -16,7 +16,7 @@ from service.access.database import VersionAdapter, database_enforcer
 from service.adapters.orm import BeleidsregelRow
 from service.domain.convenant import Convenant
 from service.domain.errors import GeenBeleidError
-from service.service_layer import beleid
+from service.service_layer.beleid import actief as beleid
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.access.conftest import POLICIES

@@ -12,8 +12,8 @@ from werkzeug.test import TestResponse
 
 from service.access import Access
 from service.domain.casus import Gebruiker
-from service.service_layer import beleid
-from service.service_layer.authentication import authenticate
+from service.service_layer.beleid import actief as beleid
+from service.service_layer.identiteit.authentication import authenticate
 from service.service_layer.services import Services
 from tests.case_data.conftest import bearer
 from tests.conftest import add_gebruiker

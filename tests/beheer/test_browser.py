@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from service.access.diff import changes
-from service.service_layer import beheer
+from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
 from service.web.sessie import PAGE_HEADERS

@@ -19,8 +19,9 @@ from service.convenant.versies import lees_map, versie
 from service.domain.casus import utcnow
 from service.domain.convenant import Casustype, Fase
 from service.domain.decision import DecisionKey
-from service.service_layer import convenantversies, logboek
-from service.service_layer.convenantbeheer import Toevoeging, stel_voor
+from service.service_layer.beheer.convenantwijziging import Toevoeging, stel_voor
+from service.service_layer.logboek import controle as logboek
+from service.service_layer.register import versies as convenantversies
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.beheer.conftest import active, approve, gebruiker_of, propose, reject

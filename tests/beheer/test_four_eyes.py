@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.domain.errors import ConflictError, NietToegestaanError
-from service.service_layer import beheer
-from service.service_layer.beleidsinvoer import Toevoeging, Wijziging
+from service.service_layer.beheer import voorstellen as beheer
+from service.service_layer.beleid.invoer import Toevoeging, Wijziging
 from service.service_layer.services import Services
 from tests.beheer.conftest import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, reject
 from tests.case_data.conftest import bearer

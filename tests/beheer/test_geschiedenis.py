@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from service.adapters.orm import VerstrekkingRow
 from service.audit.record import canonical, parse
-from service.service_layer import logboek
+from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from tests.beheer.conftest import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, reject
 from tests.case_data.conftest import bearer

@@ -172,7 +172,7 @@ def test_export_writes_the_active_version_back_as_files_that_load_as_it(
     client: FlaskClient, services: Services, beheerder_a: str, beheerder_b: str, tmp_path: Path
 ) -> None:
     from service.access import load_policy
-    from service.service_layer import beleid
+    from service.service_layer.beleid import actief as beleid
 
     voorstel = propose(client, beheerder_a, **change(toevoegen=[ADDED], verwijderen=[REMOVED])).get_json()
     assert approve(client, beheerder_b, voorstel["id"]).status_code == 200

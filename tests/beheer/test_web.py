@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from service.access.diff import changes
 from service.adapters.orm import VerstrekkingRow
-from service.service_layer import beheer
+from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
 from service.web.beheermeldingen import STALE, VIER_OGEN

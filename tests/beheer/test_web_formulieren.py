@@ -13,8 +13,9 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
 from service.domain.errors import OngeldigeInvoerError
-from service.service_layer import beheer, beheerweergave
-from service.service_layer.beleidsinvoer import Bestand, Toevoeging, Wijziging
+from service.service_layer.beheer import voorstellen as beheer
+from service.service_layer.beheer import weergave as beheerweergave
+from service.service_layer.beleid.invoer import Bestand, Toevoeging, Wijziging
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
 from service.web import beheermeldingen

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from service.demo.installatie import install_region
+from service.demo.regio import generate_region
 from service.domain.convenant import Veldtype
-from service.service_layer.demo import install_region
-from service.service_layer.demo_region import generate_region
 from service.service_layer.services import Services
 
 MIN_LENGTH = 6  # shorter values (e.g. "ja", a house number) would match by chance

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from service.adapters.orm import CasusRow
 from service.domain.convenant import Regime
-from service.service_layer.bewaring import vernietig_casus
+from service.service_layer.casus.bewaring import vernietig_casus
 from service.service_layer.services import Services
 from tests.case_data.conftest import bearer
 from tests.conftest import add_gebruiker

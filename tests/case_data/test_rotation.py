@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from service.adapters.case_data import VeldwaardeRepository
+from service.adapters.veldwaarden import VeldwaardeRepository
 from service.bootstrap import build_services
 from service.cli import main
 from service.crypto import add_kek_version, write_key_file

@@ -12,7 +12,7 @@ from service.adapters.orm import CasusRow, CasusSleutelRow, VeldwaardeRow
 from service.crypto import CryptoError, FieldCipher, Keyring
 from service.domain.convenant import Regime
 from service.domain.errors import CasusVernietigdError
-from service.service_layer.bewaring import retention_run, vernietig_casus
+from service.service_layer.casus.bewaring import retention_run, vernietig_casus
 from service.service_layer.services import Services
 
 
@@ -77,7 +77,7 @@ def test_the_destruction_is_logged_and_a_missed_log_entry_is_made_up_by_the_next
 ) -> None:
     from service.audit.record import parse
     from service.domain.errors import LogNietBeschikbaarError
-    from service.service_layer import logboek
+    from service.service_layer.logboek import controle as logboek
 
     casus_id = aangemeld["id"]
     original = services.log.append

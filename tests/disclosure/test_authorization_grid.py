@@ -16,8 +16,10 @@ from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Veld, Veldtype
 from service.domain.errors import NietGevondenError, NietToegestaanError
 from service.domain.verstrekking import Trace
-from service.service_layer import beleid, casussen, verstrekkingen
+from service.service_layer.beleid import actief as beleid
+from service.service_layer.casus import aanmelding as casussen
 from service.service_layer.services import Services
+from service.service_layer.verstrekking import verstrekken as verstrekkingen
 
 PARTNERS = [
     "bureau-zvh-drenthe",

@@ -29,7 +29,7 @@ import pytest
 from flask import Flask
 
 from service import create_app
-from service.service_layer import logboek
+from service.service_layer.logboek import controle as logboek
 from service.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.slow

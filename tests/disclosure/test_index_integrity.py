@@ -16,8 +16,9 @@ from service import create_app
 from service.adapters.migrate import upgrade
 from service.adapters.orm import VerantwoordingIndexRow, VerstrekkingBetrokkeneRow, VerstrekkingGrondslagRow
 from service.cli import main
-from service.service_layer import logboek, verantwoording
+from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
+from service.service_layer.verantwoording import overzicht as verantwoording
 from service.settings import Settings
 from tests.disclosure.test_log_integrity import RECORDS, synthetic
 

@@ -14,7 +14,7 @@ import pytest
 from service import create_app
 from service.adapters.migrate import upgrade
 from service.domain.verstrekking import Ontvangstbewijs
-from service.service_layer import logboek
+from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.disclosure.test_log_integrity import synthetic

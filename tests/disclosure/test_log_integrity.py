@@ -18,7 +18,7 @@ from service.audit import MemoryTree, leaf_hash
 from service.cli import main
 from service.domain.casus import new_id, utcnow
 from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld
-from service.service_layer import logboek
+from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
 

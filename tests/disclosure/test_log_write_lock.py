@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from service import create_app
 from service.adapters.write_lock import WriteLock, lock_path
 from service.domain.errors import LogNietBeschikbaarError
-from service.service_layer import logboek
+from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.disclosure.test_log_integrity import synthetic

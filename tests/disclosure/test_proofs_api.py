@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from service import create_app
 from service.adapters.migrate import upgrade
 from service.audit import MemoryTree
-from service.service_layer import beleid
+from service.service_layer.beleid import actief as beleid
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
 from tests.audit.test_independent_proofs import (

@@ -12,7 +12,7 @@ from service.access import DecisionKey
 from service.audit.record import parse
 from service.crypto.field_cipher import FieldCipher
 from service.domain.convenant import Fase
-from service.service_layer import beleid
+from service.service_layer.beleid import actief as beleid
 from service.service_layer.services import Services
 from tests.conftest import add_gebruiker
 from tests.disclosure.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, set_fase, vraag

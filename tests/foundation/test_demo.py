@@ -13,9 +13,9 @@ from service import create_app
 from service.adapters.repository import CasusRepository
 from service.bootstrap import build_services
 from service.cli import main
-from service.service_layer import logboek
-from service.service_layer.demo import install_region
-from service.service_layer.demo_region import generate_region
+from service.demo.installatie import install_region
+from service.demo.regio import generate_region
+from service.service_layer.logboek import controle as logboek
 from service.settings import Settings
 
 

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import update
 
 from service.adapters.database import make_engine
-from service.adapters.log_store import Kop, LogStore
+from service.adapters.log_store import Head, LogStore
 from service.adapters.migrate import current_revision, head_revision, upgrade
 from service.adapters.orm import Base, CheckpointRow, LoghoofdRow
 
@@ -48,7 +48,7 @@ def test_0012_gives_the_log_head_the_latest_checkpoint_already_signed(database_u
     with engine.connect() as connection:
         head = LogStore(connection).head()
     engine.dispose()
-    assert head == Kop(12, signed[-1])
+    assert head == Head(12, signed[-1])
 
 
 def test_0012_on_a_log_without_checkpoints_leaves_none(database_url: str) -> None:
@@ -57,4 +57,4 @@ def test_0012_on_a_log_without_checkpoints_leaves_none(database_url: str) -> Non
     with engine.connect() as connection:
         head = LogStore(connection).head()
     engine.dispose()
-    assert head == Kop(0, None)
+    assert head == Head(0, None)

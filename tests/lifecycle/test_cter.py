@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from service.adapters.orm import BetrokkeneRow, CasusRow, CasusSleutelRow
 from service.crypto import CryptoError
 from service.domain.convenant import Fase, Regime
-from service.service_layer.bewaring import retention_run
+from service.service_layer.casus.bewaring import retention_run
 from service.service_layer.services import Services
 from tests.case_data.conftest import BSN_HOOFDPERSOON
 from tests.conftest import add_gebruiker

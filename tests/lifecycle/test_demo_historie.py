@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from service.demo.installatie import install_region
+from service.demo.regio import generate_region
 from service.domain.convenant import Fase, Regime
 from service.domain.levensloop import OVERGANGEN
-from service.service_layer.demo import install_region
-from service.service_layer.demo_region import generate_region
 from service.service_layer.services import Services
 
 

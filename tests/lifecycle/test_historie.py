@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from service.adapters.orm import GebeurtenisRow
-from service.service_layer.bewaring import vernietig_casus
+from service.service_layer.casus.bewaring import vernietig_casus
 from service.service_layer.services import Services
 from tests.lifecycle.conftest import bearer, post
 

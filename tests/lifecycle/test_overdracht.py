@@ -11,8 +11,8 @@ from service.access import DecisionKey
 from service.audit.record import parse
 from service.crypto import CheckpointSigner, CryptoError
 from service.domain.convenant import Fase
-from service.service_layer import beleid
-from service.service_layer.overdracht import verifieer_pakket
+from service.service_layer.beleid import actief as beleid
+from service.service_layer.casus.overdracht import verifieer_pakket
 from service.service_layer.services import Services
 from tests.case_data.conftest import BSN_HOOFDPERSOON, aanmelding
 from tests.conftest import add_gebruiker

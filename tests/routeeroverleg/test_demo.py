@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from service.demo.routeeroverleg import demo_signalen
 from service.domain.casus import Gebruiker
-from service.service_layer.demo_routeeroverleg import demo_signalen
 from service.service_layer.services import Services
 from tests.conftest import add_gebruiker
 from tests.routeeroverleg.conftest import GGD, VT, ZVH, matches, records

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.routeeroverleg import RouteerInstellingen
-from service.service_layer import routeeroverleg
-from service.service_layer.routeeroverleg import BesluitInvoer, besluit_vastleggen, signaal_indienen, verlopen
+from service.service_layer.routeeroverleg import overleg as routeeroverleg
+from service.service_layer.routeeroverleg.overleg import BesluitInvoer, besluit_vastleggen, signaal_indienen, verlopen
 from service.service_layer.services import Services
 from service.settings import Settings, SettingsError
 from tests.routeeroverleg.conftest import GGD, VT, ZVH, pseudoniem_van

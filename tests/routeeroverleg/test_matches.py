@@ -188,7 +188,7 @@ def test_when_the_log_fails_nothing_is_stored_or_shown(
 def test_routeeroverleg_records_keep_the_log_verifiable(
     client: FlaskClient, services: Services, ggd: str, vt: str
 ) -> None:
-    from service.service_layer import logboek
+    from service.service_layer.logboek import controle as logboek
 
     signaal(client, ggd)
     signaal(client, vt)

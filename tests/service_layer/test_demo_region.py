@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
+from service.demo.regio import PROCESREGIE_PER_GEMEENTE, DemoRegion, generate_region
 from service.domain.casus import BetrokkeneRol
 from service.domain.convenant import Casustype, Convenant, Fase
 from service.domain.veldwaarde import elfproef, normaliseer
-from service.service_layer.demo_region import PROCESREGIE_PER_GEMEENTE, DemoRegion, generate_region
 
 TODAY = dt.date(2026, 11, 1)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from service.service_layer import beheer
+from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
 from tests.beheer.conftest import gebruiker_of
 from tests.browser import browser, server

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.service_layer.verantwoording_export import CSV_COLUMNS
+from service.service_layer.verantwoording.export import CSV_COLUMNS
 from service.settings import PROJECT_ROOT, Settings
 from tests.verantwoording.conftest import CASE_VALUES, Logboek, bearer
 
@@ -117,7 +117,7 @@ def test_export_rejects_bad_parameters(
 
 
 def test_csv_cells_cannot_start_a_formula() -> None:
-    from service.service_layer.verantwoording_export import _safe_cell
+    from service.service_layer.verantwoording.export import _safe_cell
 
     assert _safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _safe_cell("triage") == "triage"

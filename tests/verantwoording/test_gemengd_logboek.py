@@ -24,9 +24,10 @@ from service.adapters.orm import VerstrekkingBetrokkeneRow, VerstrekkingGrondsla
 from service.domain.beheer import Handeling
 from service.domain.casus import Gebruiker
 from service.domain.verantwoording import Drempels, Pagina, Selectie
-from service.service_layer import beheer, verantwoording
-from service.service_layer.beleidsinvoer import Toevoeging, Wijziging
+from service.service_layer.beheer import voorstellen as beheer
+from service.service_layer.beleid.invoer import Toevoeging, Wijziging
 from service.service_layer.services import Services
+from service.service_layer.verantwoording import overzicht as verantwoording
 from tests.beheer.conftest import ADDED, REMOVED, beheerder_a, beheerder_b, gebruiker_of
 from tests.conftest import add_gebruiker
 from tests.verantwoording.conftest import BSN_HOOFDPERSOON, Logboek, bearer

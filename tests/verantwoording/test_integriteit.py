@@ -15,9 +15,9 @@ from service.adapters.orm import CheckpointRow, IntegriteitscontroleRow, Logknoo
 from service.cli import main
 from service.domain.casus import Gebruiker
 from service.domain.verantwoording import MAX_PROBLEMEN
-from service.service_layer import integriteit
-from service.service_layer import logboek as logboek_service
-from service.service_layer.authentication import authenticate
+from service.service_layer.identiteit.authentication import authenticate
+from service.service_layer.logboek import controle as logboek_service
+from service.service_layer.logboek import integriteit
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.conftest import add_gebruiker

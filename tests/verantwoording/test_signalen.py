@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from service.domain.casus import Gebruiker
 from service.domain.verantwoording import Drempels
-from service.service_layer import verantwoording
 from service.service_layer.services import Services
+from service.service_layer.verantwoording import overzicht as verantwoording
 from service.settings import Settings, SettingsError
 from tests.verantwoording.conftest import Logboek, bearer
 

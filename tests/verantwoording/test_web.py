@@ -11,7 +11,8 @@ from sqlalchemy import update
 from werkzeug.test import TestResponse
 
 from service.adapters.orm import GebruikerRow
-from service.service_layer import integriteit, websessies
+from service.service_layer.identiteit import websessies
+from service.service_layer.logboek import integriteit
 from service.service_layer.services import Services
 from service.web.sessie import COOKIE
 from tests.conftest import add_gebruiker

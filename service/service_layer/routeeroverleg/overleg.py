@@ -37,7 +37,7 @@ from service.domain.routeeroverleg import (
     controleer_toelichting,
 )
 from service.domain.verstrekking import Routeerverstrekking, Trace, Uitkomst, VerstrektVeld
-from service.service_layer.beleid import active_access
+from service.service_layer.beleid.actief import active_access
 from service.service_layer.services import Services
 
 DOEL = "routeeroverleg"

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError
 
-from service.adapters.log_store import Kop, LogStore, StoredCheckpoint, proof_reader, read_snapshot, snapshot
+from service.adapters.log_store import Head, LogStore, StoredCheckpoint, proof_reader, read_snapshot, snapshot
 from service.adapters.verantwoording_store import Afgeleid, VerantwoordingStore, afgeleid
 from service.audit import CheckpointError, consistency_proof, inclusion_proof
 from service.audit import open_checkpoint as open_note
@@ -104,7 +104,7 @@ def verifieer(
     return result
 
 
-def _check_head_checkpoint(kop: Kop, checkpoints: list[StoredCheckpoint], result: Verificatie) -> None:
+def _check_head_checkpoint(kop: Head, checkpoints: list[StoredCheckpoint], result: Verificatie) -> None:
     """The head's copy of the latest checkpoint's size and time (what decides when the next one is signed) must
     be the latest stored checkpoint's: else checkpoints were removed, or signing is being held off."""
     latest = (checkpoints[-1].grootte, checkpoints[-1].tijd) if checkpoints else None

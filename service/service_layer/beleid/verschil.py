@@ -24,9 +24,9 @@ from service.convenant.versies import toegevoegde_regels
 from service.domain.beheer import Soort
 from service.domain.decision import DecisionKey
 from service.domain.errors import ConflictError, GeenBeleidError, NietBeschikbaarError
-from service.service_layer.beheer import voorstel as get_voorstel
-from service.service_layer.beleid import compiled
-from service.service_layer.convenantversies import documenten_van
+from service.service_layer.beheer.voorstellen import voorstel as get_voorstel
+from service.service_layer.beleid.actief import compiled
+from service.service_layer.register.versies import documenten_van
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 

@@ -16,7 +16,7 @@ from service.domain.casus import Casus, Gebruiker, utcnow
 from service.domain.errors import CasusVernietigdError, NietGevondenError, NietToegestaanError
 from service.domain.verstrekking import Trace
 from service.service_layer.services import Services
-from service.service_layer.verstrekkingen import Verzoek, verstrekken
+from service.service_layer.verstrekking.verstrekken import Verzoek, verstrekken
 
 OUTSIDER_SHARE = 10  # about one request in this many comes from a partner that does not take part (refused)
 

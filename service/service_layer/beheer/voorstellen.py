@@ -1,5 +1,5 @@
 """Beheer with four eyes: proposals to change the field policy, suspend a partner or change the convenant
-(`convenantbeheer`), approved by a second beheerder, with every step in the tamper-evident log (invariant 8).
+(`convenantwijziging`), approved by a second beheerder, with every step in the tamper-evident log (invariant 8).
 
 Invariants:
 - Nothing takes effect when proposed. Only `keur_goed` by a beheerder other than the proposer changes the
@@ -15,7 +15,7 @@ Invariants:
 - The history (who, when, toelichting or reden, versions before and after) is read back from the log, and
   only by a beheerder or an FG (`LEZERS`): the FG of any partner, since it records the convenant's changes that
   every partner shares, not verstrekkingen to one of them.
-- After each committed beheer step a checkpoint is signed (`beheerstap.verzegel`): history records are rare and
+- After each committed beheer step a checkpoint is signed (`stap.verzegel`): history records are rare and
   matter, so they do not wait in the unsigned tail of the log for the next verstrekkingen.
 """
 
@@ -37,9 +37,10 @@ from service.domain.errors import (
     NietToegestaanError,
     OngeldigeInvoerError,
 )
-from service.service_layer import beleidsinvoer, convenantbeheer
-from service.service_layer.beheerstap import besluit, require_beheerder, tekst, verzegel
-from service.service_layer.beleidsinvoer import Bestand, Nieuw, Wijziging
+from service.service_layer.beheer import convenantwijziging as convenantbeheer
+from service.service_layer.beheer.stap import besluit, require_beheerder, tekst, verzegel
+from service.service_layer.beleid import invoer as beleidsinvoer
+from service.service_layer.beleid.invoer import Bestand, Nieuw, Wijziging
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 

@@ -16,12 +16,12 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from service.demo.regio import DemoRegion
 from service.domain.casus import Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.levensloop import Besluit, Gebeurtenis, Handeling, Uitkomst
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
-from service.service_layer.authentication import issue_token
-from service.service_layer.demo_region import DemoRegion
+from service.service_layer.identiteit.authentication import issue_token
 from service.service_layer.services import Services
 
 

@@ -29,8 +29,8 @@ from service.domain.beheer import Handeling, Soort, Status, Voorstel
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Convenant
 from service.domain.errors import ConflictError, OngeldigeInvoerError
-from service.service_layer.beheerstap import besluit, require_beheerder, tekst, verzegel
-from service.service_layer.convenantversies import documenten_in_werking, in_werking, registreer_partners
+from service.service_layer.beheer.stap import besluit, require_beheerder, tekst, verzegel
+from service.service_layer.register.versies import documenten_in_werking, in_werking, registreer_partners
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 

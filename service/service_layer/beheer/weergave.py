@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from service.domain.errors import OngeldigeInvoerError
-from service.service_layer import beleidsinvoer
-from service.service_layer.beleidsinvoer import Bestand, Wijziging, bestand_van
+from service.service_layer.beleid import invoer as beleidsinvoer
+from service.service_layer.beleid.invoer import Bestand, Wijziging, bestand_van
 from service.service_layer.services import Services
 
 

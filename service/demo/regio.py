@@ -7,7 +7,7 @@ Invariants:
   referrers weighted as in the report; problem flags at the report's rates.
 - Regimes stay apart: a CTER casus has only partners that signed the CTER convenant, its aanmelder is of a
   weegploeg partnertype, and none of its betrokkenen shares a BSN with a regular casus.
-- Every person and value is synthetic (see `synthetic_persons`).
+- Every person and value is synthetic (see `personen`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from service.demo import personen as synth
 from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Onderwerp
 from service.domain.convenant import Casustype, Convenant, ConvenantDocument, Fase
 from service.domain.convenant import Onderwerp as VeldOnderwerp
-from service.service_layer import synthetic_persons as synth
 
 # Active procesregie casussen per municipality at the end of 2023 (129 in all).
 PROCESREGIE_PER_GEMEENTE = {

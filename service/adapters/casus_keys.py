@@ -18,7 +18,7 @@ from service.crypto.errors import CryptoError
 from service.domain.convenant import Regime
 
 
-class CaseKeys:
+class CasusKeys:
     def __init__(self, load: Callable[[], KeyMaterial], *, cache_entries: int = 4096, ttl_seconds: float = 300) -> None:
         self._load = load
         self._lock = threading.Lock()

@@ -32,7 +32,7 @@ from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.convenant import Onderwerp as VeldOnderwerp
 from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
-from service.service_layer import levensloop
+from service.service_layer.casus import levensloop
 from service.service_layer.services import Services
 
 SORTERINGEN = CasusRepository.SORTERINGEN  # how the casussen list can be ordered

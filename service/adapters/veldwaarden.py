@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from service.adapters.case_keys import CaseKeys
+from service.adapters.casus_keys import CasusKeys
 from service.adapters.orm import BijdrageRow, CasusRow, CasusSleutelRow, GebeurtenisRow, VeldwaardeRow
 from service.crypto import kek_version_of
 from service.domain.convenant import Regime
@@ -55,7 +55,7 @@ def _bound_name(betrokkene: str | None, veld: str) -> str:
 
 
 class VeldwaardeRepository:
-    def __init__(self, session: Session, keys: CaseKeys) -> None:
+    def __init__(self, session: Session, keys: CasusKeys) -> None:
         self._session = session
         self._keys = keys
 

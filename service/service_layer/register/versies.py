@@ -3,7 +3,7 @@
 Invariants:
 - `convenants/` is the seed of a new installation: `installeer` stores the files as a version and puts it in
   force only when no version is in force yet (or always, for the demo). After that, the convenant changes
-  only through an approved proposal (`convenantbeheer`).
+  only through an approved proposal (`beheer.convenantwijziging`).
 - The partners table follows the convenant in force: partners it adds are registered (active); a partner's
   suspension state is never changed here.
 - `exporteer` writes the version in force back as files that load as exactly that version (checked after

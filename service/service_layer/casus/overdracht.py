@@ -25,10 +25,10 @@ from service.crypto import CheckpointVerifier, CryptoError, KeyMaterialError
 from service.domain.casus import Casus, Gebruiker, utcnow
 from service.domain.errors import ConflictError, OngeldigeInvoerError
 from service.domain.verstrekking import Trace
-from service.service_layer import verstrekkingen
-from service.service_layer.levensloop import vereis_regie
+from service.service_layer.casus.levensloop import vereis_regie
 from service.service_layer.services import Services
-from service.service_layer.verstrekkingen import Uitgifte
+from service.service_layer.verstrekking import verstrekken as verstrekkingen
+from service.service_layer.verstrekking.verstrekken import Uitgifte
 
 FORMAAT = "deelpoort/overdracht/v1"
 REGIO_TYPE = "andere-zvh"

@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 
 from service.domain.casus import Gebruiker, utcnow
-from service.service_layer.routeeroverleg import demo_trace, signaal_indienen
+from service.service_layer.routeeroverleg.overleg import demo_trace, signaal_indienen
 from service.service_layer.services import Services
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from service.adapters.websessies import OpgeslagenSessie
 from service.domain.casus import Gebruiker, utcnow
-from service.service_layer.authentication import authenticate
+from service.service_layer.identiteit.authentication import authenticate
 from service.service_layer.services import Services
 
 MAX_DUUR = dt.timedelta(hours=12)

@@ -26,8 +26,8 @@ from service.adapters.policy_store import Activering, BeleidRepository, Versie
 from service.domain.casus import utcnow
 from service.domain.convenant import Convenant
 from service.domain.errors import GeenBeleidError
-from service.service_layer.beleidsinvoer import bestand_van
-from service.service_layer.convenant_bron import Stand
+from service.service_layer.beleid.invoer import bestand_van
+from service.service_layer.register.bron import Stand
 from service.service_layer.services import Services
 
 INSTALLATIE = "installatie"

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from service.access import DecisionKey, Grant
-from service.adapters.case_data import OpgeslagenWaarde
+from service.adapters.veldwaarden import OpgeslagenWaarde
 from service.domain.casus import Betrokkene, Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Convenant, Regime, Verwerkingsactiviteit
 from service.domain.errors import (
@@ -40,7 +40,7 @@ from service.domain.verstrekking import (
     VerstrektVeld,
     Weigering,
 )
-from service.service_layer.beleid import active_access
+from service.service_layer.beleid.actief import active_access
 from service.service_layer.services import Services
 
 MAX_VELDEN = 200
