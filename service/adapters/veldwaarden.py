@@ -116,36 +116,24 @@ class VeldwaardeRepository:
             CasusVernietigdError: the casus's data key is gone.
             CryptoError: a stored token or key does not decrypt (tampering or a key problem).
         """
-        return self.read_only(casus_id, regime, None)[0]
+        versleuteld = self.versleuteld(casus_id, regime)
+        if versleuteld is None:
+            raise CasusVernietigdError(f"the data of casus {casus_id} was destroyed")
+        return versleuteld.ontsleutel(None)
 
-    def read_only(
-        self, casus_id: str, regime: Regime, velden: Collection[str] | None
-    ) -> tuple[dict[Plaats, OpgeslagenWaarde], frozenset[str]]:
-        """Decrypt the values of the given velden (None: all) and name every veld that has a value.
+    def versleuteld(self, casus_id: str, regime: Regime) -> Versleuteld | None:
+        """The casus's stored tokens and wrapped data key, not decrypted (one statement); None when destroyed.
 
-        A verstrekking decrypts only what it may release: a withheld value is never turned into plaintext, not
-        even in memory. The second result (names only) is what the caller may report as withheld.
-
-        Raises:
-            CasusVernietigdError: the casus's data key is gone.
-            CryptoError: a stored token or key does not decrypt (tampering or a key problem).
+        A verstrekking loads this, decides which velden it releases from the places alone, and then decrypts
+        only those: a withheld value is never turned into plaintext, not even in memory.
         """
         rows = self._session.execute(_WRAPPED_AND_VALUES, {"casus_id": casus_id}).all()
         if not rows:
-            raise CasusVernietigdError(f"the data of casus {casus_id} was destroyed")
-        cipher = self._keys.cipher_for(regime, casus_id, rows[0][0])
-        out: dict[Plaats, OpgeslagenWaarde] = {}
-        existing: set[str] = set()
-        for _, stored_betrokkene, veld, token, bron, op in rows:
-            if veld is None:  # the outer join's row for a casus without values
-                continue
-            existing.add(veld)
-            if velden is not None and veld not in velden:
-                continue
-            betrokkene = stored_betrokkene or None
-            plaintext = cipher.decrypt(_bound_name(betrokkene, veld), token)
-            out[(betrokkene, veld)] = OpgeslagenWaarde(decode(plaintext), bron, op)
-        return out, frozenset(existing)
+            return None
+        tokens = {
+            (betrokkene or None, veld): (token, bron, op) for _, betrokkene, veld, token, bron, op in rows if veld
+        }
+        return Versleuteld(casus_id, regime, rows[0][0], tokens, self._keys)
 
     def record_contribution(
         self, casus_id: str, partner_id: str, gebruiker_id: str, plaatsen: Iterable[Plaats], op: dt.datetime
@@ -206,3 +194,41 @@ class VeldwaardeRepository:
             )
             changed += result.rowcount  # type: ignore[attr-defined]
         return changed
+
+
+class Versleuteld:
+    """The stored values of one casus as tokens: where values are, and decryption of chosen velden only."""
+
+    def __init__(
+        self,
+        casus_id: str,
+        regime: Regime,
+        wrapped: bytes,
+        tokens: Mapping[Plaats, tuple[bytes, str, dt.datetime]],
+        keys: CasusKeys,
+    ) -> None:
+        self._casus_id = casus_id
+        self._regime = regime
+        self._wrapped = wrapped
+        self._tokens = tokens
+        self._keys = keys
+
+    def plaatsen(self) -> dict[str, list[str | None]]:
+        """Per veld with a value, the places holding one (a betrokkene id, or None for the casus itself)."""
+        out: dict[str, list[str | None]] = {}
+        for betrokkene, veld in self._tokens:
+            out.setdefault(veld, []).append(betrokkene)
+        return out
+
+    def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
+        """Decrypt the values of the given velden (None: all).
+
+        Raises:
+            CryptoError: a stored token or key does not decrypt (tampering or a key problem).
+        """
+        cipher = self._keys.cipher_for(self._regime, self._casus_id, self._wrapped)
+        return {
+            (betrokkene, veld): OpgeslagenWaarde(decode(cipher.decrypt(_bound_name(betrokkene, veld), token)), bron, op)
+            for (betrokkene, veld), (token, bron, op) in self._tokens.items()
+            if velden is None or veld in velden
+        }

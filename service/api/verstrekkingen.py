@@ -6,7 +6,6 @@ durable (503 otherwise, with nothing disclosed).
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from flask.views import MethodView
@@ -16,7 +15,7 @@ from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.trace import current_trace
 from service.service_layer.verstrekking import verstrekken as verstrekkingen
-from service.service_layer.verstrekking.verstrekken import Uitgifte
+from service.service_layer.verstrekking.antwoord import antwoord
 
 blp = Blueprint("verstrekkingen", __name__, description="Verstrekkingen: case information for a doel")
 
@@ -75,36 +74,6 @@ class VerstrekkingSchema(Schema):
     ontvangstbewijs = fields.Nested(OntvangstbewijsSchema, required=True)
 
 
-def uitgifte_json(uitgifte: Uitgifte) -> dict[str, Any]:
-    record = uitgifte.verstrekking
-    return {
-        "id": record.id,
-        "casus": record.casus,
-        "doel": record.doel,
-        "uitkomst": record.uitkomst.value,
-        "beleidsversie": record.beleidsversie,
-        "betrokkenen": [
-            {"id": b.id, "rol": b.rol.value, "relatie": b.relatie, "velden": dict(values)}
-            for b, values in uitgifte.betrokkenen
-        ],
-        "velden": dict(uitgifte.casusvelden),
-        "grondslagen": {
-            v.veld: {
-                "grondslag": v.grondslag,
-                "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
-            }
-            for v in record.verstrekt
-        },
-        "onthouden": list(record.onthouden),
-        "ontvangstbewijs": {
-            "logIndex": uitgifte.bewijs.log_index,
-            "bladHash": base64.b64encode(uitgifte.bewijs.blad_hash).decode(),
-            "checkpoint": uitgifte.bewijs.checkpoint,
-            "checkpointUiterlijkBijGrootte": uitgifte.bewijs.checkpoint_uiterlijk_bij,
-        },
-    }
-
-
 def _problem(status: int, description: str) -> Any:
     return blp.alt_response(status, schema=ProblemSchema, description=description, content_type=PROBLEM_JSON)
 
@@ -124,4 +93,4 @@ class Verstrekkingen(MethodView):
         verzoek = verstrekkingen.Verzoek(doel=body["doel"], velden=velden)
         uitgifte = verstrekkingen.verstrekken(services(), gebruiker(), casus_id[:64], verzoek, current_trace())
         location = f"/v1/verantwoording/bewijzen/{uitgifte.bewijs.log_index}"
-        return uitgifte_json(uitgifte), 201, {"Location": location}
+        return antwoord(uitgifte), 201, {"Location": location}

@@ -28,6 +28,7 @@ from service.domain.verstrekking import Trace
 from service.service_layer.casus.levensloop import vereis_regie
 from service.service_layer.services import Services
 from service.service_layer.verstrekking import verstrekken as verstrekkingen
+from service.service_layer.verstrekking.antwoord import blad_hash, inhoud
 from service.service_layer.verstrekking.verstrekken import Uitgifte
 
 FORMAAT = "deelpoort/overdracht/v1"
@@ -126,22 +127,11 @@ def _inhoud(
             "aangemeldOp": casus.aangemeld_op.isoformat(),
             "afgeslotenOp": casus.afgesloten_op.isoformat() if casus.afgesloten_op else None,
         },
-        "betrokkenen": [
-            {"id": b.id, "rol": b.rol.value, "relatie": b.relatie, "velden": dict(values)}
-            for b, values in uitgifte.betrokkenen
-        ],
-        "velden": dict(uitgifte.casusvelden),
-        "grondslagen": {
-            v.veld: {
-                "grondslag": v.grondslag,
-                "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
-            }
-            for v in record.verstrekt
-        },
+        **inhoud(uitgifte),
         "verstrekking": {
             "id": record.id,
             "beleidsversie": record.beleidsversie,
             "logIndex": uitgifte.bewijs.log_index,
-            "bladHash": base64.b64encode(uitgifte.bewijs.blad_hash).decode("ascii"),
+            "bladHash": blad_hash(uitgifte.bewijs),
         },
     }

@@ -7,6 +7,8 @@ Invariants (DESIGN 1, 2, 3):
   unknown releases nothing.
 - Every request that names a casus is logged, released, empty or refused alike, with the grondslag and
   verwerkingsactiviteit per released veld and the withheld names; never a value.
+- The use case is load -> decide -> decrypt what is released -> log -> answer: the decision is the pure
+  `domain.beslissing.beslis`; only the velden it releases are decrypted.
 - Log before release, fail closed: the values are returned to the caller only after `VerstrekkingLog.append`
   confirmed the record is durable. If it cannot, `LogNietBeschikbaarError` (503) and nothing is returned.
 - A refusal reveals nothing more than its status: a casus the partner does not take part in is "not found",
@@ -20,10 +22,22 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service.access import DecisionKey, Grant
-from service.adapters.veldwaarden import OpgeslagenWaarde
+from service.access import DecisionKey
+from service.adapters.veldwaarden import OpgeslagenWaarde, Plaats, Versleuteld
+from service.domain.beslissing import (
+    MAX_VELDEN,
+    Aanvrager,
+    Beleid,
+    Beslissing,
+    Feiten,
+    Verzoek,
+    als_verstrekking,
+    beslis,
+    neemt_deel,
+    onbekende_namen,
+)
 from service.domain.casus import Betrokkene, Casus, Gebruiker, new_id, utcnow
-from service.domain.convenant import Convenant, Regime, Verwerkingsactiviteit
+from service.domain.convenant import Regime, Verwerkingsactiviteit
 from service.domain.errors import (
     CasusVernietigdError,
     GeenBeleidError,
@@ -32,26 +46,15 @@ from service.domain.errors import (
     OngeldigeInvoerError,
 )
 from service.domain.veldwaarde import JsonWaarde
-from service.domain.verstrekking import (
-    Ontvangstbewijs,
-    Trace,
-    Uitkomst,
-    Verstrekking,
-    VerstrektVeld,
-    Weigering,
-)
+from service.domain.verstrekking import Ontvangstbewijs, Trace, Verstrekking, Weigering
 from service.service_layer.beleid.actief import active_access
 from service.service_layer.services import Services
+from service.service_layer.unit_of_work import UnitOfWork
 
-MAX_VELDEN = 200
+__all__ = ["MAX_VELDEN", "ONBEKEND", "Uitgifte", "Verzoek", "verstrekken"]
+
 ONBEKEND = "onbekend"  # logged instead of an unknown doel: a caller's free text never enters the log
 _CASUS_ID = re.compile(r"[0-9a-f]{32}")
-
-
-@dataclass(frozen=True, slots=True)
-class Verzoek:
-    doel: str
-    velden: tuple[str, ...] | None = None  # None: everything the convenant allows
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,7 @@ def verstrekken(
     *,
     now: dt.datetime | None = None,
 ) -> Uitgifte:
-    """Decide, log durably, then hand out the allowed values of a casus for a doel.
+    """Load, decide, decrypt what is released, log durably, then hand out the allowed values for a doel.
 
     Raises (each after its refusal was logged):
         OngeldigeInvoerError: an unknown doel or veld (named).
@@ -87,153 +90,84 @@ def verstrekken(
     now = now or utcnow()
     convenant = services.convenant
     partner = convenant.partner(gebruiker.partner_id)
-    casus_ref = casus_id if _CASUS_ID.fullmatch(casus_id) else None  # never log what a caller typed as an id
-    doel_ref = verzoek.doel if verzoek.doel in convenant.ids("doel") else ONBEKEND  # nor a doel name they typed
-    refusal = _Refusal(services, gebruiker, partner.oin if partner else "", casus_ref, doel_ref, trace, now)
-
-    problems = _unknown_names(convenant, verzoek)
-    if problems:
-        refusal.log(Weigering.ONBEKENDE_NAAM, None)
-        raise OngeldigeInvoerError(problems)
-
-    with services.uow() as uow:
-        casus = uow.casussen.get(casus_id) if casus_ref else None
-        if casus is None or not any(d.partner_id == gebruiker.partner_id and d.actief(now) for d in casus.deelnames):
-            refusal.log(Weigering.GEEN_DEELNEMER, None)
-            raise NietGevondenError("no such casus for this partner")
-        refusal.casustype = casus.casustype.value
-        va = convenant.verwerkingsactiviteit(casus.casustype, verzoek.doel, now.date())
-        if va is None or casus.fase not in va.fasen:
-            refusal.log(Weigering.FASE, None)
-            raise NietToegestaanError(_fase_reason(verzoek.doel, casus, va))
-        try:
-            access = active_access(services, uow.beleid)
-        except GeenBeleidError:
-            refusal.log(Weigering.GEEN_BELEID, None)
-            raise
-        key = DecisionKey(gebruiker.partner_id, gebruiker.rol, casus.casustype.value, verzoek.doel)
-        grants = {v: g for v, g in access.allowed_fields(key).items() if g.grondslag in va.grondslagen}
-        wanted = grants.keys() if verzoek.velden is None else set(verzoek.velden) & grants.keys()
-        try:
-            stored, existing = uow.veldwaarden.read_only(casus.id, Regime.of(casus.casustype), wanted)
-        except CasusVernietigdError:
-            refusal.log(Weigering.VERNIETIGD, access.version)
-            raise
-    verstrekking, betrokkenen, casusvelden = _decide(
-        casus, verzoek, grants, va, stored, existing, refusal.base(access.version)
+    aanvrager = Aanvrager(
+        id=new_id(),
+        tijd=now,
+        partner=gebruiker.partner_id,
+        oin=partner.oin if partner else "",
+        gebruiker=gebruiker.id,
+        rol=gebruiker.rol,
+        casus=casus_id if _CASUS_ID.fullmatch(casus_id) else None,  # never log what a caller typed as an id
+        doel=verzoek.doel if verzoek.doel in convenant.ids("doel") else ONBEKEND,  # nor a doel name they typed
+        trace=trace,
     )
+    onbekend = onbekende_namen(convenant, verzoek)
+    with services.uow() as uow:
+        casus = uow.casussen.get(casus_id) if not onbekend and aanvrager.casus is not None else None
+        feiten, versleuteld, geen_beleid = _laad(services, uow, gebruiker, verzoek, onbekend, casus, now)
+        beslissing = beslis(feiten)
+        # Decrypt only what the decision releases: a withheld value never becomes plaintext, not even here.
+        waarden = versleuteld.ontsleutel(beslissing.vrijgegeven) if versleuteld and not beslissing.weigering else {}
+    verstrekking = als_verstrekking(beslissing, aanvrager, casus)
     bewijs = services.log.append(verstrekking)  # durable before anything is returned (raises: fail closed)
-    return Uitgifte(verstrekking, betrokkenen, casusvelden, va, bewijs)
+    if beslissing.weigering is not None:
+        raise _fout(beslissing, geen_beleid)
+    assert casus is not None and feiten.verwerkingsactiviteit is not None  # noqa: S101 - released: both known
+    betrokkenen, casusvelden = _uitgifte(casus, waarden)
+    return Uitgifte(verstrekking, betrokkenen, casusvelden, feiten.verwerkingsactiviteit, bewijs)
 
 
-def _decide(
-    casus: Casus,
+def _laad(
+    services: Services,
+    uow: UnitOfWork,
+    gebruiker: Gebruiker,
     verzoek: Verzoek,
-    grants: Mapping[str, Grant],
-    va: Verwerkingsactiviteit,
-    stored: Mapping[tuple[str | None, str], OpgeslagenWaarde],
-    existing: frozenset[str],
-    base: dict[str, object],
-) -> tuple[Verstrekking, tuple[tuple[Betrokkene, Mapping[str, JsonWaarde]], ...], Mapping[str, JsonWaarde]]:
-    """`stored` holds the decrypted values of granted velden only; `existing` names every veld with a value."""
-    asked = set(verzoek.velden) if verzoek.velden is not None else existing | set(grants)
-    released_names = sorted(asked & set(grants) & existing)
-    withheld = sorted((set(verzoek.velden) if verzoek.velden is not None else existing) - set(grants))
+    onbekend: list[tuple[str, str]],
+    casus: Casus | None,
+    now: dt.datetime,
+) -> tuple[Feiten, Versleuteld | None, GeenBeleidError | None]:
+    """The facts the decision reads. Only for a partner that takes part in the casus are the policy and the
+    casus's tokens loaded at all; the tokens stay encrypted."""
+    if casus is None or not neemt_deel(casus, gebruiker.partner_id, now):
+        return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus), None, None
+    va = services.convenant.verwerkingsactiviteit(casus.casustype, verzoek.doel, now.date())
+    try:
+        access = active_access(services, uow.beleid)
+    except GeenBeleidError as exc:
+        return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus, va), None, exc
+    key = DecisionKey(gebruiker.partner_id, gebruiker.rol, casus.casustype.value, verzoek.doel)
+    beleid = Beleid(access.version, access.allowed_fields(key))
+    versleuteld = uow.veldwaarden.versleuteld(casus.id, Regime.of(casus.casustype))
+    aanwezig = versleuteld.plaatsen() if versleuteld is not None else None
+    return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus, va, beleid, aanwezig), versleuteld, None
+
+
+def _fout(beslissing: Beslissing, geen_beleid: GeenBeleidError | None) -> Exception:
+    """The domain error of a refusal (its message names names and codes, never a value)."""
+    match beslissing.weigering:
+        case Weigering.ONBEKENDE_NAAM:
+            return OngeldigeInvoerError(list(beslissing.onbekend))
+        case Weigering.GEEN_DEELNEMER:
+            return NietGevondenError(beslissing.reden)
+        case Weigering.FASE:
+            return NietToegestaanError(beslissing.reden)
+        case Weigering.GEEN_BELEID:
+            return geen_beleid or GeenBeleidError(beslissing.reden)
+        case _:
+            return CasusVernietigdError(beslissing.reden)
+
+
+def _uitgifte(
+    casus: Casus, waarden: Mapping[Plaats, OpgeslagenWaarde]
+) -> tuple[tuple[tuple[Betrokkene, Mapping[str, JsonWaarde]], ...], Mapping[str, JsonWaarde]]:
+    """The released values per betrokkene (in the casus's order) and of the casus itself; `waarden` holds the
+    decrypted values of the released velden only."""
     per_betrokkene: dict[str, dict[str, JsonWaarde]] = {b.id: {} for b in casus.betrokkenen}
     casusvelden: dict[str, JsonWaarde] = {}
-    plaatsen: dict[str, list[str]] = {veld: [] for veld in released_names}
-    for (betrokkene, veld), waarde in sorted(stored.items(), key=lambda item: (item[0][0] or "", item[0][1])):
-        if veld not in plaatsen:
-            continue
+    for (betrokkene, veld), waarde in sorted(waarden.items(), key=lambda item: (item[0][0] or "", item[0][1])):
         if betrokkene is None:
             casusvelden[veld] = waarde.waarde
-            plaatsen[veld].append("casus")
         elif betrokkene in per_betrokkene:
             per_betrokkene[betrokkene][veld] = waarde.waarde
-            plaatsen[veld].append(betrokkene)
-    verstrekt = tuple(
-        VerstrektVeld(veld, grants[veld].grondslag, va.id, va.versie, tuple(plaatsen[veld])) for veld in released_names
-    )
-    if not verstrekt:
-        uitkomst = Uitkomst.LEEG
-    elif withheld:
-        uitkomst = Uitkomst.GEDEELTELIJK
-    else:
-        uitkomst = Uitkomst.VERSTREKT
-    verstrekking = Verstrekking(
-        **base,  # type: ignore[arg-type]
-        betrokkenen=tuple(b.id for b in casus.betrokkenen),
-        uitkomst=uitkomst,
-        verstrekt=verstrekt,
-        onthouden=tuple(withheld),
-    )
     betrokkenen = tuple((b, per_betrokkene[b.id]) for b in casus.betrokkenen if per_betrokkene[b.id])
-    return verstrekking, betrokkenen, casusvelden
-
-
-class _Refusal:
-    """Builds and logs the record of a refused request (the refusal itself is raised by the caller)."""
-
-    def __init__(
-        self,
-        services: Services,
-        gebruiker: Gebruiker,
-        oin: str,
-        casus_id: str | None,
-        doel: str,
-        trace: Trace,
-        now: dt.datetime,
-    ) -> None:
-        self._services = services
-        self._gebruiker = gebruiker
-        self._oin = oin
-        self._casus_id = casus_id
-        self._doel = doel
-        self._trace = trace
-        self._now = now
-        self.casustype: str | None = None
-
-    def base(self, beleidsversie: str | None) -> dict[str, object]:
-        return {
-            "id": new_id(),
-            "tijd": self._now,
-            "partner": self._gebruiker.partner_id,
-            "oin": self._oin,
-            "gebruiker": self._gebruiker.id,
-            "rol": self._gebruiker.rol,
-            "casus": self._casus_id,
-            "casustype": self.casustype,
-            "doel": self._doel,
-            "beleidsversie": beleidsversie,
-            "trace": self._trace,
-        }
-
-    def log(self, weigering: Weigering, beleidsversie: str | None) -> None:
-        record = Verstrekking(
-            **self.base(beleidsversie),  # type: ignore[arg-type]
-            betrokkenen=(),
-            uitkomst=Uitkomst.GEWEIGERD,
-            verstrekt=(),
-            onthouden=(),
-            weigering=weigering,
-        )
-        self._services.log.append(record)
-
-
-def _unknown_names(convenant: Convenant, verzoek: Verzoek) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    if verzoek.doel not in convenant.ids("doel"):
-        problems.append(("doel", "unknown doel (not in the convenant)"))
-    for index, veld in enumerate(verzoek.velden or ()):
-        if convenant.veld(veld) is None:
-            problems.append((f"velden[{index}]", "unknown veld (not in the veldcatalogus)"))
-    if verzoek.velden is not None and len(verzoek.velden) > MAX_VELDEN:
-        problems.append(("velden", f"at most {MAX_VELDEN} names"))
-    return problems
-
-
-def _fase_reason(doel: str, casus: Casus, va: Verwerkingsactiviteit | None) -> str:
-    if va is None:
-        return f"the register of verwerkingsactiviteiten has no activity for doel '{doel}' in this casustype"
-    permitted = ", ".join(sorted(f.value for f in va.fasen))
-    return f"doel '{doel}' is not permitted in fase '{casus.fase.value}' ({va.id} permits: {permitted})"
+    return betrokkenen, casusvelden

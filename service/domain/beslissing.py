@@ -1,0 +1,194 @@
+"""The decision of a verstrekking as a value: which velden reach a partner, on which grondslag, or why none do.
+
+`beslis` is pure: it reads only its arguments (no database, no clock, no keys) and returns a `Beslissing`.
+The use case loads what it needs, calls `beslis`, logs the outcome, and decrypts only the velden released.
+
+Invariants (DESIGN 1, deny by default):
+- A veld is released only if all hold: (a) the policy in force grants it for (partner, rol, casustype, doel)
+  with a grondslag that the verwerkingsactiviteit for (casustype, doel) names, (b) the partner actively takes
+  part in the casus, (c) the doel is permitted in the casus's current fase by that verwerkingsactiviteit, and
+  (d) the casus holds a value for it. Anything unknown (doel, veld, casus, activity, policy) releases nothing.
+- The checks run in a fixed order and the first that fails is the refusal: unknown names, deelname, fase,
+  policy, destroyed data. A refusal releases nothing and withholds nothing.
+- Withheld names are what was asked for (everything with a value, when nothing was named) and is not granted;
+  names only, never values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from service.domain.casus import Casus
+from service.domain.convenant import Convenant, Verwerkingsactiviteit
+from service.domain.decision import Grant
+from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld, Weigering
+
+MAX_VELDEN = 200
+CASUS = "casus"  # the place of a value that belongs to the casus itself, not to one of its betrokkenen
+
+
+@dataclass(frozen=True, slots=True)
+class Verzoek:
+    doel: str
+    velden: tuple[str, ...] | None = None  # None: everything the convenant allows
+
+
+@dataclass(frozen=True, slots=True)
+class Beleid:
+    """The policy in force as the decision needs it: its version and the grants for the caller's key."""
+
+    versie: str
+    grants: Mapping[str, Grant]  # veld -> grondslag and policy line, for (partner, rol, casustype, doel)
+
+
+@dataclass(frozen=True, slots=True)
+class Feiten:
+    """Everything the decision reads, loaded by the use case beforehand.
+
+    `casus` is None when there is no such casus; `beleid` is None when no usable policy is in force;
+    `aanwezig` (the places holding a value, per veld) is None when the casus's data was destroyed.
+    """
+
+    partner_id: str
+    verzoek: Verzoek
+    onbekend: Sequence[tuple[str, str]]  # unknown names as (place, problem), from `onbekende_namen`
+    nu: dt.datetime
+    casus: Casus | None = None
+    verwerkingsactiviteit: Verwerkingsactiviteit | None = None
+    beleid: Beleid | None = None
+    aanwezig: Mapping[str, Sequence[str | None]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Beslissing:
+    """What `beslis` decided. `weigering` is None exactly when velden were considered.
+
+    `casustype` and `beleidsversie` are what the log record names: known only once the check that reads them
+    has passed (the casustype after the deelname check, the policy version after the policy check).
+    """
+
+    weigering: Weigering | None
+    reden: str  # a refusal's explanation (names and codes, never a value); empty when not refused
+    casustype: str | None
+    beleidsversie: str | None
+    verstrekt: tuple[VerstrektVeld, ...] = ()
+    onthouden: tuple[str, ...] = ()
+    onbekend: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def uitkomst(self) -> Uitkomst:
+        if self.weigering is not None:
+            return Uitkomst.GEWEIGERD
+        if not self.verstrekt:
+            return Uitkomst.LEEG
+        return Uitkomst.GEDEELTELIJK if self.onthouden else Uitkomst.VERSTREKT
+
+    @property
+    def vrijgegeven(self) -> frozenset[str]:
+        """The names of the released velden: the only ones whose values may be decrypted."""
+        return frozenset(v.veld for v in self.verstrekt)
+
+
+@dataclass(frozen=True, slots=True)
+class Aanvrager:
+    """Who asked, and the request's own references, as the log record names them."""
+
+    id: str  # the verstrekking's id
+    tijd: dt.datetime
+    partner: str
+    oin: str
+    gebruiker: str
+    rol: str
+    casus: str | None  # the casus id when it is well-formed, else None (a caller's text never enters the log)
+    doel: str  # the doel when the convenant knows it, else "onbekend"
+    trace: Trace
+
+
+def neemt_deel(casus: Casus, partner_id: str, nu: dt.datetime) -> bool:
+    """True when `partner_id` actively takes part in `casus` at `nu`."""
+    return any(d.partner_id == partner_id and d.actief(nu) for d in casus.deelnames)
+
+
+def onbekende_namen(convenant: Convenant, verzoek: Verzoek) -> list[tuple[str, str]]:
+    """Every unknown name in the request, by its place: an unknown doel or veld, or too many velden."""
+    problems: list[tuple[str, str]] = []
+    if verzoek.doel not in convenant.ids("doel"):
+        problems.append(("doel", "unknown doel (not in the convenant)"))
+    for index, veld in enumerate(verzoek.velden or ()):
+        if convenant.veld(veld) is None:
+            problems.append((f"velden[{index}]", "unknown veld (not in the veldcatalogus)"))
+    if verzoek.velden is not None and len(verzoek.velden) > MAX_VELDEN:
+        problems.append(("velden", f"at most {MAX_VELDEN} names"))
+    return problems
+
+
+def beslis(feiten: Feiten) -> Beslissing:
+    """Decide a verstrekking from `feiten`; never raises for any combination of facts."""
+    if feiten.onbekend:
+        return Beslissing(Weigering.ONBEKENDE_NAAM, "unknown names", None, None, onbekend=tuple(feiten.onbekend))
+    casus = feiten.casus
+    if casus is None or not neemt_deel(casus, feiten.partner_id, feiten.nu):
+        return Beslissing(Weigering.GEEN_DEELNEMER, "no such casus for this partner", None, None)
+    casustype = casus.casustype.value
+    va = feiten.verwerkingsactiviteit
+    if va is None or casus.fase not in va.fasen:
+        return Beslissing(Weigering.FASE, _fase_reden(feiten.verzoek.doel, casus, va), casustype, None)
+    if feiten.beleid is None:
+        return Beslissing(Weigering.GEEN_BELEID, "no usable field policy is in force", casustype, None)
+    versie = feiten.beleid.versie
+    if feiten.aanwezig is None:
+        return Beslissing(Weigering.VERNIETIGD, f"the data of casus {casus.id} was destroyed", casustype, versie)
+    grants = {v: g for v, g in feiten.beleid.grants.items() if g.grondslag in va.grondslagen}
+    aanwezig = feiten.aanwezig
+    gevraagd = feiten.verzoek.velden
+    asked = set(gevraagd) if gevraagd is not None else aanwezig.keys() | grants.keys()
+    released = sorted(asked & grants.keys() & aanwezig.keys())
+    withheld = sorted((set(gevraagd) if gevraagd is not None else set(aanwezig)) - grants.keys())
+    betrokkenen = {b.id for b in casus.betrokkenen}
+    verstrekt = tuple(
+        VerstrektVeld(veld, grants[veld].grondslag, va.id, va.versie, _plaatsen(aanwezig[veld], betrokkenen))
+        for veld in released
+    )
+    return Beslissing(None, "", casustype, versie, verstrekt=verstrekt, onthouden=tuple(withheld))
+
+
+def als_verstrekking(beslissing: Beslissing, aanvrager: Aanvrager, casus: Casus | None) -> Verstrekking:
+    """The log record of a decision: why, never what (DESIGN invariant 3).
+
+    A refused request names no betrokkenen; otherwise every betrokkene of the casus is named (by opaque id).
+    """
+    genoemd = tuple(b.id for b in casus.betrokkenen) if beslissing.weigering is None and casus is not None else ()
+    return Verstrekking(
+        id=aanvrager.id,
+        tijd=aanvrager.tijd,
+        partner=aanvrager.partner,
+        oin=aanvrager.oin,
+        gebruiker=aanvrager.gebruiker,
+        rol=aanvrager.rol,
+        casus=aanvrager.casus,
+        casustype=beslissing.casustype,
+        betrokkenen=genoemd,
+        doel=aanvrager.doel,
+        uitkomst=beslissing.uitkomst,
+        verstrekt=beslissing.verstrekt,
+        onthouden=beslissing.onthouden,
+        beleidsversie=beslissing.beleidsversie,
+        trace=aanvrager.trace,
+        weigering=beslissing.weigering,
+    )
+
+
+def _plaatsen(plaatsen: Sequence[str | None], betrokkenen: set[str]) -> tuple[str, ...]:
+    """Where a released veld's values are: "casus" first, then betrokkene ids in order; a value of a
+    betrokkene the casus no longer names is not released."""
+    ordered = sorted(plaatsen, key=lambda p: p or "")
+    return tuple(CASUS if p is None else p for p in ordered if p is None or p in betrokkenen)
+
+
+def _fase_reden(doel: str, casus: Casus, va: Verwerkingsactiviteit | None) -> str:
+    if va is None:
+        return f"the register of verwerkingsactiviteiten has no activity for doel '{doel}' in this casustype"
+    permitted = ", ".join(sorted(f.value for f in va.fasen))
+    return f"doel '{doel}' is not permitted in fase '{casus.fase.value}' ({va.id} permits: {permitted})"
