@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from service.domain.casus import Casus
+from service.domain.casus import Casus, neemt_deel
 from service.domain.convenant import Convenant, Verwerkingsactiviteit
 from service.domain.decision import Grant
 from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld, Weigering
@@ -104,11 +104,6 @@ class Aanvrager:
     casus: str | None  # the casus id when it is well-formed, else None (a caller's text never enters the log)
     doel: str  # the doel when the convenant knows it, else "onbekend"
     trace: Trace
-
-
-def neemt_deel(casus: Casus, partner_id: str, nu: dt.datetime) -> bool:
-    """True when `partner_id` actively takes part in `casus` at `nu`."""
-    return any(d.partner_id == partner_id and d.actief(nu) for d in casus.deelnames)
 
 
 def onbekende_namen(convenant: Convenant, verzoek: Verzoek) -> list[tuple[str, str]]:

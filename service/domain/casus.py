@@ -97,3 +97,8 @@ class Gebruiker:
     rol: str
     naam: str  # a display label such as "procesregisseur 1"; synthetic in the demo
     actief: bool = True
+
+
+def neemt_deel(casus: Casus, partner_id: str, op: dt.datetime) -> bool:
+    """True when `partner_id` actively takes part in `casus` at `op`."""
+    return any(d.partner_id == partner_id and d.actief(op) for d in casus.deelnames)

@@ -33,10 +33,9 @@ from service.domain.beslissing import (
     Verzoek,
     als_verstrekking,
     beslis,
-    neemt_deel,
     onbekende_namen,
 )
-from service.domain.casus import Betrokkene, Casus, Gebruiker, new_id, utcnow
+from service.domain.casus import Betrokkene, Casus, Gebruiker, neemt_deel, new_id, utcnow
 from service.domain.convenant import Regime, Verwerkingsactiviteit
 from service.domain.errors import (
     CasusVernietigdError,
