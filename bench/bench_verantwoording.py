@@ -51,7 +51,8 @@ from service.domain.casus import Gebruiker
 from service.domain.convenant import Regime
 from service.domain.verantwoording import Pagina, Selectie
 from service.service_layer.services import Services
-from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording import raadplegen as verantwoording
+from service.service_layer.verantwoording import signalering
 from service.settings import Settings
 
 FG = Gebruiker("f" * 32, "bureau-zvh-drenthe", "fg", "bench fg")
@@ -263,7 +264,7 @@ def main() -> None:
         }
         if args.overzicht:
             now = start + shape.span
-            out["overzicht_counts"] = timed(lambda: verantwoording.overzicht(services, FG, now=now), 5)
+            out["overzicht_counts"] = timed(lambda: signalering.overzicht(services, FG, now=now), 5)
         out.update(sizes(services))
         if args.explain and services.engine.dialect.name == "postgresql":
             out["plans"] = {name: explain(services, fn) for name, fn in queries.items()}

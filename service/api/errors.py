@@ -1,5 +1,5 @@
 """Errors to HTTP for the API: everything becomes `application/problem+json`, at the status the domain's one
-table gives (`service.domain.errors.HTTP_STATUS`).
+table gives (`service.http_status.HTTP_STATUS`).
 
 Invariants:
 - No response body ever carries a stack trace, an exception message from below this layer, or a value the
@@ -20,7 +20,8 @@ from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
 from service.api.base import PROBLEM_JSON
-from service.domain.errors import HTTP_STATUS, OngeldigeInvoerError, OngeldigeOvergangError
+from service.domain.errors import OngeldigeInvoerError, OngeldigeOvergangError
+from service.http_status import HTTP_STATUS
 
 log = structlog.get_logger("deelpoort.api")
 

@@ -20,7 +20,8 @@ from service.api.auth import authenticated, gebruiker, services
 from service.api.base import Blueprint
 from service.domain.errors import OngeldigeInvoerError
 from service.domain.verantwoording import MAX_PAGINA_GROOTTE, Pagina, Selectie
-from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording import raadplegen as verantwoording
+from service.service_layer.verantwoording import signalering
 from service.service_layer.verantwoording.export import als_dict, csv_export, json_export, ldv_export
 from service.settings import API_VERSION, Settings
 
@@ -250,7 +251,7 @@ class Signalen(MethodView):
     @blp.response(200, SignalenSchema)
     def get(self) -> dict[str, Any]:
         """Anomalies of the latest window (thresholds: the `DEELPOORT_SIGNAAL_*` settings)."""
-        found = verantwoording.signalen(services(), gebruiker(), verantwoording.drempels_uit(settings()))
+        found = signalering.signalen(services(), gebruiker(), signalering.drempels_uit(settings()))
         return {
             "signalen": [
                 {

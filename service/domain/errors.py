@@ -1,5 +1,5 @@
-"""Domain errors, and the one table of the HTTP status each is answered with (`HTTP_STATUS`): the API's
-problem+json (`service/api/errors.py`) and the pages (`service/web/beheermeldingen.py`) both read it.
+"""Domain errors: what a use case refuses with, in domain words. How an entry point answers each (an HTTP
+status) is not the domain's concern: see `service.http_status`.
 
 Messages name fields, rules and ids, never a value about a person.
 """
@@ -57,20 +57,3 @@ class GeenBeleidError(NietBeschikbaarError):
 
 class LogNietBeschikbaarError(NietBeschikbaarError):
     """The verstrekking log could not record durably: the request fails closed, nothing is disclosed."""
-
-
-# No listed class derives from another listed one, so the order does not matter; a subclass (GeenBeleidError,
-# OngeldigeOvergangError, ...) is answered with its base's status.
-HTTP_STATUS: tuple[tuple[type[DeelpoortError], int], ...] = (
-    (OngeldigeInvoerError, 400),
-    (NietToegestaanError, 403),
-    (NietGevondenError, 404),
-    (ConflictError, 409),
-    (CasusVernietigdError, 410),
-    (NietBeschikbaarError, 503),
-)
-
-
-def http_status(error: DeelpoortError) -> int | None:
-    """The status `error` is answered with, or None for a DeelpoortError the table does not list."""
-    return next((status for kind, status in HTTP_STATUS if isinstance(error, kind)), None)

@@ -5,7 +5,7 @@ Each known message is matched by a stable fragment; an unknown one still gets a 
 new error (for instance of a new soort of voorstel) is never shown raw or as a 500.
 
 Invariants:
-- Every service-layer error gets the status the API gives it (`domain.errors.HTTP_STATUS`), never 500.
+- Every service-layer error gets the status the API gives it (`service.http_status`), never 500.
 - A validation problem keeps its place ("zvh-drenthe.csv:12", "Toevoegen, regel 3"): only the reason is
   translated, and the reason's own names (rol, veld, grondslag ids) are kept as they are.
 """
@@ -21,8 +21,8 @@ from service.domain.errors import (
     NietGevondenError,
     NietToegestaanError,
     OngeldigeInvoerError,
-    http_status,
 )
+from service.http_status import http_status
 
 STALE = (
     "Dit voorstel is verouderd: het actieve veldbeleid is veranderd sinds het werd ingediend, dus het verschil "

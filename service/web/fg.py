@@ -28,7 +28,8 @@ from service.domain.verantwoording import Pagina, Selectie
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.logboek import integriteit as integriteit_service
-from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording import raadplegen as verantwoording
+from service.service_layer.verantwoording import signalering
 from service.service_layer.verantwoording.export import csv_export, json_export, ldv_export
 from service.settings import API_VERSION, Settings
 from service.web import omschrijvingen
@@ -104,7 +105,7 @@ def _partner_namen() -> dict[str, str]:
 @bp.route("/")
 @login_required("fg")
 def overzicht() -> Any:
-    data = verantwoording.overzicht(app_services(), gebruiker())
+    data = signalering.overzicht(app_services(), gebruiker())
     per_partner = horizontaal("Verstrekkingen per partner", [(naam, n) for _, naam, n in data.per_partner])
     per_maand = verticaal("Verstrekkingen per maand", data.per_maand)
     return render_template(
@@ -236,8 +237,8 @@ def _integriteit_pagina(*, gekozen: str = "", fout: str | None = None) -> str:
 @bp.route("/signalen")
 @login_required("fg")
 def signalen() -> Any:
-    drempels = verantwoording.drempels_uit(_settings())
-    found = verantwoording.signalen(app_services(), gebruiker(), drempels)
+    drempels = signalering.drempels_uit(_settings())
+    found = signalering.signalen(app_services(), gebruiker(), drempels)
     return render_template(
         "fg/signalen.html", titel="Signalen", signalen=found, drempels=drempels, namen=_partner_namen()
     )

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from service.domain.beheer import Handeling, Soort
 from service.service_layer.beheer.voorstellen import Gebeurtenis
-from service.service_layer.verantwoording.overzicht import Regel
+from service.service_layer.verantwoording.raadplegen import Regel
 
 SOORTEN: dict[str, str] = {
     "verstrekking": "Verstrekking",

@@ -18,7 +18,7 @@ from service.adapters.orm import VerantwoordingIndexRow, VerstrekkingBetrokkeneR
 from service.cli import main
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
-from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.settings import Settings
 from tests.disclosure.test_log_integrity import RECORDS, synthetic
 

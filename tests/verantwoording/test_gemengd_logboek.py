@@ -27,7 +27,8 @@ from service.domain.verantwoording import Drempels, Pagina, Selectie
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.beleid.invoer import Toevoeging, Wijziging
 from service.service_layer.services import Services
-from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording import raadplegen as verantwoording
+from service.service_layer.verantwoording import signalering
 from tests.beheer.conftest import ADDED, REMOVED, beheerder_a, beheerder_b, gebruiker_of
 from tests.conftest import add_gebruiker
 from tests.verantwoording.conftest import BSN_HOOFDPERSOON, Logboek, bearer
@@ -55,7 +56,7 @@ class Gemengd:
 
 def vorige_nacht(now: dt.datetime) -> dt.datetime:
     """03:00 Amsterdam time of the latest night at least two hours before `now` (outside every office hour)."""
-    local = now.astimezone(verantwoording.AMSTERDAM)
+    local = now.astimezone(signalering.AMSTERDAM)
     nacht = local.replace(hour=3, minute=0, second=0, microsecond=0)
     if nacht > local - dt.timedelta(hours=2):
         nacht -= dt.timedelta(days=1)
@@ -239,7 +240,7 @@ def test_paging_walks_exactly_the_verstrekkingen(client: FlaskClient, gemengd: G
 
 
 def test_overview_counts_only_verstrekkingen(services: Services, gemengd: Gemengd) -> None:
-    data = verantwoording.overzicht(services, _fg(services, gemengd.logboek.fg))
+    data = signalering.overzicht(services, _fg(services, gemengd.logboek.fg))
     assert {p: n for p, _, n in data.per_partner} == VERWACHT_PER_PARTNER
     assert data.per_uitkomst == VERWACHT_PER_UITKOMST
     assert data.totaal == 3 == sum(data.per_uitkomst.values())  # no record of an unknown outcome
@@ -264,7 +265,7 @@ LAAG = Drempels(volume_minimum=2, weigeringen=1, buiten_kantoortijd=2)
 def _signalen(services: Services, gemengd: Gemengd) -> set[tuple[str, str]]:
     fg = _fg(services, gemengd.logboek.fg)
     now = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
-    return {(s.soort, s.partner) for s in verantwoording.signalen(services, fg, LAAG, now=now)}
+    return {(s.soort, s.partner) for s in signalering.signalen(services, fg, LAAG, now=now)}
 
 
 def test_a_night_of_beheer_work_makes_no_volume_or_office_hours_signal(services: Services, gemengd: Gemengd) -> None:
@@ -430,7 +431,7 @@ def test_the_service_layer_refuses_the_history_to_other_rollen(services: Service
     with pytest.raises(NietToegestaanError):
         beheer.geschiedenis(services, other)
     with pytest.raises(NietToegestaanError):
-        verantwoording.overzicht(services, other)
+        signalering.overzicht(services, other)
 
 
 def test_a_partners_fg_sees_the_whole_beheer_history(client: FlaskClient, services: Services, gemengd: Gemengd) -> None:

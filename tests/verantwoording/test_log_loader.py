@@ -26,7 +26,7 @@ from service.adapters.orm import (
 from service.domain.casus import Gebruiker
 from service.domain.verantwoording import Pagina, Selectie
 from service.service_layer.services import Services
-from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording import raadplegen as verantwoording
 
 SHAPE = Shape(records=2_000, casussen=30, with_bsn=40)  # ~65 records per casus: a second page exists
 FG = Gebruiker("f" * 32, "bureau-zvh-drenthe", "fg", "loader test fg")

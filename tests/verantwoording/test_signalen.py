@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from service.domain.casus import Gebruiker
 from service.domain.verantwoording import Drempels
 from service.service_layer.services import Services
-from service.service_layer.verantwoording import overzicht as verantwoording
+from service.service_layer.verantwoording import signalering
 from service.settings import Settings, SettingsError
 from tests.verantwoording.conftest import Logboek, bearer
 
@@ -21,7 +21,7 @@ QUIET = Drempels(volume_minimum=1000, weigeringen=1000, buiten_kantoortijd=1000)
 
 
 def _kinds(services: Services, drempels: Drempels, now: dt.datetime | None = None) -> set[tuple[str, str]]:
-    return {(s.soort, s.partner) for s in verantwoording.signalen(services, FG, drempels, now=now)}
+    return {(s.soort, s.partner) for s in signalering.signalen(services, FG, drempels, now=now)}
 
 
 def test_quiet_log_gives_no_signals(services: Services, logboek: Logboek) -> None:
@@ -41,12 +41,12 @@ def test_many_refusals(services: Services, logboek: Logboek) -> None:
 def test_outside_office_hours(services: Services, logboek: Logboek) -> None:
     never_open = dataclasses.replace(QUIET, kantoor_van=0, kantoor_tot=1, buiten_kantoortijd=1)
     now = dt.datetime.now(dt.UTC)
-    local_hour = now.astimezone(verantwoording.AMSTERDAM).hour
+    local_hour = now.astimezone(signalering.AMSTERDAM).hour
     found = _kinds(services, never_open, now + dt.timedelta(seconds=1))
-    if local_hour >= 1 or now.astimezone(verantwoording.AMSTERDAM).weekday() >= 5:
+    if local_hour >= 1 or now.astimezone(signalering.AMSTERDAM).weekday() >= 5:
         assert ("buiten-kantoortijd", "politie-noord-nederland") in found
     always_open = dataclasses.replace(QUIET, kantoor_van=0, kantoor_tot=24, buiten_kantoortijd=1)
-    weekday = now.astimezone(verantwoording.AMSTERDAM).weekday() < 5
+    weekday = now.astimezone(signalering.AMSTERDAM).weekday() < 5
     if weekday:
         assert _kinds(services, always_open) == set()
 

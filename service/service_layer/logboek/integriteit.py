@@ -25,7 +25,7 @@ from service.domain.errors import ConflictError, NietGevondenError
 from service.domain.verantwoording import BRONNEN, MAX_PROBLEMEN, Integriteitscontrole
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
-from service.service_layer.verantwoording.overzicht import require_fg
+from service.service_layer.verantwoording.raadplegen import require_fg
 
 GESCHIEDENIS = 10  # stored verifications shown with the quick check
 

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from service.service_layer.verantwoording.overzicht import Regel
+from service.service_layer.verantwoording.raadplegen import Regel
 
 CSV_COLUMNS = (
     "logIndex",

@@ -1,0 +1,33 @@
+"""The one table from domain errors to the HTTP status each is answered with.
+
+Read by both HTTP entry points, the API's problem+json handlers (`service/api/errors.py`) and the pages
+(`service/web/beheermeldingen.py`), so a refusal gets the same status on both; the domain knows no HTTP.
+"""
+
+from __future__ import annotations
+
+from service.domain.errors import (
+    CasusVernietigdError,
+    ConflictError,
+    DeelpoortError,
+    NietBeschikbaarError,
+    NietGevondenError,
+    NietToegestaanError,
+    OngeldigeInvoerError,
+)
+
+# No listed class derives from another listed one, so the order does not matter; a subclass (GeenBeleidError,
+# OngeldigeOvergangError, ...) is answered with its base's status.
+HTTP_STATUS: tuple[tuple[type[DeelpoortError], int], ...] = (
+    (OngeldigeInvoerError, 400),
+    (NietToegestaanError, 403),
+    (NietGevondenError, 404),
+    (ConflictError, 409),
+    (CasusVernietigdError, 410),
+    (NietBeschikbaarError, 503),
+)
+
+
+def http_status(error: DeelpoortError) -> int | None:
+    """The status `error` is answered with, or None for a DeelpoortError the table does not list."""
+    return next((status for kind, status in HTTP_STATUS if isinstance(error, kind)), None)
