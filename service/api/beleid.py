@@ -14,10 +14,10 @@ from marshmallow.exceptions import ValidationError
 
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
-from service.convenant.versies import TOE_TE_VOEGEN
 from service.domain.beheer import Voorstel
 from service.service_layer.beheer import convenantwijziging as convenantbeheer
 from service.service_layer.beheer import voorstellen as beheer
+from service.service_layer.beheer.convenantwijziging import TOE_TE_VOEGEN
 from service.service_layer.beheer.convenantwijziging import Toevoeging as Convenanttoevoeging
 from service.service_layer.beheer.stap import MAX_TOELICHTING
 from service.service_layer.beleid import actief as beleid

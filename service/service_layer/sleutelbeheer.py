@@ -1,16 +1,23 @@
-"""Key management use cases: rotation (rewrap every data key of a regime) and retiring an old KEK version.
+"""Key management use cases: development keys, rotation (a new KEK version, then rewrap every data key of a
+regime) and retiring an old KEK version.
 
 Invariants:
 - Rotation rewraps data keys (one per casus), never field values, in batches that each commit on their own:
   an interrupted rotation resumes where it stopped, and readers always find a key they can unwrap (the old
   wrapped form until its batch commits, the new one after).
 - A KEK version is retired only when no data key is wrapped under it any more.
+- A key file is rewritten whole and atomically (mode 0600), after the new material validated; development keys
+  are written only where no key file exists (existing data would become unreadable).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
+from service.crypto import add_kek_version, retire_kek_version, write_key_file
+from service.crypto import write_development_keys as _write_development_keys
 from service.domain.casus import utcnow
 from service.domain.convenant import Regime
 from service.domain.errors import ConflictError
@@ -63,3 +70,42 @@ def check_retirable(services: Services, regime: Regime, version: int) -> None:
             f"{still} data key(s) of {regime.value} are still wrapped under KEK version {version}; "
             "run `deelpoort keys rotate --rewrap-only` first"
         )
+
+
+def write_development_keys(directory: Path) -> Path:
+    """Generate development key material into `directory` (for development only); returns the file written.
+
+    Raises:
+        FileExistsError: a key file exists there already (it is kept).
+        OSError: the directory or file cannot be written.
+    """
+    return _write_development_keys(directory)
+
+
+def primary_version(services: Services, regime: Regime) -> int:
+    """The KEK version of `regime` that wraps new data keys."""
+    return services.keys.primary_version(regime)
+
+
+def add_kek_version_to_file(key_file: Path, regime: Regime) -> None:
+    """Add a new random KEK version of `regime` to `key_file` and make it primary (rewrap afterwards).
+
+    Raises:
+        KeyMaterialError: the file's material is invalid, or no KEK versions are left.
+        ValueError: the file is not JSON.
+        OSError: the file cannot be read or written.
+    """
+    document = json.loads(key_file.read_text(encoding="utf-8"))
+    write_key_file(key_file, add_kek_version(document, regime), overwrite=True)
+
+
+def retire_kek_version_from_file(key_file: Path, regime: Regime, version: int) -> None:
+    """Remove KEK `version` of `regime` from `key_file` (call `check_retirable` first).
+
+    Raises:
+        KeyMaterialError: the file's material is invalid, the version does not exist, or it is the primary one.
+        ValueError: the file is not JSON.
+        OSError: the file cannot be read or written.
+    """
+    document = json.loads(key_file.read_text(encoding="utf-8"))
+    write_key_file(key_file, retire_kek_version(document, regime, version), overwrite=True)

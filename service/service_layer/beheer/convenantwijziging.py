@@ -24,7 +24,8 @@ from typing import Any
 
 from service.access import PolicyError, policy_from_rows
 from service.convenant import ConvenantError
-from service.convenant.versies import TOE_TE_VOEGEN, Documenten, bestand_van, laad, versie, voeg_toe
+from service.convenant.versies import TOE_TE_VOEGEN as TOE_TE_VOEGEN  # the sections a proposal may add to
+from service.convenant.versies import Documenten, bestand_van, laad, versie, voeg_toe
 from service.domain.beheer import Handeling, Soort, Status, Voorstel
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Convenant

@@ -1,4 +1,5 @@
-"""The field policy: the version in force (compiled once per version), proposed versions and their diffs.
+"""The field policy: the version in force (compiled once per version), proposed versions and their diffs, and
+policy files on disk checked, compared and explained (`bestanden`).
 
 Invariants:
 - The database alone says which version is in force; a compiled table is a cache keyed by version and

@@ -1,0 +1,51 @@
+"""The `deelpoort` command line (`deelpoort = "service.cli:main"`): one module per command group.
+
+| module | commands |
+|---|---|
+| `serve` | `serve` |
+| `demo` | `demo` |
+| `openapi` | `openapi` |
+| `db` | `db upgrade` |
+| `keys` | `keys init|status|rotate|retire` |
+| `audit` | `audit verify|checkpoint` |
+| `retention` | `retention run` |
+| `routeeroverleg` | `routeeroverleg sleutel|pseudoniem` (participants' client helpers) |
+| `convenant` | `convenant check|export` |
+| `policy` | `policy check|diff|explain|export` |
+
+Invariants:
+- Configuration errors end the command with a clear message and exit status 2; nothing is half-done
+  (`common.clear_errors`).
+- Like the API and the pages, the commands call the service layer and render what it returns: they import
+  only the service layer, domain types, `service.settings`, click and the composition root (`bootstrap`,
+  `create_app`, `gunicorn_app`); import-linter keeps it so.
+- Nothing runs at import: settings, keys and the database are read when a command runs.
+"""
+
+from __future__ import annotations
+
+import click
+
+from service.cli import audit, convenant, db, demo, keys, openapi, policy, retention, routeeroverleg, serve
+
+
+@click.group()
+def main() -> None:
+    """Deelpoort: case information sharing under the ZVH convenant."""
+
+
+for _command in (
+    serve.serve,
+    demo.demo,
+    openapi.openapi,
+    db.db,
+    keys.keys,
+    audit.audit,
+    retention.retention,
+    routeeroverleg.routeeroverleg,
+    convenant.convenant,
+    policy.policy,
+):
+    main.add_command(_command)
+
+__all__ = ["main"]

@@ -1,0 +1,72 @@
+"""`deelpoort audit`: verifying the verstrekking log and signing checkpoints."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import click
+
+from service.cli.common import clear_errors, services_for, settings
+
+
+@click.group()
+def audit() -> None:
+    """The verstrekking log: verification and checkpoints."""
+
+
+@audit.command("verify")
+@clear_errors
+def audit_verify() -> None:
+    """Recompute the whole log and check every checkpoint, then the lookup tables derived from it; exit 1 and name
+    the first bad index on any problem."""
+    from service.service_layer.logboek import integriteit
+
+    with services_for(settings()) as services:
+
+        def progress() -> Iterator[None]:
+            while True:
+                click.echo(".", nl=False, err=True)
+                yield None
+
+        controle = integriteit.controleer(services, "cli", voortgang=progress())
+        try:
+            integriteit.bewaar(services, controle)
+            bewaard = f"stored as integriteitscontrole {controle.id} (shown to the FG)"
+        except Exception as exc:  # a read-only copy may be verified too: the outcome stands, unstored
+            bewaard = f"not stored for the FG ({type(exc).__name__}: is the database read-only?)"
+    click.echo("", err=True)
+    niet_geindexeerd = controle.grootte - controle.tabellen_gedekt
+    tabellen = f"the lookup tables agree with the {controle.tabellen_gedekt} records they cover"
+    if niet_geindexeerd > 0:
+        tabellen += f" (the other {niet_geindexeerd} are added before the FG's next query)"
+    for problemen, ok, fout, eerste in (
+        (
+            controle.problemen,
+            f"{controle.grootte} records, {controle.checkpoints} checkpoints verified",
+            "first bad",
+            controle.eerste_fout,
+        ),
+        (controle.tabellen_problemen, tabellen, "lookup tables, first bad", controle.tabellen_eerste_fout),
+    ):
+        if not problemen:
+            click.echo(f"OK: {ok}")
+            continue
+        click.echo(f"FOUT: {fout} index {eerste}", err=True)
+        for probleem in problemen:
+            click.echo(f"  - {probleem}", err=True)
+    click.echo(bewaard)
+    if not controle.intact:
+        sys.exit(1)
+
+
+@audit.command("checkpoint")
+@clear_errors
+def audit_checkpoint() -> None:
+    """Sign a checkpoint of the current log now if the latest does not cover it (e.g. from cron)."""
+    with services_for(settings()) as services:
+        signed = services.log.checkpoint_now()
+    if signed is None:
+        click.echo("the log is empty: nothing to sign")
+        return
+    click.echo(signed.notitie, nl=False)

@@ -1,0 +1,54 @@
+"""`deelpoort convenant`: checking the convenant files and exporting the version in force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from service.cli.common import clear_errors, export, settings
+
+
+@click.group()
+def convenant() -> None:
+    """The convenant registry (convenants/*.yaml)."""
+
+
+@convenant.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@clear_errors
+def convenant_check(directory: str | None) -> None:
+    """Validate the convenant files and print what they hold."""
+    from service.service_layer.register.bestanden import lees
+
+    loaded = lees(Path(directory) if directory else settings().convenanten_dir)
+    for doc in loaded.documenten:
+        click.echo(f"{doc.id} {doc.versie} ({doc.casustype.value})")
+    counts = {
+        "partners": len(loaded.partners),
+        "rollen": len(loaded.rollen),
+        "doelen": len(loaded.doelen),
+        "grondslagen": len(loaded.grondslagen),
+        "velden": len(loaded.velden),
+        "verwerkingsactiviteiten": len(loaded.verwerkingsactiviteiten),
+    }
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@convenant.command("export")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@clear_errors
+def convenant_export(directory: str | None) -> None:
+    """Write the convenant version in force from the database to DIRECTORY (default convenants/), texts exactly
+    as approved, so the repository can hold the approved state; other *.yaml files there are removed."""
+    from service.domain.errors import NietBeschikbaarError
+    from service.service_layer.register import versies as convenantversies
+
+    current = settings()
+    export(
+        current,
+        Path(directory) if directory else current.convenanten_dir,
+        convenantversies.exporteer,
+        NietBeschikbaarError,
+        ("convenant version", "", "the version in force"),
+    )

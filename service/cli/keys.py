@@ -1,0 +1,104 @@
+"""`deelpoort keys`: development keys, KEK rotation with rewrapping, retiring old KEK versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from service.cli.common import clear_errors, fail, services_for, settings
+from service.settings import Settings
+
+
+@click.group()
+def keys() -> None:
+    """Key material: development keys, rotation, retiring old KEK versions."""
+
+
+def _key_file(current: Settings) -> Path:
+    from service.bootstrap import development_key_path
+
+    if current.keys_json is not None:
+        fail("key material comes from DEELPOORT_KEYS_JSON; provision the new version there, then use --rewrap-only")
+    return current.keys_file or development_key_path(current)
+
+
+@keys.command("init")
+@clear_errors
+def keys_init() -> None:
+    """Generate development keys into keys/ (never in production; existing keys are kept)."""
+    from service.service_layer.sleutelbeheer import write_development_keys
+
+    current = settings()
+    if current.is_production:
+        fail("development keys are refused in production")
+    from service.bootstrap import development_key_path
+
+    path = development_key_path(current)
+    if path.exists():
+        click.echo(f"development keys already exist: {path} (kept: replacing them would make data unreadable)")
+        return
+    write_development_keys(current.keys_dir)
+    click.echo(f"development keys written to {path} (for development only)")
+
+
+@keys.command("status")
+@clear_errors
+def keys_status() -> None:
+    """Per regime: the primary KEK version and how many data keys each version wraps."""
+    from service.domain.convenant import Regime
+    from service.service_layer.sleutelbeheer import key_versions, primary_version
+
+    with services_for(settings()) as services:
+        for regime in Regime:
+            counts = key_versions(services, regime)
+            shown = ", ".join(f"v{v}: {n}" for v, n in sorted(counts.items())) or "no data keys"
+            click.echo(f"{regime.value}: primary v{primary_version(services, regime)}; {shown}")
+
+
+@keys.command("rotate")
+@click.option("--regime", required=True, type=click.Choice(["regulier", "cter"]))
+@click.option("--rewrap-only", is_flag=True, help="only rewrap (resume, or a version provisioned elsewhere)")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@clear_errors
+def keys_rotate(regime: str, rewrap_only: bool, batch_size: int) -> None:
+    """Make a new KEK version primary and rewrap every data key of the regime (resumable, safe while serving)."""
+    from service.domain.convenant import Regime
+    from service.domain.errors import ConflictError
+    from service.service_layer.sleutelbeheer import add_kek_version_to_file, key_versions, primary_version, rewrap_all
+
+    current = settings()
+    chosen = Regime(regime)
+    if not rewrap_only:
+        add_kek_version_to_file(_key_file(current), chosen)
+    with services_for(current) as services:
+        primary = primary_version(services, chosen)
+        todo = sum(n for v, n in key_versions(services, chosen).items() if v != primary)
+        click.echo(f"{chosen.value}: primary KEK version is now v{primary}; {todo} data key(s) to rewrap")
+        with click.progressbar(length=todo, label="rewrapping") as bar:
+            try:
+                done = rewrap_all(services, chosen, batch_size=batch_size, progress=bar.update)
+            except ConflictError as exc:
+                fail(str(exc))
+    click.echo(f"rewrapped {done} data key(s)")
+
+
+@keys.command("retire")
+@click.option("--regime", required=True, type=click.Choice(["regulier", "cter"]))
+@click.option("--version", "version", required=True, type=int)
+@clear_errors
+def keys_retire(regime: str, version: int) -> None:
+    """Remove an old KEK version from the key file; refused while any data key still uses it."""
+    from service.domain.convenant import Regime
+    from service.domain.errors import ConflictError
+    from service.service_layer.sleutelbeheer import check_retirable, retire_kek_version_from_file
+
+    current = settings()
+    chosen = Regime(regime)
+    with services_for(current) as services:
+        try:
+            check_retirable(services, chosen, version)
+        except ConflictError as exc:
+            fail(str(exc))
+    retire_kek_version_from_file(_key_file(current), chosen, version)
+    click.echo(f"{chosen.value}: KEK version v{version} retired")
