@@ -25,12 +25,14 @@ from typing import TYPE_CHECKING, Protocol
 from service.domain.casus import Casus, Deelname
 from service.domain.convenant import Casustype, Fase, Regime
 from service.domain.levensloop import Gebeurtenis
+from service.domain.routeeroverleg import Besluit, Match, Signaal
 from service.domain.veldwaarde import JsonWaarde
 from service.domain.verstrekking import LogRecord, Ontvangstbewijs
 
 if TYPE_CHECKING:
     from service.adapters.group_commit import CheckpointBeleid
     from service.adapters.log_store import StoredCheckpoint
+    from service.adapters.policy_store import Activering, StoredLine, StoredPolicy, Versie
     from service.adapters.veldwaarden import OpgeslagenWaarde
 
 Plaats = tuple[str | None, str]  # (betrokkene id, or None for the casus itself; veld id)
@@ -147,6 +149,62 @@ class Historie(Protocol):
         Raises:
             CryptoError: a stored toelichting or the data key does not decrypt.
         """
+
+
+class Beleid(Protocol):
+    """The field policy versions (immutable once stored, kept forever) and their activations."""
+
+    def store(self, versie: str, model: str, lines: Sequence[StoredLine], herkomst: str, op: dt.datetime) -> bool:
+        """Store a version with its lines in order; False (and nothing changed) when it exists already."""
+
+    def activate(self, versie: str, door: str, toelichting: str, op: dt.datetime) -> None:
+        """Make `versie` the active version from now on (one more activation; the earlier ones are kept)."""
+
+    def active_version(self) -> str | None:
+        """The version of the latest activation, or None before any (then nothing may be shared)."""
+
+    def load(self, versie: str) -> StoredPolicy | None: ...
+
+    def versions(self) -> list[Versie]:
+        """Every stored version with its number of lines, oldest first."""
+
+    def activations(self) -> list[Activering]:
+        """Every activation, oldest first."""
+
+
+class Routeeroverleg(Protocol):
+    """The routeeroverleg's signals and matches (pseudonyms only, never an identity)."""
+
+    def lock(self) -> None:
+        """Take the matching lock for the rest of the unit of work (serialises every matching decision)."""
+
+    def add_signaal(self, signaal: Signaal) -> None: ...
+
+    def signalen(self, pseudoniem: str) -> list[Signaal]:
+        """Every stored signal with this pseudonym (matched or not), oldest first."""
+
+    def open_matches(self, pseudoniem: str) -> list[str]:
+        """Ids of the matches about this pseudonym without a besluit, oldest first."""
+
+    def add_match(self, match_id: str, pseudoniem: str, ontstaan_op: dt.datetime) -> None: ...
+
+    def koppel(self, signaal_ids: Iterable[str], match_id: str) -> None:
+        """Link the signals to the match."""
+
+    def matches_voor(self, partner_id: str) -> list[Match]:
+        """The matches in which `partner_id` has a signal, newest first, with all their signals."""
+
+    def match_voor(self, match_id: str, partner_id: str) -> Match | None:
+        """The match, only if `partner_id` has a signal in it (otherwise None, as if it did not exist)."""
+
+    def leg_besluit_vast(self, match_id: str, besluit: Besluit) -> bool:
+        """Store the besluit if the match has none yet; False when one was recorded first."""
+
+    def verloop(self, signalen_voor: dt.date, matches_voor: dt.datetime) -> tuple[int, int]:
+        """Delete unmatched signals dated before `signalen_voor` and matches decided before `matches_voor` (with
+        their signals); open matches are kept. Returns (signals deleted, matches deleted)."""
+
+    def delete_all(self) -> None: ...
 
 
 class LogWriter(Protocol):

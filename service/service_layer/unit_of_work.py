@@ -28,7 +28,7 @@ from service.adapters.routeeroverleg import RouteerRepository
 from service.adapters.veldwaarden import VeldwaardeRepository
 from service.adapters.verantwoording_store import VerantwoordingStore
 from service.adapters.websessies import WebsessieRepository
-from service.service_layer.ports import Casussen, Historie, Veldwaarden
+from service.service_layer.ports import Beleid, Casussen, Historie, Routeeroverleg, Veldwaarden
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -54,7 +54,7 @@ class UnitOfWork(Protocol):
     @property
     def gebruikers(self) -> GebruikerRepository: ...
     @property
-    def beleid(self) -> BeleidRepository: ...
+    def beleid(self) -> Beleid: ...
     @property
     def convenanten(self) -> ConvenantRepository: ...
     @property
@@ -62,7 +62,7 @@ class UnitOfWork(Protocol):
     @property
     def voorstellen(self) -> VoorstelRepository: ...
     @property
-    def routeeroverleg(self) -> RouteerRepository: ...
+    def routeeroverleg(self) -> Routeeroverleg: ...
     @property
     def verantwoording(self) -> VerantwoordingStore: ...
     @property
