@@ -30,7 +30,7 @@ SUITE_FIXTURES = frozenset(
 def _no_suite_fixtures(request: pytest.FixtureRequest) -> None:
     used = SUITE_FIXTURES.intersection(request.fixturenames)
     if used:
-        pytest.fail(f"a unit test uses the suite's database fixtures {sorted(used)}; use the ones of tests/unit")
+        pytest.fail(f"a unit test uses the suite's fixtures {sorted(used)}; use those of tests/unit")
 
 
 @pytest.fixture(scope="session")
