@@ -1,7 +1,12 @@
-"""What the entry points (api, web, cli) are handed by the composition root: the chosen concrete parts."""
+"""What the entry points (api, web, cli) are handed by the composition root: the chosen concrete parts.
+
+Invariant: every use case gets its unit of work from `Services.uow()`, and its log writer from `Services.log`;
+a test can hand in both (`unit_of_work=`, `log=`) and run a use case without a database.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -9,11 +14,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.adapters.casus_keys import CasusKeys
-from service.adapters.group_commit import VerstrekkingLog
 from service.domain.convenant import Convenant
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.ports import LogWriter
 from service.service_layer.register.bron import ConvenantBron
-from service.service_layer.unit_of_work import UnitOfWork, session_factory
+from service.service_layer.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork, session_factory
 
 
 @dataclass(frozen=True)
@@ -21,9 +26,11 @@ class Services:
     convenanten: ConvenantBron
     engine: Engine
     keys: CasusKeys
-    log: VerstrekkingLog
+    log: LogWriter
     production: bool
     routeeroverleg: RouteerInstellingen = field(default_factory=RouteerInstellingen)
+    # Where `uow()` gets a unit of work; None (the service): a SqlAlchemyUnitOfWork on `engine`.
+    unit_of_work: Callable[[], UnitOfWork] | None = None
 
     @property
     def convenant(self) -> Convenant:
@@ -40,7 +47,10 @@ class Services:
         return session_factory(self.engine)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.keys, self._sessions)
+        """A new unit of work (not begun: use it as `with services.uow() as uow:`)."""
+        if self.unit_of_work is not None:
+            return self.unit_of_work()
+        return SqlAlchemyUnitOfWork(self.engine, self.keys, self._sessions)
 
     def database_ok(self) -> bool:
         """True when the database answers a trivial query (for the status endpoint)."""

@@ -1,6 +1,9 @@
 """The unit of work: one transaction, its repositories, rolled back unless `commit()` is called.
 
-Invariants:
+`UnitOfWork` is the interface the use cases are typed against; `SqlAlchemyUnitOfWork` is the one the service
+runs on, and `tests/unit/fakes.py` holds an in-memory one for testing use cases without a database.
+
+Invariants (of every implementation):
 - Leaving the `with` block without `commit()` rolls back everything (also on an exception).
 - Repositories exist only inside the block; nothing outside holds a session.
 """
@@ -8,7 +11,7 @@ Invariants:
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,13 +28,66 @@ from service.adapters.routeeroverleg import RouteerRepository
 from service.adapters.veldwaarden import VeldwaardeRepository
 from service.adapters.verantwoording_store import VerantwoordingStore
 from service.adapters.websessies import WebsessieRepository
+from service.service_layer.ports import Beleid, Casussen, Historie, Routeeroverleg, Veldwaarden
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-class UnitOfWork:
+class UnitOfWork(Protocol):
+    """One transaction and the repositories that work in it.
+
+    The repositories with an in-memory fake are typed by their interface (`service_layer.ports`); the others,
+    not faked yet, by their SQLAlchemy class. They are read-only properties here so that an implementation may
+    hold a more specific type.
+    """
+
+    @property
+    def casussen(self) -> Casussen: ...
+    @property
+    def veldwaarden(self) -> Veldwaarden: ...
+    @property
+    def historie(self) -> Historie: ...
+    @property
+    def partners(self) -> PartnerRepository: ...
+    @property
+    def gebruikers(self) -> GebruikerRepository: ...
+    @property
+    def beleid(self) -> Beleid: ...
+    @property
+    def convenanten(self) -> ConvenantRepository: ...
+    @property
+    def log(self) -> LogStore: ...
+    @property
+    def voorstellen(self) -> VoorstelRepository: ...
+    @property
+    def routeeroverleg(self) -> Routeeroverleg: ...
+    @property
+    def verantwoording(self) -> VerantwoordingStore: ...
+    @property
+    def integriteit(self) -> IntegriteitStore: ...
+    @property
+    def websessies(self) -> WebsessieRepository: ...
+
+    def __enter__(self) -> Self:
+        """Begin the transaction; the repositories are usable from here until the block ends."""
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Roll back whatever was not committed and end the transaction (also when the block raised)."""
+
+    def commit(self) -> None:
+        """Make everything written in this unit of work durable, at once."""
+
+    def flush(self) -> None:
+        """Send pending writes to the store without committing (constraints are checked now)."""
+
+
+class SqlAlchemyUnitOfWork:
+    """The unit of work on a SQLAlchemy session (SQLite or PostgreSQL)."""
+
     partners: PartnerRepository
     gebruikers: GebruikerRepository
     casussen: CasusRepository

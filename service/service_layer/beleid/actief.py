@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from service.access import MODEL_FILE, Access, Policy, PolicyError, load_policy, policy_from_rows
-from service.adapters.policy_store import Activering, BeleidRepository, Versie
+from service.adapters.policy_store import Activering, Versie
 from service.domain.casus import utcnow
 from service.domain.convenant import Convenant
 from service.domain.errors import GeenBeleidError
 from service.service_layer.beleid.invoer import bestand_van
+from service.service_layer.ports import Beleid
 from service.service_layer.register.bron import Stand
 from service.service_layer.services import Services
 
@@ -63,7 +64,7 @@ class CompiledPolicies:
             return access
 
 
-def active_access(services: Services, beleid: BeleidRepository) -> Access:
+def active_access(services: Services, beleid: Beleid) -> Access:
     """The compiled table of the version active now, read in the caller's transaction.
 
     Raises:
@@ -75,7 +76,7 @@ def active_access(services: Services, beleid: BeleidRepository) -> Access:
     return compiled(services, beleid, versie)
 
 
-def compiled(services: Services, beleid: BeleidRepository, versie: str, stand: Stand | None = None) -> Access:
+def compiled(services: Services, beleid: Beleid, versie: str, stand: Stand | None = None) -> Access:
     """The compiled table of a stored version under the convenant in force, or under `stand` (a diff of a
     convenant proposal compiles the same policy under the proposed version), cached per both.
 
