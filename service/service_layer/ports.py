@@ -82,6 +82,20 @@ class Casussen(Protocol):
     def delete_all(self) -> None: ...
 
 
+class VersleuteldeWaarden(Protocol):
+    """One casus's stored values before decryption: where values are, and decryption of chosen velden only."""
+
+    def plaatsen(self) -> dict[str, list[str | None]]:
+        """Per veld with a value, the places holding one (a betrokkene id, or None for the casus itself)."""
+
+    def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
+        """The values of the given velden (None: all), in plaintext.
+
+        Raises:
+            CryptoError: a stored value or key does not decrypt.
+        """
+
+
 class Veldwaarden(Protocol):
     """The case field values of every casus, and each casus's data key."""
 
@@ -104,15 +118,8 @@ class Veldwaarden(Protocol):
             CryptoError: a stored value or key does not decrypt.
         """
 
-    def read_only(
-        self, casus_id: str, regime: Regime, velden: Collection[str] | None
-    ) -> tuple[dict[Plaats, OpgeslagenWaarde], frozenset[str]]:
-        """The values of the given velden (None: all), and the names of every veld that has a value.
-
-        Raises:
-            CasusVernietigdError: the casus's data key is gone.
-            CryptoError: a stored value or key does not decrypt.
-        """
+    def versleuteld(self, casus_id: str, regime: Regime) -> VersleuteldeWaarden | None:
+        """The casus's stored values, not yet decrypted; None when its data key is gone (destroyed)."""
 
     def record_contribution(
         self, casus_id: str, partner_id: str, gebruiker_id: str, plaatsen: Iterable[Plaats], op: dt.datetime

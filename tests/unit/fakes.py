@@ -182,6 +182,26 @@ class FakeCasussen:
         self._state.historie.clear()
 
 
+class FakeVersleuteld:
+    """The fake's values of one casus as loaded for a verstrekking: places now, plaintext only on request."""
+
+    def __init__(self, veldwaarden: FakeVeldwaarden, casus_id: str, regime: Regime) -> None:
+        self._veldwaarden = veldwaarden
+        self._casus_id = casus_id
+        self._regime = regime
+        self._stored = dict(veldwaarden._state.waarden.get(casus_id, {}))
+
+    def plaatsen(self) -> dict[str, list[str | None]]:
+        out: dict[str, list[str | None]] = {}
+        for betrokkene, veld in self._stored:
+            out.setdefault(veld, []).append(betrokkene)
+        return out
+
+    def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
+        self._veldwaarden._require_key(self._casus_id, self._regime)
+        return {p: copy.deepcopy(w) for p, w in self._stored.items() if velden is None or p[1] in velden}
+
+
 class FakeVeldwaarden:
     def __init__(self, state: State, writes: list[tuple[str, str]]) -> None:
         self._state = state
@@ -210,15 +230,13 @@ class FakeVeldwaarden:
             stored[plaats] = OpgeslagenWaarde(copy.deepcopy(waarde), bron, op)
 
     def read(self, casus_id: str, regime: Regime) -> dict[Plaats, OpgeslagenWaarde]:
-        return self.read_only(casus_id, regime, None)[0]
-
-    def read_only(
-        self, casus_id: str, regime: Regime, velden: Collection[str] | None
-    ) -> tuple[dict[Plaats, OpgeslagenWaarde], frozenset[str]]:
         self._require_key(casus_id, regime)
-        stored = self._state.waarden.get(casus_id, {})
-        chosen = {p: copy.deepcopy(w) for p, w in stored.items() if velden is None or p[1] in velden}
-        return chosen, frozenset(veld for _, veld in stored)
+        return {p: copy.deepcopy(w) for p, w in self._state.waarden.get(casus_id, {}).items()}
+
+    def versleuteld(self, casus_id: str, regime: Regime) -> FakeVersleuteld | None:
+        if casus_id not in self._state.data_keys:
+            return None
+        return FakeVersleuteld(self, casus_id, regime)
 
     def record_contribution(
         self, casus_id: str, partner_id: str, gebruiker_id: str, plaatsen: Iterable[Plaats], op: dt.datetime

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from service.access import DecisionKey
-from service.adapters.veldwaarden import OpgeslagenWaarde, Plaats, Versleuteld
+from service.adapters.veldwaarden import OpgeslagenWaarde, Plaats
 from service.domain.beslissing import (
     MAX_VELDEN,
     Aanvrager,
@@ -47,6 +47,7 @@ from service.domain.errors import (
 from service.domain.veldwaarde import JsonWaarde
 from service.domain.verstrekking import Ontvangstbewijs, Trace, Verstrekking, Weigering
 from service.service_layer.beleid.actief import active_access
+from service.service_layer.ports import VersleuteldeWaarden
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -124,7 +125,7 @@ def _laad(
     onbekend: list[tuple[str, str]],
     casus: Casus | None,
     now: dt.datetime,
-) -> tuple[Feiten, Versleuteld | None, GeenBeleidError | None]:
+) -> tuple[Feiten, VersleuteldeWaarden | None, GeenBeleidError | None]:
     """The facts the decision reads. Only for a partner that takes part in the casus are the policy and the
     casus's tokens loaded at all; the tokens stay encrypted."""
     if casus is None or not neemt_deel(casus, gebruiker.partner_id, now):
