@@ -9,7 +9,7 @@ a missing or unreachable PostgreSQL is a failure, not a skip.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
-from service.convenant import load_convenanten
+from service import bootstrap, create_app
+from service.convenant import load_convenanten, versies
 from service.crypto import write_development_keys
 from service.domain.convenant import Convenant
 from service.service_layer.services import Services
@@ -85,6 +85,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, templates: Temp
 @pytest.fixture(scope="session")
 def convenant() -> Convenant:
     return load_convenanten(CONVENANTEN)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _convenant_parsed_once_per_text() -> Iterator[None]:
+    """`create_app` parses the convenant files on every call (about 60 ms); the suite creates thousands of apps
+    over the same files. Memoised on the documents' exact text: a `Convenant` is immutable, other files (a test's
+    own directory) are still parsed, and invalid files still raise on every call (errors are never cached)."""
+    cache: dict[tuple[tuple[str, str], ...], Convenant] = {}
+
+    def laad(documenten: Mapping[str, str]) -> Convenant:
+        key = tuple(sorted(documenten.items()))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = versies.laad(documenten)
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bootstrap, "laad", laad)
+        yield
 
 
 @pytest.fixture(scope="session")
