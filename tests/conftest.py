@@ -1,37 +1,38 @@
 """Shared fixtures: an isolated database per test on SQLite always, and on PostgreSQL when configured.
 
-PostgreSQL runs when `DEELPOORT_TEST_DATABASE_URL` is set (each test gets its own schema, dropped afterwards,
-so parallel runs don't collide). When `DEELPOORT_TEST_REQUIRE_POSTGRESQL=1` (CI sets it), a missing or
-unreachable PostgreSQL is a failure, not a skip.
+PostgreSQL runs when `DEELPOORT_TEST_DATABASE_URL` is set (each test gets its own database or schema, dropped
+afterwards, under a random name so parallel runs don't collide). A migrated database is a copy of a template
+built once per session (`tests.helpers.databases`). When `DEELPOORT_TEST_REQUIRE_POSTGRESQL=1` (CI sets it),
+a missing or unreachable PostgreSQL is a failure, not a skip.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from service import create_app
-from service.adapters.migrate import upgrade
-from service.convenant import load_convenanten
+from service import bootstrap, create_app
+from service.convenant import load_convenanten, versies
 from service.crypto import write_development_keys
-from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Convenant
-from service.service_layer.beleid import actief as beleid
-from service.service_layer.identiteit.authentication import issue_token
 from service.service_layer.services import Services
-from service.settings import PROJECT_ROOT, Settings
+from service.settings import Settings
+from tests.helpers.casus import aanmelding, bearer
+from tests.helpers.databases import Inhoud, Templates
+from tests.helpers.gebruikers import TokenFor, add_gebruiker
+from tests.helpers.projectdata import CONVENANTEN
 
 PG_URL = os.environ.get("DEELPOORT_TEST_DATABASE_URL", "")
 PG_REQUIRED = os.environ.get("DEELPOORT_TEST_REQUIRE_POSTGRESQL") == "1"
-CONVENANTEN = PROJECT_ROOT / "convenants"
+
+# The browser fixtures (headless Chromium, a real HTTP server), for every test module that asks for them.
+pytest_plugins = ["tests.helpers.browser"]
 
 
 def _postgres_or_skip() -> str:
@@ -42,29 +43,67 @@ def _postgres_or_skip() -> str:
     return PG_URL
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory, keys_dir: Path) -> Iterator[Templates]:
+    """The session's template databases (built on first use; PostgreSQL's dropped at the end)."""
+    store = Templates(tmp_path_factory.mktemp("templates"), keys_dir, PG_URL)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def migrated_database() -> None:
+    """Requested (by a test or a fixture): `database_url` is a migrated database without rows."""
+
+
+def _inhoud(request: pytest.FixtureRequest) -> Inhoud:
+    """What the test's database must hold, from the fixtures the test uses (see `database_url`)."""
+    if "app" in request.fixturenames:
+        return Inhoud.INGERICHT
+    if "migrated_database" in request.fixturenames:
+        return Inhoud.GEMIGREERD
+    return Inhoud.LEEG
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database per test: a SQLite file, or a PostgreSQL schema of its own."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, templates: Templates) -> Iterator[str]:
+    """A database of this test's own: a SQLite file, or on PostgreSQL a database or schema of its own.
+
+    Empty, unless the test uses the `app` fixture (then migrated, holding the partners and the installed
+    policy) or `migrated_database` (then migrated, without rows): those are copies of a template built once per
+    session, holding exactly what building them per test would have left.
+    """
+    inhoud = _inhoud(request)
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        yield templates.sqlite(inhoud, tmp_path / "test.sqlite3")
         return
-    base = _postgres_or_skip()
-    schema = f"dp_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    _postgres_or_skip()
+    with templates.postgresql(inhoud) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def convenant() -> Convenant:
     return load_convenanten(CONVENANTEN)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _convenant_parsed_once_per_text() -> Iterator[None]:
+    """`create_app` parses the convenant files on every call (about 60 ms); the suite creates thousands of apps
+    over the same files. Memoised on the documents' exact text: a `Convenant` is immutable, other files (a test's
+    own directory) are still parsed, and invalid files still raise on every call (errors are never cached)."""
+    cache: dict[tuple[tuple[str, str], ...], Convenant] = {}
+
+    def laad(documenten: Mapping[str, str]) -> Convenant:
+        key = tuple(sorted(documenten.items()))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = versies.laad(documenten)
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bootstrap, "laad", laad)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -90,15 +129,14 @@ def cli_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Setting
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[Flask]:
-    """The application on a migrated database holding the convenant's partners."""
+def app(settings: Settings, templates: Templates) -> Iterator[Flask]:
+    """The application on a migrated database holding the convenant's partners and the installed policy.
+
+    The database is a copy of the session's template (see `database_url`), so it needs the default settings.
+    """
+    templates.check_settings(settings)
     application = create_app(settings)
     services = application.extensions["deelpoort"]
-    upgrade(services.engine)
-    with services.uow() as uow:
-        uow.partners.sync(services.convenant.partners)
-        uow.commit()
-    beleid.installeer(services, PROJECT_ROOT / "policies")
     yield application
     services.engine.dispose()
 
@@ -114,21 +152,60 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def add_gebruiker(services: Services, partner_id: str, rol: str, *, actief: bool = True) -> str:
-    """Create a gebruiker and return its bearer token."""
-    issued = issue_token()
-    with services.uow() as uow:
-        uow.gebruikers.add(
-            Gebruiker(new_id(), partner_id, rol, f"{rol} test", actief),
-            issued.token_id,
-            issued.token_hash,
-            utcnow(),
-        )
-        uow.commit()
-    return issued.token
+# --- gebruikers: `token_for(partner, rol)` makes any; the named ones are those many tests use ----------------
 
 
 @pytest.fixture
-def token(services: Services) -> str:
-    """A token of a deelnemer at the police."""
-    return add_gebruiker(services, "politie-noord-nederland", "deelnemer")
+def token_for(services: Services) -> TokenFor:
+    """A factory: `token_for(partner, rol)` registers a new gebruiker and returns its bearer token."""
+
+    def make(partner: str, rol: str, *, actief: bool = True) -> str:
+        return add_gebruiker(services, partner, rol, actief=actief)
+
+    return make
+
+
+@pytest.fixture
+def token(token_for: TokenFor) -> str:
+    """A deelnemer at the police."""
+    return token_for("politie-noord-nederland", "deelnemer")
+
+
+@pytest.fixture
+def politie(token_for: TokenFor) -> str:
+    """A casusregisseur at the police: refers casussen of both regimes (weegploeg partner)."""
+    return token_for("politie-noord-nederland", "casusregisseur")
+
+
+@pytest.fixture
+def procesregisseur(token_for: TokenFor) -> str:
+    """The procesregisseur of Bureau ZVH: takes part in every regular casus from the aanmelding on, holds its regie."""
+    return token_for("bureau-zvh-drenthe", "procesregisseur")
+
+
+@pytest.fixture
+def fg(token_for: TokenFor) -> str:
+    """A functionaris gegevensbescherming of Bureau ZVH."""
+    return token_for("bureau-zvh-drenthe", "fg")
+
+
+@pytest.fixture
+def beheerder_a(token_for: TokenFor) -> str:
+    """A beheerder of Bureau ZVH (four eyes: `beheerder_b` is the other)."""
+    return token_for("bureau-zvh-drenthe", "beheerder")
+
+
+@pytest.fixture
+def beheerder_b(token_for: TokenFor) -> str:
+    return token_for("bureau-zvh-drenthe", "beheerder")
+
+
+@pytest.fixture
+def casus(client: FlaskClient, politie: str) -> dict[str, Any]:
+    """A regular casus referred by the police, its hoofdpersoon with a health field (psychischeGezondheid)."""
+    body = aanmelding()
+    body["betrokkenen"][0]["velden"].update({"psychischeGezondheid": "signalen"})
+    response = client.post("/v1/casussen", json=body, headers=bearer(politie))
+    assert response.status_code == 201, response.get_json()
+    created: dict[str, Any] = response.get_json()
+    return created

@@ -6,10 +6,7 @@ import pytest
 
 from service.access import Access, Policy, load_policy
 from service.domain.convenant import Convenant
-from service.settings import PROJECT_ROOT
-
-POLICIES = PROJECT_ROOT / "policies"
-MODEL_TEXT = (POLICIES / "model.conf").read_text(encoding="utf-8")
+from tests.helpers.projectdata import POLICIES
 
 
 @pytest.fixture(scope="session")

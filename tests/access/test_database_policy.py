@@ -19,7 +19,7 @@ from service.domain.errors import GeenBeleidError
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.services import Services
 from service.settings import Settings
-from tests.access.conftest import POLICIES
+from tests.helpers.projectdata import POLICIES
 
 
 def _active(services: Services) -> Access:

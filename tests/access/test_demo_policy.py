@@ -12,7 +12,7 @@ from service.access import Access, DecisionKey
 from service.cli import main
 from service.domain.convenant import Casustype, Convenant, Gevoeligheid
 from service.domain.errors import NietToegestaanError
-from tests.access.conftest import POLICIES
+from tests.helpers.projectdata import POLICIES
 
 
 def _all_grants(access: Access):  # type: ignore[no-untyped-def]

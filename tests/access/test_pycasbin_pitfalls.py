@@ -10,7 +10,7 @@ import casbin
 from service.access import DecisionKey, Policy, PolicyLine
 from service.access.enforcer import plain_enforcer
 from service.access.table import compile_table
-from tests.access.conftest import MODEL_TEXT
+from tests.helpers.projectdata import MODEL_TEXT
 
 PARTNERS, ROLLEN, CASUSTYPEN, DOELEN, VELDEN = ("pa", "pb"), ("r1",), ("regulier",), ("o1",), ("va", "vb")
 LINKS = (("pa", "t1"), ("pb", "t1"))

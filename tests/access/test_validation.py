@@ -8,7 +8,7 @@ import pytest
 
 from service.access import PolicyError, policy_from_text
 from service.domain.convenant import Convenant
-from tests.access.conftest import MODEL_TEXT
+from tests.helpers.projectdata import MODEL_TEXT
 
 GOOD = "p, zvh, procesregisseur, regulier, triage, identificatie, avg-6-1-e-wgs, allow"
 

@@ -18,10 +18,8 @@ from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
 from service.web.sessie import PAGE_HEADERS
-from tests.beheer.conftest import ADDED, REMOVED, active, change, propose, toestand
-from tests.browser import browser, server
+from tests.helpers.beheer import ADDED, REMOVED, active, change, propose, toestand
 
-__all__ = ["browser", "server"]  # fixtures, used by name
 pytestmark = pytest.mark.slow
 
 # Runs before any script of the page (injected by Playwright, not subject to the page's CSP): records every

@@ -24,10 +24,10 @@ from service.service_layer.logboek import controle as logboek
 from service.service_layer.register import versies as convenantversies
 from service.service_layer.services import Services
 from service.settings import Settings
-from tests.beheer.conftest import active, approve, gebruiker_of, propose, reject
-from tests.case_data.conftest import bearer
-from tests.conftest import CONVENANTEN, add_gebruiker
-from tests.disclosure.conftest import set_fase, vraag
+from tests.helpers.beheer import active, approve, gebruiker_of, propose, reject
+from tests.helpers.casus import bearer, set_fase, vraag
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.projectdata import CONVENANTEN
 
 NIEUW = "politie-test-eenheid"  # synthetic: a partner the convenant files do not have
 NIEUWE_PARTNER = {
@@ -319,7 +319,7 @@ def test_the_second_of_two_proposals_against_the_same_convenant_is_stale(
 def test_a_policy_activation_makes_an_open_convenant_proposal_stale(
     client: FlaskClient, services: Services, beheerder_a: str, beheerder_b: str
 ) -> None:
-    from tests.beheer.conftest import ADDED, change
+    from tests.helpers.beheer import ADDED, change
 
     convenant_voorstel = propose(client, beheerder_a, **_nieuwe_partner()).get_json()
     beleid_voorstel = propose(client, beheerder_a, **change(toevoegen=[ADDED])).get_json()
@@ -405,7 +405,7 @@ def test_the_service_layer_refuses_a_convenant_change_by_a_non_beheerder(service
 def test_the_pages_show_the_added_lines_and_a_second_beheerder_approves_there(
     app: Flask, client: FlaskClient, services: Services, beheerder_a: str, beheerder_b: str
 ) -> None:
-    from tests.beheer.conftest import html, login, post
+    from tests.helpers.web import html, login, post
 
     voorstel = propose(client, beheerder_a, **_nieuwe_partner()).get_json()
     diff = client.get(f"/v1/beleid/voorstellen/{voorstel['id']}/verschil", headers=bearer(beheerder_b)).get_json()

@@ -12,9 +12,9 @@ from service.domain.errors import ConflictError, NietToegestaanError
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.beleid.invoer import Toevoeging, Wijziging
 from service.service_layer.services import Services
-from tests.beheer.conftest import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, reject
-from tests.case_data.conftest import bearer
-from tests.conftest import add_gebruiker
+from tests.helpers.beheer import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, reject
+from tests.helpers.casus import bearer
+from tests.helpers.gebruikers import add_gebruiker
 
 
 def _versions(client: FlaskClient, token: str) -> dict[str, Any]:

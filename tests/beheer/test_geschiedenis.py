@@ -9,9 +9,9 @@ from service.adapters.orm import VerstrekkingRow
 from service.audit.record import canonical, parse
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
-from tests.beheer.conftest import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, reject
-from tests.case_data.conftest import bearer
-from tests.conftest import add_gebruiker
+from tests.helpers.beheer import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, reject
+from tests.helpers.casus import bearer
+from tests.helpers.gebruikers import add_gebruiker
 
 
 def test_every_proposal_approval_rejection_and_activation_is_in_the_log_and_shown_to_the_fg(

@@ -8,10 +8,9 @@ from flask.testing import FlaskClient
 
 from service.domain.convenant import Fase
 from service.service_layer.services import Services
-from tests.beheer.conftest import approve, propose
-from tests.case_data.conftest import bearer
-from tests.conftest import add_gebruiker
-from tests.disclosure.conftest import set_fase, vraag
+from tests.helpers.beheer import approve, propose
+from tests.helpers.casus import bearer, set_fase, vraag
+from tests.helpers.gebruikers import add_gebruiker
 
 POLITIE = "politie-noord-nederland"
 

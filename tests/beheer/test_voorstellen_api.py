@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from service.access.diff import changes
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
-from tests.beheer.conftest import ADDED, REMOVED, active, approve, change, propose
-from tests.case_data.conftest import bearer
+from tests.helpers.beheer import ADDED, REMOVED, active, approve, change, propose
+from tests.helpers.casus import bearer
 
 
 def _state(services: Services) -> tuple[int, int, int]:

@@ -19,22 +19,10 @@ from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
 from service.web.beheermeldingen import STALE, VIER_OGEN
-from tests.beheer.conftest import (
-    ADDED,
-    REMOVED,
-    active,
-    approve,
-    change,
-    csrf,
-    gebruiker_of,
-    html,
-    login,
-    post,
-    propose,
-    toestand,
-)
-from tests.case_data.conftest import bearer
-from tests.conftest import add_gebruiker
+from tests.helpers.beheer import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, toestand
+from tests.helpers.casus import bearer
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.web import csrf, html, login, post
 
 PAGES = ("/beheer/", "/beheer/voorstellen/nieuw", "/beheer/geschiedenis")
 FG_PAGES = ("/fg/", "/fg/verstrekkingen", "/fg/inzageverzoek", "/fg/integriteit", "/fg/signalen")

@@ -20,7 +20,8 @@ from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
 from service.web import beheermeldingen
 from service.web.beheerformulieren import MAX_BESTAND
-from tests.beheer.conftest import ADDED, REMOVED, active, csrf, gebruiker_of, html, login, post, toestand
+from tests.helpers.beheer import ADDED, REMOVED, active, gebruiker_of, toestand
+from tests.helpers.web import csrf, html, login, post
 
 POLICIES = sorted((PROJECT_ROOT / "policies").glob("*.csv"))
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, event, text
 
 from service.adapters.log_store import LogStore
 from service.service_layer.services import Services
-from tests.disclosure.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, vraag
+from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, vraag
 
 VALUES = (BSN_HOOFDPERSOON, BSN_SYSTEEMLID, "Testpersoon-Synthetisch", "Synthetisch signaal")
 
@@ -150,7 +150,7 @@ def test_an_exception_in_the_store_fails_closed(
 def test_a_refusal_is_not_answered_as_such_when_it_cannot_be_logged(
     client: FlaskClient, services: Services, casus: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.conftest import add_gebruiker
+    from tests.helpers.gebruikers import add_gebruiker
 
     outsider = add_gebruiker(services, "ggz-drenthe", "deelnemer")
     monkeypatch.setattr(LogStore, "claim", lambda self, advance: (_ for _ in ()).throw(OSError("injected")))

@@ -20,7 +20,9 @@ from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.settings import Settings
-from tests.disclosure.test_log_integrity import RECORDS, synthetic
+from tests.helpers.logboek import synthetic
+
+RECORDS = 40  # synthetic records in the indexed log
 
 B = VerstrekkingBetrokkeneRow
 G = VerstrekkingGrondslagRow

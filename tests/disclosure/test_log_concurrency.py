@@ -17,7 +17,7 @@ from service.domain.verstrekking import Ontvangstbewijs
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
-from tests.disclosure.test_log_integrity import synthetic
+from tests.helpers.logboek import synthetic
 
 WORKERS = 4
 THREADS_PER_WORKER = 2  # 8 concurrent writers

@@ -16,11 +16,10 @@ from service.adapters.migrate import upgrade
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
 from service.audit import MemoryTree, leaf_hash
 from service.cli import main
-from service.domain.casus import new_id, utcnow
-from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
+from tests.helpers.logboek import synthetic
 
 RECORDS = 40
 EVERY = 8  # the first record is checkpointed at once, then every 8: sizes 1, 9, 17, 25, 33 (+ 40, signed at the end)
@@ -30,26 +29,6 @@ CHECKPOINTS = [1, 9, 17, 25, 33, 40]
 def covering(index: int) -> int:
     """The last index of the first checkpointed tree that includes `index` (where a rebuilt forgery shows)."""
     return next(size for size in CHECKPOINTS if size > index) - 1
-
-
-def synthetic(n: int) -> Verstrekking:
-    return Verstrekking(
-        id=new_id(),
-        tijd=utcnow(),
-        partner="politie-noord-nederland",
-        oin="00000099000000000110",
-        gebruiker=new_id(),
-        rol="deelnemer",
-        casus=new_id(),
-        casustype="regulier",
-        betrokkenen=(new_id(),),
-        doel="casusoverleg",
-        uitkomst=Uitkomst.VERSTREKT,
-        verstrekt=(VerstrektVeld("achternaam", "avg-6-1-e-wgs", "va-casusoverleg", 1, (f"b{n}",)),),
-        onthouden=(),
-        beleidsversie="0" * 64,
-        trace=Trace(f"{n:032x}", f"{n + 1:016x}"),
-    )
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from service.domain.errors import LogNietBeschikbaarError
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
-from tests.disclosure.test_log_integrity import synthetic
+from tests.helpers.logboek import synthetic
 
 PROCESSES = 2
 THREADS = 4  # per process: concurrent requests in one worker share a batch (group commit)

@@ -18,7 +18,9 @@ from service.audit import MemoryTree
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
-from tests.audit.test_independent_proofs import (
+from tests.helpers.casus import aanmelding, bearer, vraag
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.proofs import (
     RejectedError,
     VerifiedCheckpoint,
     check_consistency,
@@ -26,9 +28,6 @@ from tests.audit.test_independent_proofs import (
     open_note,
     parse_vkey,
 )
-from tests.case_data.conftest import aanmelding
-from tests.conftest import add_gebruiker
-from tests.disclosure.conftest import bearer, vraag
 
 EVERY = 4
 

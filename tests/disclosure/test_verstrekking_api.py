@@ -14,8 +14,8 @@ from service.crypto.field_cipher import FieldCipher
 from service.domain.convenant import Fase
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.services import Services
-from tests.conftest import add_gebruiker
-from tests.disclosure.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, set_fase, vraag
+from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, set_fase, vraag
+from tests.helpers.gebruikers import add_gebruiker
 
 
 def _records(services: Services) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from service.adapters.orm import PartnerRow
 from service.api.headers import SECURITY_HEADERS
 from service.service_layer.services import Services
 from service.settings import API_VERSION
-from tests.conftest import add_gebruiker
+from tests.helpers.gebruikers import add_gebruiker
 
 REGISTRY = ["/v1/partners", "/v1/doelen", "/v1/velden", "/v1/grondslagen", "/v1/verwerkingsactiviteiten"]
 

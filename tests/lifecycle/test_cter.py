@@ -14,10 +14,8 @@ from service.crypto import CryptoError
 from service.domain.convenant import Fase, Regime
 from service.service_layer.casus.bewaring import retention_run
 from service.service_layer.services import Services
-from tests.case_data.conftest import BSN_HOOFDPERSOON
-from tests.conftest import add_gebruiker
-from tests.disclosure.conftest import set_fase, vraag
-from tests.lifecycle.conftest import bearer, cter_aanmelding, post
+from tests.helpers.casus import BSN_HOOFDPERSOON, bearer, cter_aanmelding, post, set_fase, vraag
+from tests.helpers.gebruikers import add_gebruiker
 
 WEEGPLOEG_ASSEN = {"politie-noord-nederland", "gemeente-assen-veiligheid", "openbaar-ministerie-noord-nederland"}
 UITNODIGING = {"partner": "ggz-drenthe", "rol": "deelnemer", "grondslag": "wet-pga-3", "toelichting": "behandelaar"}
@@ -92,10 +90,10 @@ def test_an_invitation_names_a_cter_grondslag_and_a_toelichting(
 
 
 def test_the_weegploeg_may_hand_the_regie_to_the_bureau_by_invitation(
-    client: FlaskClient, cter: dict[str, Any], politie: str, regisseur: str
+    client: FlaskClient, cter: dict[str, Any], politie: str, procesregisseur: str
 ) -> None:
     triage = f"/v1/casussen/{cter['id']}/triage"
-    assert post(client, regisseur, triage, {"besluit": "in-behandeling", "toelichting": "x"}).status_code == 404
+    assert post(client, procesregisseur, triage, {"besluit": "in-behandeling", "toelichting": "x"}).status_code == 404
     invite = {
         "partner": "bureau-zvh-drenthe",
         "rol": "procesregisseur",
@@ -103,7 +101,7 @@ def test_the_weegploeg_may_hand_the_regie_to_the_bureau_by_invitation(
         "toelichting": "regie",
     }
     assert post(client, politie, f"/v1/casussen/{cter['id']}/deelnemers", invite).status_code == 201
-    assert post(client, regisseur, triage, {"besluit": "in-behandeling", "toelichting": "x"}).status_code == 201
+    assert post(client, procesregisseur, triage, {"besluit": "in-behandeling", "toelichting": "x"}).status_code == 201
 
 
 def test_withdrawing_an_invitation_ends_access_at_once_and_the_weegploeg_stays(
@@ -170,7 +168,7 @@ def test_outsiders_get_nothing_whatever_they_try(
     regulier: dict[str, Any],
     cter: dict[str, Any],
     politie: str,
-    regisseur: str,
+    procesregisseur: str,
 ) -> None:
     """A non-participant, a withdrawn participant and a participant of the other regime: 404 for everything."""
     set_fase(services, cter["id"], Fase.PROCESREGIE)
@@ -185,7 +183,7 @@ def test_outsiders_get_nothing_whatever_they_try(
     outsiders = {
         "cter/non-participant": (add_gebruiker(services, "ggz-drenthe", "casusregisseur"), cter),
         "cter/withdrawn": (withdrawn, cter),
-        "cter/regular-participant": (regisseur, cter),  # Bureau ZVH takes part in every regular casus
+        "cter/regular-participant": (procesregisseur, cter),  # Bureau ZVH takes part in every regular casus
         "regulier/cter-participant": (  # OM is weegploeg of the CTER casus, not part of the regular one
             add_gebruiker(services, "openbaar-ministerie-noord-nederland", "casusregisseur"),
             regulier,
@@ -213,7 +211,7 @@ def test_a_cter_and_a_regular_casus_about_the_same_person_stay_unlinked(
     regulier: dict[str, Any],
     cter: dict[str, Any],
     politie: str,
-    regisseur: str,
+    procesregisseur: str,
 ) -> None:
     blind = services.keys.blind_index
     regular_index, cter_index = (
@@ -249,8 +247,8 @@ def test_a_cter_and_a_regular_casus_about_the_same_person_stay_unlinked(
         for answer in answers:
             assert not any(ref in answer for ref in own[other_id]), casus_id
     # The Bureau (regular regime) lists the regular casus only, in every fase filter.
-    assert _listed(client, regisseur) == {regulier["id"]}
-    listed = client.get("/v1/casussen?fase=procesregie&sort=prioriteit", headers=bearer(regisseur)).get_json()
+    assert _listed(client, procesregisseur) == {regulier["id"]}
+    listed = client.get("/v1/casussen?fase=procesregie&sort=prioriteit", headers=bearer(procesregisseur)).get_json()
     assert [c["id"] for c in listed["casussen"]] == [regulier["id"]]
 
 

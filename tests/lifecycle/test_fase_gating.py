@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from service.audit.record import parse
 from service.domain.convenant import Fase
 from service.service_layer.services import Services
-from tests.disclosure.conftest import set_fase, vraag
+from tests.helpers.casus import set_fase, vraag
 
 A, T, P, V, W, S = Fase.AANMELDING, Fase.TRIAGE, Fase.PROCESREGIE, Fase.ADVIES, Fase.AFGEWEZEN, Fase.AFGESLOTEN
 PERMITTED: dict[tuple[str, str], set[Fase]] = {

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from service.adapters.orm import GebeurtenisRow
 from service.service_layer.casus.bewaring import vernietig_casus
 from service.service_layer.services import Services
-from tests.lifecycle.conftest import bearer, post
+from tests.helpers.casus import bearer, post
 
 GEHEIM = "Synthetische toelichting over Testpersoon-Synthetisch"
 
@@ -20,7 +20,7 @@ def _historie(client: FlaskClient, token: str, casus_id: str) -> Any:
 
 
 def test_a_casus_from_aanmelding_to_afsluiting_with_overdracht(
-    client: FlaskClient, services: Services, regulier: dict[str, Any], regisseur: str, politie: str, ggz: str
+    client: FlaskClient, services: Services, regulier: dict[str, Any], procesregisseur: str, politie: str, ggz: str
 ) -> None:
     casus = f"/v1/casussen/{regulier['id']}"
     steps = [
@@ -31,10 +31,10 @@ def test_a_casus_from_aanmelding_to_afsluiting_with_overdracht(
         ("afsluiting", {"uitkomst": "overgedragen", "toelichting": "warme overdracht", "overdracht": "zvh-groningen"}),
     ]
     for suffix, body in steps:
-        response = post(client, regisseur, f"{casus}/{suffix}", body)
+        response = post(client, procesregisseur, f"{casus}/{suffix}", body)
         assert response.status_code == 201, (suffix, response.get_json())
 
-    response = _historie(client, regisseur, regulier["id"])
+    response = _historie(client, procesregisseur, regulier["id"])
     assert response.status_code == 200, response.get_json()
     entries = response.get_json()["gebeurtenissen"]
     assert [(e["handeling"], e["vanFase"], e["naarFase"]) for e in entries] == [
@@ -52,7 +52,7 @@ def test_a_casus_from_aanmelding_to_afsluiting_with_overdracht(
     assert entries[4]["gegevens"] == {"partner": "ggz-drenthe", "rol": "deelnemer", "grondslag": None}
     assert entries[5]["gegevens"] == {"uitkomst": "overgedragen", "overdracht": "zvh-groningen"}
 
-    detail = client.get(casus, headers=bearer(regisseur)).get_json()
+    detail = client.get(casus, headers=bearer(procesregisseur)).get_json()
     assert detail["fase"] == "afgesloten" and detail["afgeslotenOp"] is not None
     # Closing ends every deelname but the Bureau's; the receiving region takes part for the overdracht.
     assert {(d["partner"], d["rol"]) for d in detail["deelnemers"]} == {
@@ -65,10 +65,13 @@ def test_a_casus_from_aanmelding_to_afsluiting_with_overdracht(
 
 
 def test_toelichtingen_are_encrypted_and_destroyed_with_the_casus(
-    client: FlaskClient, services: Services, regulier: dict[str, Any], regisseur: str
+    client: FlaskClient, services: Services, regulier: dict[str, Any], procesregisseur: str
 ) -> None:
     response = post(
-        client, regisseur, f"/v1/casussen/{regulier['id']}/triage", {"besluit": "afgewezen", "toelichting": GEHEIM}
+        client,
+        procesregisseur,
+        f"/v1/casussen/{regulier['id']}/triage",
+        {"besluit": "afgewezen", "toelichting": GEHEIM},
     )
     assert response.status_code == 201
     with services.engine.connect() as connection:
@@ -78,7 +81,7 @@ def test_toelichtingen_are_encrypted_and_destroyed_with_the_casus(
         assert GEHEIM.encode() not in (token or b"") and "Testpersoon" not in gegevens
 
     vernietig_casus(services, regulier["id"])
-    entries = _historie(client, regisseur, regulier["id"]).get_json()["gebeurtenissen"]
+    entries = _historie(client, procesregisseur, regulier["id"]).get_json()["gebeurtenissen"]
     assert [e["handeling"] for e in entries] == ["aanmelding", "triage"]  # the account stays ...
     assert all(e["toelichting"] is None for e in entries)  # ... what it said is gone with the key
     with services.engine.connect() as connection:
@@ -86,11 +89,11 @@ def test_toelichtingen_are_encrypted_and_destroyed_with_the_casus(
 
 
 def test_a_toelichting_moved_to_another_entry_does_not_decrypt(
-    client: FlaskClient, services: Services, regulier: dict[str, Any], regisseur: str
+    client: FlaskClient, services: Services, regulier: dict[str, Any], procesregisseur: str
 ) -> None:
     casus = f"/v1/casussen/{regulier['id']}"
-    post(client, regisseur, f"{casus}/triage", {"besluit": "in-behandeling", "toelichting": "eerste"})
-    post(client, regisseur, f"{casus}/prioritering", {"prioriteit": 3, "toelichting": "tweede"})
+    post(client, procesregisseur, f"{casus}/triage", {"besluit": "in-behandeling", "toelichting": "eerste"})
+    post(client, procesregisseur, f"{casus}/prioritering", {"prioriteit": 3, "toelichting": "tweede"})
     with services.engine.begin() as connection:
         rows = connection.execute(
             select(GebeurtenisRow.id, GebeurtenisRow.toelichting)
@@ -99,13 +102,13 @@ def test_a_toelichting_moved_to_another_entry_does_not_decrypt(
         ).all()
         (_, first), (second_id, _) = rows
         connection.execute(update(GebeurtenisRow).where(GebeurtenisRow.id == second_id).values(toelichting=first))
-    response = _historie(client, regisseur, regulier["id"])
+    response = _historie(client, procesregisseur, regulier["id"])
     assert response.status_code == 500  # tampering is an error of the service's data, not of the request
     assert "eerste" not in response.get_data(as_text=True)
 
 
 def test_bad_input_is_400_naming_every_parameter_and_changes_nothing(
-    client: FlaskClient, services: Services, regulier: dict[str, Any], regisseur: str
+    client: FlaskClient, services: Services, regulier: dict[str, Any], procesregisseur: str
 ) -> None:
     casus = f"/v1/casussen/{regulier['id']}"
     cases = [
@@ -119,10 +122,10 @@ def test_bad_input_is_400_naming_every_parameter_and_changes_nothing(
         ("afsluiting", {"uitkomst": "overgedragen"}, {"overdracht"}),
         ("afsluiting", {"uitkomst": "klaar", "overdracht": "nergens"}, {"uitkomst", "overdracht"}),
     ]
-    before = _historie(client, regisseur, regulier["id"]).get_json()
+    before = _historie(client, procesregisseur, regulier["id"]).get_json()
     for suffix, body, names in cases:
-        response = post(client, regisseur, f"{casus}/{suffix}", body)
+        response = post(client, procesregisseur, f"{casus}/{suffix}", body)
         assert response.status_code == 400, (suffix, body, response.get_json())
         assert {p["name"] for p in response.get_json()["invalidParams"]} == names, (suffix, body)
         assert "onbekend" not in response.get_data(as_text=True) and "nergens" not in response.get_data(as_text=True)
-    assert _historie(client, regisseur, regulier["id"]).get_json() == before
+    assert _historie(client, procesregisseur, regulier["id"]).get_json() == before

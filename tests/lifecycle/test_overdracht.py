@@ -14,14 +14,12 @@ from service.domain.convenant import Fase
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.casus.overdracht import verifieer_pakket
 from service.service_layer.services import Services
-from tests.case_data.conftest import BSN_HOOFDPERSOON, aanmelding
-from tests.conftest import add_gebruiker
-from tests.disclosure.conftest import set_fase
-from tests.lifecycle.conftest import bearer, post
+from tests.helpers.casus import BSN_HOOFDPERSOON, aanmelding, bearer, post, set_fase
+from tests.helpers.gebruikers import add_gebruiker
 
 
 @pytest.fixture
-def gesloten(client: FlaskClient, services: Services, politie: str, regisseur: str) -> dict[str, Any]:
+def gesloten(client: FlaskClient, services: Services, politie: str, procesregisseur: str) -> dict[str, Any]:
     """A regular casus with a health field, closed by the Bureau with an overdracht to ZVH Groningen."""
     body = aanmelding()
     body["betrokkenen"][0]["velden"]["psychischeGezondheid"] = "signalen"
@@ -30,7 +28,7 @@ def gesloten(client: FlaskClient, services: Services, politie: str, regisseur: s
     casus: dict[str, Any] = response.get_json()
     set_fase(services, casus["id"], Fase.PROCESREGIE)
     afsluiting = {"uitkomst": "overgedragen", "overdracht": "zvh-groningen", "toelichting": "verhuisd"}
-    assert post(client, regisseur, f"/v1/casussen/{casus['id']}/afsluiting", afsluiting).status_code == 201
+    assert post(client, procesregisseur, f"/v1/casussen/{casus['id']}/afsluiting", afsluiting).status_code == 201
     return casus
 
 
@@ -40,9 +38,9 @@ def _records(services: Services) -> list[dict[str, Any]]:
 
 
 def test_the_package_holds_only_what_the_region_may_receive_and_is_logged_to_it(
-    client: FlaskClient, services: Services, gesloten: dict[str, Any], regisseur: str
+    client: FlaskClient, services: Services, gesloten: dict[str, Any], procesregisseur: str
 ) -> None:
-    response = post(client, regisseur, f"/v1/casussen/{gesloten['id']}/overdrachten", {"regio": "zvh-groningen"})
+    response = post(client, procesregisseur, f"/v1/casussen/{gesloten['id']}/overdrachten", {"regio": "zvh-groningen"})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     inhoud = verifieer_pakket(body["sleutel"], body["pakket"], body["handtekening"])
@@ -68,9 +66,11 @@ def test_the_package_holds_only_what_the_region_may_receive_and_is_logged_to_it(
 
 
 def test_a_changed_package_or_another_key_fails_verification(
-    client: FlaskClient, services: Services, gesloten: dict[str, Any], regisseur: str
+    client: FlaskClient, services: Services, gesloten: dict[str, Any], procesregisseur: str
 ) -> None:
-    body = post(client, regisseur, f"/v1/casussen/{gesloten['id']}/overdrachten", {"regio": "zvh-groningen"}).get_json()
+    body = post(
+        client, procesregisseur, f"/v1/casussen/{gesloten['id']}/overdrachten", {"regio": "zvh-groningen"}
+    ).get_json()
     key, text, line = body["sleutel"], body["pakket"], body["handtekening"]
     name = key.split("+")[0]
     other_key = CheckpointSigner(name, CheckpointSigner.generate_private_key()).verifier.verifier_key
@@ -95,7 +95,7 @@ def test_refusals(
     services: Services,
     regulier: dict[str, Any],
     cter: dict[str, Any],
-    regisseur: str,
+    procesregisseur: str,
     politie: str,
 ) -> None:
     path = f"/v1/casussen/{regulier['id']}/overdrachten"
@@ -103,9 +103,9 @@ def test_refusals(
     assert post(client, politie, path, {"regio": "zvh-groningen"}).status_code == 403  # no regie
     ggz = add_gebruiker(services, "ggz-drenthe", "casusregisseur")
     assert post(client, ggz, path, {"regio": "zvh-groningen"}).status_code == 404
-    response = post(client, regisseur, path, {"regio": "ggz-drenthe"})
+    response = post(client, procesregisseur, path, {"regio": "ggz-drenthe"})
     assert response.status_code == 400 and response.get_json()["invalidParams"][0]["name"] == "regio"
-    assert post(client, regisseur, path, {"regio": "zvh-fryslan"}).status_code == 409  # takes no part
+    assert post(client, procesregisseur, path, {"regio": "zvh-fryslan"}).status_code == 409  # takes no part
     cter_path = f"/v1/casussen/{cter['id']}/overdrachten"
     assert post(client, politie, cter_path, {"regio": "zvh-groningen"}).status_code == 409
     logged = len(_records(services))
@@ -113,9 +113,9 @@ def test_refusals(
 
     # The region takes part, but the fase does not permit the doel overdracht: refused and logged as such.
     invite = {"partner": "zvh-groningen", "rol": "deelnemer"}
-    assert post(client, regisseur, f"/v1/casussen/{regulier['id']}/deelnemers", invite).status_code == 201
+    assert post(client, procesregisseur, f"/v1/casussen/{regulier['id']}/deelnemers", invite).status_code == 201
     set_fase(services, regulier["id"], Fase.TRIAGE)
-    response = post(client, regisseur, path, {"regio": "zvh-groningen"})
+    response = post(client, procesregisseur, path, {"regio": "zvh-groningen"})
     assert response.status_code == 403
     [record] = _records(services)
     assert (record["partner"], record["doel"], record["weigering"]) == ("zvh-groningen", "overdracht", "fase")

@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 from service.adapters.orm import CasusRow, DeelnameRow, GebeurtenisRow
 from service.domain.convenant import Fase
 from service.service_layer.services import Services
-from tests.conftest import add_gebruiker
-from tests.disclosure.conftest import set_fase
-from tests.lifecycle.conftest import bearer
+from tests.helpers.casus import bearer, set_fase
+from tests.helpers.gebruikers import add_gebruiker
 
 # action id -> (method, path suffix, body). Every action is tried on the same regular casus (aanmelder politie).
 ACTIONS: dict[str, tuple[str, str, dict[str, Any]]] = {
@@ -100,12 +99,12 @@ def _state(services: Services, casus_id: str) -> tuple[Any, ...]:
     ids=[f"{fase.value}-{action}" for fase in Fase for action in ACTIONS],
 )
 def test_the_regie_may_do_exactly_what_the_fase_allows(
-    client: FlaskClient, services: Services, regulier: dict[str, Any], regisseur: str, fase: Fase, action: str
+    client: FlaskClient, services: Services, regulier: dict[str, Any], procesregisseur: str, fase: Fase, action: str
 ) -> None:
     casus_id = regulier["id"]
     set_fase(services, casus_id, fase)
     before = _state(services, casus_id)
-    response = _do(client, regisseur, casus_id, action)
+    response = _do(client, procesregisseur, casus_id, action)
     body = response.get_json()
     method = ACTIONS[action][0]
     if action in ALLOWED[fase]:

@@ -8,9 +8,7 @@ from flask.testing import FlaskClient
 
 from service.domain.convenant import Fase
 from service.service_layer.services import Services
-from tests.case_data.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID
-from tests.disclosure.conftest import set_fase
-from tests.lifecycle.conftest import bearer, post, refer
+from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, bearer, post, refer, set_fase
 
 
 def _ids(client: FlaskClient, token: str, query: str) -> list[str]:
@@ -20,23 +18,23 @@ def _ids(client: FlaskClient, token: str, query: str) -> list[str]:
 
 
 def test_the_werkvoorraad_lists_waiting_casussen_by_prioriteit_then_age(
-    client: FlaskClient, services: Services, politie: str, regisseur: str
+    client: FlaskClient, services: Services, politie: str, procesregisseur: str
 ) -> None:
     oud, midden, nieuw, lopend = (refer(client, politie)["id"] for _ in range(4))
     set_fase(services, midden, Fase.TRIAGE)
     set_fase(services, lopend, Fase.PROCESREGIE)
     for casus_id, prioriteit in ((nieuw, 1), (midden, 2), (lopend, 1)):
-        response = post(client, regisseur, f"/v1/casussen/{casus_id}/prioritering", {"prioriteit": prioriteit})
+        response = post(client, procesregisseur, f"/v1/casussen/{casus_id}/prioritering", {"prioriteit": prioriteit})
         assert response.status_code == 201, response.get_json()
 
     waiting = "fase=aanmelding&fase=triage"
-    assert _ids(client, regisseur, f"{waiting}&sort=prioriteit") == [nieuw, midden, oud]  # no prioriteit: last
-    assert _ids(client, regisseur, f"{waiting}&sort=aangemeldOp") == [oud, midden, nieuw]
-    assert _ids(client, regisseur, f"{waiting}&sort=-aangemeldOp") == [nieuw, midden, oud]
-    assert _ids(client, regisseur, "fase=procesregie") == [lopend]
-    assert set(_ids(client, regisseur, "")) == {oud, midden, nieuw, lopend}
+    assert _ids(client, procesregisseur, f"{waiting}&sort=prioriteit") == [nieuw, midden, oud]  # no prioriteit: last
+    assert _ids(client, procesregisseur, f"{waiting}&sort=aangemeldOp") == [oud, midden, nieuw]
+    assert _ids(client, procesregisseur, f"{waiting}&sort=-aangemeldOp") == [nieuw, midden, oud]
+    assert _ids(client, procesregisseur, "fase=procesregie") == [lopend]
+    assert set(_ids(client, procesregisseur, "")) == {oud, midden, nieuw, lopend}
 
-    body = client.get(f"/v1/casussen?{waiting}&sort=prioriteit", headers=bearer(regisseur)).get_data(as_text=True)
+    body = client.get(f"/v1/casussen?{waiting}&sort=prioriteit", headers=bearer(procesregisseur)).get_data(as_text=True)
     for personal in (BSN_HOOFDPERSOON, BSN_SYSTEEMLID, "Testpersoon", "Testkind", "Synthetisch signaal"):
         assert personal not in body
 

@@ -8,7 +8,7 @@ import threading
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.service_layer.routeeroverleg.overleg import demo_trace, signaal_indienen
 from service.service_layer.services import Services
-from tests.routeeroverleg.conftest import GGD, VT, ZVH, pseudoniem_van
+from tests.helpers.routeeroverleg import GGD, VT, ZVH, pseudoniem_van
 
 WRITERS = 6
 

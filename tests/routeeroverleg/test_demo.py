@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 from service.demo.routeeroverleg import demo_signalen
 from service.domain.casus import Gebruiker
 from service.service_layer.services import Services
-from tests.conftest import add_gebruiker
-from tests.routeeroverleg.conftest import GGD, VT, ZVH, matches, records
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.routeeroverleg import GGD, VT, ZVH, matches, records
 
 
 def test_demo_signals_form_matches_for_the_participants(client: FlaskClient, services: Services) -> None:

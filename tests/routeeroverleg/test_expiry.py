@@ -15,7 +15,7 @@ from service.service_layer.routeeroverleg import overleg as routeeroverleg
 from service.service_layer.routeeroverleg.overleg import BesluitInvoer, besluit_vastleggen, signaal_indienen, verlopen
 from service.service_layer.services import Services
 from service.settings import Settings, SettingsError
-from tests.routeeroverleg.conftest import GGD, VT, ZVH, pseudoniem_van
+from tests.helpers.routeeroverleg import GGD, VT, ZVH, pseudoniem_van
 
 NOW = utcnow()
 TERMIJN = 6  # weeks, the default

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 
 from service.adapters.log_store import LogStore
 from service.service_layer.services import Services
-from tests.routeeroverleg.conftest import GGD, VT, ZVH, bearer, matches, pseudoniem_van, records, signaal
+from tests.helpers.casus import bearer
+from tests.helpers.routeeroverleg import GGD, VT, ZVH, matches, pseudoniem_van, records, signaal
 
 VANDAAG = dt.date.today()
 

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.service_layer.services import Services
-from tests.conftest import add_gebruiker
-from tests.routeeroverleg.conftest import GGD, VT, ZVH, bearer, matches, pseudoniem_van, records, signaal
+from tests.helpers.casus import bearer
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.routeeroverleg import GGD, VT, ZVH, matches, pseudoniem_van, records, signaal
 
 PARTNERS = (GGD, VT, ZVH)
 RISICO = ("laag", "verhoogd", "hoog", "acuut")

@@ -12,7 +12,8 @@ from structlog.testing import capture_logs
 from service.adapters.orm import Base
 from service.crypto import routeer_pseudoniem
 from service.service_layer.services import Services
-from tests.routeeroverleg.conftest import SLEUTEL, VT, bearer, matches, signaal, test_bsn
+from tests.helpers.casus import bearer
+from tests.helpers.routeeroverleg import SLEUTEL, VT, matches, signaal, test_bsn
 
 PERSONS = [
     {"bsn": test_bsn(10), "naam": "Synthetische Routeerpersoon", "geboortedatum": "1984-06-15"},

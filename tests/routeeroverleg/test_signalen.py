@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.service_layer.services import Services
-from tests.conftest import add_gebruiker
-from tests.routeeroverleg.conftest import GGD, pseudoniem_van, records, signaal, test_bsn
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.routeeroverleg import GGD, pseudoniem_van, records, signaal, test_bsn
 
 BSN = test_bsn(3)
 NAAM = "Synthetische Testpersoon"

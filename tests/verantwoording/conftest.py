@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -10,41 +9,13 @@ from flask.testing import FlaskClient
 
 from service.domain.convenant import Fase
 from service.service_layer.services import Services
-from tests.case_data.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, aanmelding, bearer
-from tests.conftest import add_gebruiker
-from tests.disclosure.conftest import set_fase, vraag
-
-__all__ = ["BSN_HOOFDPERSOON", "BSN_SYSTEEMLID", "CASE_VALUES", "Logboek", "bearer"]
-
-# Every value the fixture casus holds: none of them may appear in anything the FG is shown.
-CASE_VALUES = (
-    BSN_HOOFDPERSOON,
-    BSN_SYSTEEMLID,
-    "Testpersoon-Synthetisch",
-    "Testkind",
-    "1990-04-01",
-    "Synthetisch signaal",
-    "zorgmijdend",
-)
-
-
-@dataclass(frozen=True)
-class Logboek:
-    casus: dict[str, Any]
-    fg: str  # bearer token of an FG
-    politie: str
-    procesregisseur: str
+from tests.helpers.casus import aanmelding, bearer, set_fase, vraag
+from tests.helpers.verantwoording import Logboek
 
 
 @pytest.fixture
-def fg(services: Services) -> str:
-    return add_gebruiker(services, "bureau-zvh-drenthe", "fg")
-
-
-@pytest.fixture
-def logboek(client: FlaskClient, services: Services, fg: str) -> Logboek:
-    politie = add_gebruiker(services, "politie-noord-nederland", "casusregisseur")
-    procesregisseur = add_gebruiker(services, "bureau-zvh-drenthe", "procesregisseur")
+def logboek(client: FlaskClient, services: Services, fg: str, politie: str, procesregisseur: str) -> Logboek:
+    """A casus with a released, a partly released and a refused verstrekking (see `Logboek`)."""
     body = aanmelding()
     body["betrokkenen"][0]["velden"].update({"psychischeGezondheid": "zorgmijdend"})
     created = client.post("/v1/casussen", json=body, headers=bearer(politie))

@@ -9,8 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.service_layer.services import Services
-from tests.conftest import add_gebruiker
-from tests.verantwoording.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, CASE_VALUES, Logboek, bearer
+from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, bearer
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.verantwoording import CASE_VALUES, Logboek
 
 FG_GETS = (
     "/v1/verantwoording/verstrekkingen",

@@ -12,12 +12,11 @@ import pytest
 
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
-from tests.beheer.conftest import gebruiker_of
-from tests.browser import browser, server
-from tests.conftest import add_gebruiker
-from tests.verantwoording.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, CASE_VALUES, Logboek
+from tests.helpers.beheer import gebruiker_of
+from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.verantwoording import CASE_VALUES, Logboek
 
-__all__ = ["browser", "server"]  # fixtures, used by name
 pytestmark = pytest.mark.slow
 
 

@@ -15,7 +15,8 @@ from flask.testing import FlaskClient
 
 from service.service_layer.verantwoording.export import CSV_COLUMNS
 from service.settings import PROJECT_ROOT, Settings
-from tests.verantwoording.conftest import CASE_VALUES, Logboek, bearer
+from tests.helpers.casus import bearer
+from tests.helpers.verantwoording import CASE_VALUES, Logboek
 
 URL = "/v1/verantwoording/exporten"
 _TYPES = {

@@ -29,12 +29,11 @@ from service.service_layer.beleid.invoer import Toevoeging, Wijziging
 from service.service_layer.services import Services
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
-from tests.beheer.conftest import ADDED, REMOVED, beheerder_a, beheerder_b, gebruiker_of
-from tests.conftest import add_gebruiker
-from tests.verantwoording.conftest import BSN_HOOFDPERSOON, Logboek, bearer
-from tests.verantwoording.test_web import login
-
-__all__ = ["beheerder_a", "beheerder_b"]  # fixtures used here
+from tests.helpers.beheer import ADDED, REMOVED, gebruiker_of
+from tests.helpers.casus import BSN_HOOFDPERSOON, bearer
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.verantwoording import Logboek
+from tests.helpers.web import login
 
 BUREAU = "bureau-zvh-drenthe"
 POLITIE = "politie-noord-nederland"

@@ -20,8 +20,9 @@ from service.service_layer.logboek import controle as logboek_service
 from service.service_layer.logboek import integriteit
 from service.service_layer.services import Services
 from service.settings import Settings
-from tests.conftest import add_gebruiker
-from tests.verantwoording.conftest import BSN_HOOFDPERSOON, CASE_VALUES, Logboek, bearer
+from tests.helpers.casus import BSN_HOOFDPERSOON, bearer
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.verantwoording import CASE_VALUES, Logboek
 
 
 def _view(client: FlaskClient, token: str) -> Any:

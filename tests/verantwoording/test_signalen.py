@@ -14,7 +14,8 @@ from service.domain.verantwoording import Drempels
 from service.service_layer.services import Services
 from service.service_layer.verantwoording import signalering
 from service.settings import Settings, SettingsError
-from tests.verantwoording.conftest import Logboek, bearer
+from tests.helpers.casus import bearer
+from tests.helpers.verantwoording import Logboek
 
 FG = Gebruiker("f" * 32, "bureau-zvh-drenthe", "fg", "fg test")
 QUIET = Drempels(volume_minimum=1000, weigeringen=1000, buiten_kantoortijd=1000)

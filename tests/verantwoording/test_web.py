@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,22 +14,12 @@ from service.service_layer.identiteit import websessies
 from service.service_layer.logboek import integriteit
 from service.service_layer.services import Services
 from service.web.sessie import COOKIE
-from tests.conftest import add_gebruiker
-from tests.verantwoording.conftest import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, CASE_VALUES, Logboek
+from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID
+from tests.helpers.gebruikers import add_gebruiker
+from tests.helpers.verantwoording import CASE_VALUES, Logboek
+from tests.helpers.web import csrf, login
 
 FG_PAGES = ("/fg/", "/fg/verstrekkingen", "/fg/inzageverzoek", "/fg/integriteit", "/fg/signalen")
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF field in the form"
-    return match.group(1)
-
-
-def login(client: FlaskClient, token: str, **extra: str) -> TestResponse:
-    page = client.get("/inloggen")
-    assert page.status_code == 200
-    return client.post("/inloggen", data={"token": token, "csrf_token": _csrf(page.get_data(as_text=True)), **extra})
 
 
 def _cookie_header(response: TestResponse, name: str) -> str:
@@ -58,7 +47,7 @@ def test_session_cookie_is_secure_over_tls(services: Services, app: object, fg: 
     page = client.get("/inloggen", base_url="https://localhost")
     response = client.post(
         "/inloggen",
-        data={"token": fg, "csrf_token": _csrf(page.get_data(as_text=True))},
+        data={"token": fg, "csrf_token": csrf(page.get_data(as_text=True))},
         base_url="https://localhost",
     )
     assert "Secure" in _cookie_header(response, COOKIE)
@@ -71,7 +60,7 @@ def test_login_without_or_with_a_wrong_csrf_token_is_refused(client: FlaskClient
     fresh = FlaskClient(client.application)  # no login cookie at all: a cross-site post
     page = client.get("/inloggen")
     assert (
-        fresh.post("/inloggen", data={"token": fg, "csrf_token": _csrf(page.get_data(as_text=True))}).status_code == 400
+        fresh.post("/inloggen", data={"token": fg, "csrf_token": csrf(page.get_data(as_text=True))}).status_code == 400
     )
     assert client.get("/fg/").status_code == 302
 
@@ -105,7 +94,7 @@ def test_logout_ends_the_session_on_the_server(client: FlaskClient, fg: str) -> 
     page = client.get("/fg/").get_data(as_text=True)
     assert client.post("/uitloggen").status_code == 400  # no CSRF token: refused, still logged in
     assert client.get("/fg/").status_code == 200
-    assert client.post("/uitloggen", data={"csrf_token": _csrf(page)}).status_code == 302
+    assert client.post("/uitloggen", data={"csrf_token": csrf(page)}).status_code == 302
     client.set_cookie(COOKIE, cookie.value)  # replaying the old cookie
     assert client.get("/fg/").status_code == 302
 
@@ -151,17 +140,17 @@ def test_access_request_form_needs_csrf_and_never_shows_the_bsn(client: FlaskCli
     page = client.get("/fg/inzageverzoek").get_data(as_text=True)
     assert client.post("/fg/inzageverzoek", data={"bsn": BSN_HOOFDPERSOON}).status_code == 400
     for bsn in (BSN_HOOFDPERSOON, BSN_SYSTEEMLID):
-        response = client.post("/fg/inzageverzoek", data={"bsn": bsn, "csrf_token": _csrf(page)})
+        response = client.post("/fg/inzageverzoek", data={"bsn": bsn, "csrf_token": csrf(page)})
         assert response.status_code == 200
         html = response.get_data(as_text=True)
         assert 'id="rapport"' in html and "Triage" in html
         for value in CASE_VALUES:
             assert value not in html
-    bad = client.post("/fg/inzageverzoek", data={"bsn": "12345abcd", "csrf_token": _csrf(page)})
+    bad = client.post("/fg/inzageverzoek", data={"bsn": "12345abcd", "csrf_token": csrf(page)})
     assert bad.status_code == 400 and "12345abcd" not in bad.get_data(as_text=True)
 
 
-def test_the_integrity_page_runs_a_full_verification_on_request_with_csrf(
+def test_the_integrity_page_runs_a_full_verification_on_request_withcsrf(
     client: FlaskClient, services: Services, logboek: Logboek
 ) -> None:
     login(client, logboek.fg)
@@ -170,7 +159,7 @@ def test_the_integrity_page_runs_a_full_verification_on_request_with_csrf(
     assert client.post("/fg/integriteit/controles").status_code == 400  # no CSRF token: refused, nothing run
     with services.uow() as uow:
         assert uow.integriteit.latest(5) == []
-    done = client.post("/fg/integriteit/controles", data={"csrf_token": _csrf(page)})
+    done = client.post("/fg/integriteit/controles", data={"csrf_token": csrf(page)})
     assert done.status_code == 303
     with services.uow() as uow:
         (controle,) = uow.integriteit.latest(5)
@@ -185,7 +174,7 @@ def test_the_integrity_page_says_when_a_verification_is_already_running(client: 
     page = client.get("/fg/integriteit").get_data(as_text=True)
     assert integriteit._EEN_TEGELIJK.acquire(blocking=False)
     try:
-        busy = client.post("/fg/integriteit/controles", data={"csrf_token": _csrf(page)})
+        busy = client.post("/fg/integriteit/controles", data={"csrf_token": csrf(page)})
     finally:
         integriteit._EEN_TEGELIJK.release()
     assert busy.status_code == 409 and "Er loopt al een volledige controle" in busy.get_data(as_text=True)

@@ -12,8 +12,8 @@ from service.adapters.orm import CasusRow
 from service.domain.convenant import Regime
 from service.service_layer.casus.bewaring import vernietig_casus
 from service.service_layer.services import Services
-from tests.case_data.conftest import bearer
-from tests.conftest import add_gebruiker
+from tests.helpers.casus import bearer
+from tests.helpers.gebruikers import add_gebruiker
 
 
 def _bijdrage(aangemeld: dict[str, Any]) -> dict[str, Any]:

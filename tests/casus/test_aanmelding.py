@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from service.adapters.orm import BetrokkeneRow, CasusRow, CasusSleutelRow, VeldwaardeRow
 from service.domain.convenant import Regime
 from service.service_layer.services import Services
-from tests.case_data.conftest import BSN_HOOFDPERSOON, aanmelding, bearer
-from tests.conftest import add_gebruiker
+from tests.helpers.casus import BSN_HOOFDPERSOON, aanmelding, bearer
+from tests.helpers.gebruikers import add_gebruiker
 
 
 def _counts(services: Services) -> tuple[int, ...]:

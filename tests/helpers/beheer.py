@@ -1,44 +1,21 @@
-"""Fixtures for beheer: two beheerders of Bureau ZVH, an FG, helpers to propose and decide over the API, and to
-log in to the /beheer pages."""
+"""Beheer over the API: proposing, approving and rejecting policy changes, and what a refused step must leave."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from service.access import Access
 from service.domain.casus import Gebruiker
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.identiteit.authentication import authenticate
 from service.service_layer.services import Services
-from tests.case_data.conftest import bearer
-from tests.conftest import add_gebruiker
-from tests.disclosure.conftest import casus, politie, procesregisseur
-
-__all__ = ["ADDED", "REMOVED", "casus", "politie", "procesregisseur"]
+from tests.helpers.casus import bearer
 
 # A line of the demo policy, and a valid line it does not have (the procesondersteuner also gets contact).
 REMOVED = "p, zvh, procesondersteuner, regulier, triage, aanmelding, avg-6-1-e-wgs, allow"
 ADDED = "p, zvh, procesondersteuner, regulier, triage, contact, avg-6-1-e-wgs, allow"
-
-
-@pytest.fixture
-def beheerder_a(services: Services) -> str:
-    return add_gebruiker(services, "bureau-zvh-drenthe", "beheerder")
-
-
-@pytest.fixture
-def beheerder_b(services: Services) -> str:
-    return add_gebruiker(services, "bureau-zvh-drenthe", "beheerder")
-
-
-@pytest.fixture
-def fg(services: Services) -> str:
-    return add_gebruiker(services, "bureau-zvh-drenthe", "fg")
 
 
 def gebruiker_of(services: Services, token: str) -> Gebruiker:
@@ -74,20 +51,6 @@ def reject(client: FlaskClient, token: str, voorstel_id: str, reden: str = "Synt
     return client.post(f"/v1/beleid/voorstellen/{voorstel_id}/afwijzing", json={"reden": reden}, headers=bearer(token))
 
 
-def csrf(html: str) -> str:
-    """The CSRF token in a page's forms."""
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF field in the page"
-    return match.group(1)
-
-
-def login(client: FlaskClient, token: str) -> TestResponse:
-    """Log in to the pages with a bearer token (the login form with its own CSRF token)."""
-    page = client.get("/inloggen")
-    assert page.status_code == 200
-    return client.post("/inloggen", data={"token": token, "csrf_token": csrf(page.get_data(as_text=True))})
-
-
 def toestand(services: Services) -> tuple[Any, ...]:
     """Everything a refused beheer step must leave unchanged: the active version, the stored versions, the
     proposals and their status, the log's size and every partner's state."""
@@ -99,15 +62,3 @@ def toestand(services: Services) -> tuple[Any, ...]:
             uow.log.size(),
             tuple((p.id, p.actief) for p in uow.partners.list()),
         )
-
-
-def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None) -> TestResponse:
-    """POST a form as the pages do: with the session's CSRF token."""
-    token = csrf(client.get("/beheer/").get_data(as_text=True))
-    return client.post(path, data={**(data or {}), "csrf_token": token})
-
-
-def html(response: TestResponse) -> str:
-    """A page's text; every answer of the pages is an HTML page, errors too (never problem+json)."""
-    assert response.mimetype == "text/html", (response.status_code, response.mimetype)
-    return response.get_data(as_text=True)

@@ -12,7 +12,7 @@ from service.adapters.orm import CasusSleutelRow, VeldwaardeRow
 from service.crypto import CryptoError
 from service.domain.convenant import Regime
 from service.service_layer.services import Services
-from tests.case_data.conftest import aanmelding, bearer
+from tests.helpers.casus import aanmelding, bearer
 
 
 def _token(services: Services, casus_id: str, veld: str) -> tuple[int, bytes]:

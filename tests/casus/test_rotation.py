@@ -22,7 +22,7 @@ from service.domain.errors import ConflictError
 from service.service_layer.services import Services
 from service.service_layer.sleutelbeheer import check_retirable, key_versions, rewrap_all
 from service.settings import Settings
-from tests.case_data.conftest import aanmelding, bearer
+from tests.helpers.casus import aanmelding, bearer
 
 
 @pytest.fixture

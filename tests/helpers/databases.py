@@ -1,0 +1,163 @@
+"""Test databases: an empty one per test, or a copy of a template migrated (and seeded) once per session.
+
+Migrating 13 Alembic revisions, syncing the partners and installing the policy cost 1-3 s; doing it once per
+session and copying the result per test costs milliseconds. The copy is exact (a file copy on SQLite, `CREATE
+DATABASE ... TEMPLATE` on PostgreSQL), so a test sees the same rows, sequences and settings a fresh migration
+would have left; only the timestamps the seeding wrote are from the start of the session.
+
+Invariants:
+- Every test gets a database of its own: copies are never shared, and each is removed after its test.
+- A template is built by exactly the steps the fixtures used to run per test (`seed`), with the same settings
+  apart from the database and the instance folder; a test whose settings differ in anything else must not use
+  a copy (`Templates.check_settings` refuses it).
+- Names are unique per session (`dp_tpl_<random>`, `dp_t_<random>`): parallel runs and engineers sharing one
+  PostgreSQL server never collide, and leftovers of a crashed run are never reused.
+- A template has no open connection once built (PostgreSQL refuses to copy a database in use) and is dropped at
+  the end of the session.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from service import create_app
+from service.adapters.migrate import upgrade
+from service.service_layer.beleid import actief as beleid
+from service.service_layer.services import Services
+from service.settings import PROJECT_ROOT, Settings
+
+# SQLite files beside the database that belong to it (WAL mode); `-loglock` is a lock, never copied.
+_SQLITE_COMPANIONS = ("-wal",)
+
+
+class Inhoud(enum.Enum):
+    """What a test database holds when the test starts."""
+
+    LEEG = "leeg"  # nothing: migration and `deelpoort db upgrade` tests build the schema themselves
+    GEMIGREERD = "gemigreerd"  # the schema at head, no rows
+    INGERICHT = "ingericht"  # the schema, the convenant's partners and the installed policy (the `app` fixture)
+
+
+def seed(services: Services) -> None:
+    """Install what a new installation holds: the partners of the convenant and the policy of `policies/`."""
+    with services.uow() as uow:
+        uow.partners.sync(services.convenant.partners)
+        uow.commit()
+    beleid.installeer(services, PROJECT_ROOT / "policies")
+
+
+def build(settings: Settings, inhoud: Inhoud) -> None:
+    """Bring the (empty) database of `settings` to `inhoud`, then close every connection to it."""
+    if inhoud is Inhoud.LEEG:
+        return
+    services: Services = create_app(settings).extensions["deelpoort"]
+    try:
+        upgrade(services.engine)
+        if inhoud is Inhoud.INGERICHT:
+            seed(services)
+    finally:
+        services.engine.dispose()
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:16]}"
+
+
+class Templates:
+    """The session's templates, each built on first use and copied per test."""
+
+    def __init__(self, workdir: Path, keys_dir: Path, postgresql_url: str) -> None:
+        self._workdir = workdir
+        self._keys_dir = keys_dir
+        self._postgresql_url = postgresql_url
+        self._sqlite: dict[Inhoud, Path] = {}
+        self._postgresql: dict[Inhoud, str] = {}
+        self._admin: Engine | None = None
+
+    def settings(self, database_url: str) -> Settings:
+        """The settings every template is built with (the `settings` fixture's, on another database)."""
+        return Settings(instance_path=self._workdir / "instance", database_url=database_url, keys_dir=self._keys_dir)
+
+    def check_settings(self, settings: Settings) -> None:
+        """Raise ValueError when `settings` differ from the templates' in more than database and instance."""
+        expected = dataclasses.replace(self.settings(settings.database_url), instance_path=settings.instance_path)
+        if settings != expected:
+            raise ValueError("a copied test database needs the default test settings (build the database instead)")
+
+    # SQLite: a file per template, copied with its WAL (empty after a clean close, copied if not).
+
+    def sqlite(self, inhoud: Inhoud, target: Path) -> str:
+        """A new SQLite file at `target` holding `inhoud`; returns its URL."""
+        if inhoud is not Inhoud.LEEG:
+            template = self._sqlite.get(inhoud)
+            if template is None:
+                template = self._workdir / f"template-{inhoud.value}.sqlite3"
+                build(self.settings(f"sqlite:///{template}"), inhoud)
+                self._sqlite[inhoud] = template
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(template, target)
+            for suffix in _SQLITE_COMPANIONS:
+                companion = Path(f"{template}{suffix}")
+                if companion.exists():
+                    shutil.copyfile(companion, f"{target}{suffix}")
+        return f"sqlite:///{target}"
+
+    # PostgreSQL: an empty database gets a schema of its own in the configured database (as always); a
+    # migrated one is a database of its own, copied from a template database.
+
+    def _admin_engine(self) -> Engine:
+        if self._admin is None:
+            # CREATE/DROP DATABASE cannot run in a transaction block.
+            self._admin = create_engine(self._postgresql_url, isolation_level="AUTOCOMMIT")
+        return self._admin
+
+    def _database_url(self, name: str) -> str:
+        return make_url(self._postgresql_url).set(database=name).render_as_string(hide_password=False)
+
+    def _execute(self, statement: str) -> None:
+        with self._admin_engine().connect() as connection:
+            connection.execute(text(statement))
+
+    @contextmanager
+    def postgresql(self, inhoud: Inhoud) -> Iterator[str]:
+        """A new PostgreSQL database (or, for LEEG, schema) holding `inhoud`, dropped on leaving."""
+        if inhoud is Inhoud.LEEG:
+            schema = _unique("dp_test")
+            self._execute(f'CREATE SCHEMA "{schema}"')
+            url = make_url(self._postgresql_url).update_query_dict({"options": f"-csearch_path={schema}"})
+            try:
+                yield url.render_as_string(hide_password=False)
+            finally:
+                self._execute(f'DROP SCHEMA "{schema}" CASCADE')
+            return
+        template = self._postgresql.get(inhoud)
+        if template is None:
+            template = _unique("dp_tpl")
+            self._execute(f'CREATE DATABASE "{template}" TEMPLATE template0')
+            self._postgresql[inhoud] = template
+            build(self.settings(self._database_url(template)), inhoud)
+        name = _unique("dp_t")
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
+        try:
+            yield self._database_url(name)
+        finally:
+            # FORCE: a test may leave an engine (a second worker, a CLI run) holding a connection.
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        """Drop the PostgreSQL templates (SQLite's live in the session's temporary folder)."""
+        for template in self._postgresql.values():
+            self._execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        self._postgresql.clear()
+        if self._admin is not None:
+            self._admin.dispose()
+            self._admin = None
