@@ -9,9 +9,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.adapters.casus_keys import CasusKeys
-from service.adapters.group_commit import VerstrekkingLog
 from service.domain.convenant import Convenant
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.logboek.schrijver import VerstrekkingLog
 from service.service_layer.register.bron import ConvenantBron
 from service.service_layer.unit_of_work import UnitOfWork, session_factory
 
