@@ -89,7 +89,7 @@ def verifieer(
         while _next_block(store, boom):
             while pending and pending[0].grootte <= boom.tree.size:
                 checkpoint = pending.popleft()
-                check_checkpoint(result, _claim(checkpoint), boom.tree.root(checkpoint.grootte), key, origin)
+                check_checkpoint(result, _claims(checkpoint), boom.tree.root(checkpoint.grootte), key, origin)
             if voortgang is not None:
                 next(voortgang, None)
         size = boom.tree.size
@@ -123,7 +123,7 @@ def _next_block(store: LogStore, boom: TreeCheck) -> bool:
     return True
 
 
-def _claim(checkpoint: StoredCheckpoint) -> tuple[int, bytes, str]:
+def _claims(checkpoint: StoredCheckpoint) -> tuple[int, bytes, str]:
     """What a stored checkpoint claims: its size and root columns and its signed note."""
     return checkpoint.grootte, checkpoint.wortel, checkpoint.notitie
 
@@ -149,7 +149,7 @@ def snelle_controle(services: Services) -> Verificatie:
         elif latest is not None:
             recomputed = _stored_root(store, latest.grootte, result)
             if recomputed is not None:
-                check_checkpoint(result, _claim(latest), recomputed, verifier(services), services.log.beleid.origin)
+                check_checkpoint(result, _claims(latest), recomputed, verifier(services), services.log.beleid.origin)
         _stored_root(store, kop.grootte, result)
     return result
 
