@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from service.audit.merkle import (
+from service.audit import (
     MemoryTree,
     RootAccumulator,
     consistency_proof,

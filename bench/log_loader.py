@@ -2,9 +2,10 @@
 
 The rows are the ones the service writes. Each record is a `Verstrekking` made into bytes by its own
 `as_record()` and `canonical()`, hashed by `leaf_hash`, with the query columns taken from the record exactly as
-`LogStore.append` takes them; the derived `verstrekking_betrokkenen` / `verstrekking_grondslagen` rows come from
-the store's own derivation (`betrokkenen_van`, `grondslagen_van`, what `catch_up` uses), and the log head and
-`verantwoording_index.tot` are moved to the loaded size, so the FG's queries see a log that needs no catch-up.
+`append_records` (`service.service_layer.logboek.schrijver`) makes them; the derived `verstrekking_betrokkenen` /
+`verstrekking_grondslagen` rows come from the store's own derivation (`betrokkenen_van`, `grondslagen_van`, what
+`catch_up` uses), and the log head and `verantwoording_index.tot` are moved to the loaded size, so the FG's
+queries see a log that needs no catch-up.
 `tests/verantwoording/test_log_loader.py` checks that the FG's answers over a loaded log equal those over the
 same records appended through `LogStore`.
 
@@ -174,7 +175,7 @@ def synthetic(shape: Shape, partners: Sequence[Partner]) -> Iterator[Verstrekkin
 
 
 def rows(index: int, entry: Verstrekking) -> tuple[tuple[Any, ...], list[tuple[str, int]], list[tuple[str, int]]]:
-    """The `verstrekkingen` row of record `index` (as `LogStore.append` makes it) and its derived rows."""
+    """The `verstrekkingen` row of record `index` (as `append_records` makes it) and its derived rows."""
     record = entry.as_record()
     data = canonical(record)
     leaf = (

@@ -12,11 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.adapters import convenant_store
 from service.adapters.casus_keys import CasusKeys
 from service.adapters.database import make_engine
-from service.adapters.group_commit import CheckpointBeleid, VerstrekkingLog
+from service.adapters.log_store import LogDatabase
+from service.audit import CheckpointBeleid
 from service.convenant.versies import laad, lees_map
 from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.logboek.schrijver import VerstrekkingLog
 from service.service_layer.register.bron import ConvenantBron, GeenConvenantError
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings, SettingsError
@@ -81,7 +83,7 @@ def build_services(settings: Settings) -> Services:
             raise GeenConvenantError("the convenant in force cannot be read: nothing is shared") from None
 
     log = VerstrekkingLog(
-        engine,
+        LogDatabase(engine),
         lambda: keys.material.signer,
         CheckpointBeleid(settings.log_origin, settings.checkpoint_records, settings.checkpoint_seconds),
     )

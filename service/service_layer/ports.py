@@ -30,10 +30,10 @@ from service.domain.veldwaarde import JsonWaarde
 from service.domain.verstrekking import LogRecord, Ontvangstbewijs
 
 if TYPE_CHECKING:
-    from service.adapters.group_commit import CheckpointBeleid
-    from service.adapters.log_store import StoredCheckpoint
+    from service.adapters.log_store import LogDatabase, StoredCheckpoint
     from service.adapters.policy_store import Activering, StoredLine, StoredPolicy, Versie
     from service.adapters.veldwaarden import OpgeslagenWaarde
+    from service.audit import CheckpointBeleid
 
 Plaats = tuple[str | None, str]  # (betrokkene id, or None for the casus itself; veld id)
 
@@ -220,6 +220,10 @@ class LogWriter(Protocol):
     @property
     def beleid(self) -> CheckpointBeleid:
         """When checkpoints are signed, and the log's origin (the name checkpoints are signed for)."""
+
+    @property
+    def database(self) -> LogDatabase:
+        """The log's store factory, for reading it (verification, proofs, checkpoints)."""
 
     def append(self, record: LogRecord, /) -> Ontvangstbewijs:
         """Record `record` durably and return its receipt.

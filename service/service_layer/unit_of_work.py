@@ -95,7 +95,7 @@ class SqlAlchemyUnitOfWork:
     beleid: BeleidRepository
     convenanten: ConvenantRepository  # convenant versions and which is in force
     historie: GebeurtenisRepository
-    log: LogStore  # reading the verstrekking log; appending goes through VerstrekkingLog (beheer: see beheer.py)
+    log: LogStore  # reading the verstrekking log; appending goes through logboek.schrijver (beheer too)
     voorstellen: VoorstelRepository
     routeeroverleg: RouteerRepository
     verantwoording: VerantwoordingStore  # the FG's queries over the log

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from service.audit import merkle
+from service.audit import merkle, proofs
 from service.audit.checkpoint import Checkpoint, sign_checkpoint
 from service.crypto import CheckpointSigner
 from tests.helpers.proofs import (
@@ -57,7 +57,7 @@ def note_for(size: int, signer: CheckpointSigner = SIGNER) -> str:
 
 
 def inclusion_response(index: int, size: int) -> dict[str, Any]:
-    proof = merkle.inclusion_proof(TREE, index, size)
+    proof = proofs.inclusion_proof(TREE, index, size)
     return {
         "index": index,
         "boomgrootte": size,
@@ -68,7 +68,7 @@ def inclusion_response(index: int, size: int) -> dict[str, Any]:
 
 
 def consistency_response(old: int, new: int) -> dict[str, Any]:
-    proof = merkle.consistency_proof(TREE, old, new)
+    proof = proofs.consistency_proof(TREE, old, new)
     return {
         "van": old,
         "tot": new,
@@ -130,8 +130,8 @@ def test_the_documented_examples_are_the_rfc_6962_test_tree() -> None:
     assert b64hash(inclusion["bladHash"]) == sha256(b"\x00" + leaves[5])
     check_receipt({"index": 5, "bladHash": inclusion["bladHash"]}, inclusion, size8)
     check_consistency(consistency, size6, size8)
-    assert [b64hash(p) for p in inclusion["pad"]] == merkle.inclusion_proof(kat, 5, 8)
-    assert [b64hash(p) for p in consistency["bewijs"]] == merkle.consistency_proof(kat, 6, 8)
+    assert [b64hash(p) for p in inclusion["pad"]] == proofs.inclusion_proof(kat, 5, 8)
+    assert [b64hash(p) for p in consistency["bewijs"]] == proofs.consistency_proof(kat, 6, 8)
     assert sha256(b"") == base64.b64decode("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")
 
 

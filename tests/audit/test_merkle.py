@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.audit.merkle import (
+from service.audit import (
     EMPTY_ROOT,
     MemoryTree,
     RootAccumulator,

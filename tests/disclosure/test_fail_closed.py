@@ -137,8 +137,8 @@ def test_an_exception_in_the_store_fails_closed(
 ) -> None:
     original = LogStore.append
 
-    def broken(self: LogStore, size: int, records: Any) -> Any:
-        original(self, size, records)
+    def broken(self: LogStore, size: int, records: Any, nodes: Any) -> Any:
+        original(self, size, records, nodes)
         raise OSError("injected after the rows were added")
 
     monkeypatch.setattr(LogStore, "append", broken)

@@ -1,5 +1,6 @@
-"""The log writers of several processes on one SQLite file queue on a file lock (`service.adapters.write_lock`)
-instead of SQLite's busy handler, and the lock never decides whether a record is written."""
+"""The log writers of several processes on one SQLite file queue on a file lock
+(`service.adapters.log_store.write_lock`) instead of SQLite's busy handler, and the lock never decides whether a
+record is written."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from service import create_app
-from service.adapters.write_lock import WriteLock, lock_path
+from service.adapters.log_store.write_lock import WriteLock, lock_path
 from service.domain.errors import LogNietBeschikbaarError
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services

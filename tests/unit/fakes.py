@@ -31,11 +31,10 @@ from typing import Any, NoReturn, Self
 
 from sqlalchemy import Engine, create_engine
 
-from service.adapters.group_commit import CheckpointBeleid
 from service.adapters.log_store import StoredCheckpoint
 from service.adapters.policy_store import Activering, StoredLine, StoredPolicy, Versie
 from service.adapters.veldwaarden import OpgeslagenWaarde
-from service.audit import leaf_hash
+from service.audit import CheckpointBeleid, leaf_hash
 from service.audit.record import canonical
 from service.crypto.errors import CryptoError
 from service.domain.casus import Casus, Deelname
@@ -525,6 +524,10 @@ class FakeLog:
     def checkpoint_now(self) -> StoredCheckpoint | None:
         self.checkpoints += 1
         return None
+
+    @property
+    def database(self) -> NoReturn:
+        raise NotImplementedError("the fake log has no store: reading the log is tested with the database")
 
 
 def refusing_engine() -> Engine:

@@ -25,6 +25,7 @@ from service.adapters.orm import (
 )
 from service.domain.casus import Gebruiker
 from service.domain.verantwoording import Pagina, Selectie
+from service.service_layer.logboek.schrijver import append_records
 from service.service_layer.services import Services
 from service.service_layer.verantwoording import raadplegen as verantwoording
 
@@ -90,7 +91,7 @@ def test_loaded_log_gives_the_fg_the_same_answers_as_one_appended_through_the_lo
     for offset in range(0, len(entries), 500):  # batches, as the group commit appends
         with services.uow() as uow:
             size = uow.log.lock_head()
-            uow.log.append(size, entries[offset : offset + 500])
+            append_records(uow.log, size, entries[offset : offset + 500])
             uow.commit()
     appended = _answers(services)  # the first access request fills the derived tables through catch_up
     appended_rows = _rows(services)

@@ -41,6 +41,7 @@ from service.service_layer.beheer import convenantwijziging as convenantbeheer
 from service.service_layer.beheer.stap import besluit, require_beheerder, tekst, verzegel
 from service.service_layer.beleid import invoer as beleidsinvoer
 from service.service_layer.beleid.invoer import Bestand, Nieuw, Wijziging
+from service.service_layer.logboek.schrijver import append_records
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -113,7 +114,7 @@ def stel_beleid_voor(
             voorstel.voorgesteld_op,
         )
         uow.voorstellen.add(voorstel)
-        uow.log.append(size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
+        append_records(uow.log, size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
         uow.commit()
     verzegel(services)
     return voorstel
@@ -152,7 +153,7 @@ def stel_partnerwijziging_voor(
             new_id(), soort, Status.OPEN, toelichting, gebruiker.id, now or utcnow(), basis, None, partner
         )
         uow.voorstellen.add(voorstel)
-        uow.log.append(size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
+        append_records(uow.log, size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
         uow.commit()
     verzegel(services)
     return voorstel
@@ -208,7 +209,7 @@ def keur_goed(
                 gebruiker, voorstel, Handeling.ACTIVERING, voorstel.toelichting, voor, na, now, convenant=convenant
             ),
         ]
-        uow.log.append(size, records)
+        append_records(uow.log, size, records)
         uow.commit()
         result = _get(uow, voorstel_id)
     if voorstel.soort is Soort.CONVENANT:
@@ -237,7 +238,7 @@ def wijs_af(
         if not uow.voorstellen.decide(voorstel.id, Status.AFGEWEZEN, gebruiker.id, now, reden):
             raise ConflictError(f"the proposal is already {voorstel.status.value}")
         actief = uow.beleid.active_version()
-        uow.log.append(size, [besluit(gebruiker, voorstel, Handeling.AFWIJZING, reden, actief, actief, now)])
+        append_records(uow.log, size, [besluit(gebruiker, voorstel, Handeling.AFWIJZING, reden, actief, actief, now)])
         uow.commit()
         result = _get(uow, voorstel_id)
     verzegel(services)

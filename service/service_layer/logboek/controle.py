@@ -1,5 +1,9 @@
 """The verstrekking log as the FG and partners check it: verification, proofs and checkpoints.
 
+The checks themselves are pure (`service.audit.verification`, the proofs of `service.audit`); this module reads
+what they need through the log's store factory (`services.log.database`: one consistent snapshot, or autocommit
+reads for proofs) and never touches the engine or a database error itself.
+
 Invariants (DESIGN invariant 6):
 - `verifieer` trusts nothing stored except the checkpoint key: it recomputes every leaf from the record
   bytes, the tree from the leaves, and checks that indexes run 0..n-1 without gaps, that every stored leaf hash
@@ -12,7 +16,7 @@ Invariants (DESIGN invariant 6):
   needs no re-encoding here. The query columns are compared with the record by the database's own JSON
   functions in one statement, on a second connection while this one recomputes the tree (the database works
   on the other core); where the database cannot read a record as JSON, record by record here instead.
-- One consistent snapshot for the tree (`log_store.snapshot`); the column check covers the indexes below the
+- One consistent snapshot for the tree (`LogDatabase.snapshot`); the column check covers the indexes below the
   head that snapshot read.
 - `verifieer_index` checks the lookup tables derived from the records (for access requests and the grondslag
   filter) row for row against the records they cover; `deelpoort audit verify` runs both.
@@ -22,44 +26,43 @@ Invariants (DESIGN invariant 6):
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError
-
-from service.adapters.log_store import Head, LogStore, StoredCheckpoint, proof_reader, read_snapshot, snapshot
-from service.adapters.verantwoording_store import Afgeleid, VerantwoordingStore, afgeleid
-from service.audit import CheckpointError, consistency_proof, inclusion_proof
-from service.audit import open_checkpoint as open_note
-from service.audit.merkle import LEAF_PREFIX, nodes_for_consistency_proof, nodes_for_inclusion_proof, nodes_for_root
-from service.audit.recompute import DEFAULT_BLOCK_LEVEL, BlockRecomputation, NodeRun
+from service.adapters.log_store import LogStore, RecordsUnreadableError, StoredCheckpoint
+from service.adapters.verantwoording_store import Afgeleid, afgeleid
+from service.audit import consistency_proof, inclusion_proof, root
+from service.audit.merkle import nodes_for_root
+from service.audit.proofs import nodes_for_consistency_proof, nodes_for_inclusion_proof
+from service.audit.recompute import DEFAULT_BLOCK_LEVEL
 from service.audit.record import RecordError, parse
+from service.audit.verification import (
+    TreeCheck,
+    Verificatie,
+    check_checkpoint,
+    check_head,
+    columns_agree,
+    stored_root,
+)
 from service.crypto import CheckpointVerifier
 from service.domain.casus import Gebruiker
 from service.domain.errors import NietGevondenError, OngeldigeInvoerError
-from service.domain.verstrekking import record_tijd
 from service.service_layer.services import Services
 
-
-@dataclass
-class Verificatie:
-    grootte: int = 0
-    checkpoints: int = 0
-    problemen: list[str] = field(default_factory=list)
-    eerste_fout: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problemen
-
-    def fout(self, index: int | None, probleem: str) -> None:
-        self.problemen.append(probleem)
-        if index is not None and (self.eerste_fout is None or index < self.eerste_fout):
-            self.eerste_fout = index
+__all__ = [
+    "Consistentiebewijs",
+    "Insluitingsbewijs",
+    "Verificatie",
+    "consistentiebewijs",
+    "insluitingsbewijs",
+    "laatste_checkpoint",
+    "snelle_controle",
+    "verifieer",
+    "verifieer_index",
+    "verifier",
+]
 
 
 def verifier(services: Services) -> CheckpointVerifier:
@@ -72,19 +75,21 @@ def verifieer(
 ) -> Verificatie:
     """Recompute and check the whole log (see the module invariants); `voortgang` is advanced per block."""
     result = Verificatie()
-    with snapshot(services.engine) as store, ThreadPoolExecutor(1, thread_name_prefix="verify-columns") as pool:
+    database = services.log.database
+    with database.snapshot() as snapshot, ThreadPoolExecutor(1, thread_name_prefix="verify-columns") as pool:
+        store = snapshot.log
         kop = store.head()
         head = kop.grootte
         in_database = pool.submit(_database_checks, services, head)
         checkpoints = store.checkpoints()
-        _check_head_checkpoint(kop, checkpoints, result)
-        boom = _Boomcontrole(store, result, block_level)
+        check_head(result, kop.checkpoint, (checkpoints[-1].grootte, checkpoints[-1].tijd) if checkpoints else None)
+        boom = TreeCheck(result, block_level)
         pending = deque(c for c in checkpoints if c.grootte > 0)
         key, origin = verifier(services), services.log.beleid.origin
-        while boom.next_block():
+        while _next_block(store, boom):
             while pending and pending[0].grootte <= boom.tree.size:
                 checkpoint = pending.popleft()
-                _check_checkpoint(checkpoint, boom.tree.root(checkpoint.grootte), key, origin, result)
+                check_checkpoint(result, _claims(checkpoint), boom.tree.root(checkpoint.grootte), key, origin)
             if voortgang is not None:
                 next(voortgang, None)
         size = boom.tree.size
@@ -94,24 +99,33 @@ def verifieer(
         for checkpoint in pending:
             result.fout(size, f"checkpoint of size {checkpoint.grootte} is beyond the log's {size} records")
         bad_leaf_node, found = in_database.result()
-        bad_columns = _first_column_mismatch_here(store, head, result) if isinstance(found, DBAPIError) else found
+        bad_columns = _first_column_mismatch_here(store, head, result) if isinstance(found, Exception) else found
         if bad_leaf_node is not None:
             boom.node_at(0, bad_leaf_node)
         if bad_columns is not None:
             result.fout(bad_columns, f"index {bad_columns}: query columns differ from the record")
-        if not result.problemen:  # derived data: only worth naming when the records and the tree are right
-            boom.check_node_counts()
+        # Derived data (stored nodes): only worth naming when the records and the tree are right.
+        if not result.problemen and not boom.report_node_problem():
+            boom.check_node_counts(store.node_counts())
     return result
 
 
-def _check_head_checkpoint(kop: Head, checkpoints: list[StoredCheckpoint], result: Verificatie) -> None:
-    """The head's copy of the latest checkpoint's size and time (what decides when the next one is signed) must
-    be the latest stored checkpoint's: else checkpoints were removed, or signing is being held off."""
-    latest = (checkpoints[-1].grootte, checkpoints[-1].tijd) if checkpoints else None
-    if kop.checkpoint != latest:
-        said = f"size {kop.checkpoint[0]}" if kop.checkpoint else "none"
-        found = f"size {latest[0]}" if latest else "none"
-        result.fout(None, f"the log head names the latest checkpoint as {said}, the latest stored is {found}")
+def _next_block(store: LogStore, boom: TreeCheck) -> bool:
+    """Read and check the next block and compare its recomputed nodes with the stored ones; False when there is
+    none (the end, or a gap)."""
+    if boom.done:
+        return False
+    runs = boom.add_block(store.block(boom.tree.size, boom.tree.block_size))
+    if runs is None:
+        return False
+    for run in runs:
+        boom.compare(run, store.stored_run(run.level, run.first, len(run.hashes)))
+    return True
+
+
+def _claims(checkpoint: StoredCheckpoint) -> tuple[int, bytes, str]:
+    """What a stored checkpoint claims: its size and root columns and its signed note."""
+    return checkpoint.grootte, checkpoint.wortel, checkpoint.notitie
 
 
 def snelle_controle(services: Services) -> Verificatie:
@@ -124,28 +138,25 @@ def snelle_controle(services: Services) -> Verificatie:
     below it, and a changed or missing node on the path to either root.
     """
     result = Verificatie()
-    with snapshot(services.engine) as store:
+    with services.log.database.snapshot() as snapshot:
+        store = snapshot.log
         kop = store.head()
         latest = store.latest_checkpoint()
         result.grootte, result.checkpoints = kop.grootte, 0 if latest is None else 1
-        _check_head_checkpoint(kop, [] if latest is None else [latest], result)
+        check_head(result, kop.checkpoint, None if latest is None else (latest.grootte, latest.tijd))
         if latest is not None and latest.grootte > kop.grootte:
             result.fout(kop.grootte, f"checkpoint of size {latest.grootte} is beyond the log's {kop.grootte} records")
         elif latest is not None:
             recomputed = _stored_root(store, latest.grootte, result)
             if recomputed is not None:
-                _check_checkpoint(latest, recomputed, verifier(services), services.log.beleid.origin, result)
+                check_checkpoint(result, _claims(latest), recomputed, verifier(services), services.log.beleid.origin)
         _stored_root(store, kop.grootte, result)
     return result
 
 
 def _stored_root(store: LogStore, size: int, result: Verificatie) -> bytes | None:
     store.nodes.prefetch(nodes_for_root(size))
-    try:
-        return store.root(size)
-    except LookupError:
-        result.fout(None, f"the stored nodes do not give the root at size {size}")
-        return None
+    return stored_root(result, store.nodes, size)
 
 
 def verifieer_index(services: Services, *, block: int = 5000) -> Verificatie:
@@ -157,9 +168,9 @@ def verifieer_index(services: Services, *, block: int = 5000) -> Verificatie:
     several times its cost). `grootte` is the number of records covered.
     """
     result = Verificatie()
-    with read_snapshot(services.engine) as connection:
-        store = VerantwoordingStore(connection)
-        head, tot = LogStore(connection).size(), store.tot()
+    with services.log.database.snapshot() as snapshot:
+        store = snapshot.verantwoording
+        head, tot = snapshot.log.size(), store.tot()
         if tot > head:
             result.fout(head, f"the lookup tables claim to cover {tot} records, the log has {head}")
         end = min(tot, head)
@@ -188,86 +199,15 @@ def _first_difference(expected: Afgeleid, stored: Afgeleid) -> int | None:
     return min(indexes) if indexes else None
 
 
-class _Boomcontrole:
-    """The tree pass of `verifieer`: reads the records a block at a time, checks each leaf, recomputes the block's
-    nodes and compares them with the stored ones."""
-
-    def __init__(self, store: LogStore, result: Verificatie, block_level: int) -> None:
-        self.store = store
-        self.result = result
-        self.tree = BlockRecomputation(block_level)
-        self.done = False
-        self.node_problem: tuple[int, str] | None = None  # the node problem with the lowest first leaf
-
-    def next_block(self) -> bool:
-        """Read and check the next block; False when there is none (the end, or a gap)."""
-        if self.done:
-            return False
-        start, wanted = self.tree.size, self.tree.block_size
-        rows = self.store.block(start, wanted)
-        leaves: list[bytes] = []
-        sha256 = hashlib.sha256
-        for index, record, blad in rows:
-            expected = start + len(leaves)
-            if index != expected:
-                self.result.fout(expected, f"index {expected}: record missing (next stored index is {index})")
-                self.done = True
-                break
-            leaf = sha256(LEAF_PREFIX + record).digest()
-            if leaf != blad:
-                self.result.fout(index, f"index {index}: stored leaf hash does not match the record")
-            leaves.append(leaf)
-        if len(rows) < wanted:
-            self.done = True
-        if not leaves:
-            return False
-        for run in self.tree.add_block(leaves):
-            self._compare(run)
-        return True
-
-    def _compare(self, run: NodeRun) -> None:
-        if run.level == 0:  # the leaves: stored leaf hash = recomputed here, level-0 node = stored leaf hash in SQL
-            return
-        stored = self.store.stored_run(run.level, run.first, len(run.hashes))
-        if len(stored) == len(run.hashes) and b"".join(h for _, h in stored) == b"".join(run.hashes):
-            return
-        for offset, value in enumerate(run.hashes):
-            position = run.first + offset
-            if offset >= len(stored) or stored[offset] != (position, value):
-                self.node_at(run.level, position)
-                return
-
-    def node_at(self, level: int, position: int) -> None:
-        """Note a wrong or missing stored node (kept if its first leaf is the lowest so far)."""
-        first_leaf = position << level
-        if self.node_problem is None or first_leaf < self.node_problem[0]:
-            problem = f"stored log node at level {level}, position {position} is wrong or missing"
-            self.node_problem = (first_leaf, problem)
-
-    def check_node_counts(self) -> None:
-        """Report the first node problem found, and any level holding more nodes than the tree has."""
-        size = self.tree.size
-        if self.node_problem is not None:
-            first_leaf, problem = self.node_problem
-            self.result.fout(min(first_leaf, max(size - 1, 0)), problem)
-            return
-        for level, count in sorted(self.store.node_counts().items()):
-            if count != size >> level:
-                self.result.fout(
-                    max(size - 1, 0), f"level {level} holds {count} stored log nodes, the tree has {size >> level}"
-                )
-                return
-
-
-def _database_checks(services: Services, size: int) -> tuple[int | None, int | DBAPIError | None]:
+def _database_checks(services: Services, size: int) -> tuple[int | None, int | RecordsUnreadableError | None]:
     """On a connection of its own, beside the tree pass: the first index whose level-0 node differs from its
     stored leaf hash, and the first whose query columns differ from its record (or the error if the database
     cannot read the records as JSON)."""
-    with snapshot(services.engine) as store:
-        leaf_node = store.first_leaf_node_mismatch(size)
+    with services.log.database.snapshot() as snapshot:
+        leaf_node = snapshot.log.first_leaf_node_mismatch(size)
         try:
-            return leaf_node, store.first_column_mismatch(size)
-        except DBAPIError as exc:
+            return leaf_node, snapshot.log.first_column_mismatch(size)
+        except RecordsUnreadableError as exc:
             return leaf_node, exc
 
 
@@ -281,37 +221,9 @@ def _first_column_mismatch_here(store: LogStore, size: int, result: Verificatie)
         except RecordError as exc:
             result.fout(stored.log_index, f"index {stored.log_index}: {exc}")
             return None
-        if not _columns_agree(record, stored.columns):
+        if not columns_agree(record, stored.columns):
             return stored.log_index
     return None
-
-
-def _columns_agree(record: dict[str, object], columns: tuple[object, ...]) -> bool:
-    ident, partner, casus, doel, uitkomst, tijd = columns
-    stamp = record_tijd(tijd) if isinstance(tijd, dt.datetime) else None
-    return (record.get("id"), record.get("partner"), record.get("casus"), record.get("doel")) == (
-        ident,
-        partner,
-        casus,
-        doel,
-    ) and (record.get("uitkomst"), record.get("tijd")) == (uitkomst, stamp)
-
-
-def _check_checkpoint(
-    checkpoint: StoredCheckpoint, recomputed: bytes, key: CheckpointVerifier, origin: str, result: Verificatie
-) -> None:
-    try:
-        opened = open_note(checkpoint.notitie, key, origin)
-    except CheckpointError as exc:
-        result.fout(checkpoint.grootte - 1, f"checkpoint of size {checkpoint.grootte}: {exc}")
-        return
-    if (opened.size, opened.root) != (checkpoint.grootte, checkpoint.wortel):
-        result.fout(checkpoint.grootte - 1, f"checkpoint of size {checkpoint.grootte}: columns differ from its note")
-    if opened.root != recomputed:
-        result.fout(
-            checkpoint.grootte - 1,
-            f"checkpoint of size {checkpoint.grootte}: the log's root differs (a record before it was changed)",
-        )
 
 
 @dataclass(frozen=True)
@@ -334,7 +246,7 @@ def insluitingsbewijs(
         NietGevondenError: no such record (or not the caller's).
         OngeldigeInvoerError: `boomgrootte` does not include the record or exceeds the log.
     """
-    with proof_reader(services.engine) as log:
+    with services.log.database.proof_reader() as log:
         asked = boomgrootte
         # With the size given (as a partner checking against a checkpoint does) the nodes are known up front and
         # come with the basis: one round trip on PostgreSQL.
@@ -355,7 +267,7 @@ def insluitingsbewijs(
             boomgrootte,
             leaf[0],
             inclusion_proof(log.nodes, index, boomgrootte),
-            log.root(boomgrootte),
+            root(log.nodes, boomgrootte),
             checkpoint.notitie if checkpoint is not None else None,
         )
 
@@ -380,12 +292,14 @@ def consistentiebewijs(services: Services, van: int, tot: int) -> Consistentiebe
     Raises:
         OngeldigeInvoerError: sizes out of order or beyond the log.
     """
-    with proof_reader(services.engine) as log:
+    with services.log.database.proof_reader() as log:
         size = log.size()
         if not 0 <= van <= tot <= size:
             raise OngeldigeInvoerError([("van", f"need 0 <= van <= tot <= {size}")])
         log.nodes.prefetch([*nodes_for_consistency_proof(van, tot), *nodes_for_root(van), *nodes_for_root(tot)])
-        return Consistentiebewijs(van, tot, consistency_proof(log.nodes, van, tot), log.root(van), log.root(tot))
+        return Consistentiebewijs(
+            van, tot, consistency_proof(log.nodes, van, tot), root(log.nodes, van), root(log.nodes, tot)
+        )
 
 
 def laatste_checkpoint(services: Services) -> StoredCheckpoint:

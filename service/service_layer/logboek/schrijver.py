@@ -1,18 +1,24 @@
-"""Group commit for the verstrekking log: many requests' records in one durable transaction.
+"""The writer of the verstrekking log: group commit, and it decides when to sign checkpoints and signs them.
 
 A commit costs a disk sync (~1 ms here). Requests that arrive while a batch is being written wait, and the
 first of them then writes everything that queued up in one transaction (leader/follower, no extra thread):
 under load one sync serves many requests, and a lone request is written at once, without added latency.
+
+The writer computes, the store stores: records' canonical bytes, leaf hashes and the tree nodes they complete
+(`append_records`), when a checkpoint is due and its signature (`service.audit`), all over the store's nodes;
+the store (`service.adapters.log_store`) only writes and reads what it is handed.
 
 Invariants:
 - `append` returns only after the transaction holding its record has committed (durable: SQLite
   synchronous=FULL, PostgreSQL synchronous_commit on). If the batch fails, every request in it gets
   `LogNietBeschikbaarError` and none is told its record exists.
 - Within a process, batches are written one at a time; across processes the log head lock serialises them. On
-  SQLite the processes' leaders also queue on a file lock beside the database (`write_lock`), so a waiting
-  leader wakes when the batch before it commits instead of sleeping in SQLite's busy handler.
-- A checkpoint is signed in the same transaction when `checkpoint_records` records have been added since the
-  latest one, or `checkpoint_seconds` have passed since it.
+  SQLite the processes' leaders also queue on a file lock beside the database (`LogDatabase.writing`), so a
+  waiting leader wakes when the batch before it commits instead of sleeping in SQLite's busy handler.
+- A checkpoint is signed in the same transaction when `CheckpointBeleid.due` says so: `records` records added
+  since the latest one, or `seconds` passed since it.
+- Whoever appends (this writer, or a beheer transaction in a unit of work) holds the head lock of the store it
+  appends through, and appends through `append_records`, so every record's leaf and nodes are made one way.
 """
 
 from __future__ import annotations
@@ -20,15 +26,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import structlog
-from sqlalchemy import Engine
 
-from service.adapters.log_store import Appended, Head, LogStore, StoredCheckpoint
-from service.adapters.write_lock import WriteLock, lock_path
-from service.audit import Checkpoint, sign_checkpoint
+from service.adapters.log_store import LogDatabase, LogStore, NewRecord, StoredCheckpoint
+from service.audit import CheckpointBeleid, append_leaves, leaf_hash, nodes_for_root, sign_tree
+from service.audit.record import canonical
 from service.crypto import CheckpointSigner
 from service.domain.casus import utcnow
 from service.domain.errors import LogNietBeschikbaarError
@@ -37,13 +43,6 @@ from service.domain.verstrekking import LogRecord, Ontvangstbewijs
 log = structlog.get_logger("deelpoort.log")
 
 MAX_BATCH = 256
-
-
-@dataclass(frozen=True)
-class CheckpointBeleid:
-    origin: str
-    records: int = 256  # sign at least every N records ...
-    seconds: float = 60.0  # ... or when T seconds have passed since the latest checkpoint
 
 
 @dataclass(eq=False)
@@ -59,14 +58,13 @@ class VerstrekkingLog:
 
     def __init__(
         self,
-        engine: Engine,
+        database: LogDatabase,
         signer: Callable[[], CheckpointSigner],
         beleid: CheckpointBeleid,
         *,
         clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
-        self._engine = engine
-        self._write_lock = WriteLock(lock_path(engine.url))
+        self.database = database  # where the log is stored; its checks open read-only stores here too
         self._signer = signer
         self._beleid = beleid
         self._clock = clock
@@ -105,9 +103,12 @@ class VerstrekkingLog:
         return _outcome(mine)
 
     def checkpoint_now(self) -> StoredCheckpoint | None:
-        """Sign a checkpoint of the current tree if it is not covered yet (`deelpoort audit checkpoint`)."""
-        with self._write_lock, self._engine.begin() as connection:
-            store = LogStore(connection)
+        """Sign a checkpoint of the current tree if it is not covered yet (`deelpoort audit checkpoint`).
+
+        Raises:
+            LookupError: a stored node of the current tree is missing (the log is damaged).
+        """
+        with self.database.writing() as store:
             size = store.lock_head()
             if size == 0:
                 return None
@@ -119,14 +120,13 @@ class VerstrekkingLog:
     def _write(self, batch: list[_Pending]) -> None:
         try:
             # The file lock is taken before the transaction begins and released after it ended.
-            with self._write_lock, self._engine.begin() as connection:
-                store = LogStore(connection)
+            with self.database.writing() as store:
                 kop = store.claim(len(batch))  # the lock, the new size and the latest checkpoint in one statement
-                appended = store.append(kop.grootte, [w.verstrekking for w in batch])
+                appended = append_records(store, kop.grootte, [w.verstrekking for w in batch])
                 new_size = kop.grootte + len(batch)
-                signed = self._sign(store, new_size) if self._due(kop, new_size) else None
+                due = self._beleid.due(kop.checkpoint, new_size, self._clock())
+                signed = self._sign(store, new_size) if due else None
                 basis = signed.grootte if signed is not None else kop.checkpoint[0] if kop.checkpoint else 0
-                limit = basis + self._beleid.records
             # The transaction is committed here: only now are the records durable.
         except Exception as exc:
             _report(type(exc).__name__, len(batch))
@@ -137,23 +137,54 @@ class VerstrekkingLog:
             return
         self.batches += 1
         for waiting, done in zip(batch, appended, strict=True):
-            waiting.bewijs = _bewijs(done, signed, limit)
-
-    def _due(self, kop: Head, new_size: int) -> bool:
-        """A checkpoint is due when none exists, or `records` were added or `seconds` passed since the latest."""
-        if kop.checkpoint is None:
-            return True
-        grootte, tijd = kop.checkpoint
-        return (
-            new_size - grootte >= self._beleid.records or (self._clock() - tijd).total_seconds() >= self._beleid.seconds
-        )
+            waiting.bewijs = Ontvangstbewijs(
+                log_index=done["log_index"],
+                blad_hash=done["blad_hash"],
+                checkpoint=signed.notitie if signed is not None else None,
+                checkpoint_uiterlijk_bij=(
+                    signed.grootte if signed is not None else self._beleid.promised_size(basis, done["log_index"])
+                ),
+            )
 
     def _sign(self, store: LogStore, size: int) -> StoredCheckpoint:
-        signer = self._signer()
-        checkpoint = Checkpoint(self._beleid.origin, size, store.root(size), self._clock())
-        note = sign_checkpoint(signer, checkpoint)
-        store.add_checkpoint(checkpoint, signer.key_id, note)
-        return StoredCheckpoint(size, checkpoint.root, checkpoint.time, signer.key_id, note)
+        signed = sign_tree(self._signer(), self._beleid.origin, store.nodes, size, self._clock())
+        checkpoint = signed.checkpoint
+        stored = StoredCheckpoint(size, checkpoint.root, checkpoint.time, signed.key_id, signed.note)
+        store.add_checkpoint(stored)
+        return stored
+
+
+def append_records(store: LogStore, size: int, records: Sequence[LogRecord]) -> list[NewRecord]:
+    """Append `records` at `size`, `size + 1`, ... through `store`, whose head lock the caller holds (`claim` or
+    `lock_head`, in the same transaction); returns the rows stored (index and leaf hash of each).
+
+    The frontier of the tree of `size` is read in one query, then each record's canonical bytes and leaf hash
+    and the nodes the batch completes are computed here (`service.audit`) and handed to the store.
+
+    Raises:
+        TypeError: a record holds a float (no canonical form).
+        LookupError: a stored node of the tree of `size` is missing (the log is damaged).
+    """
+    store.nodes.prefetch(nodes_for_root(size))  # the frontier: every node the new leaves may pair with
+    rows: list[NewRecord] = []
+    for offset, entry in enumerate(records):
+        record = entry.as_record()
+        data = canonical(record)
+        rows.append(
+            NewRecord(
+                log_index=size + offset,
+                id=cast(str, record["id"]),
+                record=data,
+                blad_hash=leaf_hash(data),
+                tijd=entry.tijd,
+                partner_id=cast(str, record["partner"]),
+                casus_id=cast("str | None", record["casus"]),
+                doel=cast(str, record["doel"]),
+                uitkomst=cast(str, record["uitkomst"]),
+            )
+        )
+    store.append(size, rows, append_leaves(store.nodes, size, [row["blad_hash"] for row in rows]))
+    return rows
 
 
 def _report(error_type: str, records: int) -> None:
@@ -161,15 +192,6 @@ def _report(error_type: str, records: int) -> None:
     answer (503, nothing disclosed), so a failure to report is swallowed."""
     with contextlib.suppress(Exception):
         log.error("log_append_failed", error_type=error_type, records=records)
-
-
-def _bewijs(appended: Appended, signed: StoredCheckpoint | None, limit: int) -> Ontvangstbewijs:
-    return Ontvangstbewijs(
-        log_index=appended.log_index,
-        blad_hash=appended.blad_hash,
-        checkpoint=signed.notitie if signed is not None else None,
-        checkpoint_uiterlijk_bij=signed.grootte if signed is not None else max(limit, appended.log_index + 1),
-    )
 
 
 def _outcome(waiting: _Pending) -> Ontvangstbewijs:
