@@ -18,9 +18,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/deelpoort demo
 
-## Install and run the whole test suite (SQLite always; PostgreSQL when DEELPOORT_TEST_DATABASE_URL is set).
+## Install and run the whole test suite (SQLite always; PostgreSQL when DEELPOORT_TEST_DATABASE_URL is set),
+## spread over one pytest-xdist worker per core (TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## Static checks: ruff, mypy on service/, import-linter layer contracts.
 lint: $(STAMP)

@@ -56,9 +56,15 @@ def migrated_database() -> None:
     """Requested (by a test or a fixture): `database_url` is a migrated database without rows."""
 
 
+@pytest.fixture
+def seeded_database() -> None:
+    """Requested (by a test or a fixture): `database_url` holds what the `app` fixture's does (migrated, the
+    partners synced, the policy installed), for a fixture that builds its app with other settings."""
+
+
 def _inhoud(request: pytest.FixtureRequest) -> Inhoud:
     """What the test's database must hold, from the fixtures the test uses (see `database_url`)."""
-    if "app" in request.fixturenames:
+    if "app" in request.fixturenames or "seeded_database" in request.fixturenames:
         return Inhoud.INGERICHT
     if "migrated_database" in request.fixturenames:
         return Inhoud.GEMIGREERD
@@ -69,9 +75,9 @@ def _inhoud(request: pytest.FixtureRequest) -> Inhoud:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, templates: Templates) -> Iterator[str]:
     """A database of this test's own: a SQLite file, or on PostgreSQL a database or schema of its own.
 
-    Empty, unless the test uses the `app` fixture (then migrated, holding the partners and the installed
-    policy) or `migrated_database` (then migrated, without rows): those are copies of a template built once per
-    session, holding exactly what building them per test would have left.
+    Empty, unless the test uses the `app` or `seeded_database` fixture (then migrated, holding the partners and
+    the installed policy) or `migrated_database` (then migrated, without rows): those are copies of a template
+    built once per session, holding exactly what building them per test would have left.
     """
     inhoud = _inhoud(request)
     if request.param == "sqlite":

@@ -163,7 +163,9 @@ def test_crypto_error_carries_no_detail() -> None:
     assert CryptoError().args == ("cryptographic check failed",)
 
 
-@pytest.mark.parametrize("value", ["text", bytearray(b"x"), memoryview(b"x"), None], ids=repr)
+@pytest.mark.parametrize(
+    "value", ["text", bytearray(b"x"), memoryview(b"x"), None], ids=["'text'", "bytearray(b'x')", "memoryview", "None"]
+)
 def test_plaintext_must_be_bytes(value: Any) -> None:
     with pytest.raises(TypeError):
         CIPHER.encrypt("naam", value)

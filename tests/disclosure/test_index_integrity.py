@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from service import create_app
-from service.adapters.migrate import upgrade
 from service.adapters.orm import VerantwoordingIndexRow, VerstrekkingBetrokkeneRow, VerstrekkingGrondslagRow
 from service.cli import main
 from service.service_layer.logboek import controle as logboek
@@ -29,10 +28,9 @@ G = VerstrekkingGrondslagRow
 
 
 @pytest.fixture
-def indexed(settings: Settings) -> Iterator[Services]:
+def indexed(settings: Settings, migrated_database: None) -> Iterator[Services]:
     app = create_app(dataclasses.replace(settings, checkpoint_records=8, checkpoint_seconds=3600))
     services: Services = app.extensions["deelpoort"]
-    upgrade(services.engine)
     for n in range(RECORDS):
         services.log.append(synthetic(n))
     assert verantwoording.bijwerken(services) == RECORDS

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from sqlalchemy import Connection, delete, select, update
 
 from service import create_app
-from service.adapters.migrate import upgrade
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
 from service.audit import MemoryTree, leaf_hash
 from service.cli import main
@@ -32,10 +31,9 @@ def covering(index: int) -> int:
 
 
 @pytest.fixture
-def log_services(settings: Settings) -> Iterator[Services]:
+def log_services(settings: Settings, migrated_database: None) -> Iterator[Services]:
     app = create_app(dataclasses.replace(settings, checkpoint_records=EVERY, checkpoint_seconds=3600))
     services: Services = app.extensions["deelpoort"]
-    upgrade(services.engine)
     for n in range(RECORDS):
         services.log.append(synthetic(n))
     services.log.checkpoint_now()  # as `deelpoort audit checkpoint` (cron) does for the tail

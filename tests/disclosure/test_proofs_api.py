@@ -13,11 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
-from service.adapters.migrate import upgrade
 from service.audit import MemoryTree
-from service.service_layer.beleid import actief as beleid
 from service.service_layer.services import Services
-from service.settings import PROJECT_ROOT, Settings
+from service.settings import Settings
 from tests.helpers.casus import aanmelding, bearer, vraag
 from tests.helpers.gebruikers import add_gebruiker
 from tests.helpers.proofs import (
@@ -33,14 +31,10 @@ EVERY = 4
 
 
 @pytest.fixture
-def small_checkpoints(settings: Settings) -> Iterator[Flask]:
+def small_checkpoints(settings: Settings, seeded_database: None) -> Iterator[Flask]:
+    """The application on a seeded database (as the `app` fixture's), signing a checkpoint every EVERY records."""
     app = create_app(dataclasses.replace(settings, checkpoint_records=EVERY))
     services: Services = app.extensions["deelpoort"]
-    upgrade(services.engine)
-    with services.uow() as uow:
-        uow.partners.sync(services.convenant.partners)
-        uow.commit()
-    beleid.installeer(services, PROJECT_ROOT / "policies")
     yield app
     services.engine.dispose()
 
