@@ -22,7 +22,27 @@ from tests.unit.fakes import FakeDatabase, FakeLog, refusing_engine
 
 # The fixtures of the suite's conftest (an application, a database, its keys): a unit test uses none of them.
 SUITE_FIXTURES = frozenset(
-    {"database_url", "convenant", "keys_dir", "settings", "cli_settings", "app", "services", "client", "token"}
+    {
+        "database_url",
+        "migrated_database",
+        "seeded_database",
+        "templates",
+        "convenant",
+        "keys_dir",
+        "settings",
+        "cli_settings",
+        "app",
+        "services",
+        "client",
+        "token",
+        "token_for",
+        "politie",
+        "procesregisseur",
+        "fg",
+        "beheerder_a",
+        "beheerder_b",
+        "casus",
+    }
 )
 
 

@@ -10,7 +10,7 @@ What they keep of the real ones (`service_layer.ports`, `service_layer.unit_of_w
   changed the store.
 - `FakeVeldwaarden` holds plaintext: the use cases only ever hand it plaintext and get plaintext back, and
   encryption at rest is the SQLAlchemy repository's job, tested against the real database
-  (`tests/case_data/test_at_rest.py`, `test_binding.py`). It keeps what use cases can observe of it: a store or
+  (`tests/casus/test_at_rest.py`, `test_binding.py`). It keeps what use cases can observe of it: a store or
   read without a data key raises `CasusVernietigdError`, one under the wrong regime raises `CryptoError` (the
   wrapped key would not unwrap), shredding clears values, key and the history's toelichtingen.
 - A repository the fake does not provide raises `NotImplementedError` when touched, naming it: a use case that
