@@ -117,7 +117,7 @@ def _refusal(log: FakeLog) -> Verstrekking:
 
 @pytest.mark.usefixtures("beleid")
 @pytest.mark.parametrize(
-    ("wie", "verzoek", "casus", "error", "weigering"),
+    ("wie", "verzoek", "welke", "error", "weigering"),
     [
         pytest.param(
             REGISSEUR,
@@ -160,13 +160,13 @@ def test_every_refusal_is_logged_before_it_is_raised(
     log: FakeLog,
     wie: Gebruiker,
     verzoek: Verzoek,
-    casus: str,
+    welke: str,
     error: type[Exception],
     weigering: Weigering,
     decrypted: list[frozenset[str] | None],
 ) -> None:
-    casus_id = casus_met_waarden(database, fake_services) if casus != "onbekend" else "f" * 32
-    if casus == "vernietigd":
+    casus_id = casus_met_waarden(database, fake_services) if welke != "onbekend" else "f" * 32
+    if welke == "vernietigd":
         del database.state.data_keys[casus_id]
 
     with pytest.raises(error):
