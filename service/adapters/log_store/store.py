@@ -72,9 +72,9 @@ class LogStore(VerifyReads):
         if row is None:
             raise RuntimeError("the log head row is missing (run the migrations)")
         new_size, checkpoint_size, checkpoint_time = row
-        kop = head_from_row(int(new_size) - advance, checkpoint_size, checkpoint_time)
-        self._claimed = (kop.grootte, advance)
-        return kop
+        head = head_from_row(int(new_size) - advance, checkpoint_size, checkpoint_time)
+        self._claimed = (head.grootte, advance)
+        return head
 
     def append(self, size: int, records: Sequence[NewRecord], nodes: Sequence[tuple[int, int, bytes]]) -> None:
         """Store `records` at `size`, `size + 1`, ... and the (level, index, hash) nodes they complete.

@@ -78,11 +78,13 @@ def verifieer(
     database = services.log.database
     with database.snapshot() as snapshot, ThreadPoolExecutor(1, thread_name_prefix="verify-columns") as pool:
         store = snapshot.log
-        kop = store.head()
-        head = kop.grootte
+        head_now = store.head()
+        head = head_now.grootte
         in_database = pool.submit(_database_checks, services, head)
         checkpoints = store.checkpoints()
-        check_head(result, kop.checkpoint, (checkpoints[-1].grootte, checkpoints[-1].tijd) if checkpoints else None)
+        check_head(
+            result, head_now.checkpoint, (checkpoints[-1].grootte, checkpoints[-1].tijd) if checkpoints else None
+        )
         boom = TreeCheck(result, block_level)
         pending = deque(c for c in checkpoints if c.grootte > 0)
         key, origin = verifier(services), services.log.beleid.origin
@@ -140,17 +142,19 @@ def snelle_controle(services: Services) -> Verificatie:
     result = Verificatie()
     with services.log.database.snapshot() as snapshot:
         store = snapshot.log
-        kop = store.head()
+        head_now = store.head()
         latest = store.latest_checkpoint()
-        result.grootte, result.checkpoints = kop.grootte, 0 if latest is None else 1
-        check_head(result, kop.checkpoint, None if latest is None else (latest.grootte, latest.tijd))
-        if latest is not None and latest.grootte > kop.grootte:
-            result.fout(kop.grootte, f"checkpoint of size {latest.grootte} is beyond the log's {kop.grootte} records")
+        result.grootte, result.checkpoints = head_now.grootte, 0 if latest is None else 1
+        check_head(result, head_now.checkpoint, None if latest is None else (latest.grootte, latest.tijd))
+        if latest is not None and latest.grootte > head_now.grootte:
+            result.fout(
+                head_now.grootte, f"checkpoint of size {latest.grootte} is beyond the log's {head_now.grootte} records"
+            )
         elif latest is not None:
             recomputed = _stored_root(store, latest.grootte, result)
             if recomputed is not None:
                 check_checkpoint(result, _claims(latest), recomputed, verifier(services), services.log.beleid.origin)
-        _stored_root(store, kop.grootte, result)
+        _stored_root(store, head_now.grootte, result)
     return result
 
 

@@ -121,12 +121,12 @@ class VerstrekkingLog:
         try:
             # The file lock is taken before the transaction begins and released after it ended.
             with self.database.writing() as store:
-                kop = store.claim(len(batch))  # the lock, the new size and the latest checkpoint in one statement
-                appended = append_records(store, kop.grootte, [w.verstrekking for w in batch])
-                new_size = kop.grootte + len(batch)
-                due = self._beleid.due(kop.checkpoint, new_size, self._clock())
+                head = store.claim(len(batch))  # the lock, the new size and the latest checkpoint in one statement
+                appended = append_records(store, head.grootte, [w.verstrekking for w in batch])
+                new_size = head.grootte + len(batch)
+                due = self._beleid.due(head.checkpoint, new_size, self._clock())
                 signed = self._sign(store, new_size) if due else None
-                basis = signed.grootte if signed is not None else kop.checkpoint[0] if kop.checkpoint else 0
+                basis = signed.grootte if signed is not None else head.checkpoint[0] if head.checkpoint else 0
             # The transaction is committed here: only now are the records durable.
         except Exception as exc:
             _report(type(exc).__name__, len(batch))
