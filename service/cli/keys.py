@@ -1,4 +1,5 @@
-"""`deelpoort keys`: development keys, KEK rotation with rewrapping, retiring old KEK versions."""
+"""`deelpoort keys`: production and development key material, checking a secrets file, KEK rotation with
+rewrapping, retiring old KEK versions."""
 
 from __future__ import annotations
 
@@ -40,6 +41,43 @@ def keys_init() -> None:
         return
     write_development_keys(current.keys_dir)
     click.echo(f"development keys written to {path} (for development only)")
+
+
+@keys.command("generate")
+@click.option("--uitvoer", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the new file")
+@clear_errors
+def keys_generate(uitvoer: Path) -> None:
+    """Write fresh production key material to a new file (mode 0600; an existing file is never replaced)."""
+    from service.service_layer.sleutelbeheer import write_production_keys
+
+    try:
+        written = write_production_keys(uitvoer)
+    except FileExistsError:
+        fail(f"{uitvoer} exists and is kept: replacing key material would make its data unreadable")
+    except OSError as exc:
+        fail(f"{uitvoer}: cannot be written ({exc.strerror})")
+    click.echo(f"production key material written to {written} (mode 0600): keep it secret, back it up apart")
+    click.echo(f"point DEELPOORT_KEYS_FILE at it; check it with `deelpoort keys check --bestand {written}`")
+
+
+@keys.command("check")
+@click.option("--bestand", type=click.Path(dir_okay=False, path_type=Path), help="default: the configured file")
+@clear_errors
+def keys_check(bestand: Path | None) -> None:
+    """Validate a secrets file without starting the service; prints what it holds, never a secret."""
+    from service.bootstrap import development_key_path
+    from service.service_layer.sleutelbeheer import check_key_file
+
+    current = settings()
+    path = bestand or current.keys_file or development_key_path(current)
+    try:
+        found = check_key_file(path, production=current.is_production)
+    except OSError as exc:
+        fail(f"{path}: cannot be read ({exc.strerror})")
+    click.echo(f"{found.pad}: valid {'development' if found.development else 'production'} key material")
+    for regime, (primary, versions) in found.kek.items():
+        click.echo(f"  kek {regime}: primary v{primary}; versions {', '.join(f'v{v}' for v in versions)}")
+    click.echo(f"  checkpoint verifier key: {found.ondertekenaar}")
 
 
 @keys.command("status")

@@ -1,27 +1,39 @@
-"""Key management use cases: development keys, rotation (a new KEK version, then rewrap every data key of a
-regime) and retiring an old KEK version.
+"""Key management use cases: production and development key material, checking a secrets file, rotation (a new
+KEK version, then rewrap every data key of a regime) and retiring an old KEK version.
 
 Invariants:
 - Rotation rewraps data keys (one per casus), never field values, in batches that each commit on their own:
   an interrupted rotation resumes where it stopped, and readers always find a key they can unwrap (the old
   wrapped form until its batch commits, the new one after).
 - A KEK version is retired only when no data key is wrapped under it any more.
-- A key file is rewritten whole and atomically (mode 0600), after the new material validated; development keys
-  are written only where no key file exists (existing data would become unreadable).
+- A key file is rewritten whole and atomically (mode 0600), after the new material validated; new key
+  material (production or development) is written only where no key file exists (existing data would become
+  unreadable), production material never into `keys/` and never marked as development material.
+- Checking a secrets file reports what it holds (versions, the checkpoint key's public verifier key) and never a
+  secret.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from service.crypto import add_kek_version, retire_kek_version, write_key_file
+from service.crypto import (
+    KeyMaterialError,
+    add_kek_version,
+    generate_key_material,
+    load_key_material,
+    retire_kek_version,
+    write_key_file,
+)
 from service.crypto import write_development_keys as _write_development_keys
 from service.domain.casus import utcnow
 from service.domain.convenant import Regime
 from service.domain.errors import ConflictError
 from service.service_layer.services import Services
+from service.settings import PROJECT_ROOT
 
 
 def key_versions(services: Services, regime: Regime) -> dict[int, int]:
@@ -80,6 +92,47 @@ def write_development_keys(directory: Path) -> Path:
         OSError: the directory or file cannot be written.
     """
     return _write_development_keys(directory)
+
+
+def write_production_keys(path: Path) -> Path:
+    """Generate fresh production key material (never marked as development keys) into the new file `path`,
+    mode 0600; returns the file written.
+
+    Raises:
+        FileExistsError: `path` exists (it is kept: data under its keys would become unreadable).
+        KeyMaterialError: `path` is inside the repository's `keys/` (development keys only).
+        OSError: the file cannot be written.
+    """
+    if path.resolve().is_relative_to((PROJECT_ROOT / "keys").resolve()):
+        raise KeyMaterialError("production key material is never written into keys/ (development keys only)")
+    return write_key_file(path, generate_key_material(False))
+
+
+@dataclass(frozen=True, slots=True)
+class Sleutelbestand:
+    """What a secrets file holds, told without a secret (what `deelpoort keys check` prints)."""
+
+    pad: Path
+    development: bool
+    kek: dict[str, tuple[int, tuple[int, ...]]]  # regime -> (primary version, every version)
+    ondertekenaar: str  # the checkpoint key as its public verifier key (C2SP signed note), never the private key
+
+
+def check_key_file(path: Path, *, production: bool) -> Sleutelbestand:
+    """Validate the secrets file `path` as the service would load it; in production also refuse development
+    material and material from `keys/`.
+
+    Raises:
+        KeyMaterialError: the material is invalid (naming the key), or unacceptable in production.
+        OSError: the file cannot be read.
+    """
+    material = load_key_material(path)
+    if production and material.development:
+        raise KeyMaterialError(f"{path}: development keys, which production refuses")
+    if production and path.resolve().is_relative_to((PROJECT_ROOT / "keys").resolve()):
+        raise KeyMaterialError(f"{path}: key material in keys/, which production refuses")
+    kek = {r.value: (material.keyring.primary_version(r), material.keyring.versions(r)) for r in Regime}
+    return Sleutelbestand(path, material.development, kek, material.signer.verifier.verifier_key)
 
 
 def primary_version(services: Services, regime: Regime) -> int:

@@ -1,0 +1,132 @@
+"""`deelpoort keys generate` and `deelpoort keys check`: production key material made and checked without
+starting the service; no secret is ever printed."""
+
+from __future__ import annotations
+
+import base64
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from service.cli import main
+from service.settings import PROJECT_ROOT
+
+SECRET_KEY = "a-synthetic-session-secret-of-more-than-32-characters"
+
+
+def run(*args: str, **env: str) -> Result:
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def secrets_of(path: Path) -> list[str]:
+    """Every secret the file holds, as written (base64), and its raw bytes as hex (a leak in either form)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    found = [v for regime in document["kek"].values() for v in regime["versions"].values()]
+    found += list(document["blind_index"].values())
+    found.append(document["checkpoint_signing"]["private_key"])
+    return found + [base64.b64decode(s).hex() for s in found]
+
+
+def test_generate_writes_production_material_only_its_owner_can_read(tmp_path: Path) -> None:
+    target = tmp_path / "geheimen" / "deelpoort-keys.json"
+    target.parent.mkdir()
+
+    result = run("keys", "generate", "--uitvoer", str(target))
+
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["development"] is False
+    assert not any(secret in result.output for secret in secrets_of(target))
+
+
+def test_generated_material_checks_as_valid_production_material_without_showing_a_secret(tmp_path: Path) -> None:
+    target = tmp_path / "deelpoort-keys.json"
+    assert run("keys", "generate", "--uitvoer", str(target)).exit_code == 0
+
+    result = run(
+        "keys", "check", DEELPOORT_ENV="production", DEELPOORT_KEYS_FILE=str(target), DEELPOORT_SECRET_KEY=SECRET_KEY
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "valid production key material" in result.output
+    assert "kek regulier: primary v1; versions v1" in result.output
+    assert "kek cter: primary v1; versions v1" in result.output
+    assert "checkpoint verifier key: " in result.output
+    assert not any(secret in result.output for secret in secrets_of(target))
+
+
+def test_generate_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    target = tmp_path / "deelpoort-keys.json"
+    assert run("keys", "generate", "--uitvoer", str(target)).exit_code == 0
+    before = target.read_bytes()
+
+    again = run("keys", "generate", "--uitvoer", str(target))
+
+    assert again.exit_code == 2
+    assert "exists and is kept" in again.output
+    assert target.read_bytes() == before
+
+
+def test_generate_refuses_the_development_keys_folder() -> None:
+    target = PROJECT_ROOT / "keys" / "productie-test-never-written.json"
+
+    result = run("keys", "generate", "--uitvoer", str(target))
+
+    assert result.exit_code == 2
+    assert "never written into keys/" in result.output
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        pytest.param(lambda d: d["kek"]["regulier"]["versions"].update({"1": "AAAA"}), "kek.regulier", id="short-kek"),
+        pytest.param(lambda d: d.pop("blind_index"), "blind_index", id="no-blind-index"),
+        pytest.param(lambda d: d.update({"development": "nee"}), "development", id="marker-not-boolean"),
+        pytest.param(lambda d: d.update({"extra": 1}), "extra", id="unknown-key"),
+    ],
+)
+def test_check_names_what_is_wrong_with_a_damaged_file(tmp_path: Path, damage: object, named: str) -> None:
+    target = tmp_path / "deelpoort-keys.json"
+    assert run("keys", "generate", "--uitvoer", str(target)).exit_code == 0
+    document = json.loads(target.read_text(encoding="utf-8"))
+    damage(document)  # type: ignore[operator]
+    target.write_text(json.dumps(document), encoding="utf-8")
+
+    result = run("keys", "check", "--bestand", str(target))
+
+    assert result.exit_code == 2, result.output
+    assert named in result.output
+    assert "Traceback" not in result.output
+
+
+def test_production_refuses_development_material(tmp_path: Path) -> None:
+    directory = tmp_path / "dev"
+    assert run("keys", "init", DEELPOORT_KEYS_DIR=str(directory)).exit_code == 0
+    development = directory / "development-keys.json"
+
+    result = run(
+        "keys",
+        "check",
+        DEELPOORT_ENV="production",
+        DEELPOORT_KEYS_FILE=str(development),
+        DEELPOORT_SECRET_KEY=SECRET_KEY,
+        DEELPOORT_KEYS_DIR=str(tmp_path / "elders"),
+    )
+
+    assert result.exit_code == 2
+    assert "development keys, which production refuses" in result.output
+    # Outside production the same file checks as what it is.
+    plain = run("keys", "check", "--bestand", str(development))
+    assert plain.exit_code == 0 and "valid development key material" in plain.output
+
+
+def test_check_of_a_missing_file_says_so(tmp_path: Path) -> None:
+    result = run("keys", "check", "--bestand", str(tmp_path / "nergens.json"))
+
+    assert result.exit_code == 2
+    assert "cannot be read" in result.output
