@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from service.domain.beslissing import Aanvrager, Beleid, Feiten, Verzoek, als_verstrekking, beslis
 from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Onderwerp
@@ -192,3 +194,46 @@ def test_the_record_of_a_decision_names_why_never_what() -> None:
     assert released.weigering is None and released.beleidsversie == "beleid-v1"
     refused = als_verstrekking(beslis(feiten(casus=casus(deelnames=OTHER))), aanvrager, casus(deelnames=OTHER))
     assert refused.betrokkenen == () and refused.verstrekt == () and refused.weigering is Weigering.GEEN_DEELNEMER
+
+
+VELDEN = ("naam", "adres", "politiecontacten", "diagnose", "schulden", "bsn")
+GRONDSLAGEN = ("avg-6-1-e", "wpg-19", "avg-9-niet-in-register")
+
+
+@given(
+    grants=st.dictionaries(st.sampled_from(VELDEN), st.sampled_from(GRONDSLAGEN)),
+    aanwezig=st.dictionaries(
+        st.sampled_from(VELDEN), st.lists(st.sampled_from([None, HOOFD, KIND, "verdwenen"]), min_size=1, max_size=3)
+    ),
+    gevraagd=st.none() | st.lists(st.sampled_from(VELDEN), max_size=6).map(tuple),
+    fase=st.sampled_from(list(Fase)),
+    deelnemer=st.booleans(),
+)
+def test_nothing_is_released_that_is_not_granted_on_a_registered_grondslag_present_and_asked(
+    grants: dict[str, str],
+    aanwezig: dict[str, list[str | None]],
+    gevraagd: tuple[str, ...] | None,
+    fase: Fase,
+    deelnemer: bool,
+) -> None:
+    facts = feiten(
+        verzoek=Verzoek("casusoverleg", gevraagd),
+        casus=casus(fase=fase, deelnames=None if deelnemer else OTHER),
+        beleid=Beleid("v", {veld: Grant(grond, "p.csv:1") for veld, grond in grants.items()}),
+        aanwezig=aanwezig,
+    )
+    beslissing = beslis(facts)
+    if not deelnemer or fase not in VA.fasen:
+        assert beslissing.weigering is not None
+    released = beslissing.vrijgegeven
+    if beslissing.weigering is not None:
+        assert not released and not beslissing.onthouden
+        return
+    for veld in released:
+        assert grants[veld] in VA.grondslagen  # granted, on a grondslag the activity names
+        assert veld in aanwezig  # a value exists
+        assert gevraagd is None or veld in gevraagd  # and it was asked for
+    assert not released & set(beslissing.onthouden)  # a veld is released or withheld, never both
+    for v in beslissing.verstrekt:
+        assert v.grondslag == grants[v.veld]
+        assert set(v.plaatsen) <= {"casus", HOOFD, KIND}  # never a betrokkene the casus does not name
