@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from service.access.diff import changes
 from service.service_layer.beheer import voorstellen as beheer
@@ -72,7 +73,7 @@ def test_four_eyes_flow_with_two_beheerders_in_two_browsers(
     assert match, eerste.url
     voorstel = beheer.voorstel(services, match.group(1))
     assert eerste.locator("#status").inner_text() == "open"
-    assert eerste.locator("#eigen-voorstel").is_visible()
+    expect(eerste.locator("#eigen-voorstel")).to_be_visible()
     assert eerste.locator("#goedkeuren").count() == 0  # the proposer has no approve button
     assert active(services).version == before.version
 
@@ -85,7 +86,7 @@ def test_four_eyes_flow_with_two_beheerders_in_two_browsers(
     gained, lost = tweede.locator("#verschil li.gekregen"), tweede.locator("#verschil li.verloren")
     assert gained.count() > 0 and lost.count() > 0
     assert any("E-mailadres" in text for text in gained.all_inner_texts())  # velden by name
-    assert tweede.locator("#verschil").is_visible()
+    expect(tweede.locator("#verschil")).to_be_visible()
     tweede.click("#goedkeuren button[type=submit]")
     assert tweede.locator("#status").get_attribute("data-status") == "goedgekeurd"
 

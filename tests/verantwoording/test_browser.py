@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
@@ -93,13 +94,15 @@ def test_access_request_gives_a_printable_report(page: Any, logboek: Logboek, bs
     page.fill("#bsn", bsn)
     page.click("form.formulier button[type=submit]")
     report = page.locator("#rapport")
-    assert report.is_visible()
+    expect(report).to_be_visible()
     rows = report.locator("tbody tr")
     assert rows.count() == 2
     assert "Bureau" in rows.nth(0).inner_text()
     _no_case_values(page)
     page.emulate_media(media="print")
-    assert report.is_visible() and not page.locator("header.kop").is_visible()
+    # The print style applies after a style recalculation: wait for it (Playwright retries until its timeout).
+    expect(page.locator("header.kop")).to_be_hidden()
+    expect(report).to_be_visible()
 
 
 def test_the_beheer_history_and_a_records_inclusion_proof(page: Any, services: Services, logboek: Logboek) -> None:
