@@ -20,6 +20,7 @@ from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
 from service.web.sessie import PAGE_HEADERS
 from tests.helpers.beheer import ADDED, REMOVED, active, change, propose, toestand
+from tests.helpers.browser import klik
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +52,7 @@ def _login(page: Any, token: str) -> None:
     page.goto("/beheer/")
     assert "/inloggen" in page.url
     page.fill("#token", token)
-    page.click("main button[type=submit]")
+    klik(page, "main button[type=submit]")
     assert page.url.endswith("/beheer/")
 
 
@@ -63,12 +64,12 @@ def test_four_eyes_flow_with_two_beheerders_in_two_browsers(
     _login(eerste, beheerder_a)
     _login(tweede, beheerder_b)
 
-    eerste.click("nav >> text=Nieuw voorstel")
+    klik(eerste, "nav >> text=Nieuw voorstel")
     eerste.fill("#wijziging-toelichting", "Synthetisch: contactgegevens voor de procesondersteuner.")
     eerste.fill("#wijziging-bestand", "zvh-drenthe.csv")
     eerste.fill("#wijziging-toevoegen", ADDED)
     eerste.fill("#wijziging-verwijderen", REMOVED)
-    eerste.click("#wijziging button[type=submit]")
+    klik(eerste, "#wijziging button[type=submit]")
     match = re.search(r"/beheer/voorstellen/([0-9a-f]{32})$", eerste.url)
     assert match, eerste.url
     voorstel = beheer.voorstel(services, match.group(1))
@@ -78,7 +79,7 @@ def test_four_eyes_flow_with_two_beheerders_in_two_browsers(
     assert active(services).version == before.version
 
     tweede.reload()
-    tweede.click("#open-voorstellen >> text=Bekijken en beoordelen")
+    klik(tweede, "#open-voorstellen >> text=Bekijken en beoordelen")
     assert tweede.url == eerste.url
     groups = tweede.locator("#verschil tr.groep")
     assert groups.count() == 1
@@ -87,7 +88,7 @@ def test_four_eyes_flow_with_two_beheerders_in_two_browsers(
     assert gained.count() > 0 and lost.count() > 0
     assert any("E-mailadres" in text for text in gained.all_inner_texts())  # velden by name
     expect(tweede.locator("#verschil")).to_be_visible()
-    tweede.click("#goedkeuren button[type=submit]")
+    klik(tweede, "#goedkeuren button[type=submit]")
     assert tweede.locator("#status").get_attribute("data-status") == "goedgekeurd"
 
     after = active(services)
@@ -97,10 +98,10 @@ def test_four_eyes_flow_with_two_beheerders_in_two_browsers(
     assert sum(c.new is None for c in happened) == lost.count()
     assert len(happened) == tweede.locator("#verschil li").count()
 
-    eerste.click("nav >> text=Overzicht")
+    klik(eerste, "nav >> text=Overzicht")
     assert eerste.locator("#actieve-versie").inner_text() == after.version
     assert "Geen open voorstellen" in eerste.locator("#open-voorstellen").inner_text()
-    eerste.click("nav >> text=Geschiedenis")
+    klik(eerste, "nav >> text=Geschiedenis")
     rows = eerste.locator("#geschiedenis tbody tr")
     assert [rows.nth(i).get_attribute("data-handeling") for i in range(rows.count())] == [
         "activering",
@@ -117,7 +118,7 @@ def test_reject_with_a_reason_in_the_browser(
     _login(page, beheerder_b)
     page.goto(f"/beheer/voorstellen/{voorstel['id']}")
     page.fill("#reden", "Synthetisch: niet proportioneel.")
-    page.click("#afwijzen button[type=submit]")
+    klik(page, "#afwijzen button[type=submit]")
     assert page.locator("#status").get_attribute("data-status") == "afgewezen"
     assert page.locator("#reden").inner_text() == "Synthetisch: niet proportioneel."
     assert page.locator("#goedkeuren").count() == 0
@@ -135,10 +136,10 @@ def test_an_invalid_upload_in_the_browser_names_every_file_and_line(
     before = toestand(services)
     page = open_page()
     _login(page, beheerder_a)
-    page.click("nav >> text=Nieuw voorstel")
+    klik(page, "nav >> text=Nieuw voorstel")
     page.fill("#bestanden-toelichting", "Synthetisch: nieuwe set.")
     page.set_input_files("#bestanden-bestanden", [str(policies[0]), str(broken)])
-    page.click("#bestanden button[type=submit]")
+    klik(page, "#bestanden button[type=submit]")
     problems = page.locator("#bestanden ul.problemen li").all_inner_texts()
     assert any(p.startswith(f"{broken.name}:5: onbekende rol 'opperbaas'") for p in problems), problems
     assert any(p.startswith(f"{broken.name}:7: alleen p-regels") for p in problems), problems
@@ -176,14 +177,14 @@ def test_no_beheer_page_breaks_its_content_security_policy(
     assert page.locator("main h1").inner_text() == "Niet gevonden"
     page.goto(f"/beheer/voorstellen/{eerste['id']}")
     assert page.locator("#verschil li").count() > 0 and page.locator("#goedkeuren").count() == 1
-    page.click("#goedkeuren button[type=submit]")
+    klik(page, "#goedkeuren button[type=submit]")
     assert page.locator("#status").get_attribute("data-status") == "goedgekeurd"
     assert page.evaluate("window.__csp") == []
     page.goto("/beheer/voorstellen/nieuw")
     page.fill("#wijziging-toelichting", "x")
     page.fill("#wijziging-bestand", "zvh-drenthe.csv")
     page.fill("#wijziging-toevoegen", "p, zvh, opperbaas, regulier, triage, bsn, uavg-46-bsn, allow")
-    page.click("#wijziging button[type=submit]")
+    klik(page, "#wijziging button[type=submit]")
     assert page.locator("#wijziging ul.problemen li").count() == 1
     assert page.evaluate("window.__csp") == []
     assert not reported, reported

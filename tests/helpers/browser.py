@@ -57,3 +57,19 @@ def server(app: Flask) -> Iterator[str]:
         httpd.shutdown()
         thread.join(timeout=10)
         httpd.server_close()
+
+
+def klik(target: Any, selector: str | None = None) -> None:
+    """Click a link or submit button (`klik(page, selector)` or `klik(locator)`) and wait until the page it leads
+    to has loaded.
+
+    The pages use no JavaScript, so every click navigates; Playwright's `click` returns once that navigation has
+    started, and a check right after it (a `count()`, the URL) could still read the old page. Under load (two
+    xdist workers) that race was seen failing.
+    """
+    page = target if selector is not None else target.page
+    with page.expect_navigation():
+        if selector is not None:
+            target.click(selector)
+        else:
+            target.click()

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
 from tests.helpers.beheer import gebruiker_of
+from tests.helpers.browser import klik
 from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID
 from tests.helpers.gebruikers import add_gebruiker
 from tests.helpers.verantwoording import CASE_VALUES, Logboek
@@ -33,7 +34,7 @@ def _login(page: Any, token: str) -> None:
     page.goto("/fg/")
     assert "/inloggen" in page.url
     page.fill("#token", token)
-    page.click("button[type=submit]")
+    klik(page, "button[type=submit]")
     assert page.url.endswith("/fg/")
 
 
@@ -53,7 +54,7 @@ def test_login_overview_charts_and_logout(page: Any, logboek: Logboek) -> None:
         assert box is not None and box["width"] > 100 and box["height"] > 20
     assert page.locator("svg.staafgrafiek rect").count() >= 12 + 2  # 12 months and two partners
     _no_case_values(page)
-    page.click("text=Uitloggen")
+    klik(page, "text=Uitloggen")
     assert "/inloggen" in page.url
     page.goto("/fg/")
     assert "/inloggen" in page.url
@@ -61,27 +62,27 @@ def test_login_overview_charts_and_logout(page: Any, logboek: Logboek) -> None:
 
 def test_filter_timeline_and_every_page_without_case_values(page: Any, logboek: Logboek) -> None:
     _login(page, logboek.fg)
-    page.click("nav >> text=Verstrekkingen")
+    klik(page, "nav >> text=Verstrekkingen")
     assert page.locator("table.regels tbody tr").count() == 3
     page.select_option("select[name=uitkomst]", "gedeeltelijk")
-    page.click("form.filters button[type=submit]")
+    klik(page, "form.filters button[type=submit]")
     assert "uitkomst=gedeeltelijk" in page.url
     rows = page.locator("table.regels tbody tr")
     assert rows.count() == 1 and "casusoverleg" in rows.first.inner_text()
     _no_case_values(page)
-    rows.first.locator("a").click()
+    klik(rows.first.locator("a"))
     assert f"/fg/casussen/{logboek.casus['id']}" in page.url
     items = page.locator("ol.tijdlijn li")
     assert items.count() == 3
     assert "triage" in items.nth(0).inner_text() and "nieuwsgierigheid" not in page.content()
     _no_case_values(page)
     for link in ("Integriteit", "Signalen", "Inzageverzoek", "Overzicht"):
-        page.click(f"nav >> text={link}")
+        klik(page, f"nav >> text={link}")
         _no_case_values(page)
-    page.click("nav >> text=Integriteit")
+    klik(page, "nav >> text=Integriteit")
     assert "kloppen" in page.locator("#snel").inner_text()
     assert "nog niet volledig gecontroleerd" in page.locator("#laatste").inner_text()
-    page.click("text=Nu volledig controleren")
+    klik(page, "text=Nu volledig controleren")
     assert "Laatste volledige controle: intact" in page.locator("#laatste").inner_text()
     assert page.locator("#geschiedenis tbody tr.gekozen").count() == 1
     assert "controle=" in page.url
@@ -90,9 +91,9 @@ def test_filter_timeline_and_every_page_without_case_values(page: Any, logboek: 
 @pytest.mark.parametrize("bsn", [BSN_HOOFDPERSOON, BSN_SYSTEEMLID], ids=["hoofdpersoon", "systeemlid"])
 def test_access_request_gives_a_printable_report(page: Any, logboek: Logboek, bsn: str) -> None:
     _login(page, logboek.fg)
-    page.click("nav >> text=Inzageverzoek")
+    klik(page, "nav >> text=Inzageverzoek")
     page.fill("#bsn", bsn)
-    page.click("form.formulier button[type=submit]")
+    klik(page, "form.formulier button[type=submit]")
     report = page.locator("#rapport")
     expect(report).to_be_visible()
     rows = report.locator("tbody tr")
@@ -113,15 +114,15 @@ def test_the_beheer_history_and_a_records_inclusion_proof(page: Any, services: S
     )
     beheer.wijs_af(services, beoordelaar, voorstel.id, "Synthetisch: niet nodig.")
     _login(page, logboek.fg)
-    page.click("nav >> text=Beheer")
+    klik(page, "nav >> text=Beheer")
     rows = page.locator("#beheer tbody tr")
     assert rows.count() == 2  # newest first
     assert "Afwijzing" in rows.nth(0).inner_text() and "Synthetisch: niet nodig." in rows.nth(0).inner_text()
     assert "Schorsing van Stichting Halt" in rows.nth(1).inner_text()
     assert "Synthetisch: Halt schorsen?" in rows.nth(1).inner_text()
     _no_case_values(page)
-    rows.nth(0).locator("a").click()
+    klik(rows.nth(0).locator("a"))
     assert "/fg/bewijzen/" in page.url
     assert page.locator("#blad").inner_text().strip() and page.locator("#wortel").inner_text().strip()
-    page.click("nav >> text=Verstrekkingen")
+    klik(page, "nav >> text=Verstrekkingen")
     assert page.locator("table.regels tbody tr").count() == 3  # the beheer records are no verstrekkingen
