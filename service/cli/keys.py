@@ -13,7 +13,7 @@ from service.settings import Settings
 
 @click.group()
 def keys() -> None:
-    """Key material: development keys, rotation, retiring old KEK versions."""
+    """Key material: production and development keys, checking a secrets file, rotation, retiring."""
 
 
 def _key_file(current: Settings) -> Path:
