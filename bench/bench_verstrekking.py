@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import http.client
 import json
 import os
@@ -53,9 +54,10 @@ from sqlalchemy.engine import make_url
 from service import create_app
 from service.adapters.migrate import upgrade
 from service.crypto import write_development_keys
-from service.domain.casus import Gebruiker, new_id, utcnow
+from service.domain.casus import new_id, utcnow
+from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, SoortGebruiker
 from service.service_layer.beleid import actief as beleid
-from service.service_layer.identiteit.authentication import issue_token
+from service.service_layer.identiteit.authentication import nieuw_token
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
@@ -122,11 +124,14 @@ def database(base_url: str | None, folder: Path) -> Iterator[str]:
 
 
 def _token(services: Services, partner_id: str, rol: str) -> str:
-    issued = issue_token()
+    now, ident = utcnow(), new_id()
+    issued, token = nieuw_token(ident, now, dt.timedelta(days=1))
     with services.uow() as uow:
-        uow.gebruikers.add(
-            Gebruiker(new_id(), partner_id, rol, f"{rol} bench", True), issued.token_id, issued.token_hash, utcnow()
+        gegevens = Gebruikersgegevens(
+            ident, partner_id, rol, SoortGebruiker.SYSTEEM, f"{rol} bench", GebruikerStatus.ACTIEF, now
         )
+        uow.gebruikers.add(gegevens)
+        uow.gebruikers.add_token(token, issued.token_hash)
         uow.commit()
     return issued.token
 

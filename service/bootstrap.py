@@ -5,6 +5,7 @@ Nothing here runs at import; `build_services` is called by `create_app` and by C
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +18,7 @@ from service.audit import CheckpointBeleid
 from service.convenant.versies import laad, lees_map
 from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
+from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
 from service.service_layer.logboek.schrijver import VerstrekkingLog
 from service.service_layer.register.bron import ConvenantBron, GeenConvenantError
@@ -97,4 +99,9 @@ def build_services(settings: Settings) -> Services:
         log=log,
         production=settings.is_production,
         routeeroverleg=routeeroverleg,
+        levensduur=Levensduur(
+            persoon=dt.timedelta(hours=settings.token_uren_persoon),
+            systeem=dt.timedelta(days=settings.token_dagen_systeem),
+            overlap=dt.timedelta(hours=settings.token_overlap_uren),
+        ),
     )

@@ -38,6 +38,7 @@ class VoorstelRepository:
                 partner_id=voorstel.partner,
                 convenantbasis=voorstel.convenantbasis,
                 convenantversie=voorstel.convenantversie,
+                gebruiker_id=voorstel.gebruiker,
             )
         )
 
@@ -59,6 +60,14 @@ class VoorstelRepository:
             .values(status=status.value, beoordeeld_door=door, beoordeeld_op=op, reden=reden)
         )
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    def open_voor_gebruiker(self, gebruiker_id: str) -> str | None:
+        """The id of the open proposal about this gebruiker, if any."""
+        return self._session.scalar(
+            select(BeheervoorstelRow.id).where(
+                BeheervoorstelRow.gebruiker_id == gebruiker_id, BeheervoorstelRow.status == Status.OPEN.value
+            )
+        )
 
     def partner_actief(self, partner_id: str) -> bool | None:
         """Whether the partner is active (not suspended); None when it is not registered."""
@@ -94,4 +103,5 @@ def _voorstel(row: BeheervoorstelRow) -> Voorstel:
         reden=row.reden,
         convenantbasis=row.convenantbasis,
         convenantversie=row.convenantversie,
+        gebruiker=row.gebruiker_id,
     )

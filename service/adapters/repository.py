@@ -17,11 +17,10 @@ from service.adapters.orm import (
     CasusSleutelRow,
     DeelnameRow,
     GebeurtenisRow,
-    GebruikerRow,
     PartnerRow,
     VeldwaardeRow,
 )
-from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Gebruiker, Onderwerp
+from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Onderwerp
 from service.domain.convenant import Casustype, Fase, Partner
 
 
@@ -34,15 +33,6 @@ class PartnerStand:
     naam: str
     type: str
     actief: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Credential:
-    """What token verification needs: the user, the stored hash and whether the partner is active."""
-
-    gebruiker: Gebruiker
-    token_hash: bytes
-    partner_actief: bool
 
 
 class PartnerRepository:
@@ -71,45 +61,6 @@ class PartnerRepository:
                 row.oin, row.naam, row.type = partner.oin, partner.naam, partner.type
         for row in existing.values():
             row.actief = False  # no longer in the convenant: keep the row for history, but inactive
-
-
-class GebruikerRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, gebruiker: Gebruiker, token_id: str, token_hash: bytes, aangemaakt_op: dt.datetime) -> None:
-        self._session.add(
-            GebruikerRow(
-                id=gebruiker.id,
-                partner_id=gebruiker.partner_id,
-                rol=gebruiker.rol,
-                naam=gebruiker.naam,
-                token_id=token_id,
-                token_hash=token_hash,
-                actief=gebruiker.actief,
-                aangemaakt_op=aangemaakt_op,
-            )
-        )
-
-    def credential(self, token_id: str) -> Credential | None:
-        row = self._session.execute(_CREDENTIAL, {"token_id": token_id}).first()
-        if row is None:
-            return None
-        ident, partner_id, rol, naam, actief, token_hash, partner_actief = row
-        return Credential(Gebruiker(ident, partner_id, rol, naam, actief), token_hash, partner_actief)
-
-    def namen(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """(naam, partner id) of each known gebruiker among `ids` (unknown ids are left out)."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        rows = self._session.execute(
-            select(GebruikerRow.id, GebruikerRow.naam, GebruikerRow.partner_id).where(GebruikerRow.id.in_(wanted))
-        )
-        return {ident: (naam, partner_id) for ident, naam, partner_id in rows}
-
-    def delete_all(self) -> None:
-        self._session.execute(delete(GebruikerRow))
 
 
 class CasusRepository:
@@ -263,7 +214,6 @@ _ORDER = {
 _C = CasusRow.__table__.c
 _B = BetrokkeneRow.__table__.c
 _D = DeelnameRow.__table__.c
-_G = GebruikerRow.__table__.c
 _CASUS_COLUMNS = (
     _C.id,
     _C.casustype,
@@ -284,11 +234,6 @@ _DEELNAMES = (
     select(_D.casus_id, _D.partner_id, _D.rol, _D.sinds, _D.tot, _D.grondslag)
     .where(_D.casus_id == bindparam("casus_id"))
     .order_by(_D.id)
-)
-_CREDENTIAL = (
-    select(_G.id, _G.partner_id, _G.rol, _G.naam, _G.actief, _G.token_hash, PartnerRow.__table__.c.actief)
-    .join(PartnerRow.__table__, PartnerRow.__table__.c.id == _G.partner_id)
-    .where(_G.token_id == bindparam("token_id"))
 )
 
 

@@ -21,7 +21,7 @@ from service.adapters.orm import WebsessieRow
 class OpgeslagenSessie:
     id: str
     gebruiker_id: str
-    token_id: str
+    token_id: str | None  # None: opened through OpenID Connect
     csrf: str
     aangemaakt_op: dt.datetime
     laatst_gebruikt_op: dt.datetime

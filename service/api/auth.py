@@ -3,7 +3,9 @@
 Invariants:
 - A view wrapped by `authenticated` never runs without an active gebruiker of an active partner.
 - 401 (with `WWW-Authenticate: Bearer`) for a missing or bad token; 403 when the rol may not use the view.
-  The 401 detail is the same for every kind of bad token.
+  A presented but refused token gets `error="invalid_token"` (RFC 6750) and a description that is the same for
+  every kind of bad token, except that the holder of the right secret learns that it expired or was revoked.
+- A throttled token id gets 429 with `Retry-After` (seconds), even with the right secret.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
 
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.domain.casus import Gebruiker
-from service.service_layer.identiteit.authentication import authenticate
+from service.service_layer.identiteit.authentication import controleer
 from service.service_layer.services import Services
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,6 +48,12 @@ def authenticated(blp: Blueprint, *rollen: str) -> Callable[[F], F]:
         documented = blp.alt_response(
             401, schema=ProblemSchema, description="missing or invalid token", content_type=PROBLEM_JSON
         )(documented)
+        documented = blp.alt_response(
+            429,
+            schema=ProblemSchema,
+            description="too many failed attempts with this token; retry after Retry-After seconds",
+            content_type=PROBLEM_JSON,
+        )(documented)
         if rollen:
             documented = blp.alt_response(
                 403, schema=ProblemSchema, description="rol not permitted", content_type=PROBLEM_JSON
@@ -58,12 +66,25 @@ def authenticated(blp: Blueprint, *rollen: str) -> Callable[[F], F]:
 def _require(rollen: tuple[str, ...]) -> Gebruiker:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    found = authenticate(services().uow(), token.strip()) if scheme.lower() == "bearer" else None
-    if found is None:
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(
             "a valid bearer token is required",
             www_authenticate=WWWAuthenticate("bearer", {"realm": "deelpoort"}),
         )
+    uitslag = controleer(services().uow(), token.strip())
+    if uitslag.retry_after is not None:
+        raise TooManyRequests(
+            "too many failed attempts with this token: try again later", retry_after=uitslag.retry_after
+        )
+    if uitslag.gebruiker is None:
+        reden = uitslag.weigering.value if uitslag.weigering else "the token is not valid"
+        raise Unauthorized(
+            "a valid bearer token is required",
+            www_authenticate=WWWAuthenticate(
+                "bearer", {"realm": "deelpoort", "error": "invalid_token", "error_description": reden}
+            ),
+        )
+    found = uitslag.gebruiker
     if rollen and found.rol not in rollen:
         raise Forbidden(f"rol '{found.rol}' may not use this endpoint")
     return found

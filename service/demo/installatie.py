@@ -19,10 +19,16 @@ from pathlib import Path
 from service.demo.regio import DemoRegion
 from service.domain.casus import Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
+from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, SoortGebruiker
 from service.domain.levensloop import Besluit, Gebeurtenis, Handeling, Uitkomst
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
-from service.service_layer.identiteit.authentication import issue_token
+from service.service_layer.identiteit.authentication import nieuw_token
 from service.service_layer.services import Services
+
+# Demo tokens live 30 days, so a demo installed today still answers next week; production uses the settings.
+DEMO_TOKEN_DUUR = dt.timedelta(days=30)
+# Demo gebruikers in these rollen are people (they log in to the pages); the others stand for partner systems.
+_PERSONEN = frozenset({"beheerder", "fg", "procesregisseur"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +55,15 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
             partner = convenant.partner(demo_user.partner_id)
             if partner is None:
                 raise ValueError(f"demo user for unknown partner {demo_user.partner_id!r}")
-            gebruiker = Gebruiker(new_id(), partner.id, demo_user.rol, demo_user.naam)
-            issued = issue_token()
-            uow.gebruikers.add(gebruiker, issued.token_id, issued.token_hash, now)
+            soort = SoortGebruiker.PERSOON if demo_user.rol in _PERSONEN else SoortGebruiker.SYSTEEM
+            gebruiker = Gebruiker(new_id(), partner.id, demo_user.rol, demo_user.naam, True, soort.value)
+            uow.gebruikers.add(
+                Gebruikersgegevens(
+                    gebruiker.id, partner.id, gebruiker.rol, soort, gebruiker.naam, GebruikerStatus.ACTIEF, now
+                )
+            )
+            issued, token = nieuw_token(gebruiker.id, now, DEMO_TOKEN_DUUR)
+            uow.gebruikers.add_token(token, issued.token_hash)
             credentials.append(
                 DemoCredential(gebruiker.id, gebruiker.naam, partner.id, partner.oin, gebruiker.rol, issued.token)
             )

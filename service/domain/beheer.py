@@ -27,6 +27,12 @@ class Soort(enum.StrEnum):
     PARTNER_SCHORSING = "partner-schorsing"  # suspend a partner: all its users refused at once
     PARTNER_HERSTEL = "partner-herstel"  # lift a suspension
     CONVENANT = "convenant"  # a new convenant version: partners, rollen, doelen, grondslagen, activities added
+    # A beheerder or FG (domain.identiteit.VIER_OGEN_ROLLEN): created, suspended, reinstated or removed only
+    # with a second beheerder's approval. Other gebruikers are changed directly (records: Gebruikersbesluit).
+    GEBRUIKER_TOEVOEGING = "gebruiker-toevoeging"
+    GEBRUIKER_SCHORSING = "gebruiker-schorsing"
+    GEBRUIKER_HERSTEL = "gebruiker-herstel"
+    GEBRUIKER_VERWIJDERING = "gebruiker-verwijdering"
 
 
 class Status(enum.StrEnum):
@@ -60,6 +66,7 @@ class Voorstel:
     reden: str | None = None  # why it was rejected
     convenantbasis: str | None = None  # soort convenant: the version in force when proposed (must still be)
     convenantversie: str | None = None  # soort convenant: the proposed convenant version
+    gebruiker: str | None = None  # soorten gebruiker-*: the gebruiker concerned
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,7 @@ class Beheerbesluit:
     toelichting: str  # the proposal's toelichting, or the rejection's reden
     versie_voor: str | None  # the active policy version before
     versie_na: str | None  # the active policy version after (equal to before unless activated)
-    betreft: str | None = None  # the partner a convenant change concerns
+    betreft: str | None = None  # the partner a convenant change concerns, or the gebruiker of a gebruiker-* one
     convenant_voor: str | None = None  # the convenant version in force before
     convenant_na: str | None = None  # the convenant version in force after
 

@@ -97,6 +97,7 @@ class Gebruiker:
     rol: str
     naam: str  # a display label such as "procesregisseur 1"; synthetic in the demo
     actief: bool = True
+    soort: str = "persoon"  # domain.identiteit.SoortGebruiker: a person or a partner's system
 
 
 def neemt_deel(casus: Casus, partner_id: str, op: dt.datetime) -> bool:

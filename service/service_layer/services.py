@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.adapters.casus_keys import CasusKeys
 from service.domain.convenant import Convenant
+from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
 from service.service_layer.ports import LogWriter
 from service.service_layer.register.bron import ConvenantBron
@@ -29,6 +30,7 @@ class Services:
     log: LogWriter
     production: bool
     routeeroverleg: RouteerInstellingen = field(default_factory=RouteerInstellingen)
+    levensduur: Levensduur = field(default_factory=Levensduur)  # of new bearer tokens, per soort
     # Where `uow()` gets a unit of work; None (the service): a SqlAlchemyUnitOfWork on `engine`.
     unit_of_work: Callable[[], UnitOfWork] | None = None
 

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.adapters.beheer_store import VoorstelRepository
 from service.adapters.casus_keys import CasusKeys
 from service.adapters.convenant_store import ConvenantRepository
+from service.adapters.gebruikers import GebruikerRepository
 from service.adapters.historie import GebeurtenisRepository
 from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
 from service.adapters.policy_store import BeleidRepository
-from service.adapters.repository import CasusRepository, GebruikerRepository, PartnerRepository
+from service.adapters.repository import CasusRepository, PartnerRepository
 from service.adapters.routeeroverleg import RouteerRepository
 from service.adapters.veldwaarden import VeldwaardeRepository
 from service.adapters.verantwoording_store import VerantwoordingStore

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
-from service.domain.casus import Gebruiker, new_id, utcnow
-from service.service_layer.identiteit.authentication import issue_token
+from service.domain.casus import new_id, utcnow
+from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, SoortGebruiker
+from service.service_layer.identiteit.authentication import nieuw_token
 from service.service_layer.services import Services
 
 
@@ -17,13 +19,13 @@ class TokenFor(Protocol):
 
 def add_gebruiker(services: Services, partner_id: str, rol: str, *, actief: bool = True) -> str:
     """Create a gebruiker and return its bearer token (a new gebruiker on every call, never a shared one)."""
-    issued = issue_token()
+    now = utcnow()
+    ident = new_id()
+    status = GebruikerStatus.ACTIEF if actief else GebruikerStatus.GESCHORST
+    soort = SoortGebruiker.PERSOON if rol in ("beheerder", "fg") else SoortGebruiker.SYSTEEM
+    issued, token = nieuw_token(ident, now, dt.timedelta(days=1))
     with services.uow() as uow:
-        uow.gebruikers.add(
-            Gebruiker(new_id(), partner_id, rol, f"{rol} test", actief),
-            issued.token_id,
-            issued.token_hash,
-            utcnow(),
-        )
+        uow.gebruikers.add(Gebruikersgegevens(ident, partner_id, rol, soort, f"{rol} test", status, now))
+        uow.gebruikers.add_token(token, issued.token_hash)
         uow.commit()
     return issued.token

@@ -103,7 +103,7 @@ def test_deactivating_the_user_ends_the_session(client: FlaskClient, services: S
     login(client, fg)
     assert client.get("/fg/").status_code == 200
     with services.engine.begin() as connection:
-        connection.execute(update(GebruikerRow).values(actief=False))
+        connection.execute(update(GebruikerRow).values(status="geschorst"))
     assert client.get("/fg/").status_code == 302
 
 

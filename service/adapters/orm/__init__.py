@@ -1,6 +1,6 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`casus`, `beheer`, `log`, `routeeroverleg`) on one `Base`; importing this package
+One module per area (`casus`, `identiteit`, `beheer`, `log`, `routeeroverleg`) on one `Base`; importing this package
 registers every table on `Base.metadata`, which Alembic and the mirror test read.
 """
 
@@ -20,9 +20,15 @@ from service.adapters.orm.casus import (
     CasusSleutelRow,
     DeelnameRow,
     GebeurtenisRow,
-    GebruikerRow,
     PartnerRow,
     VeldwaardeRow,
+)
+from service.adapters.orm.identiteit import (
+    BeveiligingssignaalRow,
+    GebruikerRow,
+    OidcInlogpogingRow,
+    TokenpogingRow,
+    TokenRow,
     WebsessieRow,
 )
 from service.adapters.orm.log import (
@@ -45,6 +51,7 @@ __all__ = [
     "BeleidsregelRow",
     "BeleidsversieRow",
     "BetrokkeneRow",
+    "BeveiligingssignaalRow",
     "BijdrageRow",
     "CasusRow",
     "CasusSleutelRow",
@@ -57,10 +64,13 @@ __all__ = [
     "IntegriteitscontroleRow",
     "LoghoofdRow",
     "LogknoopRow",
+    "OidcInlogpogingRow",
     "PartnerRow",
     "RouteerMatchRow",
     "RouteerSignaalRow",
     "RouteerSlotRow",
+    "TokenRow",
+    "TokenpogingRow",
     "UTCDateTime",
     "VeldwaardeRow",
     "VerantwoordingIndexRow",

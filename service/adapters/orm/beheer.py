@@ -92,6 +92,8 @@ class BeheervoorstelRow(Base):
     # soort "convenant": the convenant version active when proposed, and the proposed one
     convenantbasis: Mapped[str | None] = mapped_column(String(64), nullable=True)
     convenantversie: Mapped[str | None] = mapped_column(ForeignKey("convenantversies.versie"), nullable=True)
+    # soorten gebruiker-*: the gebruiker the proposal concerns (a beheerder or FG: four eyes)
+    gebruiker_id: Mapped[str | None] = mapped_column(ForeignKey("gebruikers.id"), nullable=True)
 
 
 class ConvenantversieRow(Base):

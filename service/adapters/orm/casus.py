@@ -1,5 +1,4 @@
-"""Tables of partners, gebruikers, casussen (betrokkenen, deelnames, history, data keys, encrypted values)
-and web sessions."""
+"""Tables of partners and casussen (betrokkenen, deelnames, history, data keys, encrypted values)."""
 
 from __future__ import annotations
 
@@ -28,19 +27,6 @@ class PartnerRow(Base):
     naam: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(80))
     actief: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
-class GebruikerRow(Base):
-    __tablename__ = "gebruikers"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
-    rol: Mapped[str] = mapped_column(String(40))
-    naam: Mapped[str] = mapped_column(String(120))
-    token_id: Mapped[str] = mapped_column(String(32), unique=True)
-    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
-    actief: Mapped[bool] = mapped_column(Boolean, default=True)
-    aangemaakt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class CasusRow(Base):
@@ -140,16 +126,3 @@ class BijdrageRow(Base):
     gebruiker_id: Mapped[str] = mapped_column(String(32))
     velden: Mapped[str] = mapped_column(Text)  # JSON list of "betrokkene-id.veld" / "casus.veld" names
     bijgedragen_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-
-
-class WebsessieRow(Base):
-    """A web session: `id` is SHA-256 of the cookie's secret (the secret itself is never stored)."""
-
-    __tablename__ = "websessies"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    gebruiker_id: Mapped[str] = mapped_column(String(32), index=True)
-    token_id: Mapped[str] = mapped_column(String(32))
-    csrf: Mapped[str] = mapped_column(String(64))
-    aangemaakt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    laatst_gebruikt_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -61,7 +61,7 @@ def besluit(
         toelichting,
         voor,
         na,
-        voorstel.partner,
+        voorstel.gebruiker or voorstel.partner,
         *convenant,
     )
 

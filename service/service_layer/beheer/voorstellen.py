@@ -10,6 +10,8 @@ Invariants:
   version the second approval sees the first one's activation and is refused as stale (409), never merged.
 - An approval of a policy proposal requires its base version to be still active: what the approver saw in the
   diff is exactly what changes. A rollback is a proposal of an older version, through the same four eyes.
+- A proposal about a beheerder or FG (soorten gebruiker-*, `identiteit.gebruikersbeheer`) takes effect the same
+  way; rejecting a proposal to create one leaves that gebruiker removed.
 - Suspending a partner refuses all its gebruikers from the next request on (authentication reads
   `partners.actief` per request), so its verstrekkingen stop at once in every worker.
 - The history (who, when, toelichting or reden, versions before and after) is read back from the log, and
@@ -41,6 +43,7 @@ from service.service_layer.beheer import convenantwijziging as convenantbeheer
 from service.service_layer.beheer.stap import besluit, require_beheerder, tekst, verzegel
 from service.service_layer.beleid import invoer as beleidsinvoer
 from service.service_layer.beleid.invoer import Bestand, Nieuw, Wijziging
+from service.service_layer.identiteit import gebruikersbeheer
 from service.service_layer.logboek.schrijver import append_records
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
@@ -186,6 +189,8 @@ def keur_goed(
             na = _activeer(services, uow, voorstel, voor, gebruiker, now)
         elif voorstel.soort is Soort.CONVENANT:
             convenant = (convenantbeheer.activeer(services, uow, voorstel, gebruiker, now), voorstel.convenantversie)
+        elif voorstel.gebruiker is not None:
+            gebruikersbeheer.voer_uit(uow, voorstel, now)
         else:
             actief = voorstel.soort is Soort.PARTNER_HERSTEL
             assert voorstel.partner is not None  # noqa: S101 - a partner proposal always names its partner
@@ -237,6 +242,7 @@ def wijs_af(
         voorstel = _get(uow, voorstel_id)
         if not uow.voorstellen.decide(voorstel.id, Status.AFGEWEZEN, gebruiker.id, now, reden):
             raise ConflictError(f"the proposal is already {voorstel.status.value}")
+        gebruikersbeheer.na_afwijzing(uow, voorstel, now)
         actief = uow.beleid.active_version()
         append_records(uow.log, size, [besluit(gebruiker, voorstel, Handeling.AFWIJZING, reden, actief, actief, now)])
         uow.commit()
