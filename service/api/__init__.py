@@ -16,6 +16,7 @@ from service.api import errors, headers, openapi, trace
 from service.api.base import DeelpoortApi
 from service.api.beleid import blp as beleid_blp
 from service.api.casussen import blp as casussen_blp
+from service.api.gebruikers import blp as gebruikers_blp
 from service.api.integriteit import blp as integriteit_blp
 from service.api.levensloop import blp as levensloop_blp
 from service.api.registry import blp as registry_blp
@@ -45,6 +46,7 @@ def init_app(app: Flask, services: Services) -> None:
         verstrekkingen_blp,
         verantwoording_blp,
         beleid_blp,
+        gebruikers_blp,
         routeeroverleg_blp,
         verantwoording_fg_blp,
         integriteit_blp,

@@ -85,6 +85,7 @@ def _require(rollen: tuple[str, ...]) -> Gebruiker:
             ),
         )
     found = uitslag.gebruiker
+    g.token_id = uitslag.token_id  # the token of this request (renewal renews exactly this one)
     if rollen and found.rol not in rollen:
         raise Forbidden(f"rol '{found.rol}' may not use this endpoint")
     return found

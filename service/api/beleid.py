@@ -110,7 +110,11 @@ class AfwijzingSchema(_Strict):
 class VoorstelSchema(Schema):
     id = fields.String(required=True)
     soort = fields.String(
-        required=True, metadata={"description": "beleid, partner-schorsing, partner-herstel or convenant"}
+        required=True,
+        metadata={
+            "description": "beleid, partner-schorsing, partner-herstel, convenant, gebruiker-toevoeging, "
+            "gebruiker-schorsing, gebruiker-herstel or gebruiker-verwijdering"
+        },
     )
     status = fields.String(required=True, metadata={"description": "open, goedgekeurd or afgewezen"})
     toelichting = fields.String(required=True)
@@ -124,6 +128,9 @@ class VoorstelSchema(Schema):
     reden = fields.String(allow_none=True)
     convenantbasis = fields.String(allow_none=True, metadata={"description": "convenant version when proposed"})
     convenantversie = fields.String(allow_none=True, metadata={"description": "the proposed convenant version"})
+    gebruiker = fields.String(
+        allow_none=True, metadata={"description": "the gebruiker a gebruiker-* proposal concerns"}
+    )
 
 
 class VoorstellenSchema(Schema):
@@ -226,6 +233,7 @@ def _voorstel(v: Voorstel) -> dict[str, Any]:
         "reden": v.reden,
         "convenantbasis": v.convenantbasis,
         "convenantversie": v.convenantversie,
+        "gebruiker": v.gebruiker,
     }
 
 

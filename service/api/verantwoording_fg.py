@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
 from marshmallow import RAISE, Schema, fields, validate
 
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import Blueprint
+from service.api.paginering import LinksSchema, links
 from service.domain.errors import OngeldigeInvoerError
 from service.domain.verantwoording import MAX_PAGINA_GROOTTE, Pagina, Selectie
 from service.service_layer.verantwoording import raadplegen as verantwoording
@@ -99,16 +99,6 @@ class LogregelSchema(Schema):
     aantalBetrokkenen = fields.Integer(required=True)  # noqa: N815
 
 
-class LinkSchema(Schema):
-    href = fields.String(required=True)
-
-
-class LinksSchema(Schema):
-    self = fields.Nested(LinkSchema, required=True)
-    next = fields.Nested(LinkSchema)
-    prev = fields.Nested(LinkSchema)
-
-
 class LijstSchema(Schema):
     verstrekkingen = fields.List(fields.Nested(LogregelSchema), required=True)
     page = fields.Integer(required=True)
@@ -187,11 +177,6 @@ def selectie_uit(query: dict[str, Any]) -> Selectie:
     )
 
 
-def _link(page: int) -> dict[str, str]:
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-    return {"href": f"{request.path}?{urlencode([*args, ('page', str(page))])}"}
-
-
 @blp.route("/verantwoording/verstrekkingen")
 class Verstrekkingen(MethodView):
     @authenticated(blp, "fg")
@@ -202,16 +187,11 @@ class Verstrekkingen(MethodView):
         selectie = selectie_uit(query)
         pagina = Pagina(query["page"], query["pageSize"], query["sorteer"] == "-tijd")
         result = verantwoording.verstrekkingen(services(), gebruiker(), selectie, pagina)
-        links: dict[str, Any] = {"self": _link(pagina.nummer)}
-        if result.meer:
-            links["next"] = _link(pagina.nummer + 1)
-        if pagina.nummer > 1:
-            links["prev"] = _link(pagina.nummer - 1)
         return {
             "verstrekkingen": [als_dict(r) for r in result.regels],
             "page": pagina.nummer,
             "pageSize": pagina.grootte,
-            "_links": links,
+            "_links": links(pagina.nummer, meer=result.meer),
         }
 
 

@@ -12,6 +12,7 @@
 | `routeeroverleg` | `routeeroverleg sleutel|pseudoniem` (participants' client helpers) |
 | `convenant` | `convenant check|export` |
 | `policy` | `policy check|diff|explain|export` |
+| `gebruikers` | `gebruikers bootstrap|lijst|toevoegen|schorsen|herstellen|verwijderen|token|intrekken` |
 
 Invariants:
 - Configuration errors end the command with a clear message and exit status 2; nothing is half-done
@@ -26,7 +27,19 @@ from __future__ import annotations
 
 import click
 
-from service.cli import audit, convenant, db, demo, keys, openapi, policy, retention, routeeroverleg, serve
+from service.cli import (
+    audit,
+    convenant,
+    db,
+    demo,
+    gebruikers,
+    keys,
+    openapi,
+    policy,
+    retention,
+    routeeroverleg,
+    serve,
+)
 
 
 @click.group()
@@ -45,6 +58,7 @@ for _command in (
     routeeroverleg.routeeroverleg,
     convenant.convenant,
     policy.policy,
+    gebruikers.gebruikers,
 ):
     main.add_command(_command)
 
