@@ -54,6 +54,11 @@ SOORTEN = {
     "partner-schorsing": "Schorsing van een partner",
     "partner-herstel": "Opheffen van een schorsing",
     "convenant": "Wijziging van het convenant",
+    "gebruiker-toevoeging": "Nieuwe beheerder of FG",
+    "gebruiker-schorsing": "Schorsing van een beheerder of FG",
+    "gebruiker-herstel": "Opheffen van de schorsing van een beheerder of FG",
+    "gebruiker-verwijdering": "Verwijdering van een beheerder of FG",
+    "gebruiker": "Gebruiker",
 }
 STATUSSEN = {"open": "open", "goedgekeurd": "goedgekeurd en in werking", "afgewezen": "afgewezen"}
 HANDELINGEN = {
@@ -61,6 +66,13 @@ HANDELINGEN = {
     "goedkeuring": "goedgekeurd",
     "afwijzing": "afgewezen",
     "activering": "in werking getreden",
+    "aangemaakt": "gebruiker aangemaakt",
+    "geschorst": "gebruiker geschorst",
+    "hersteld": "schorsing opgeheven",
+    "verwijderd": "gebruiker verwijderd",
+    "token-uitgifte": "token uitgegeven",
+    "token-intrekking": "token ingetrokken",
+    "token-vernieuwd": "token vernieuwd",
 }
 _PARTNER_NA = {Soort.PARTNER_SCHORSING: False, Soort.PARTNER_HERSTEL: True}  # the partner's actief after approval
 EERDERE = 50  # decided proposals shown on the overview (all of them are in the history)
@@ -143,7 +155,9 @@ def geschiedenis() -> Any:
         "beheer/geschiedenis.html",
         titel="Geschiedenis",
         gebeurtenissen=list(reversed(gebeurtenissen)),  # newest first
-        personen=beheerweergave.personen(services, {e.gebruiker for e in gebeurtenissen}),
+        personen=beheerweergave.personen(
+            services, {e.gebruiker for e in gebeurtenissen} | {e.betreft for e in gebeurtenissen if e.betreft}
+        ),
     )
 
 
@@ -295,6 +309,7 @@ def _voorstel_pagina(
     zelf = found.voorgesteld_door == gebruiker().id
     verouderd = found.status is Status.OPEN and _verouderd(services, found)
     ids = {found.voorgesteld_door} | ({found.beoordeeld_door} if found.beoordeeld_door else set())
+    ids |= {found.gebruiker} if found.gebruiker else set()
     return render_template(
         "beheer/voorstel.html",
         titel="Voorstel",

@@ -79,10 +79,26 @@ _CONFLICTEN: tuple[tuple[str, str], ...] = (
     ("does not match its hash", "De voorgestelde versie ontbreekt of klopt niet met haar kenmerk."),
     ("no base version", "Dit voorstel heeft geen basisversie om mee te vergelijken."),
     ("no diff", "Het verschil kan niet worden bepaald: een betrokken versie past niet meer bij het convenant."),
+    (
+        "two active beheerders",
+        "Er moeten minstens twee actieve beheerders overblijven, anders kan niemand meer iets goedkeuren. Er is "
+        "niets veranderd.",
+    ),
+    ("proposal about this gebruiker is open", "Over deze gebruiker loopt al een voorstel; beslis daar eerst over."),
+    ("gebruiker's state changed", "De gebruiker is sinds het voorstel veranderd; dien het zo nodig opnieuw in."),
+    ("belongs to another gebruiker", "Dit account bij de identiteitsaanbieder hoort al bij een andere gebruiker."),
+    ("no token is issued", "Deze gebruiker is niet actief: er wordt geen token uitgegeven."),
+    ("revoked already", "Dit token was al ingetrokken."),
+    ("it cannot become", "Deze statuswijziging past niet bij de huidige status van de gebruiker."),
 )
 _VERBODEN: tuple[tuple[str, str], ...] = (
     ("four eyes", VIER_OGEN),
     ("only a beheerder", "Alleen een beheerder mag dit doen."),
+    (
+        "never given a token by another beheerder",
+        "Een beheerder of FG krijgt nooit een token van een andere beheerder: die zou anders namens hem kunnen "
+        "handelen. Hij logt in via zijn eigen organisatie of vernieuwt zijn eigen token.",
+    ),
 )
 
 
@@ -97,6 +113,8 @@ def melding(exc: DeelpoortError) -> str:
     if isinstance(exc, NietToegestaanError):
         return _eerste(_VERBODEN, text, "U mag deze handeling niet uitvoeren.")
     if isinstance(exc, NietGevondenError):
+        if "gebruiker" in text or "token" in text:
+            return "Deze gebruiker of dit token bestaat niet."
         return "Dit voorstel bestaat niet (meer)."
     if isinstance(exc, NietBeschikbaarError):
         if "history" in text:
@@ -128,6 +146,13 @@ _NAMEN = {
     "body": "Voorstel",
     "document": "Convenantdocument",
     "toevoegingen": "Toevoegingen",
+    "partner": "Partner",
+    "rol": "Rol",
+    "soort": "Soort",
+    "naam": "Naam",
+    "oidc": "Account bij de identiteitsaanbieder",
+    "oidc.issuer": "Identiteitsaanbieder (issuer)",
+    "oidc.subject": "Account (subject)",
 }
 _REDENEN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), dutch)
@@ -135,6 +160,10 @@ _REDENEN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^required, at most (\d+) characters$", r"verplicht, hoogstens \1 tekens"),
         (r"^no such stored policy version$", "deze versie is niet opgeslagen"),
         (r"^not a partner of the convenant$", "geen partner van het convenant"),
+        (r"^not a rol of the convenant$", "geen rol van het convenant"),
+        (r"^a beheerder belongs to the Bureau ZVH$", "een beheerder hoort bij het Bureau ZVH"),
+        (r"^a (\w+) is a person \(soort persoon\)$", r"een \1 is een persoon (soort persoon)"),
+        (r"^only a person logs in through OpenID Connect$", "alleen een persoon logt in via OpenID Connect"),
         (r"^at least one policy file is needed$", "kies minstens één beleidsbestand (.csv)"),
         (r"^at most (\d+) files$", r"hoogstens \1 bestanden"),
         (r"^a file name like .*$", "een bestandsnaam als 'zvh-drenthe.csv' (kleine letters, cijfers, . _ -)"),

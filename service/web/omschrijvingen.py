@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from service.domain.beheer import Handeling, Soort
+from service.domain.identiteit import Gebruikershandeling
 from service.service_layer.beheer.voorstellen import Gebeurtenis
 from service.service_layer.verantwoording.raadplegen import Regel
 
@@ -25,6 +26,19 @@ HANDELINGEN: dict[str, str] = {
     Handeling.GOEDKEURING: "Goedkeuring",
     Handeling.AFWIJZING: "Afwijzing",
     Handeling.ACTIVERING: "In werking getreden",
+    Gebruikershandeling.AANGEMAAKT: "Gebruiker aangemaakt",
+    Gebruikershandeling.GESCHORST: "Gebruiker geschorst",
+    Gebruikershandeling.HERSTELD: "Schorsing van gebruiker opgeheven",
+    Gebruikershandeling.VERWIJDERD: "Gebruiker verwijderd",
+    Gebruikershandeling.TOKEN_UITGIFTE: "Token uitgegeven",
+    Gebruikershandeling.TOKEN_INTREKKING: "Token ingetrokken",
+    Gebruikershandeling.TOKEN_VERNIEUWD: "Token vernieuwd",
+}
+_GEBRUIKERSVOORSTELLEN: dict[str, str] = {
+    Soort.GEBRUIKER_TOEVOEGING: "Nieuwe beheerder of FG",
+    Soort.GEBRUIKER_SCHORSING: "Schorsing van een beheerder of FG",
+    Soort.GEBRUIKER_HERSTEL: "Opheffen schorsing van een beheerder of FG",
+    Soort.GEBRUIKER_VERWIJDERING: "Verwijdering van een beheerder of FG",
 }
 KORT = 12  # characters of a policy version (a SHA-256 in hex) shown; the whole one is in the title
 
@@ -40,7 +54,8 @@ def handeling(gebeurtenis: Gebeurtenis) -> str:
 
 
 def onderwerp(gebeurtenis: Gebeurtenis, namen: Mapping[str, str]) -> str:
-    """What the beheer step concerns: the field policy, or the suspension of a named partner or its end."""
+    """What the beheer step concerns: the field policy, the suspension of a named partner or its end, or a
+    gebruiker (a credential change: every one is in the log, so the FG sees each)."""
     betreft = gebeurtenis.betreft or ""
     partner = namen.get(betreft, betreft)
     if gebeurtenis.onderwerp == Soort.BELEID:
@@ -49,6 +64,10 @@ def onderwerp(gebeurtenis: Gebeurtenis, namen: Mapping[str, str]) -> str:
         return f"Schorsing van {partner}"
     if gebeurtenis.onderwerp == Soort.PARTNER_HERSTEL:
         return f"Opheffen schorsing van {partner}"
+    if gebeurtenis.onderwerp == "gebruiker" or gebeurtenis.onderwerp in _GEBRUIKERSVOORSTELLEN:
+        # A credential change: the gebruiker by its id (names of persons are not shown to the FG here).
+        wat = _GEBRUIKERSVOORSTELLEN.get(gebeurtenis.onderwerp, "Gebruiker")
+        return f"{wat}: {betreft[:8]}"
     return gebeurtenis.onderwerp
 
 
