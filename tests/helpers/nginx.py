@@ -143,7 +143,7 @@ def nginx(map: Path, upstream_port: int, bestanden: Bestanden, *, ca: Path, limi
         yield draaiend
     finally:
         if proces.poll() is None:
-            proces.send_signal(signal.SIGQUIT)  # graceful: the master ends its workers
+            proces.send_signal(signal.SIGTERM)  # fast shutdown: the master ends its workers at once
             try:
                 proces.wait(timeout=10)
             except subprocess.TimeoutExpired:

@@ -141,7 +141,7 @@ def _gunicorn(settings: Settings, port: int) -> Iterator[subprocess.Popen[bytes]
         yield server
     finally:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
+            os.killpg(server.pid, signal.SIGQUIT)  # gunicorn's quick shutdown (TERM waits for idle keep-alives)
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
