@@ -31,6 +31,7 @@ from service import create_app
 from service.audit.record import parse
 from service.domain.certificaat import Certificaatweigering
 from service.service_layer.identiteit.certificaten import ONVERTROUWDE_KOP
+from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
 from tests.helpers.casus import aanmelding, bearer
@@ -202,6 +203,8 @@ def test_the_partners_system_with_its_certificate_gets_the_verstrekking(omgeving
     assert status == 201, body
     record = next(r for r in omgeving.records() if r["id"] == body["id"])
     assert record["certificaatOin"] == BUREAU_OIN and record["partner"] == "bureau-zvh-drenthe"
+    controle = logboek.verifieer(omgeving.services)  # what `deelpoort audit verify` runs
+    assert controle.ok and controle.grootte >= 1, controle.problemen
 
 
 @pytest.mark.parametrize(
