@@ -10,6 +10,7 @@ Invariants:
 from __future__ import annotations
 
 import enum
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from service.domain.certificaat import MtlsModus
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
 API_VERSION = "0.1.0"
@@ -25,6 +28,9 @@ API_VERSION = "0.1.0"
 
 class SettingsError(Exception):
     """The configuration is invalid; the message says which setting and why (never a secret's value)."""
+
+
+Netwerk = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class Omgeving(enum.StrEnum):
@@ -65,6 +71,9 @@ class Settings:
     token_uren_persoon: int = 12
     token_dagen_systeem: int = 90
     token_overlap_uren: int = 24
+    # PKIoverheid mTLS (issue 19, docs/mtls.md): None means `uit` in development, `verplicht` in production.
+    mtls: MtlsModus | None = None
+    vertrouwde_proxies: tuple[Netwerk, ...] = ()  # TCP peers whose X-SSL-Client-* headers are believed
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -81,6 +90,8 @@ class Settings:
                 "DEELPOORT_ROUTEEROVERLEG_BEWAARTERMIJN_WEKEN must cover DEELPOORT_ROUTEEROVERLEG_VENSTER_DAGEN"
             )
         self.kantooruren  # noqa: B018 - validates DEELPOORT_SIGNAAL_KANTOORTIJD at start
+        if any(netwerk.prefixlen == 0 for netwerk in self.vertrouwde_proxies):
+            raise SettingsError("DEELPOORT_VERTROUWDE_PROXIES must not trust every address (a /0 network)")
         if self.omgeving is Omgeving.PRODUCTION:
             self._check_production()
 
@@ -112,6 +123,25 @@ class Settings:
                 )
         if not self.secret_key or len(self.secret_key) < 32:
             raise SettingsError("production needs DEELPOORT_SECRET_KEY of at least 32 characters")
+
+    @property
+    def mtls_modus(self) -> MtlsModus:
+        """`DEELPOORT_MTLS`, or its default: `uit` in development, `verplicht` in production."""
+        if self.mtls is not None:
+            return self.mtls
+        return MtlsModus.VERPLICHT if self.is_production else MtlsModus.UIT
+
+    def vertrouwde_proxy(self, adres: str | None) -> bool:
+        """Whether the TCP peer `adres` (the connection's, never a forwarded one) is a trusted proxy."""
+        if not adres:
+            return False
+        try:
+            ip = ipaddress.ip_address(adres)
+        except ValueError:
+            return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        return any(ip in netwerk for netwerk in self.vertrouwde_proxies)
 
     @property
     def is_production(self) -> bool:
@@ -179,6 +209,28 @@ def _nonempty(value: str) -> str:
     return value
 
 
+def _mtls(value: str) -> MtlsModus:
+    try:
+        return MtlsModus(value)
+    except ValueError:
+        raise ValueError("must be 'uit', 'optioneel' or 'verplicht'") from None
+
+
+def _netwerken(value: str) -> tuple[Netwerk, ...]:
+    """Comma-separated IP addresses and CIDR networks (host bits clear), e.g. `127.0.0.1, 10.1.2.0/28`."""
+    found: list[Netwerk] = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        try:
+            found.append(ipaddress.ip_network(part, strict=True))
+        except ValueError:
+            raise ValueError(
+                f"'{part}' is not an IP address or a network with its host bits clear (e.g. 10.1.2.0/28)"
+            ) from None
+    return tuple(found)
+
+
 def _path(value: str) -> Path:
     return Path(_nonempty(value)).expanduser()
 
@@ -213,4 +265,6 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_TOKEN_UREN_PERSOON": ("token_uren_persoon", _positive_int),
     "DEELPOORT_TOKEN_DAGEN_SYSTEEM": ("token_dagen_systeem", _positive_int),
     "DEELPOORT_TOKEN_OVERLAP_UREN": ("token_overlap_uren", _positive_int),
+    "DEELPOORT_MTLS": ("mtls", _mtls),
+    "DEELPOORT_VERTROUWDE_PROXIES": ("vertrouwde_proxies", _netwerken),
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.api import errors, headers, openapi, trace
+from service.api import certificaat, errors, headers, openapi, trace
 from service.api.base import DeelpoortApi
 from service.api.beleid import blp as beleid_blp
 from service.api.casussen import blp as casussen_blp
@@ -53,6 +53,7 @@ def init_app(app: Flask, services: Services) -> None:
     ):
         api.register_blueprint(blp, url_prefix="/v1")
     openapi.register(app, api)
+    certificaat.register(app)
     errors.register(app)
     trace.register(app)
     headers.register(app)

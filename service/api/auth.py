@@ -6,6 +6,8 @@ Invariants:
   A presented but refused token gets `error="invalid_token"` (RFC 6750) and a description that is the same for
   every kind of bad token, except that the holder of the right secret learns that it expired or was revoked.
 - A throttled token id gets 429 with `Retry-After` (seconds), even with the right secret.
+- Behind the mTLS proxy the client certificate must fit the token's partner (`certificaat.certificaat_oin`,
+  docs/mtls.md): checked after the token, before the rol; a misfit is a 401 like a bad token.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
 
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
+from service.api.certificaat import certificaat_oin as _certificaat_oin
 from service.domain.casus import Gebruiker
 from service.service_layer.identiteit.authentication import controleer
 from service.service_layer.services import Services
@@ -35,6 +38,12 @@ def gebruiker() -> Gebruiker:
     return cast(Gebruiker, g.gebruiker)
 
 
+def certificaat_oin() -> str | None:
+    """The OIN of the client certificate accepted for this request, or None when none was used (only inside
+    an `authenticated` view)."""
+    return cast(str | None, g.get("certificaat_oin"))
+
+
 def authenticated(blp: Blueprint, *rollen: str) -> Callable[[F], F]:
     """Require a valid bearer token (and, when given, one of `rollen`); documents 401/403 in the spec."""
 
@@ -46,7 +55,10 @@ def authenticated(blp: Blueprint, *rollen: str) -> Callable[[F], F]:
 
         documented = blp.doc(security=[{"bearerAuth": []}])(wrapper)
         documented = blp.alt_response(
-            401, schema=ProblemSchema, description="missing or invalid token", content_type=PROBLEM_JSON
+            401,
+            schema=ProblemSchema,
+            description="missing or invalid token, or a client certificate that does not fit it",
+            content_type=PROBLEM_JSON,
         )(documented)
         documented = blp.alt_response(
             429,
@@ -86,6 +98,7 @@ def _require(rollen: tuple[str, ...]) -> Gebruiker:
         )
     found = uitslag.gebruiker
     g.token_id = uitslag.token_id  # the token of this request (renewal renews exactly this one)
+    g.certificaat_oin = _certificaat_oin(found)
     if rollen and found.rol not in rollen:
         raise Forbidden(f"rol '{found.rol}' may not use this endpoint")
     return found

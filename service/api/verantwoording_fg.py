@@ -97,6 +97,9 @@ class LogregelSchema(Schema):
     traceId = fields.String(allow_none=True)  # noqa: N815
     spanId = fields.String(allow_none=True)  # noqa: N815
     aantalBetrokkenen = fields.Integer(required=True)  # noqa: N815
+    certificaatOin = fields.String(  # noqa: N815
+        allow_none=True, metadata={"description": "OIN of the PKIoverheid client certificate used, if any"}
+    )
 
 
 class LijstSchema(Schema):

@@ -11,7 +11,7 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import RAISE, Schema, fields, validate
 
-from service.api.auth import authenticated, gebruiker, services
+from service.api.auth import authenticated, certificaat_oin, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.trace import current_trace
 from service.service_layer.verstrekking import verstrekken as verstrekkingen
@@ -91,6 +91,8 @@ class Verstrekkingen(MethodView):
         """Ask for the case information the convenant allows for a doel; every request is logged first."""
         velden = tuple(body["velden"]) if body.get("velden") is not None else None
         verzoek = verstrekkingen.Verzoek(doel=body["doel"], velden=velden)
-        uitgifte = verstrekkingen.verstrekken(services(), gebruiker(), casus_id[:64], verzoek, current_trace())
+        uitgifte = verstrekkingen.verstrekken(
+            services(), gebruiker(), casus_id[:64], verzoek, current_trace(), certificaat_oin=certificaat_oin()
+        )
         location = f"/v1/verantwoording/bewijzen/{uitgifte.bewijs.log_index}"
         return antwoord(uitgifte), 201, {"Location": location}

@@ -190,6 +190,27 @@ def _check_unique(parsed: _Parsed, problems: list[Problem]) -> None:
         else:
             unique(entries, lambda d: d["id"], "id")
     unique(parsed.sections["partners"], lambda d: d["oin"], "OIN")
+    _check_sub_oins(parsed.sections["partners"], problems)
+
+
+def _check_sub_oins(partners: list[_Entry], problems: list[Problem]) -> None:
+    """Every OIN, main or sub, names one partner: a subOIN equal to any partner's OIN or to another subOIN
+    would let one partner's certificate pass as another's (or leave it ambiguous whose it is)."""
+    owner: dict[str, tuple[str, _Entry]] = {entry.data["oin"]: ("OIN", entry) for entry in partners}
+    for entry in partners:
+        for index, sub_oin in enumerate(entry.data["sub_oins"]):
+            if sub_oin in owner:
+                what, first = owner[sub_oin]
+                problems.append(
+                    Problem(
+                        entry.file,
+                        entry.label,
+                        f"sub_oins.{index}: {sub_oin!r} is already the {what} of partner "
+                        f"'{first.data['id']}' in {first.file}",
+                    )
+                )
+            else:
+                owner[sub_oin] = ("subOIN", entry)
 
 
 def _check_reserved(parsed: _Parsed, problems: list[Problem]) -> None:
@@ -270,7 +291,8 @@ def _build(parsed: _Parsed) -> Convenant:
         ),
         partnertypen=tuple(Partnertype(r["id"], r["naam"], Domein(r["domein"])) for r in rows("partnertypen")),
         partners=tuple(
-            Partner(r["id"], r["naam"], r["oin"], r["type"], frozenset(signed[r["id"]])) for r in rows("partners")
+            Partner(r["id"], r["naam"], r["oin"], r["type"], frozenset(signed[r["id"]]), frozenset(r["sub_oins"]))
+            for r in rows("partners")
         ),
         gemeenten=tuple(Gemeente(r["id"], r["naam"]) for r in rows("gemeenten")),
         rollen=tuple(Rol(r["id"], r["naam"], r["omschrijving"]) for r in rows("rollen")),

@@ -63,6 +63,9 @@ class PartnerSchema(_Strict):
     naam = _text()
     oin = fields.String(required=True, validate=validate.Regexp(OIN, error="must be 20 digits"))
     type = _slug()
+    # Further OINs of this partner (e.g. a department's own PKIoverheid certificate): accepted for its systems'
+    # client certificates like `oin`. Unique across every partner's oin and sub_oins (checked by the loader).
+    sub_oins = fields.List(fields.String(validate=validate.Regexp(OIN, error="must be 20 digits")), load_default=list)
 
 
 class NamedSchema(_Strict):

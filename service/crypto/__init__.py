@@ -9,6 +9,7 @@ small API.
 - `BlindIndex`: keyed HMAC-SHA256 of a BSN, one key per regime.
 - `CheckpointSigner` / `CheckpointVerifier`: Ed25519 checkpoint signatures with signed-note key ids.
 - `routeer_pseudoniem`: the routeeroverleg participants' pseudonym (HMAC-SHA256 under their shared key).
+- `lees_clientcertificaat`: a client certificate forwarded by the mTLS proxy, read into its OIN and validity.
 - `KeyMaterial` and friends: generating, loading, validating and rotating the key file.
 
 Invariants:
@@ -26,6 +27,7 @@ Invariants:
 """
 
 from service.crypto.blind_index import BlindIndex, normalise_bsn
+from service.crypto.certificaat import CertificaatError, lees_clientcertificaat
 from service.crypto.data_key import DataKey
 from service.crypto.dek_cache import DekCache
 from service.crypto.errors import CryptoError, KeyMaterialError
@@ -53,6 +55,7 @@ from service.crypto.signing import CheckpointSigner, CheckpointVerifier, note_ke
 
 __all__ = [
     "BlindIndex",
+    "CertificaatError",
     "CheckpointSigner",
     "CheckpointVerifier",
     "CryptoError",
@@ -68,6 +71,7 @@ __all__ = [
     "key_id_of_token",
     "key_material_from_environment",
     "key_material_from_json",
+    "lees_clientcertificaat",
     "load_key_material",
     "nieuwe_routeersleutel",
     "normalise_bsn",

@@ -104,6 +104,7 @@ class Aanvrager:
     casus: str | None  # the casus id when it is well-formed, else None (a caller's text never enters the log)
     doel: str  # the doel when the convenant knows it, else "onbekend"
     trace: Trace
+    certificaat_oin: str | None = None  # the OIN of the client certificate used, when one was (docs/mtls.md)
 
 
 def onbekende_namen(convenant: Convenant, verzoek: Verzoek) -> list[tuple[str, str]]:
@@ -172,6 +173,7 @@ def als_verstrekking(beslissing: Beslissing, aanvrager: Aanvrager, casus: Casus 
         beleidsversie=beslissing.beleidsversie,
         trace=aanvrager.trace,
         weigering=beslissing.weigering,
+        certificaat_oin=aanvrager.certificaat_oin,
     )
 
 

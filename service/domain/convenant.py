@@ -94,13 +94,23 @@ class Partnertype:
 
 @dataclass(frozen=True, slots=True)
 class Partner:
-    """A convenant partner organisation, identified by its OIN (20 digits)."""
+    """A convenant partner organisation, identified by its OIN (20 digits).
+
+    `sub_oins` are further OINs registered for it (e.g. of a department with its own PKIoverheid certificate);
+    a client certificate with its OIN or one of these is the partner's. No OIN belongs to two partners.
+    """
 
     id: str
     naam: str
     oin: str
     type: str  # Partnertype.id
     convenanten: frozenset[str] = frozenset()  # Convenant ids this partner signed
+    sub_oins: frozenset[str] = frozenset()
+
+    @property
+    def oins(self) -> frozenset[str]:
+        """The OIN and every subOIN: the OINs a certificate of this partner's systems may carry."""
+        return self.sub_oins | {self.oin}
 
 
 @dataclass(frozen=True, slots=True)

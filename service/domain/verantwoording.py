@@ -71,7 +71,7 @@ class Drempels:
 class Signaal:
     """One anomaly: its kind (a fixed code), the partner it concerns, the figure and the threshold it passed."""
 
-    soort: str  # "volume" | "weigeringen" | "geen-deelnemer" | "buiten-kantoortijd"
+    soort: str  # "volume" | "weigeringen" | "geen-deelnemer" | "buiten-kantoortijd" | a beveiligingssignaal
     partner: str
     aantal: int
     drempel: int

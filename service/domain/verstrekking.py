@@ -5,6 +5,8 @@ Invariants (DESIGN invariant 3):
   reference, pseudonymous references of the betrokkenen (their opaque ids), the doel, for each released veld
   its grondslag and verwerkingsactiviteit (id and version), the withheld field names, the policy version and
   the request's trace context. Never a field value: there is no place for one.
+- When the request came with a PKIoverheid client certificate, the record names its OIN (`certificaatOin`); a
+  record without one has no such key, so records written before certificates existed hash as they did.
 - Denied attempts are records too (`Uitkomst.GEWEIGERD`, with the reason as a fixed code).
 - `as_record()` is the exact content that is hashed into the log; changing it changes the format version.
 """
@@ -91,6 +93,7 @@ class Verstrekking:
     beleidsversie: str | None
     trace: Trace
     weigering: Weigering | None = None
+    certificaat_oin: str | None = None  # the OIN of the client certificate used, when one was
 
     def __post_init__(self) -> None:
         if (self.uitkomst is Uitkomst.GEWEIGERD) != (self.weigering is not None):
@@ -100,7 +103,7 @@ class Verstrekking:
 
     def as_record(self) -> dict[str, object]:
         """The record as logged (JSON-ready; names and ids only)."""
-        return {
+        record: dict[str, object] = {
             "formaat": RECORD_FORMAT,
             "soort": "verstrekking",
             "id": self.id,
@@ -121,6 +124,9 @@ class Verstrekking:
             "traceId": self.trace.trace_id,
             "spanId": self.trace.span_id,
         }
+        if self.certificaat_oin is not None:
+            record["certificaatOin"] = self.certificaat_oin
+        return record
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.adapters.beheer_store import VoorstelRepository
+from service.adapters.beveiligingssignalen import BeveiligingssignaalRepository
 from service.adapters.casus_keys import CasusKeys
 from service.adapters.convenant_store import ConvenantRepository
 from service.adapters.gebruikers import GebruikerRepository
@@ -70,6 +71,8 @@ class UnitOfWork(Protocol):
     def integriteit(self) -> IntegriteitStore: ...
     @property
     def websessies(self) -> WebsessieRepository: ...
+    @property
+    def beveiligingssignalen(self) -> BeveiligingssignaalRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -102,6 +105,7 @@ class SqlAlchemyUnitOfWork:
     verantwoording: VerantwoordingStore  # the FG's queries over the log
     integriteit: IntegriteitStore  # stored outcomes of full verifications of the log
     websessies: WebsessieRepository
+    beveiligingssignalen: BeveiligingssignaalRepository  # hourly counts of security signals for the FG
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -124,6 +128,7 @@ class SqlAlchemyUnitOfWork:
         self.verantwoording = VerantwoordingStore(self._session)
         self.integriteit = IntegriteitStore(self._session)
         self.websessies = WebsessieRepository(self._session)
+        self.beveiligingssignalen = BeveiligingssignaalRepository(self._session)
         return self
 
     def __exit__(

@@ -488,6 +488,10 @@ class FakeUnitOfWork:
     def websessies(self) -> NoReturn:
         _not_faked("websessies")
 
+    @property
+    def beveiligingssignalen(self) -> NoReturn:
+        _not_faked("beveiligingssignalen")
+
 
 def _not_faked(name: str) -> NoReturn:
     raise NotImplementedError(f"uow.{name} has no fake yet: test this use case with the database")

@@ -76,6 +76,7 @@ def als_dict(regel: Regel) -> dict[str, Any]:
         "traceId": regel.trace_id,
         "spanId": regel.span_id,
         "aantalBetrokkenen": len(regel.betrokkenen),
+        "certificaatOin": regel.certificaat_oin,
     }
 
 

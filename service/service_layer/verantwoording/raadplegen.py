@@ -96,6 +96,7 @@ class Regel:
     trace_id: str | None
     span_id: str | None
     betrokkenen: tuple[str, ...]
+    certificaat_oin: str | None = None  # the OIN of the client certificate the request came with (docs/mtls.md)
 
     @property
     def grondslagen(self) -> tuple[str, ...]:
@@ -156,6 +157,7 @@ def regel(services: Services, gevonden: Gevonden) -> Regel:
         trace_id=_text(record.get("traceId")),
         span_id=_text(record.get("spanId")),
         betrokkenen=_texts(record.get("betrokkenen")),
+        certificaat_oin=_text(record.get("certificaatOin")),
     )
 
 

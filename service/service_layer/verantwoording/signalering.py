@@ -6,6 +6,9 @@ Invariants:
 - Beheer history records and the service's own records are never counted as a partner's verstrekkingen.
 - Signals are rules with thresholds (`Drempels`, configured by `DEELPOORT_SIGNAAL_*`); office hours are judged
   in Europe/Amsterdam time.
+- Security signals (`beveiligingssignalen`, e.g. a client certificate header from a peer that is no trusted
+  proxy) concern the service, not a partner: every occurrence in the window is shown, under partner
+  "deelpoort", to an FG whose scope is the whole region (the FG of a Bureau ZVH).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from service.domain.casus import Gebruiker, utcnow
 from service.domain.verantwoording import Drempels, Selectie, Signaal
+from service.domain.verstrekking import DEELPOORT
+from service.service_layer.identiteit.certificaten import ONVERTROUWDE_KOP
 from service.service_layer.services import Services
 from service.service_layer.verantwoording.raadplegen import binnen_bereik
 from service.settings import Settings
@@ -89,6 +94,7 @@ def signalen(
         baseline = store.aantal_per_partner(base_start, start)
         refused = store.aantal_per_partner(start, now, uitkomst="geweigerd")
         actief = store.actieve_partners()
+        beveiliging = uow.beveiligingssignalen.aantallen(start, now)
         buiten: dict[str, int] = {}
         for partner, tijd in store.tijden(start, now):
             local = tijd.astimezone(AMSTERDAM)
@@ -122,7 +128,15 @@ def signalen(
                     f"verzoeken buiten werkdagen {drempels.kantoor_van}-{drempels.kantoor_tot} uur",
                 )
             )
+    for soort, count in sorted(beveiliging.items()):
+        out.append(Signaal(soort, DEELPOORT, count, 1, _BEVEILIGING.get(soort, "beveiligingssignaal")))
     return [s for s in out if scope is None or s.partner == scope]
+
+
+_BEVEILIGING = {
+    ONVERTROUWDE_KOP: "verzoeken met een certificaatkop van een afzender die geen vertrouwde proxy is "
+    "(een poging zich als de TLS-proxy voor te doen, of een verkeerd ingestelde proxy)",
+}
 
 
 def drempels_uit(settings: Settings) -> Drempels:

@@ -75,9 +75,13 @@ def verstrekken(
     verzoek: Verzoek,
     trace: Trace,
     *,
+    certificaat_oin: str | None = None,
     now: dt.datetime | None = None,
 ) -> Uitgifte:
     """Load, decide, decrypt what is released, log durably, then hand out the allowed values for a doel.
+
+    `certificaat_oin` is the OIN of the PKIoverheid client certificate the entry point accepted for this
+    request (None when none was used); the log record names it.
 
     Raises (each after its refusal was logged):
         OngeldigeInvoerError: an unknown doel or veld (named).
@@ -100,6 +104,7 @@ def verstrekken(
         casus=casus_id if _CASUS_ID.fullmatch(casus_id) else None,  # never log what a caller typed as an id
         doel=verzoek.doel if verzoek.doel in convenant.ids("doel") else ONBEKEND,  # nor a doel name they typed
         trace=trace,
+        certificaat_oin=certificaat_oin,
     )
     onbekend = onbekende_namen(convenant, verzoek)
     with services.uow() as uow:
