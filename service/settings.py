@@ -65,6 +65,9 @@ class Settings:
     token_uren_persoon: int = 12
     token_dagen_systeem: int = 90
     token_overlap_uren: int = 24
+    # People log in to the pages through their organisation's identity provider (issue 19): the YAML file with
+    # each partner's issuer and client id (docs/oidc.md); the client secrets are in the key material.
+    oidc_bestand: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -213,4 +216,5 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_TOKEN_UREN_PERSOON": ("token_uren_persoon", _positive_int),
     "DEELPOORT_TOKEN_DAGEN_SYSTEEM": ("token_dagen_systeem", _positive_int),
     "DEELPOORT_TOKEN_OVERLAP_UREN": ("token_overlap_uren", _positive_int),
+    "DEELPOORT_OIDC_BESTAND": ("oidc_bestand", _path),
 }

@@ -10,6 +10,8 @@ small API.
 - `CheckpointSigner` / `CheckpointVerifier`: Ed25519 checkpoint signatures with signed-note key ids.
 - `routeer_pseudoniem`: the routeeroverleg participants' pseudonym (HMAC-SHA256 under their shared key).
 - `KeyMaterial` and friends: generating, loading, validating and rotating the key file.
+- `verifieer_id_token` (`id_token.py`): an OpenID Connect id token checked against its provider's JWKS (through
+  joserfc); it raises `IdTokenError` naming the failed check, since it guards no secret of ours.
 
 Invariants:
 - Every failure to decrypt, unwrap or verify raises the one opaque `CryptoError`, with the same message

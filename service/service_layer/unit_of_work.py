@@ -23,6 +23,7 @@ from service.adapters.gebruikers import GebruikerRepository
 from service.adapters.historie import GebeurtenisRepository
 from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
+from service.adapters.oidc_inlogpogingen import OidcInlogpogingRepository
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, PartnerRepository
 from service.adapters.routeeroverleg import RouteerRepository
@@ -70,6 +71,8 @@ class UnitOfWork(Protocol):
     def integriteit(self) -> IntegriteitStore: ...
     @property
     def websessies(self) -> WebsessieRepository: ...
+    @property
+    def oidc_inlogpogingen(self) -> OidcInlogpogingRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -102,6 +105,7 @@ class SqlAlchemyUnitOfWork:
     verantwoording: VerantwoordingStore  # the FG's queries over the log
     integriteit: IntegriteitStore  # stored outcomes of full verifications of the log
     websessies: WebsessieRepository
+    oidc_inlogpogingen: OidcInlogpogingRepository  # OpenID Connect logins in progress (single use)
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -124,6 +128,7 @@ class SqlAlchemyUnitOfWork:
         self.verantwoording = VerantwoordingStore(self._session)
         self.integriteit = IntegriteitStore(self._session)
         self.websessies = WebsessieRepository(self._session)
+        self.oidc_inlogpogingen = OidcInlogpogingRepository(self._session)
         return self
 
     def __exit__(
