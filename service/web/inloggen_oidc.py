@@ -48,8 +48,8 @@ _MELDINGEN: dict[type[oidc.InloggenMisluktError], tuple[int, str, str]] = {
     oidc.ProviderNietBereikbaarError: (
         502,
         "Inlogdienst niet bereikbaar",
-        "De inlogdienst van uw organisatie is nu niet bereikbaar. Probeer het later opnieuw of neem contact op "
-        "met uw beheerder.",
+        "De inlogdienst van uw organisatie is nu niet bereikbaar of niet juist ingericht. Probeer het later "
+        "opnieuw of neem contact op met uw beheerder.",
     ),
     oidc.NietGeregistreerdError: (
         403,
