@@ -13,13 +13,21 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.adapters import convenant_store
 from service.adapters.casus_keys import CasusKeys
 from service.adapters.database import make_engine
+from service.adapters.identiteitsprovider import HttpIdentiteitsprovider
 from service.adapters.log_store import LogDatabase
 from service.audit import CheckpointBeleid
 from service.convenant.versies import laad, lees_map
 from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
+from service.domain.convenant import Convenant
 from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.identiteit.oidc_inrichting import (
+    OidcDienst,
+    OidcInrichtingError,
+    controleer_geheimen,
+    lees_oidc_bestand,
+)
 from service.service_layer.logboek.schrijver import VerstrekkingLog
 from service.service_layer.register.bron import ConvenantBron, GeenConvenantError
 from service.service_layer.services import Services
@@ -56,6 +64,27 @@ def load_keys(settings: Settings) -> KeyMaterial:
         ):
             raise SettingsError("production refuses key material read from keys/")
     return material
+
+
+def build_oidc(settings: Settings, convenant: Convenant, keys: KeyMaterial) -> OidcDienst | None:
+    """People's login through their partner's OpenID Provider, when `DEELPOORT_OIDC_BESTAND` sets it up.
+
+    Raises:
+        SettingsError: the set-up file is invalid, or does not fit the client secrets in the key material.
+    """
+    if settings.oidc_bestand is None:
+        if keys.oidc_client_secrets:
+            raise SettingsError("the key material holds oidc_client_secrets but DEELPOORT_OIDC_BESTAND is not set")
+        return None
+    try:
+        inrichting = lees_oidc_bestand(
+            settings.oidc_bestand, {p.id for p in convenant.partners}, production=settings.is_production
+        )
+        bron = f"DEELPOORT_OIDC_BESTAND ({settings.oidc_bestand})"
+        controleer_geheimen(inrichting, keys.oidc_client_secrets, production=settings.is_production, bron=bron)
+    except OidcInrichtingError as exc:
+        raise SettingsError(str(exc)) from None
+    return OidcDienst(inrichting, HttpIdentiteitsprovider(https_vereist=settings.is_production))
 
 
 def build_services(settings: Settings) -> Services:
@@ -104,4 +133,5 @@ def build_services(settings: Settings) -> Services:
             systeem=dt.timedelta(days=settings.token_dagen_systeem),
             overlap=dt.timedelta(hours=settings.token_overlap_uren),
         ),
+        oidc=build_oidc(settings, seed, keys.material),
     )

@@ -74,6 +74,9 @@ class Settings:
     # PKIoverheid mTLS (issue 19, docs/mtls.md): None means `uit` in development, `verplicht` in production.
     mtls: MtlsModus | None = None
     vertrouwde_proxies: tuple[Netwerk, ...] = ()  # TCP peers whose X-SSL-Client-* headers are believed
+    # People log in to the pages through their organisation's identity provider (issue 19): the YAML file with
+    # each partner's issuer and client id (docs/oidc.md); the client secrets are in the key material.
+    oidc_bestand: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -267,4 +270,5 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_TOKEN_OVERLAP_UREN": ("token_overlap_uren", _positive_int),
     "DEELPOORT_MTLS": ("mtls", _mtls),
     "DEELPOORT_VERTROUWDE_PROXIES": ("vertrouwde_proxies", _netwerken),
+    "DEELPOORT_OIDC_BESTAND": ("oidc_bestand", _path),
 }

@@ -78,6 +78,8 @@ def keys_check(bestand: Path | None) -> None:
     for regime, (primary, versions) in found.kek.items():
         click.echo(f"  kek {regime}: primary v{primary}; versions {', '.join(f'v{v}' for v in versions)}")
     click.echo(f"  checkpoint verifier key: {found.ondertekenaar}")
+    shown = ", ".join(found.oidc_partners) or "none"
+    click.echo(f"  OpenID Connect client secrets (oidc_client_secrets) for: {shown}")
 
 
 @keys.command("status")

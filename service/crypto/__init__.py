@@ -11,6 +11,8 @@ small API.
 - `routeer_pseudoniem`: the routeeroverleg participants' pseudonym (HMAC-SHA256 under their shared key).
 - `lees_clientcertificaat`: a client certificate forwarded by the mTLS proxy, read into its OIN and validity.
 - `KeyMaterial` and friends: generating, loading, validating and rotating the key file.
+- `verifieer_id_token` (`id_token.py`): an OpenID Connect id token checked against its provider's JWKS (through
+  joserfc); it raises `IdTokenError` naming the failed check, since it guards no secret of ours.
 
 Invariants:
 - Every failure to decrypt, unwrap or verify raises the one opaque `CryptoError`, with the same message

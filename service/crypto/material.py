@@ -10,8 +10,12 @@ Key file format (JSON, keys base64 with padding, RFC 4648 section 4)::
         "cter":     {"primary": 1, "versions": {"1": "<32 bytes>"}}
       },
       "blind_index": {"regulier": "<32 bytes>", "cter": "<32 bytes>"},
-      "checkpoint_signing": {"name": "deelpoort", "private_key": "<32-byte Ed25519 seed>"}
+      "checkpoint_signing": {"name": "deelpoort", "private_key": "<32-byte Ed25519 seed>"},
+      "oidc_client_secrets": {"<partner id>": "<client secret>"}
     }
+
+`oidc_client_secrets` is optional: the client secret each partner's identity provider issued to Deelpoort (the
+OpenID Connect set-up itself is `DEELPOORT_OIDC_BESTAND`); development material usually has none.
 
 Invariants:
 - Loading validates everything before any key is used and fails with `KeyMaterialError` naming the
@@ -22,6 +26,8 @@ Invariants:
   root can refuse development keys in production (`KeyMaterial.development`), as well as keys read from
   the repository's keys/ directory (`KeyMaterial.path`).
 - Key files are written with mode 0600.
+- OpenID Connect client secrets are never shown: not in a repr, not in an error message (which names the
+  partner only).
 - Rotation is a pure transformation of the JSON document: `add_kek_version` adds a new primary version;
   `retire_kek_version` removes an old non-primary one. Whether a DEK is still wrapped under a version is
   known only to the database, so the caller checks that (with `kek_version_of`) before retiring.
@@ -36,7 +42,7 @@ import json
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +57,8 @@ DEFAULT_SIGNER_NAME = "deelpoort"
 DEVELOPMENT_KEYS_FILENAME = "development-keys.json"
 KEYS_FILE_ENV = "DEELPOORT_KEYS_FILE"
 KEYS_JSON_ENV = "DEELPOORT_KEYS_JSON"
-_TOP_LEVEL = frozenset({"format", "development", "kek", "blind_index", "checkpoint_signing"})
+_TOP_LEVEL = frozenset({"format", "development", "kek", "blind_index", "checkpoint_signing", "oidc_client_secrets"})
+MAX_CLIENT_SECRET = 512
 
 JsonObject = dict[str, Any]
 
@@ -66,6 +73,7 @@ class KeyMaterial:
         blind_index: The blind index keys of both regimes.
         signer: The checkpoint signing key.
         path: The file the material was read from, or None when it came from a string or mapping.
+        oidc_client_secrets: Per partner id, the client secret of Deelpoort at that partner's identity provider.
     """
 
     development: bool
@@ -73,6 +81,7 @@ class KeyMaterial:
     blind_index: BlindIndex
     signer: CheckpointSigner
     path: Path | None = None
+    oidc_client_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 def generate_key_material(development: bool, *, signer_name: str = DEFAULT_SIGNER_NAME) -> JsonObject:
@@ -148,7 +157,26 @@ def parse_key_material(document: object, *, path: Path | None = None) -> KeyMate
         blind_index=BlindIndex(index_keys),
         signer=CheckpointSigner(name, private_key),
         path=path,
+        oidc_client_secrets=_client_secrets(top.get("oidc_client_secrets")),
     )
+
+
+def _client_secrets(section: object) -> dict[str, str]:
+    """The optional `oidc_client_secrets` section: partner id -> secret (printable ASCII, no spaces)."""
+    if section is None:
+        return {}
+    entries = _object(section, "oidc_client_secrets")
+    secrets_: dict[str, str] = {}
+    for partner, value in entries.items():
+        where = f"oidc_client_secrets.{partner}"
+        if not partner.strip():
+            raise KeyMaterialError("oidc_client_secrets: an empty partner id")
+        if not isinstance(value, str) or not value:
+            raise KeyMaterialError(f"{where}: missing or not a string")
+        if len(value) > MAX_CLIENT_SECRET or not all(33 <= ord(c) < 127 for c in value):
+            raise KeyMaterialError(f"{where}: at most {MAX_CLIENT_SECRET} printable ASCII characters, no spaces")
+        secrets_[partner] = value
+    return secrets_
 
 
 def key_material_from_json(text: str) -> KeyMaterial:

@@ -17,6 +17,7 @@ from service.adapters.casus_keys import CasusKeys
 from service.domain.convenant import Convenant
 from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.identiteit.oidc_inrichting import OidcDienst
 from service.service_layer.ports import LogWriter
 from service.service_layer.register.bron import ConvenantBron
 from service.service_layer.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork, session_factory
@@ -31,6 +32,7 @@ class Services:
     production: bool
     routeeroverleg: RouteerInstellingen = field(default_factory=RouteerInstellingen)
     levensduur: Levensduur = field(default_factory=Levensduur)  # of new bearer tokens, per soort
+    oidc: OidcDienst | None = None  # people's login through their partner's OpenID Provider; None: not set up
     # Where `uow()` gets a unit of work; None (the service): a SqlAlchemyUnitOfWork on `engine`.
     unit_of_work: Callable[[], UnitOfWork] | None = None
 

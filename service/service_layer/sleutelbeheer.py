@@ -116,6 +116,7 @@ class Sleutelbestand:
     development: bool
     kek: dict[str, tuple[int, tuple[int, ...]]]  # regime -> (primary version, every version)
     ondertekenaar: str  # the checkpoint key as its public verifier key (C2SP signed note), never the private key
+    oidc_partners: tuple[str, ...] = ()  # the partners with an OpenID Connect client secret (never the secret)
 
 
 def check_key_file(path: Path, *, production: bool) -> Sleutelbestand:
@@ -132,7 +133,13 @@ def check_key_file(path: Path, *, production: bool) -> Sleutelbestand:
     if production and path.resolve().is_relative_to((PROJECT_ROOT / "keys").resolve()):
         raise KeyMaterialError(f"{path}: key material in keys/, which production refuses")
     kek = {r.value: (material.keyring.primary_version(r), material.keyring.versions(r)) for r in Regime}
-    return Sleutelbestand(path, material.development, kek, material.signer.verifier.verifier_key)
+    return Sleutelbestand(
+        path,
+        material.development,
+        kek,
+        material.signer.verifier.verifier_key,
+        tuple(sorted(material.oidc_client_secrets)),
+    )
 
 
 def primary_version(services: Services, regime: Regime) -> int:

@@ -24,6 +24,7 @@ from service.adapters.gebruikers import GebruikerRepository
 from service.adapters.historie import GebeurtenisRepository
 from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
+from service.adapters.oidc_inlogpogingen import OidcInlogpogingRepository
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.repository import CasusRepository, PartnerRepository
 from service.adapters.routeeroverleg import RouteerRepository
@@ -73,6 +74,8 @@ class UnitOfWork(Protocol):
     def websessies(self) -> WebsessieRepository: ...
     @property
     def beveiligingssignalen(self) -> BeveiligingssignaalRepository: ...
+    @property
+    def oidc_inlogpogingen(self) -> OidcInlogpogingRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -106,6 +109,7 @@ class SqlAlchemyUnitOfWork:
     integriteit: IntegriteitStore  # stored outcomes of full verifications of the log
     websessies: WebsessieRepository
     beveiligingssignalen: BeveiligingssignaalRepository  # hourly counts of security signals for the FG
+    oidc_inlogpogingen: OidcInlogpogingRepository  # OpenID Connect logins in progress (single use)
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -129,6 +133,7 @@ class SqlAlchemyUnitOfWork:
         self.integriteit = IntegriteitStore(self._session)
         self.websessies = WebsessieRepository(self._session)
         self.beveiligingssignalen = BeveiligingssignaalRepository(self._session)
+        self.oidc_inlogpogingen = OidcInlogpogingRepository(self._session)
         return self
 
     def __exit__(

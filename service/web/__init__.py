@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.web import beheer, fg, gebruikersbeheer, sessie
+from service.web import beheer, fg, gebruikersbeheer, inloggen_oidc, sessie
 
 
 def init_app(app: Flask) -> None:
     sessie.init_app(app)
+    app.register_blueprint(inloggen_oidc.bp)
     app.register_blueprint(fg.bp)
     app.register_blueprint(beheer.bp)
     app.register_blueprint(gebruikersbeheer.bp)

@@ -12,6 +12,8 @@ Invariants:
 - Cookies are HttpOnly, SameSite=Strict, Path=/ and Secure whenever the request came over TLS.
 - Every page response has CSP `default-src 'self'` (no inline script or style anywhere), frame-ancestors none.
 - Filter forms use GET and carry no token: a CSRF token in a URL would leak into logs and history.
+- In production people log in only through their organisation (`inloggen_oidc`): the token form is not shown
+  and a POST to it is 404. In development it stays, beside a button per partner whose provider is set up.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from service.domain.casus import Gebruiker
-from service.service_layer.identiteit import websessies
+from service.service_layer.identiteit import oidc, websessies
 from service.service_layer.identiteit.websessies import ActieveSessie
 from service.service_layer.services import Services
 
@@ -68,6 +70,12 @@ _THUIS: dict[str, str] = {}  # rol -> endpoint of its start page
 def registreer_thuis(rol: str, endpoint: str) -> None:
     """After logging in, a gebruiker of `rol` lands on `endpoint` (e.g. "fg.overzicht")."""
     _THUIS[rol] = endpoint
+
+
+def thuis(rol: str) -> str:
+    """The URL of the start page of a gebruiker of `rol` (the login page when it has none)."""
+    endpoint = _THUIS.get(rol)
+    return url_for(endpoint) if endpoint else url_for("sessie.inloggen")
 
 
 def app_services() -> Services:
@@ -175,14 +183,24 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _tokenformulier_geweigerd() -> Response | None:
+    """Production: the token form does not exist (checked before the CSRF check, so always 404)."""
+    if request.endpoint == "sessie.inloggen" and request.method == "POST" and app_services().production:
+        page = render_template("fout.html", titel="Niet gevonden", melding="Deze pagina bestaat niet.")
+        return Response(page, status=404, mimetype="text/html")
+    return None
+
+
+bp.before_request(_tokenformulier_geweigerd)
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
 def inloggen() -> Any:
     volgende = _safe_next(request.values.get("volgende"))
     if request.method == "POST":
         opened = websessies.inloggen(app_services(), request.form.get("token", ""))
         if opened is not None:
-            endpoint = _THUIS.get(opened.gebruiker.rol)
-            target = volgende or (url_for(endpoint) if endpoint else url_for("sessie.inloggen"))
+            target = volgende or thuis(opened.gebruiker.rol)
             response = redirect(target)
             _set_cookie(response, COOKIE, opened.geheim, None)
             response.delete_cookie(LOGIN_COOKIE, path="/", secure=request.is_secure, httponly=True, samesite="Strict")
@@ -192,7 +210,13 @@ def inloggen() -> Any:
         status, melding = 200, None
     cookie = secrets.token_urlsafe(32)
     g.login_csrf = _login_csrf(cookie)
-    page = render_template("inloggen.html", melding=melding, volgende=volgende)
+    page = render_template(
+        "inloggen.html",
+        melding=melding,
+        volgende=volgende,
+        aanbieders=oidc.aanbieders(app_services()),
+        tokenformulier=not app_services().production,
+    )
     response = Response(page, status=status, mimetype="text/html")
     _set_cookie(response, LOGIN_COOKIE, cookie, 600)
     return response

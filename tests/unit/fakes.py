@@ -492,6 +492,10 @@ class FakeUnitOfWork:
     def beveiligingssignalen(self) -> NoReturn:
         _not_faked("beveiligingssignalen")
 
+    @property
+    def oidc_inlogpogingen(self) -> NoReturn:
+        _not_faked("oidc_inlogpogingen")
+
 
 def _not_faked(name: str) -> NoReturn:
     raise NotImplementedError(f"uow.{name} has no fake yet: test this use case with the database")
