@@ -3,6 +3,7 @@ rewrapping, retiring old KEK versions."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -80,6 +81,26 @@ def keys_check(bestand: Path | None) -> None:
     click.echo(f"  checkpoint verifier key: {found.ondertekenaar}")
     shown = ", ".join(found.oidc_partners) or "none"
     click.echo(f"  OpenID Connect client secrets (oidc_client_secrets) for: {shown}")
+
+
+@keys.command("oidc-geheim")
+@click.option("--partner", required=True, help="the partner whose identity provider issued the client secret")
+@click.option(
+    "--bestand",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the secrets file (default: DEELPOORT_KEYS_FILE)",
+)
+@clear_errors
+def keys_oidc_geheim(partner: str, bestand: Path | None) -> None:
+    """Put a partner's OpenID Connect client secret, read from standard input, into the secrets file."""
+    from service.service_layer.sleutelbeheer import set_client_secret_in_file
+
+    target = bestand or _key_file(settings())
+    secret = sys.stdin.read().strip()
+    if not secret:
+        fail("no client secret on standard input")
+    set_client_secret_in_file(target, partner, secret)
+    click.echo(f"{target}: client secret for {partner} set (not shown); check it with 'deelpoort keys check'")
 
 
 @keys.command("status")

@@ -44,6 +44,7 @@ from service.crypto.material import (
     load_key_material,
     parse_key_material,
     retire_kek_version,
+    with_client_secret,
     write_development_keys,
     write_key_file,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "parse_key_material",
     "retire_kek_version",
     "routeer_pseudoniem",
+    "with_client_secret",
     "write_development_keys",
     "write_key_file",
 ]

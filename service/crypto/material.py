@@ -262,6 +262,20 @@ def retire_kek_version(material: Mapping[str, Any], regime: Regime, version: int
     return document
 
 
+def with_client_secret(material: Mapping[str, Any], partner: str, secret: str) -> JsonObject:
+    """A copy of `material` with `secret` as the OpenID Connect client secret of `partner` (replacing one).
+
+    Raises:
+        KeyMaterialError: `material` is invalid, or the secret or partner id is not acceptable (the message
+            names the partner, never the secret).
+    """
+    parse_key_material(material)
+    document = copy.deepcopy(dict(material))
+    document.setdefault("oidc_client_secrets", {})[partner] = secret
+    parse_key_material(document)
+    return document
+
+
 def write_key_file(path: str | os.PathLike[str], material: Mapping[str, Any], *, overwrite: bool = False) -> Path:
     """Write key material as JSON to `path` with mode 0600 (atomically when overwriting).
 

@@ -26,6 +26,7 @@ from service.crypto import (
     generate_key_material,
     load_key_material,
     retire_kek_version,
+    with_client_secret,
     write_key_file,
 )
 from service.crypto import write_development_keys as _write_development_keys
@@ -169,3 +170,15 @@ def retire_kek_version_from_file(key_file: Path, regime: Regime, version: int) -
     """
     document = json.loads(key_file.read_text(encoding="utf-8"))
     write_key_file(key_file, retire_kek_version(document, regime, version), overwrite=True)
+
+
+def set_client_secret_in_file(key_file: Path, partner: str, secret: str) -> None:
+    """Put `secret` in `key_file` as the OpenID Connect client secret of `partner` (atomically, mode 0600).
+
+    Raises:
+        KeyMaterialError: the file's material is invalid, or the secret is not acceptable.
+        ValueError: the file is not JSON.
+        OSError: the file cannot be read or written.
+    """
+    document = json.loads(key_file.read_text(encoding="utf-8"))
+    write_key_file(key_file, with_client_secret(document, partner, secret), overwrite=True)

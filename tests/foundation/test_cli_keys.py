@@ -130,3 +130,42 @@ def test_check_of_a_missing_file_says_so(tmp_path: Path) -> None:
 
     assert result.exit_code == 2
     assert "cannot be read" in result.output
+
+
+def test_oidc_geheim_puts_a_client_secret_in_the_file_from_standard_input(tmp_path: Path) -> None:
+    target = tmp_path / "deelpoort-keys.json"
+    assert run("keys", "generate", "--uitvoer", str(target)).exit_code == 0
+    before = secrets_of(target)
+    secret = "synthetisch-client-geheim-0123456789"
+
+    result = CliRunner().invoke(
+        main, ["keys", "oidc-geheim", "--bestand", str(target), "--partner", "bureau-zvh-drenthe"], input=secret
+    )
+
+    assert result.exit_code == 0, result.output
+    assert secret not in result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["oidc_client_secrets"] == {"bureau-zvh-drenthe": secret}
+    assert secrets_of(target) == before  # the keys themselves are untouched
+    check = run(
+        "keys", "check", DEELPOORT_ENV="production", DEELPOORT_KEYS_FILE=str(target), DEELPOORT_SECRET_KEY=SECRET_KEY
+    )
+    assert check.exit_code == 0, check.output
+    assert "bureau-zvh-drenthe" in check.output and secret not in check.output
+
+
+@pytest.mark.parametrize("given", ["", "met spatie geheim"])
+def test_oidc_geheim_refuses_an_empty_or_unprintable_secret_and_changes_nothing(tmp_path: Path, given: str) -> None:
+    target = tmp_path / "deelpoort-keys.json"
+    assert run("keys", "generate", "--uitvoer", str(target)).exit_code == 0
+    original = target.read_bytes()
+
+    result = CliRunner().invoke(
+        main, ["keys", "oidc-geheim", "--bestand", str(target), "--partner", "bureau-zvh-drenthe"], input=given
+    )
+
+    assert result.exit_code == 2
+    assert target.read_bytes() == original
+    if given:
+        assert given not in result.output and "bureau-zvh-drenthe" in result.output

@@ -114,11 +114,14 @@ class Nginx:
 
 
 @contextlib.contextmanager
-def nginx(map: Path, upstream_port: int, bestanden: Bestanden, *, ca: Path, limit_s: float = 10.0) -> Iterator[Nginx]:
-    """Run nginx with the deployed configuration until the block ends; `ca` verifies its server certificate."""
+def nginx(
+    map: Path, upstream_port: int, bestanden: Bestanden, *, ca: Path, limit_s: float = 10.0, port: int | None = None
+) -> Iterator[Nginx]:
+    """Run nginx with the deployed configuration until the block ends; `ca` verifies its server certificate.
+    `port`: where it listens (default: a free port)."""
     binary = nginx_or_skip()
     map.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     site = map / "deelpoort.conf"
     site.write_text(render(upstream_port, port, bestanden), encoding="utf-8")
     hoofd = map / "nginx.conf"

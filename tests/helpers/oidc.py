@@ -101,8 +101,11 @@ def npm_ci() -> None:
 class ProviderProcess:
     """`node provider.mjs` with the given clients; `issuer` once it printed READY. Ends when stdin closes."""
 
-    def __init__(self, clients: list[dict[str, object]], log: Path) -> None:
+    def __init__(self, clients: list[dict[str, object]], log: Path, *, tls: tuple[Path, Path] | None = None) -> None:
+        """`tls`: (certificate chain, key) in PEM: the provider then serves https (a production-like issuer)."""
         env = {**os.environ, "OP_HOST": "localhost", "OP_CLIENTS": json.dumps(clients)}
+        if tls is not None:
+            env.update(OP_TLS_CERT=str(tls[0]), OP_TLS_KEY=str(tls[1]))
         self._log = log.open("w")
         self._process = subprocess.Popen(
             ["node", "provider.mjs"],

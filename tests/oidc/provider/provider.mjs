@@ -2,12 +2,15 @@
 // development login screens, where any login name is accepted and becomes the subject (`sub`).
 //
 // Started by tests/oidc/conftest.py: `node provider.mjs` with OP_HOST (the issuer's host name, default
-// localhost) and OP_CLIENTS (a JSON list of client metadata). It listens on a free port of 127.0.0.1 and prints
+// localhost) and OP_CLIENTS (a JSON list of client metadata); with OP_TLS_CERT and OP_TLS_KEY (PEM files) it
+// serves https, as an organisation's IdP does (the production walk-through in tests/productie needs that). It listens on a free port of 127.0.0.1 and prints
 // one line `READY <issuer>` when it serves; it ends when its stdin closes (the test run ended).
 //
 // Deliberately strict where Deelpoort must cope: PKCE (S256) is required for every client, the authorization
 // response carries `iss` (RFC 9207), id tokens are RS256-signed with a key generated at start.
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import Provider, { interactionPolicy } from 'oidc-provider';
 
@@ -23,9 +26,12 @@ const jwk = { ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256',
 const policy = interactionPolicy.base();
 policy.get('consent').checks.remove('native_client_prompt');
 
-const server = http.createServer();
+const tls = process.env.OP_TLS_CERT && process.env.OP_TLS_KEY;
+const server = tls
+  ? https.createServer({ cert: readFileSync(process.env.OP_TLS_CERT), key: readFileSync(process.env.OP_TLS_KEY) })
+  : http.createServer();
 server.listen(0, '127.0.0.1', () => {
-  const issuer = `http://${host}:${server.address().port}`;
+  const issuer = `${tls ? 'https' : 'http'}://${host}:${server.address().port}`;
   const provider = new Provider(issuer, {
     clients,
     jwks: { keys: [jwk] },
