@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.web import beheer, fg, gebruikersbeheer, inloggen_oidc, sessie
+from service.web import account, beheer, fg, gebruikersbeheer, inloggen_oidc, sessie
 
 
 def init_app(app: Flask) -> None:
@@ -19,3 +19,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(fg.bp)
     app.register_blueprint(beheer.bp)
     app.register_blueprint(gebruikersbeheer.bp)
+    app.register_blueprint(account.bp)

@@ -134,3 +134,37 @@ def test_the_fg_sees_every_credential_change_on_its_beheer_page(
     login(fg_client, fg)
     page = html(fg_client.get("/fg/beheer"))
     assert "Gebruiker geschorst" in page and "Token ingetrokken" in page and system[:8] in page
+
+
+def test_a_person_makes_its_own_api_token_after_logging_in_shown_once(
+    app: Flask, client: FlaskClient, services: Services, fg: str
+) -> None:
+    fg_client = app.test_client()
+    login(fg_client, fg)
+    page = fg_client.get("/account/tokens")
+    assert page.status_code == 200 and "Nieuw API-token maken" in html(page)
+    made = post(fg_client, "/account/tokens")
+    assert made.status_code == 201
+    (token,) = TOKEN.findall(html(made))
+    assert token != fg
+    assert client.get("/v1/verantwoording/verstrekkingen", headers=bearer(token)).status_code == 200
+    again = html(fg_client.get("/account/tokens"))
+    assert not TOKEN.search(again) and token.split("_")[1][:8] in again
+    owner = gebruiker_of(services, fg).id
+    with services.uow() as uow:
+        life = next(t for t in uow.gebruikers.tokens(owner) if t.id == token.split("_")[1])
+    assert life.verloopt_op - life.uitgegeven_op == services.levensduur.persoon
+    revoked = post(fg_client, f"/account/tokens/{token.split('_')[1]}/intrekking")
+    assert revoked.status_code == 303
+    assert client.get("/v1/verantwoording/verstrekkingen", headers=bearer(token)).status_code == 401
+
+
+def test_a_system_gets_no_token_from_the_account_page(app: Flask, politie: str, services: Services) -> None:
+    system_client = app.test_client()
+    login(system_client, politie)
+    assert "Nieuw API-token maken" not in html(system_client.get("/account/tokens"))
+    with services.uow() as uow:
+        before = len(uow.gebruikers.tokens(gebruiker_of(services, politie).id))
+    assert post(system_client, "/account/tokens").status_code == 403
+    with services.uow() as uow:
+        assert len(uow.gebruikers.tokens(gebruiker_of(services, politie).id)) == before

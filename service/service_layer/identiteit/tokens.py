@@ -5,7 +5,8 @@ Invariants:
   a token.
 - A beheerder issues tokens for active gebruikers outside the four-eyes rollen. A beheerder or FG never gets a
   token from another beheerder (that beheerder could act as them, and four eyes would be two hands): their
-  first tokens come from `gebruikersbeheer.bootstrap`, later ones by renewing their own.
+  tokens come from `gebruikersbeheer.bootstrap`, by renewing their own, or by a person for itself after logging
+  in to the pages (`geef_eigen_uit`, a person's short life).
 - Renewal is by the holder, with the token it renews: the new token lives the soort's full life, the old one
   keeps working only for the overlap window (never longer than it had), and a token renews once.
 - Revocation acts on the next request in every worker and host (authentication reads it every time). A
@@ -27,6 +28,7 @@ from service.domain.identiteit import (
     Gebruikersgegevens,
     Gebruikershandeling,
     GebruikerStatus,
+    SoortGebruiker,
     Token,
 )
 from service.service_layer.beheer.stap import verzegel
@@ -67,6 +69,37 @@ def geef_uit(
         uow.commit()
     verzegel(services)
     return issued, token
+
+
+def geef_eigen_uit(
+    services: Services, persoon: Gebruiker, *, now: dt.datetime | None = None
+) -> tuple[IssuedToken, Token]:
+    """A new API token for the signed-in person itself (e.g. an FG after logging in through its organisation).
+
+    Raises:
+        NietToegestaanError: not a person (systems get their tokens from a beheerder).
+        ConflictError: the gebruiker is not active (any more).
+    """
+    if persoon.soort != SoortGebruiker.PERSOON.value:
+        raise NietToegestaanError("only a person issues a token for itself; a system gets one from a beheerder")
+    now = now or utcnow()
+    with services.uow() as uow:
+        size = uow.log.lock_head()
+        gegevens = get(uow, persoon.id)
+        if gegevens.status is not GebruikerStatus.ACTIEF:
+            raise ConflictError(f"the gebruiker is {gegevens.status.value}: no token is issued")
+        issued, token = nieuw_token(gegevens.id, now, services.levensduur.persoon)
+        uow.gebruikers.add_token(token, issued.token_hash)
+        append_records(uow.log, size, [_besluit(persoon, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, token.id, now)])
+        uow.commit()
+    verzegel(services)
+    return issued, token
+
+
+def eigen(services: Services, persoon: Gebruiker) -> list[Token]:
+    """The signed-in gebruiker's own tokens (ids and lives), oldest first."""
+    with services.uow() as uow:
+        return uow.gebruikers.tokens(persoon.id)
 
 
 def lijst(services: Services, door: Gebruiker, gebruiker_id: str) -> list[Token]:
