@@ -17,9 +17,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from flask import current_app, g, request
-from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
 
+from service.api import challenge
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.certificaat import certificaat_oin as _certificaat_oin
 from service.domain.casus import Gebruiker
@@ -81,7 +81,7 @@ def _require(rollen: tuple[str, ...]) -> Gebruiker:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(
             "a valid bearer token is required",
-            www_authenticate=WWWAuthenticate("bearer", {"realm": "deelpoort"}),
+            www_authenticate=challenge.bearer(),
         )
     uitslag = controleer(services().uow(), token.strip())
     if uitslag.retry_after is not None:
@@ -92,9 +92,7 @@ def _require(rollen: tuple[str, ...]) -> Gebruiker:
         reden = uitslag.weigering.value if uitslag.weigering else "the token is not valid"
         raise Unauthorized(
             "a valid bearer token is required",
-            www_authenticate=WWWAuthenticate(
-                "bearer", {"realm": "deelpoort", "error": "invalid_token", "error_description": reden}
-            ),
+            www_authenticate=challenge.bearer(error="invalid_token", error_description=reden),
         )
     found = uitslag.gebruiker
     g.token_id = uitslag.token_id  # the token of this request (renewal renews exactly this one)

@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import cast
 
 from flask import Flask, current_app, request
-from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
+from service.api import challenge
 from service.domain.casus import Gebruiker
 from service.domain.certificaat import GEEN, MtlsModus
 from service.service_layer.identiteit.certificaten import aanbieding, controleer_certificaat, meld_onvertrouwde_kop
@@ -80,9 +80,6 @@ def certificaat_oin(gebruiker: Gebruiker) -> str | None:
     if uitslag.weigering is not None:
         raise Unauthorized(
             "a valid bearer token is required, with a PKIoverheid client certificate of its partner",
-            www_authenticate=WWWAuthenticate(
-                "bearer",
-                {"realm": "deelpoort", "error": "invalid_token", "error_description": uitslag.weigering.value},
-            ),
+            www_authenticate=challenge.bearer(error="invalid_token", error_description=uitslag.weigering.value),
         )
     return uitslag.oin

@@ -39,6 +39,7 @@ def test_an_expired_token_is_told_so_with_invalid_token(client: FlaskClient, ser
     assert refused.mimetype == "application/problem+json"
     params = challenge(refused)
     assert params["error"] == "invalid_token"
+    assert 'error="invalid_token"' in refused.headers["WWW-Authenticate"]  # quoted, as RFC 6750 writes it
     assert "expired" in params["error_description"]
 
 
