@@ -175,12 +175,14 @@ def _wijzig(
     naar: GebruikerStatus,
     now: dt.datetime | None,
 ) -> Uitkomst:
-    """Raises:
-    NietToegestaanError: `door` is not a beheerder.
-    NietGevondenError: no such gebruiker.
-    OngeldigeInvoerError: an empty toelichting.
-    ConflictError: the gebruiker is not in a state this change starts from, a proposal about it is open
-        already, or fewer than two active beheerders would remain.
+    """Change a gebruiker's status to `naar`: at once, or for a beheerder or FG as a proposal.
+
+    Raises:
+        NietToegestaanError: `door` is not a beheerder.
+        NietGevondenError: no such gebruiker.
+        OngeldigeInvoerError: an empty toelichting.
+        ConflictError: the gebruiker is not in a state this change starts from, a proposal about it is open
+            already, or fewer than two active beheerders would remain.
     """
     require_beheerder(door)
     toelichting = tekst("toelichting", toelichting)
