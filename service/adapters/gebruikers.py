@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -137,13 +138,18 @@ class GebruikerRepository:
 
     def credential(self, token_id: str) -> Credential | None:
         row = self._session.execute(_CREDENTIAL, {"token_id": token_id}).first()
+        return None if row is None else _credential(token_id, tuple(row))
+
+    def aanmelding(self, token_id: str, now: dt.datetime) -> tuple[Credential | None, dt.datetime | None]:
+        """What checking a presented token needs: its credential (None: unknown id) and until when the id is
+        throttled (None: it is not). One statement for a known id (every honest request); a second only for
+        an unknown one."""
+        row = self._session.execute(_CREDENTIAL_EN_BLOKKADE, {"token_id": token_id}).first()
         if row is None:
-            return None
-        ident, partner_id, rol, naam, status, soort, token_hash, uitgegeven, verloopt, ingetrokken = row[:10]
-        opvolger, partner_actief = row[10:]
-        gebruiker = Gebruiker(ident, partner_id, rol, naam, status == GebruikerStatus.ACTIEF.value, soort)
-        token = Token(token_id, ident, uitgegeven, verloopt, ingetrokken, opvolger)
-        return Credential(gebruiker, token, bytes(token_hash), bool(partner_actief))
+            until = self._session.execute(_BLOKKADE_ALLEEN, {"token_id": token_id}).scalar()
+            return None, until if until is not None and until > now else None
+        until = row[-1]
+        return _credential(token_id, tuple(row[:-1])), until if until is not None and until > now else None
 
     def tokens(self, gebruiker_id: str) -> list[Token]:
         rows = self._session.scalars(
@@ -171,11 +177,6 @@ class GebruikerRepository:
         )
 
     # --- failed attempts ----------------------------------------------------------------------------------
-    def geblokkeerd_tot(self, token_id: str, now: dt.datetime) -> dt.datetime | None:
-        """Until when this token id is refused (throttled), or None."""
-        until = self._session.scalar(select(TokenpogingRow.geblokkeerd_tot).where(TokenpogingRow.token_id == token_id))
-        return until if until is not None and until > now else None
-
     def fout(
         self, token_id: str, now: dt.datetime, *, venster: dt.timedelta, drempel: int, blokkade: dt.timedelta
     ) -> None:
@@ -223,6 +224,19 @@ _CREDENTIAL = (
     .join(PartnerRow.__table__, _P.id == _G.partner_id)
     .where(_T.id == bindparam("token_id"))
 )
+
+
+_BLOKKADE_ALLEEN = select(TokenpogingRow.geblokkeerd_tot).where(TokenpogingRow.token_id == bindparam("token_id"))
+_CREDENTIAL_EN_BLOKKADE = _CREDENTIAL.add_columns(_BLOKKADE_ALLEEN.scalar_subquery())
+
+
+def _credential(token_id: str, row: tuple[Any, ...]) -> Credential:
+    """A row of `_CREDENTIAL` (gebruiker, token, partner's state) as a `Credential`."""
+    ident, partner_id, rol, naam, status, soort, token_hash, uitgegeven, verloopt, ingetrokken = row[:10]
+    opvolger, partner_actief = row[10:]
+    gebruiker = Gebruiker(ident, partner_id, rol, naam, status == GebruikerStatus.ACTIEF.value, soort)
+    token = Token(token_id, ident, uitgegeven, verloopt, ingetrokken, opvolger)
+    return Credential(gebruiker, token, bytes(token_hash), bool(partner_actief))
 
 
 def _where(filter: Filter) -> list[ColumnElement[bool]]:

@@ -69,10 +69,9 @@ def controleer(uow: UnitOfWork, token: str, *, now: dt.datetime | None = None) -
     token_id, secret = match.groups()
     presented = _hash(secret)
     with uow:
-        blocked = uow.gebruikers.geblokkeerd_tot(token_id, now)
+        credential, blocked = uow.gebruikers.aanmelding(token_id, now)  # one round trip
         if blocked is not None:
             return Uitslag(None, token_id, Weigering.ONGELDIG, max(1, math.ceil((blocked - now).total_seconds())))
-        credential = uow.gebruikers.credential(token_id)
         # Compare even when the id is unknown, so the time taken does not tell which ids exist.
         expected = credential.token_hash if credential is not None else b"\0" * 32
         if not hmac.compare_digest(presented, expected) or credential is None:
