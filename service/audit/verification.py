@@ -60,21 +60,33 @@ def check_head(
 
 def check_checkpoint(
     result: Verificatie,
-    stored: tuple[int, bytes, str],
+    stored: tuple[int, bytes, dt.datetime, str, str],
     recomputed: bytes,
     key: CheckpointVerifier,
     origin: str,
 ) -> None:
-    """A stored checkpoint (size and root columns, signed note) against the root recomputed at its size: the note
-    must verify under `key` and be of `origin`, agree with the columns, and commit to the recomputed root."""
-    grootte, wortel, notitie = stored
+    """A stored checkpoint (size, root, time and key id columns, signed note) against the root recomputed at its
+    size: the note must verify under `key` and be of `origin`, every column must say what the note says (a
+    changed time or key id is as much tampering as a changed root), and the note must commit to the recomputed
+    root."""
+    grootte, wortel, tijd, sleutel_id, notitie = stored
     try:
         opened = open_checkpoint(notitie, key, origin)
     except CheckpointError as exc:
         result.fout(grootte - 1, f"checkpoint of size {grootte}: {exc}")
         return
-    if (opened.size, opened.root) != (grootte, wortel):
-        result.fout(grootte - 1, f"checkpoint of size {grootte}: columns differ from its note")
+    differing = [
+        name
+        for name, column, signed in (
+            ("size", grootte, opened.size),
+            ("root", wortel, opened.root),
+            ("time", tijd, opened.time),
+            ("key id", sleutel_id, opened.key_id),
+        )
+        if column != signed
+    ]
+    if differing:
+        result.fout(grootte - 1, f"checkpoint of size {grootte}: columns differ from its note ({', '.join(differing)})")
     if opened.root != recomputed:
         result.fout(
             grootte - 1, f"checkpoint of size {grootte}: the log's root differs (a record before it was changed)"

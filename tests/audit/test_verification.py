@@ -114,29 +114,51 @@ def _note(size: int, root: bytes, signer: CheckpointSigner = SIGNER, origin: str
 
 
 ROOT, OTHER_ROOT = leaf_hash(b"root"), leaf_hash(b"other")
+KEY = SIGNER.key_id
 CHECKPOINTS = [
-    pytest.param((4, ROOT, _note(4, ROOT)), ROOT, [], id="intact"),
+    pytest.param((4, ROOT, T, KEY, _note(4, ROOT)), ROOT, [], id="intact"),
     pytest.param(
-        (4, ROOT, _note(4, ROOT)), OTHER_ROOT, ["the log's root differs (a record before it was changed)"], id="root"
+        (4, ROOT, T, KEY, _note(4, ROOT)),
+        OTHER_ROOT,
+        ["the log's root differs (a record before it was changed)"],
+        id="root",
     ),
-    pytest.param((4, OTHER_ROOT, _note(4, ROOT)), ROOT, ["columns differ from its note"], id="columns"),
+    pytest.param((4, OTHER_ROOT, T, KEY, _note(4, ROOT)), ROOT, ["columns differ from its note (root)"], id="columns"),
     pytest.param(
-        (4, ROOT, _note(4, ROOT, OTHER)), ROOT, ["checkpoint is not signed by the expected key"], id="other-key"
+        (4, ROOT, T - dt.timedelta(hours=1), KEY, _note(4, ROOT)),
+        ROOT,
+        ["columns differ from its note (time)"],
+        id="time",
     ),
     pytest.param(
-        (4, ROOT, _note(4, ROOT, origin="elsewhere")), ROOT, ["checkpoint is of another log"], id="other-origin"
+        (4, ROOT, T, OTHER.key_id, _note(4, ROOT)), ROOT, ["columns differ from its note (key id)"], id="key-id"
+    ),
+    pytest.param(
+        (5, ROOT, T + dt.timedelta(seconds=1), KEY, _note(4, ROOT)),
+        ROOT,
+        ["columns differ from its note (size, time)"],
+        id="size-and-time",
+    ),
+    pytest.param(
+        (4, ROOT, T, KEY, _note(4, ROOT, OTHER)), ROOT, ["checkpoint is not signed by the expected key"], id="other-key"
+    ),
+    pytest.param(
+        (4, ROOT, T, KEY, _note(4, ROOT, origin="elsewhere")),
+        ROOT,
+        ["checkpoint is of another log"],
+        id="other-origin",
     ),
 ]
 
 
 @pytest.mark.parametrize(("stored", "recomputed", "problems"), CHECKPOINTS)
 def test_a_checkpoint_counts_only_signed_by_the_key_and_committing_to_the_recomputed_root(
-    stored: tuple[int, bytes, str], recomputed: bytes, problems: list[str]
+    stored: tuple[int, bytes, dt.datetime, str, str], recomputed: bytes, problems: list[str]
 ) -> None:
     result = Verificatie()
     check_checkpoint(result, stored, recomputed, SIGNER.verifier, ORIGIN)
-    assert result.problemen == [f"checkpoint of size 4: {p}" for p in problems]
-    assert result.eerste_fout == (3 if problems else None)
+    assert result.problemen == [f"checkpoint of size {stored[0]}: {p}" for p in problems]
+    assert result.eerste_fout == (stored[0] - 1 if problems else None)
 
 
 HEADS = [

@@ -315,3 +315,23 @@ def test_a_head_holding_off_checkpoints_is_caught(log_services: Services) -> Non
     result = _tamper(log_services, lambda c: c.execute(update(LoghoofdRow).values(checkpoint_grootte=10**6)))
     assert not result.ok
     assert any("latest checkpoint as size 1000000" in p for p in result.problemen)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("sleutel_id", "0badc0de", "key id"),
+        ("tijd", dt.datetime(2020, 1, 1, tzinfo=dt.UTC), "time"),
+    ],
+    ids=["key-id", "time"],
+)
+def test_a_changed_time_or_key_id_of_an_older_checkpoint_is_caught(
+    log_services: Services, column: str, value: object, named: str
+) -> None:
+    """Every column of every checkpoint must say what its signed note says, not only the newest's (issue 20)."""
+    result = _tamper(
+        log_services,
+        lambda c: c.execute(update(CheckpointRow).where(CheckpointRow.grootte == 17).values({column: value})),
+    )
+    assert not result.ok and result.eerste_fout == 16
+    assert f"checkpoint of size 17: columns differ from its note ({named})" in result.problemen

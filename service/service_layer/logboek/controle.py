@@ -8,7 +8,8 @@ Invariants (DESIGN invariant 6):
 - `verifieer` trusts nothing stored except the checkpoint key: it recomputes every leaf from the record
   bytes, the tree from the leaves, and checks that indexes run 0..n-1 without gaps, that every stored leaf hash
   and complete subtree node equals the recomputed one (and that no other node is stored), that every
-  checkpoint's signature is valid and its root equals the recomputed root at its size, that no checkpoint is
+  checkpoint's signature is valid, that its size, root, time and key id columns say what its note says, and that
+  its root equals the recomputed root at its size, that no checkpoint is
   larger than the log (truncation), and that the query columns agree with their record. It reports the first
   bad index it can name.
 - The leaf is the hash of the stored bytes themselves, so any change to a record shows in its leaf, the tree
@@ -26,6 +27,7 @@ Invariants (DESIGN invariant 6):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -125,9 +127,9 @@ def _next_block(store: LogStore, boom: TreeCheck) -> bool:
     return True
 
 
-def _claims(checkpoint: StoredCheckpoint) -> tuple[int, bytes, str]:
-    """What a stored checkpoint claims: its size and root columns and its signed note."""
-    return checkpoint.grootte, checkpoint.wortel, checkpoint.notitie
+def _claims(checkpoint: StoredCheckpoint) -> tuple[int, bytes, dt.datetime, str, str]:
+    """What a stored checkpoint claims: its size, root, time and key id columns and its signed note."""
+    return checkpoint.grootte, checkpoint.wortel, checkpoint.tijd, checkpoint.sleutel_id, checkpoint.notitie
 
 
 def snelle_controle(services: Services) -> Verificatie:
