@@ -126,6 +126,12 @@ class Settings:
                 )
         if not self.secret_key or len(self.secret_key) < 32:
             raise SettingsError("production needs DEELPOORT_SECRET_KEY of at least 32 characters")
+        if self.mtls_modus is MtlsModus.VERPLICHT and not self.vertrouwde_proxies:
+            raise SettingsError(
+                "production with DEELPOORT_MTLS=verplicht (its default) needs DEELPOORT_VERTROUWDE_PROXIES, the "
+                "address of the TLS proxy (nginx): without it no client certificate is believed and every system "
+                "is refused (docs/mtls.md)"
+            )
 
     @property
     def mtls_modus(self) -> MtlsModus:

@@ -86,6 +86,7 @@ def test_a_valid_production_configuration_is_accepted(tmp_path: Path) -> None:
         "DEELPOORT_KEYS_FILE": str(tmp_path / "secrets.json"),
         "DEELPOORT_SECRET_KEY": SECRET,
         "DEELPOORT_DATABASE_URL": "postgresql+psycopg://deelpoort@db.internal/deelpoort",
+        "DEELPOORT_VERTROUWDE_PROXIES": "127.0.0.1",
     }
     settings = Settings.from_env(environ)
     assert settings.is_production

@@ -80,9 +80,24 @@ def test_the_real_convenants_still_load_without_sub_oins() -> None:
 SECRET = "x" * 40
 
 
+def test_production_with_mtls_required_refuses_to_start_without_a_trusted_proxy() -> None:
+    production = {"DEELPOORT_ENV": "production", "DEELPOORT_KEYS_JSON": "{}", "DEELPOORT_SECRET_KEY": SECRET}
+    with pytest.raises(SettingsError, match="needs DEELPOORT_VERTROUWDE_PROXIES"):
+        Settings.from_env(production)
+    with pytest.raises(SettingsError, match="needs DEELPOORT_VERTROUWDE_PROXIES"):
+        Settings.from_env({**production, "DEELPOORT_MTLS": "verplicht"})
+    # Without required certificates there is nothing to misconfigure.
+    assert Settings.from_env({**production, "DEELPOORT_MTLS": "uit"}).mtls_modus is MtlsModus.UIT
+
+
 def test_mtls_defaults_to_off_in_development_and_required_in_production() -> None:
     assert Settings.from_env({}).mtls_modus is MtlsModus.UIT
-    production = {"DEELPOORT_ENV": "production", "DEELPOORT_KEYS_JSON": "{}", "DEELPOORT_SECRET_KEY": SECRET}
+    production = {
+        "DEELPOORT_ENV": "production",
+        "DEELPOORT_KEYS_JSON": "{}",
+        "DEELPOORT_SECRET_KEY": SECRET,
+        "DEELPOORT_VERTROUWDE_PROXIES": "127.0.0.1",
+    }
     assert Settings.from_env(production).mtls_modus is MtlsModus.VERPLICHT
     assert Settings.from_env({**production, "DEELPOORT_MTLS": "optioneel"}).mtls_modus is MtlsModus.OPTIONEEL
     assert Settings.from_env({"DEELPOORT_MTLS": "verplicht"}).mtls_modus is MtlsModus.VERPLICHT

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,6 +53,7 @@ def _app(settings: Settings, tmp_path: Path, *, production: bool, oidc: bool, pr
             keys_dir=settings.keys_dir,
             keys_file=tmp_path / "keys.json",
             secret_key=SECRET_KEY,
+            vertrouwde_proxies=(ipaddress.ip_network("127.0.0.1"),),
             **extra,  # type: ignore[arg-type]
         )
     )
