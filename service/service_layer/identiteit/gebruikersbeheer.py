@@ -118,7 +118,7 @@ def maak_aan(
         if vier_ogen:
             voorstel = _stel_voor(uow, size, door, Soort.GEBRUIKER_TOEVOEGING, gegevens, toelichting, now)
         else:
-            _log(uow, size, door, Gebruikershandeling.AANGEMAAKT, gegevens, toelichting, now)
+            leg_vast(uow, size, door, Gebruikershandeling.AANGEMAAKT, gegevens, toelichting, now)
         uow.commit()
     verzegel(services)
     return Uitkomst(replace(gegevens, voorstel=voorstel.id if voorstel else None), voorstel)
@@ -201,7 +201,7 @@ def _wijzig(
             voorstel = _stel_voor(uow, size, door, soort, gegevens, toelichting, now)
         else:
             _pas_toe(uow, gegevens, naar, now)
-            _log(uow, size, door, handeling, replace(gegevens, status=naar), toelichting, now)
+            leg_vast(uow, size, door, handeling, replace(gegevens, status=naar), toelichting, now)
         uow.commit()
         result = _met_voorstel(uow, get(uow, gebruiker_id))
     verzegel(services)
@@ -355,7 +355,7 @@ def _besluit(
     return Gebruikersbesluit(new_id(), now, door.partner_id, door.id, door.rol, handeling, gegevens, toelichting, token)
 
 
-def _log(
+def leg_vast(
     uow: UnitOfWork,
     size: int,
     door: Gebruiker,
@@ -365,6 +365,7 @@ def _log(
     now: dt.datetime,
     token: str | None = None,
 ) -> None:
+    """Append the record of a direct change to a gebruiker or its token at `size` (the caller holds the log lock)."""
     append_records(uow.log, size, [_besluit(door, handeling, gegevens, toelichting, now, token)])
 
 

@@ -20,12 +20,10 @@ import datetime as dt
 import re
 
 from service.domain.beheer import BEHEERDER
-from service.domain.casus import Gebruiker, new_id, utcnow
+from service.domain.casus import Gebruiker, utcnow
 from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError
 from service.domain.identiteit import (
     VIER_OGEN_ROLLEN,
-    Gebruikersbesluit,
-    Gebruikersgegevens,
     Gebruikershandeling,
     GebruikerStatus,
     SoortGebruiker,
@@ -33,8 +31,7 @@ from service.domain.identiteit import (
 )
 from service.service_layer.beheer.stap import verzegel
 from service.service_layer.identiteit.authentication import IssuedToken, nieuw_token
-from service.service_layer.identiteit.gebruikersbeheer import get, require_lezer
-from service.service_layer.logboek.schrijver import append_records
+from service.service_layer.identiteit.gebruikersbeheer import get, leg_vast, require_lezer
 from service.service_layer.services import Services
 
 _TOKEN_ID = re.compile(r"[0-9a-f]{32}")
@@ -64,8 +61,7 @@ def geef_uit(
             raise ConflictError(f"the gebruiker is {gegevens.status.value}: no token is issued")
         issued, token = nieuw_token(gegevens.id, now, services.levensduur.van(gegevens.soort))
         uow.gebruikers.add_token(token, issued.token_hash)
-        record = _besluit(door, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, token.id, now)
-        append_records(uow.log, size, [record])
+        leg_vast(uow, size, door, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, "", now, token.id)
         uow.commit()
     verzegel(services)
     return issued, token
@@ -90,7 +86,7 @@ def geef_eigen_uit(
             raise ConflictError(f"the gebruiker is {gegevens.status.value}: no token is issued")
         issued, token = nieuw_token(gegevens.id, now, services.levensduur.persoon)
         uow.gebruikers.add_token(token, issued.token_hash)
-        append_records(uow.log, size, [_besluit(persoon, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, token.id, now)])
+        leg_vast(uow, size, persoon, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, "", now, token.id)
         uow.commit()
     verzegel(services)
     return issued, token
@@ -135,7 +131,7 @@ def trek_in(
         if token.ingetrokken_op is not None:
             raise ConflictError("the token was revoked already")
         uow.gebruikers.trek_in(now, token_id=token.id)
-        append_records(uow.log, size, [_besluit(door, Gebruikershandeling.TOKEN_INTREKKING, gegevens, token.id, now)])
+        leg_vast(uow, size, door, Gebruikershandeling.TOKEN_INTREKKING, gegevens, "", now, token.id)
         uow.commit()
         result = _token(uow.gebruikers.token(token.id), gebruiker_id)
     verzegel(services)
@@ -161,7 +157,7 @@ def vernieuw(
         issued, nieuw = nieuw_token(houder.id, now, services.levensduur.van(gegevens.soort))
         uow.gebruikers.add_token(nieuw, issued.token_hash)
         uow.gebruikers.vervang(oud.id, nieuw.id, oud.na_vernieuwing(now, services.levensduur.overlap))
-        append_records(uow.log, size, [_besluit(houder, Gebruikershandeling.TOKEN_VERNIEUWD, gegevens, nieuw.id, now)])
+        leg_vast(uow, size, houder, Gebruikershandeling.TOKEN_VERNIEUWD, gegevens, "", now, nieuw.id)
         uow.commit()
         oud = _token(uow.gebruikers.token(oud.id), houder.id)
     verzegel(services)
@@ -172,9 +168,3 @@ def _token(token: Token | None, gebruiker_id: str) -> Token:
     if token is None or token.gebruiker_id != gebruiker_id:
         raise NietGevondenError("no such token of this gebruiker")
     return token
-
-
-def _besluit(
-    door: Gebruiker, handeling: Gebruikershandeling, gegevens: Gebruikersgegevens, token_id: str, now: dt.datetime
-) -> Gebruikersbesluit:
-    return Gebruikersbesluit(new_id(), now, door.partner_id, door.id, door.rol, handeling, gegevens, "", token_id)
