@@ -13,11 +13,9 @@ import datetime as dt
 import http.client
 import json
 import os
-import signal
 import ssl
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +31,10 @@ from service.domain.certificaat import Certificaatweigering
 from service.service_layer.identiteit.certificaten import ONVERTROUWDE_KOP
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
-from service.settings import PROJECT_ROOT, Settings
+from service.settings import Settings
 from tests.helpers.casus import aanmelding, bearer
 from tests.helpers.databases import Inhoud, Templates
+from tests.helpers.dienst import dienst
 from tests.helpers.gebruikers import add_gebruiker
 from tests.helpers.nginx import Bestanden, Nginx, free_port, nginx, nginx_or_skip
 from tests.helpers.pki import DAG, Pki, Sleutelpaar, vreemde_client
@@ -118,39 +117,8 @@ def _gunicorn(settings: Settings, port: int) -> Iterator[subprocess.Popen[bytes]
     )
     code = "import sys; from service.cli import main; sys.exit(main())"
     argv = [sys.executable, "-c", code, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
-    server = subprocess.Popen(
-        argv, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if server.poll() is not None:
-                fout = server.stderr.read().decode(errors="replace") if server.stderr else ""
-                pytest.fail(f"deelpoort serve ended with {server.returncode}:\n{fout[-3000:]}")
-            connectie = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            try:
-                connectie.request("GET", "/v1/status")
-                if connectie.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            finally:
-                connectie.close()
-            if time.monotonic() > deadline:
-                pytest.fail("deelpoort serve did not answer GET /v1/status in time")
-            time.sleep(0.1)
+    with dienst(argv, env=env, port=port) as server:
         yield server
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGQUIT)  # gunicorn's quick shutdown (TERM waits for idle keep-alives)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        if server.stderr:
-            server.stderr.close()
 
 
 @pytest.fixture(scope="module")

@@ -28,11 +28,9 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import ssl
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -47,6 +45,7 @@ from sqlalchemy.engine import make_url
 from service.settings import PROJECT_ROOT
 from tests.helpers.browser import browser, klik  # noqa: F401 - browser is a fixture
 from tests.helpers.casus import aanmelding
+from tests.helpers.dienst import dienst
 from tests.helpers.nginx import Bestanden, Nginx, free_port, nginx, nginx_or_skip
 from tests.helpers.oidc import ProviderProcess, npm_ci
 from tests.helpers.pki import Pki, Sleutelpaar
@@ -93,7 +92,6 @@ class Installatie:
     certificaten: dict[str, Sleutelpaar]
     nginx: Nginx | None = None
     gunicorn_port: int = 0
-    uitvoer: list[str] | None = None
 
     def voer_uit(self, blok: str) -> subprocess.CompletedProcess[str]:
         script = vervang(blok, self.site)
@@ -184,35 +182,8 @@ def _dienst(installatie: Installatie, port: int) -> Iterator[None]:
     commando = commando.replace("--port 8000", f"--port {port}")
     script = f"set -a; . {vervang(omgeving.group(1), installatie.site)}; set +a; exec {commando}"
     env = {**installatie.env, "REQUESTS_CA_BUNDLE": str(installatie.pki.root_pad)}
-    proces = subprocess.Popen(
-        ["bash", "-c", script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proces.poll() is not None:
-                fout = proces.stderr.read().decode(errors="replace") if proces.stderr else ""
-                pytest.fail(f"the service ended with {proces.returncode}:\n{fout[-3000:]}")
-            with (
-                contextlib.suppress(OSError),
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/status", timeout=2) as answer,
-            ):
-                if answer.status == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail("the service did not answer /v1/status in time")
-            time.sleep(0.1)
+    with dienst(["bash", "-c", script], env=env, port=port):
         yield
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proces.pid, signal.SIGQUIT)
-        try:
-            proces.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proces.pid, signal.SIGKILL)
-            proces.wait(timeout=10)
-        if proces.stderr:
-            proces.stderr.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,63 @@
+"""A real `deelpoort serve` (gunicorn) for the tests that put something in front of it (nginx, the production
+walk-through): started in its own session, ready once it answers `GET /v1/status`, stopped with everything it
+started. (`tests/disclosure/test_crash.py` keeps its own: it kills workers and counts them.)"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+from service.settings import PROJECT_ROOT
+
+
+@contextlib.contextmanager
+def dienst(
+    argv: Sequence[str], *, env: Mapping[str, str], port: int, cwd: Path = PROJECT_ROOT, limit_s: float = 30.0
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `argv` (a command that ends in serving on 127.0.0.1:`port`) until the block ends.
+
+    Fails the test with the tail of its standard error when it ends early or does not answer in `limit_s`.
+    """
+    server = subprocess.Popen(
+        list(argv), cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + limit_s
+        while not _antwoordt(port):
+            if server.poll() is not None:
+                fout = server.stderr.read().decode(errors="replace") if server.stderr else ""
+                pytest.fail(f"deelpoort serve ended with {server.returncode}:\n{fout[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail("deelpoort serve did not answer GET /v1/status in time")
+            time.sleep(0.1)
+        yield server
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGQUIT)  # gunicorn's quick shutdown (TERM waits for idle keep-alives)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+        if server.stderr:
+            server.stderr.close()
+
+
+def _antwoordt(port: int) -> bool:
+    connectie = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connectie.request("GET", "/v1/status")
+        return connectie.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connectie.close()
