@@ -132,15 +132,50 @@ def open_checkpoint(note: str, verifier: CheckpointVerifier, origin: str | None 
         CheckpointError: The note is malformed, carries no valid signature of `verifier`'s key, carries an
             invalid one, or its body is not a canonical Deelpoort checkpoint (or not of `origin`).
     """
-    text, signatures = _split_note(note)
-    _verify_signatures(text, signatures, verifier)
+    text = verified_text(note, verifier)
     checkpoint = _parse_body(text, verifier.key_id)
     if origin is not None and checkpoint.origin != origin:
         raise CheckpointError("checkpoint is of another log")
     return checkpoint
 
 
-def _split_note(note: str) -> tuple[str, list[tuple[str, bytes]]]:
+def verified_text(note: str, verifier: CheckpointVerifier) -> str:
+    """The text of a signed note that carries a valid signature of `verifier`'s key and no invalid one.
+
+    Raises:
+        CheckpointError: The note is malformed, or not (or not validly) signed by that key.
+    """
+    text, signatures = split_note(note)
+    _verify_signatures(text, signatures, verifier)
+    return text
+
+
+def tree_head(text: str) -> tuple[str, int, bytes]:
+    """The origin, tree size and root hash of a tlog-checkpoint note text, of any log: the three mandatory lines,
+    canonical, followed by any number of non-empty extension lines (which a witness cosigns but does not read).
+
+    Raises:
+        CheckpointError: Fewer than three lines, an empty line, or a size or root that is not canonical.
+    """
+    lines = text.split("\n")
+    if len(lines) < 4 or lines[-1] != "":
+        raise CheckpointError("checkpoint body must have at least three lines")
+    origin, size_text, root_text = lines[:3]
+    _check_origin(origin)
+    if any(not line for line in lines[3:-1]):
+        raise CheckpointError("checkpoint extension lines must not be empty")
+    if not _SIZE_PATTERN.fullmatch(size_text):
+        raise CheckpointError("checkpoint size is not a canonical decimal")
+    if len(root_text) != _BASE64_ROOT_LENGTH:
+        raise CheckpointError("checkpoint root is not 32 bytes of base64")
+    try:
+        root_hash = base64.b64decode(root_text, validate=True)
+    except (binascii.Error, ValueError):
+        raise CheckpointError("checkpoint root is not base64") from None
+    return origin, int(size_text), root_hash
+
+
+def split_note(note: str) -> tuple[str, list[tuple[str, bytes]]]:
     """Split a signed note into its text and its (key name, decoded signature) lines."""
     if not isinstance(note, str) or len(note) > MAX_NOTE_LENGTH:
         raise CheckpointError("note missing or too long")
@@ -159,10 +194,10 @@ def _split_note(note: str) -> tuple[str, list[tuple[str, bytes]]]:
     lines = block[:-1].split("\n")
     if len(lines) > MAX_SIGNATURES:
         raise CheckpointError("note has too many signatures")
-    return text, [_parse_signature_line(line) for line in lines]
+    return text, [parse_signature_line(line) for line in lines]
 
 
-def _parse_signature_line(line: str) -> tuple[str, bytes]:
+def parse_signature_line(line: str) -> tuple[str, bytes]:
     if not line.startswith(SIGNATURE_PREFIX):
         raise CheckpointError("malformed signature line")
     name, space, encoded = line[len(SIGNATURE_PREFIX) :].partition(" ")
@@ -198,16 +233,8 @@ def _parse_body(text: str, key_id: str) -> Checkpoint:
     lines = text.split("\n")
     if len(lines) != 5 or lines[4] != "":
         raise CheckpointError("checkpoint body must have exactly four lines")
-    origin, size_text, root_text, time_text = lines[:4]
-    if not _SIZE_PATTERN.fullmatch(size_text):
-        raise CheckpointError("checkpoint size is not a canonical decimal")
-    if len(root_text) != _BASE64_ROOT_LENGTH:
-        raise CheckpointError("checkpoint root is not 32 bytes of base64")
-    try:
-        root_hash = base64.b64decode(root_text, validate=True)
-    except (binascii.Error, ValueError):
-        raise CheckpointError("checkpoint root is not base64") from None
-    checkpoint = Checkpoint(origin, int(size_text), root_hash, _parse_time(time_text), key_id)
+    origin, size, root_hash = tree_head(text)
+    checkpoint = Checkpoint(origin, size, root_hash, _parse_time(lines[3]), key_id)
     if checkpoint_body(checkpoint) != text:
         raise CheckpointError("checkpoint body is not canonical")
     return checkpoint
