@@ -75,3 +75,20 @@ def wsgi_app() -> Flask:
         return create_app()
     except (SettingsError, ConvenantError) as exc:
         raise SystemExit(f"deelpoort: {exc}") from None
+
+
+def start_getuigenbode(app: Flask) -> None:
+    """Start the background sender of a serving process (`GetuigenBode`): it signs a checkpoint of the unsigned
+    tail once it is `DEELPOORT_CHECKPOINT_SECONDS` old, and offers each new checkpoint to the witnesses
+    (`DEELPOORT_GETUIGEN_BESTAND`), every `interval_seconden` (without witnesses: every checkpoint period).
+    Called per worker after its app is built (gunicorn's post_worker_init, `wsgi.py`), never by `create_app`: an
+    app built for a test or a command runs no thread."""
+    from service.service_layer.logboek.getuigen import GetuigenBode
+
+    services: Services = app.extensions["deelpoort"]
+    interval = (
+        services.getuigen.inrichting.interval_seconden
+        if services.getuigen is not None
+        else float(services.log.beleid.seconds)
+    )
+    app.extensions["deelpoort.getuigenbode"] = GetuigenBode(services, interval).start()

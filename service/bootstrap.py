@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from service.adapters import convenant_store
 from service.adapters.casus_keys import CasusKeys
 from service.adapters.database import make_engine
+from service.adapters.getuigen_http import HttpGetuigen
 from service.adapters.identiteitsprovider import HttpIdentiteitsprovider
 from service.adapters.log_store import LogDatabase
 from service.audit import CheckpointBeleid
@@ -27,6 +28,11 @@ from service.service_layer.identiteit.oidc_inrichting import (
     OidcInrichtingError,
     controleer_geheimen,
     lees_oidc_bestand,
+)
+from service.service_layer.logboek.getuigen_inrichting import (
+    GetuigenDienst,
+    GetuigenInrichtingError,
+    lees_getuigen_bestand,
 )
 from service.service_layer.logboek.schrijver import VerstrekkingLog
 from service.service_layer.register.bron import ConvenantBron, GeenConvenantError
@@ -87,6 +93,21 @@ def build_oidc(settings: Settings, convenant: Convenant, keys: KeyMaterial) -> O
     return OidcDienst(inrichting, HttpIdentiteitsprovider(https_vereist=settings.is_production))
 
 
+def build_getuigen(settings: Settings) -> GetuigenDienst | None:
+    """The log's witnesses, when `DEELPOORT_GETUIGEN_BESTAND` names them.
+
+    Raises:
+        SettingsError: the set-up file is invalid.
+    """
+    if settings.getuigen_bestand is None:
+        return None
+    try:
+        inrichting = lees_getuigen_bestand(settings.getuigen_bestand, production=settings.is_production)
+    except GetuigenInrichtingError as exc:
+        raise SettingsError(str(exc)) from None
+    return GetuigenDienst(inrichting, HttpGetuigen())
+
+
 def build_services(settings: Settings) -> Services:
     """Load the convenant registry and key material; create the database engine (it connects lazily).
 
@@ -134,4 +155,5 @@ def build_services(settings: Settings) -> Services:
             overlap=dt.timedelta(hours=settings.token_overlap_uren),
         ),
         oidc=build_oidc(settings, seed, keys.material),
+        getuigen=build_getuigen(settings),
     )

@@ -39,9 +39,17 @@ def run(settings: Settings, *, host: str, port: int, workers: int, threads: int 
         # gunicorn 27 opens a control socket at one fixed path per user; several servers on one host (demo,
         # tests, benchmarks) would share it. Deelpoort does not use it.
         "control_socket_disable": True,
-        "post_worker_init": lambda _worker: freeze_startup_objects(),
+        "post_worker_init": _worker_ready,
     }
     _Application(settings, options).run()
+
+
+def _worker_ready(worker: Any) -> None:
+    """After a worker built its app: start its background sender, then freeze what it built."""
+    from service import start_getuigenbode
+
+    start_getuigenbode(worker.wsgi)
+    freeze_startup_objects()
 
 
 def freeze_startup_objects() -> None:

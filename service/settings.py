@@ -53,7 +53,7 @@ class Settings:
     log_level: str = "INFO"
     log_origin: str = "deelpoort.example/zvh-drenthe/verstrekkingen"  # the log's identity in its checkpoints
     checkpoint_records: int = 256  # sign a checkpoint at least every N log records ...
-    checkpoint_seconds: int = 60  # ... or with the first record after T seconds since the latest
+    checkpoint_seconds: int = 5  # ... or T seconds after the latest (a record arriving, or the background sender)
     routeeroverleg_venster_dagen: int = 28  # signals of several participants match within this many days
     routeeroverleg_bewaartermijn_weken: int = 6  # unmatched signals and decided matches are then deleted
     # Verantwoording (issue 9): web sessions, exports, the register URI in LDV exports, anomaly thresholds.
@@ -77,6 +77,8 @@ class Settings:
     # People log in to the pages through their organisation's identity provider (issue 19): the YAML file with
     # each partner's issuer and client id (docs/oidc.md); the client secrets are in the key material.
     oidc_bestand: Path | None = None
+    # The log's witnesses (issue 20, docs/getuige.md): the YAML file naming them, the quorum and the lag allowed.
+    getuigen_bestand: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -277,4 +279,5 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_MTLS": ("mtls", _mtls),
     "DEELPOORT_VERTROUWDE_PROXIES": ("vertrouwde_proxies", _netwerken),
     "DEELPOORT_OIDC_BESTAND": ("oidc_bestand", _path),
+    "DEELPOORT_GETUIGEN_BESTAND": ("getuigen_bestand", _path),
 }

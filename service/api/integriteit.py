@@ -53,6 +53,25 @@ class ControleSchema(Schema):
     opzoektabellen = fields.Nested(OpzoektabellenSchema, required=True)
 
 
+class GetuigeSchema(Schema):
+    naam = fields.String(required=True)
+    url = fields.String(required=True)
+    grootte = fields.Integer(allow_none=True, metadata={"description": "size of the latest checkpoint it cosigned"})
+    gecosigneerdOp = fields.DateTime(allow_none=True)  # noqa: N815
+    achterstand = fields.Integer(allow_none=True, metadata={"description": "records it has not cosigned yet"})
+    inOrde = fields.Boolean(required=True)  # noqa: N815
+    alarm = fields.Boolean(required=True, metadata={"description": "the log's history disagrees with it"})
+    problemen = fields.List(fields.String(), required=True)
+
+
+class GetuigenSchema(Schema):
+    quorum = fields.Integer(required=True)
+    getuigd = fields.Boolean(required=True, metadata={"description": "the quorum vouches for the log, no alarm"})
+    alarm = fields.Boolean(required=True)
+    achterstand = fields.String(allow_none=True, metadata={"description": "why witnessing lags, if it does"})
+    getuigen = fields.List(fields.Nested(GetuigeSchema), required=True)
+
+
 class IntegriteitSchema(Schema):
     snelleControle = fields.Nested(  # noqa: N815
         SnelleControleSchema,
@@ -63,6 +82,9 @@ class IntegriteitSchema(Schema):
     recordsSindsLaatsteControle = fields.Integer(allow_none=True)  # noqa: N815
     laatsteCheckpoint = fields.Nested(CheckpointRefSchema, allow_none=True)  # noqa: N815
     vkey = fields.String(required=True)
+    getuigen = fields.Nested(
+        GetuigenSchema, allow_none=True, metadata={"description": "each witness asked now; null: none set up"}
+    )
 
 
 def checkpoint_json(result: integriteit.Integriteit) -> dict[str, Any] | None:
@@ -74,6 +96,31 @@ def checkpoint_json(result: integriteit.Integriteit) -> dict[str, Any] | None:
         "tijd": checkpoint.tijd,
         "sleutelId": checkpoint.sleutel_id,
         "notitie": checkpoint.notitie,
+    }
+
+
+def getuigen_json(result: integriteit.Integriteit) -> dict[str, Any] | None:
+    oordeel = result.getuigen
+    if oordeel is None:
+        return None
+    return {
+        "quorum": oordeel.quorum,
+        "getuigd": oordeel.getuigd and result.getuigen_achterstand is None,
+        "alarm": oordeel.alarm or result.getuigen_achterstand is not None,
+        "achterstand": result.getuigen_achterstand,
+        "getuigen": [
+            {
+                "naam": v.getuige,
+                "url": v.url,
+                "grootte": v.grootte,
+                "gecosigneerdOp": v.gecosigneerd_op,
+                "achterstand": v.achterstand,
+                "inOrde": v.in_orde,
+                "alarm": v.alarm,
+                "problemen": list(v.problemen),
+            }
+            for v in oordeel.verslagen
+        ],
     }
 
 
@@ -114,6 +161,7 @@ class Integriteit(MethodView):
             "recordsSindsLaatsteControle": result.sinds_laatste,
             "laatsteCheckpoint": checkpoint_json(result),
             "vkey": result.vkey,
+            "getuigen": getuigen_json(result),
         }
 
 

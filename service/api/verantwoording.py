@@ -38,7 +38,10 @@ class InsluitingsbewijsSchema(Schema):
     bladHash = fields.String(required=True)  # noqa: N815
     pad = fields.List(fields.String(), required=True, metadata={"description": "RFC 9162 PATH, base64"})
     wortel = fields.String(required=True)
-    checkpoint = fields.String(allow_none=True, metadata={"description": "signed note of this tree size, if any"})
+    checkpoint = fields.String(
+        allow_none=True,
+        metadata={"description": "signed note of this tree size, if any, with the witnesses' cosignatures"},
+    )
 
 
 class ConsistentieQuerySchema(_Strict):
@@ -59,7 +62,10 @@ class CheckpointSchema(Schema):
     wortel = fields.String(required=True)
     tijd = fields.DateTime(required=True)
     sleutelId = fields.String(required=True)  # noqa: N815
-    notitie = fields.String(required=True, metadata={"description": "C2SP signed note (tlog-checkpoint)"})
+    notitie = fields.String(
+        required=True,
+        metadata={"description": "C2SP signed note (tlog-checkpoint), with the witnesses' cosignatures once there are"},
+    )
     vkey = fields.String(required=True, metadata={"description": "the log's signed-note verifier key"})
 
 
@@ -116,6 +122,6 @@ class LaatsteCheckpoint(MethodView):
             "wortel": _b64(latest.wortel),
             "tijd": latest.tijd,
             "sleutelId": latest.sleutel_id,
-            "notitie": latest.notitie,
+            "notitie": logboek.met_cosignaturen(services(), latest),
             "vkey": logboek.verifier(services()).verifier_key,
         }

@@ -35,6 +35,7 @@ class Verificatie:
     checkpoints: int = 0
     problemen: list[str] = field(default_factory=list)
     eerste_fout: int | None = None
+    wortels: dict[int, bytes] = field(default_factory=dict)  # recomputed roots at sizes asked for (witnesses)
 
     @property
     def ok(self) -> bool:

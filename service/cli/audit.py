@@ -1,4 +1,5 @@
-"""`deelpoort audit`: verifying the verstrekking log and signing checkpoints."""
+"""`deelpoort audit`: verifying the verstrekking log (also against its witnesses), signing checkpoints, and sending
+them to the witnesses."""
 
 from __future__ import annotations
 
@@ -16,20 +17,29 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option(
+    "--getuigen",
+    "met_getuigen",
+    is_flag=True,
+    help="Also ask every witness (DEELPOORT_GETUIGEN_BESTAND) for the latest checkpoint it cosigned and prove the "
+    "log consistent with each; fewer witnesses in order than the quorum is a problem too.",
+)
 @clear_errors
-def audit_verify() -> None:
+def audit_verify(met_getuigen: bool) -> None:
     """Recompute the whole log and check every checkpoint, then the lookup tables derived from it; exit 1 and name
     the first bad index on any problem."""
     from service.service_layer.logboek import integriteit
 
     with services_for(settings()) as services:
+        if met_getuigen and services.getuigen is None:
+            raise click.UsageError("--getuigen: no witnesses are set up (DEELPOORT_GETUIGEN_BESTAND)")
 
         def progress() -> Iterator[None]:
             while True:
                 click.echo(".", nl=False, err=True)
                 yield None
 
-        controle = integriteit.controleer(services, "cli", voortgang=progress())
+        controle = integriteit.controleer(services, "cli", voortgang=progress(), getuigen=met_getuigen)
         try:
             integriteit.bewaar(services, controle)
             bewaard = f"stored as integriteitscontrole {controle.id} (shown to the FG)"
@@ -43,7 +53,8 @@ def audit_verify() -> None:
     for problemen, ok, fout, eerste in (
         (
             controle.problemen,
-            f"{controle.grootte} records, {controle.checkpoints} checkpoints verified",
+            f"{controle.grootte} records, {controle.checkpoints} checkpoints verified"
+            + (", consistent with what the witnesses cosigned" if met_getuigen else ""),
             "first bad",
             controle.eerste_fout,
         ),
@@ -70,3 +81,25 @@ def audit_checkpoint() -> None:
         click.echo("the log is empty: nothing to sign")
         return
     click.echo(signed.notitie, nl=False)
+
+
+@audit.command("getuigen")
+@clear_errors
+def audit_getuigen() -> None:
+    """Send the latest checkpoint to every witness now (signing the unsigned tail first when it is due) and show
+    what each did; a serving process does this in the background. Exit 1 when a witness raised an alarm."""
+    from service.service_layer.logboek import getuigen
+
+    with services_for(settings()) as services:
+        if services.getuigen is None:
+            raise click.UsageError("no witnesses are set up (DEELPOORT_GETUIGEN_BESTAND)")
+        verzendingen = getuigen.ronde(services)
+    if not verzendingen:
+        click.echo("nothing to send: the log has no checkpoint yet (or another worker is sending now)")
+    for v in verzendingen:
+        if v.fout is None:
+            click.echo(f"OK: {v.getuige} cosigned the checkpoint of size {v.grootte}")
+        else:
+            click.echo(f"{'ALARM' if v.alarm else 'FOUT'}: {v.getuige}: {v.fout}", err=True)
+    if any(v.alarm for v in verzendingen):
+        sys.exit(1)

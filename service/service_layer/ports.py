@@ -234,3 +234,6 @@ class LogWriter(Protocol):
 
     def checkpoint_now(self) -> StoredCheckpoint | None:
         """Sign a checkpoint of the current tree unless the latest covers it; None when the log is empty."""
+
+    def teken_staart(self) -> StoredCheckpoint | None:
+        """Sign a checkpoint of the unsigned tail when the latest is `beleid.seconds` old; None if none was due."""

@@ -18,6 +18,7 @@ from service.domain.convenant import Convenant
 from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
 from service.service_layer.identiteit.oidc_inrichting import OidcDienst
+from service.service_layer.logboek.getuigen_inrichting import GetuigenDienst
 from service.service_layer.ports import LogWriter
 from service.service_layer.register.bron import ConvenantBron
 from service.service_layer.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork, session_factory
@@ -33,6 +34,7 @@ class Services:
     routeeroverleg: RouteerInstellingen = field(default_factory=RouteerInstellingen)
     levensduur: Levensduur = field(default_factory=Levensduur)  # of new bearer tokens, per soort
     oidc: OidcDienst | None = None  # people's login through their partner's OpenID Provider; None: not set up
+    getuigen: GetuigenDienst | None = None  # the log's witnesses (DEELPOORT_GETUIGEN_BESTAND); None: none set up
     # Where `uow()` gets a unit of work; None (the service): a SqlAlchemyUnitOfWork on `engine`.
     unit_of_work: Callable[[], UnitOfWork] | None = None
 

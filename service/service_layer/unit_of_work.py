@@ -21,6 +21,7 @@ from service.adapters.beveiligingssignalen import BeveiligingssignaalRepository
 from service.adapters.casus_keys import CasusKeys
 from service.adapters.convenant_store import ConvenantRepository
 from service.adapters.gebruikers import GebruikerRepository
+from service.adapters.getuigen_store import GetuigenStore
 from service.adapters.historie import GebeurtenisRepository
 from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
@@ -76,6 +77,8 @@ class UnitOfWork(Protocol):
     def beveiligingssignalen(self) -> BeveiligingssignaalRepository: ...
     @property
     def oidc_inlogpogingen(self) -> OidcInlogpogingRepository: ...
+    @property
+    def getuigen(self) -> GetuigenStore: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -110,6 +113,7 @@ class SqlAlchemyUnitOfWork:
     websessies: WebsessieRepository
     beveiligingssignalen: BeveiligingssignaalRepository  # hourly counts of security signals for the FG
     oidc_inlogpogingen: OidcInlogpogingRepository  # OpenID Connect logins in progress (single use)
+    getuigen: GetuigenStore  # the log's witnesses: cosignatures received, what each last cosigned
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -134,6 +138,7 @@ class SqlAlchemyUnitOfWork:
         self.websessies = WebsessieRepository(self._session)
         self.beveiligingssignalen = BeveiligingssignaalRepository(self._session)
         self.oidc_inlogpogingen = OidcInlogpogingRepository(self._session)
+        self.getuigen = GetuigenStore(self._session)
         return self
 
     def __exit__(

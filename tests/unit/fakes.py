@@ -496,6 +496,10 @@ class FakeUnitOfWork:
     def oidc_inlogpogingen(self) -> NoReturn:
         _not_faked("oidc_inlogpogingen")
 
+    @property
+    def getuigen(self) -> NoReturn:
+        _not_faked("getuigen")
+
 
 def _not_faked(name: str) -> NoReturn:
     raise NotImplementedError(f"uow.{name} has no fake yet: test this use case with the database")

@@ -17,6 +17,7 @@ Invariants:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -137,6 +138,15 @@ class LogStore(VerifyReads):
 
     def latest_checkpoint(self) -> StoredCheckpoint | None:
         return self._one_checkpoint(select(*CHECKPOINT_COLUMNS).order_by(CHECKPOINTS.c.grootte.desc()).limit(1))
+
+    def latest_checkpoint_until(self, moment: dt.datetime) -> StoredCheckpoint | None:
+        """The largest checkpoint signed at or before `moment` (the one witnesses should have cosigned by now)."""
+        return self._one_checkpoint(
+            select(*CHECKPOINT_COLUMNS)
+            .where(CHECKPOINTS.c.tijd <= moment)
+            .order_by(CHECKPOINTS.c.grootte.desc())
+            .limit(1)
+        )
 
     def checkpoints(self) -> list[StoredCheckpoint]:
         rows = self._session.execute(select(*CHECKPOINT_COLUMNS).order_by(CHECKPOINTS.c.grootte))

@@ -33,6 +33,8 @@ from service.adapters.orm.identiteit import (
 )
 from service.adapters.orm.log import (
     CheckpointRow,
+    CosignatuurRow,
+    GetuigeStaatRow,
     IntegriteitscontroleRow,
     LoghoofdRow,
     LogknoopRow,
@@ -58,9 +60,11 @@ __all__ = [
     "CheckpointRow",
     "ConvenantactiveringRow",
     "ConvenantversieRow",
+    "CosignatuurRow",
     "DeelnameRow",
     "GebeurtenisRow",
     "GebruikerRow",
+    "GetuigeStaatRow",
     "IntegriteitscontroleRow",
     "LoghoofdRow",
     "LogknoopRow",

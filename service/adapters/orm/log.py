@@ -1,11 +1,12 @@
 """Tables of the verstrekking log (records, tree nodes, head, checkpoints), the lookup tables derived from
-it, and stored verifications."""
+it, stored verifications, and the witnesses' cosignatures."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Index,
     Integer,
     LargeBinary,
@@ -124,3 +125,28 @@ class IntegriteitscontroleRow(Base):
     tabellen_gedekt: Mapped[int] = mapped_column(Integer)
     tabellen_problemen: Mapped[str] = mapped_column(Text)  # JSON array of strings
     tabellen_eerste_fout: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class CosignatuurRow(Base):
+    """A witness's cosignature of a checkpoint (its note signature line), as the witness returned it."""
+
+    __tablename__ = "cosignaturen"
+
+    checkpoint_grootte: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    getuige: Mapped[str] = mapped_column(String(200), primary_key=True)
+    regel: Mapped[str] = mapped_column(Text)
+    tijdstempel: Mapped[int] = mapped_column(BigInteger)
+
+
+class GetuigeStaatRow(Base):
+    """What the log knows of one witness (bookkeeping, not evidence): the size it last cosigned, the latest
+    attempt and success, the latest failure, and until when one worker holds the right to send to it."""
+
+    __tablename__ = "getuigen_staat"
+
+    getuige: Mapped[str] = mapped_column(String(200), primary_key=True)
+    grootte: Mapped[int] = mapped_column(Integer)
+    laatste_poging: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    gelukt_op: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    fout: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    bezet_tot: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from service.adapters.identiteitsprovider import ProviderGegevens
+from service.service_layer.strikte_yaml import StrictLoader, yaml_reason
 
 MAX_URL = 300  # gebruikers.oidc_issuer holds at most 300 characters
 MAX_CLIENT_ID = 255
@@ -64,9 +65,9 @@ def lees_oidc_bestand(path: Path, partner_ids: Collection[str], *, production: b
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
         raise OidcInrichtingError(f"{path}: cannot be read ({reason})") from None
     try:
-        document = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader that refuses duplicate keys
+        document = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader that refuses duplicate keys
     except yaml.YAMLError as error:
-        raise OidcInrichtingError(f"{path}: not valid YAML ({_yaml_reason(error)})") from None
+        raise OidcInrichtingError(f"{path}: not valid YAML ({yaml_reason(error)})") from None
     return parse_oidc_inrichting(document, partner_ids, production=production, bron=str(path))
 
 
@@ -156,29 +157,6 @@ def _no_unknown(
     unknown = sorted(set(value) - known)
     if unknown:
         raise fout(where, f"unknown entry {unknown[0]!r} (known: {', '.join(sorted(known))})")
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """The safe loader, refusing a key that appears twice in one mapping (YAML would keep the last silently)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[object] = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _yaml_reason(error: yaml.YAMLError) -> str:
-    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
-        return f"{error.problem} at line {error.problem_mark.line + 1}"
-    return "syntax error"
 
 
 class Identiteitsprovider(Protocol):

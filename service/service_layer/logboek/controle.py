@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -60,6 +60,7 @@ __all__ = [
     "consistentiebewijs",
     "insluitingsbewijs",
     "laatste_checkpoint",
+    "met_cosignaturen",
     "snelle_controle",
     "verifieer",
     "verifieer_index",
@@ -73,10 +74,19 @@ def verifier(services: Services) -> CheckpointVerifier:
 
 
 def verifieer(
-    services: Services, *, voortgang: Iterator[None] | None = None, block_level: int = DEFAULT_BLOCK_LEVEL
+    services: Services,
+    *,
+    voortgang: Iterator[None] | None = None,
+    block_level: int = DEFAULT_BLOCK_LEVEL,
+    wortels_bij: Iterable[int] = (),
 ) -> Verificatie:
-    """Recompute and check the whole log (see the module invariants); `voortgang` is advanced per block."""
+    """Recompute and check the whole log (see the module invariants); `voortgang` is advanced per block.
+
+    `wortels_bij`: sizes (those witnesses cosigned) whose recomputed roots to hand back in `result.wortels`; a
+    size beyond the records found is left out.
+    """
     result = Verificatie()
+    wanted = deque(sorted(set(wortels_bij)))
     database = services.log.database
     with database.snapshot() as snapshot, ThreadPoolExecutor(1, thread_name_prefix="verify-columns") as pool:
         store = snapshot.log
@@ -94,6 +104,9 @@ def verifieer(
             while pending and pending[0].grootte <= boom.tree.size:
                 checkpoint = pending.popleft()
                 check_checkpoint(result, _claims(checkpoint), boom.tree.root(checkpoint.grootte), key, origin)
+            while wanted and wanted[0] <= boom.tree.size:
+                grootte = wanted.popleft()
+                result.wortels[grootte] = boom.tree.root(grootte)
             if voortgang is not None:
                 next(voortgang, None)
         size = boom.tree.size
@@ -252,8 +265,12 @@ def insluitingsbewijs(
         NietGevondenError: no such record (or not the caller's).
         OngeldigeInvoerError: `boomgrootte` does not include the record or exceeds the log.
     """
+    asked = boomgrootte
+    if asked is None and services.getuigen is not None:
+        with services.uow() as uow:  # with witnesses: the first cosigned checkpoint covering it, if any
+            asked = uow.getuigen.eerste_gecosigneerde(index)
+        boomgrootte = asked
     with services.log.database.proof_reader() as log:
-        asked = boomgrootte
         # With the size given (as a partner checking against a checkpoint does) the nodes are known up front and
         # come with the basis: one round trip on PostgreSQL.
         known = _proof_nodes(index, asked) if asked is not None and 0 <= index < asked else []
@@ -274,8 +291,18 @@ def insluitingsbewijs(
             leaf[0],
             inclusion_proof(log.nodes, index, boomgrootte),
             root(log.nodes, boomgrootte),
-            checkpoint.notitie if checkpoint is not None else None,
+            met_cosignaturen(services, checkpoint) if checkpoint is not None else None,
         )
+
+
+def met_cosignaturen(services: Services, checkpoint: StoredCheckpoint) -> str:
+    """A checkpoint's signed note with the witnesses' cosignature lines appended (still one valid signed note:
+    a verifier of the log's key ignores lines of other keys; a verifier of a witness's key checks its line)."""
+    if services.getuigen is None:
+        return checkpoint.notitie
+    with services.uow() as uow:
+        lines = [c.regel for c in uow.getuigen.cosignaturen(checkpoint.grootte)]
+    return checkpoint.notitie + "".join(lines)
 
 
 def _proof_nodes(index: int, size: int) -> list[tuple[int, int]]:

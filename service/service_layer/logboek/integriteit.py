@@ -24,6 +24,7 @@ from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.errors import ConflictError, NietGevondenError
 from service.domain.verantwoording import BRONNEN, MAX_PROBLEMEN, Integriteitscontrole
 from service.service_layer.logboek import controle as logboek
+from service.service_layer.logboek import getuigenverslag
 from service.service_layer.services import Services
 from service.service_layer.verantwoording.raadplegen import require_fg
 
@@ -33,13 +34,45 @@ _EEN_TEGELIJK = threading.Lock()  # one FG-requested full verification per proce
 
 
 def controleer(
-    services: Services, bron: str, gebruiker_id: str | None = None, *, voortgang: Iterator[None] | None = None
+    services: Services,
+    bron: str,
+    gebruiker_id: str | None = None,
+    *,
+    voortgang: Iterator[None] | None = None,
+    getuigen: bool = False,
 ) -> Integriteitscontrole:
-    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block."""
+    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block.
+
+    With `getuigen` (`audit verify --getuigen`), every witness is asked first for its latest cosigned checkpoint,
+    and the recomputed log must be consistent with each; a witness's findings, and fewer witnesses in order than
+    the quorum, are problems of the controle (named "getuige <name>: ...").
+
+    Raises:
+        ValueError: `getuigen` without witnesses set up (DEELPOORT_GETUIGEN_BESTAND).
+    """
     if bron not in BRONNEN:
         raise ValueError(f"unknown bron {bron!r}")
     begonnen = utcnow()
-    log = logboek.verifieer(services, voortgang=voortgang)
+    antwoorden = None
+    if getuigen:
+        if services.getuigen is None:
+            raise ValueError("no witnesses are set up: DEELPOORT_GETUIGEN_BESTAND names none")
+        antwoorden = getuigenverslag.vraag_getuigen(services, services.getuigen)
+    sizes = [a.checkpoint.size for _, a in antwoorden or () if not isinstance(a, str)]
+    log = logboek.verifieer(services, voortgang=voortgang, wortels_bij=sizes)
+    if antwoorden is not None and services.getuigen is not None:
+        oordeel = getuigenverslag.beoordeel(
+            antwoorden, log.grootte, log.wortels.get, services.getuigen.inrichting.quorum
+        )
+        for verslag in oordeel.verslagen:
+            for probleem in verslag.problemen:
+                log.fout(None, f"getuige {verslag.getuige}: {probleem}")
+        if not oordeel.getuigd and not oordeel.alarm:
+            in_orde = sum(v.in_orde for v in oordeel.verslagen)
+            log.fout(
+                None,
+                f"{in_orde} of {len(oordeel.verslagen)} witnesses vouch for this log; the quorum is {oordeel.quorum}",
+            )
     tabellen = logboek.verifieer_index(services)
     return Integriteitscontrole(
         id=new_id(),
@@ -89,6 +122,10 @@ class Integriteit:
     checkpoint: StoredCheckpoint | None
     vkey: str
     gecontroleerd_op: dt.datetime
+    getuigen: getuigenverslag.Getuigenoordeel | None = None  # each witness asked now; None: none set up
+    # Why witnessing lags behind the rule (a checkpoint older than the allowed lag lacks the quorum); None: it
+    # does not, or no witnesses are set up.
+    getuigen_achterstand: str | None = None
 
     @property
     def laatste(self) -> Integriteitscontrole | None:
@@ -108,10 +145,34 @@ def integriteit(services: Services, gebruiker: Gebruiker) -> Integriteit:
     """
     require_fg(gebruiker)
     snel = logboek.snelle_controle(services)
+    oordeel = getuigenverslag.snel_oordeel(services)
+    nu = utcnow()
     with services.uow() as uow:
         latest = uow.log.latest_checkpoint()
         controles = uow.integriteit.latest(GESCHIEDENIS)
-    return Integriteit(snel, controles, latest, logboek.verifier(services).verifier_key, utcnow())
+        te_getuigen = (
+            None
+            if services.getuigen is None
+            else uow.log.latest_checkpoint_until(nu - services.getuigen.inrichting.max_achterstand)
+        )
+    achterstand = None if oordeel is None else _achterstand(oordeel, te_getuigen, services)
+    return Integriteit(snel, controles, latest, logboek.verifier(services).verifier_key, nu, oordeel, achterstand)
+
+
+def _achterstand(
+    oordeel: getuigenverslag.Getuigenoordeel, te_getuigen: StoredCheckpoint | None, services: Services
+) -> str | None:
+    """Why witnessing lags: the newest checkpoint older than the allowed lag is not cosigned by the quorum."""
+    if te_getuigen is None or services.getuigen is None:
+        return None
+    gedekt = sum(1 for v in oordeel.verslagen if v.in_orde and (v.grootte or 0) >= te_getuigen.grootte)
+    if gedekt >= oordeel.quorum:
+        return None
+    seconden = int(services.getuigen.inrichting.max_achterstand.total_seconds())
+    return (
+        f"the checkpoint of size {te_getuigen.grootte} is older than {seconden} seconds and {gedekt} of "
+        f"{len(oordeel.verslagen)} witnesses cosigned it or a later one; the quorum is {oordeel.quorum}"
+    )
 
 
 def controle(services: Services, gebruiker: Gebruiker, controle_id: str) -> Integriteitscontrole:

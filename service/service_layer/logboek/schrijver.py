@@ -117,6 +117,30 @@ class VerstrekkingLog:
                 return latest
             return self._sign(store, size)
 
+    def teken_staart(self) -> StoredCheckpoint | None:
+        """Sign a checkpoint of the unsigned tail when records wait beyond the latest checkpoint and it is at
+        least `beleid.seconds` old (the rule's time bound, applied also when no new record arrives to trigger it:
+        the tail stays short, issue 20 item 4). Returns it, or None when none was due. Reads the head without the
+        lock first, so an idle log costs one read.
+
+        Raises:
+            LookupError: a stored node of the current tree is missing (the log is damaged).
+        """
+        with self.database.proof_reader() as reader:
+            head = reader.head()
+        if not self._tail_due(head.grootte, head.checkpoint):
+            return None
+        with self.database.writing() as store:
+            head = store.claim(0)
+            if not self._tail_due(head.grootte, head.checkpoint):
+                return None
+            return self._sign(store, head.grootte)
+
+    def _tail_due(self, size: int, latest: tuple[int, dt.datetime] | None) -> bool:
+        if latest is not None and latest[0] >= size:
+            return False
+        return size > 0 and self._beleid.due(latest, size, self._clock())
+
     def _write(self, batch: list[_Pending]) -> None:
         try:
             # The file lock is taken before the transaction begins and released after it ended.

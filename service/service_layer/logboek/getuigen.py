@@ -1,0 +1,201 @@
+"""Sending the log's checkpoints to its witnesses (C2SP tlog-witness) and keeping their cosignatures; signing
+the unsigned tail so it stays short (issue 20, items 2 and 4).
+
+`ronde` is one round: sign a checkpoint of the tail when the latest is older than the signing rule's seconds,
+then offer the latest checkpoint to every witness that has not cosigned it, with a consistency proof from the
+size that witness last cosigned. `GetuigenBode` runs rounds in the background of a serving process; the
+command `deelpoort audit getuigen` runs one.
+
+Invariants:
+- Never in a verstrekking's path: a verstrekking does not wait for a witness, and a witness that is down or
+  refuses changes nothing about what the log records (fail open for witnessing, closed for the log itself).
+- A cosignature is stored only after it verified with the witness's configured key over the exact checkpoint
+  note (`cosignatures`); a witness's answer is otherwise only noted as a short failure text.
+- One worker at a time sends to a witness (`GetuigenStore.claim`: a lease in the database, across workers and
+  hosts); the witness itself refuses anything not consistent with what it holds (409/422), so a race costs a
+  retry, never a wrong state.
+- A witness that holds a larger tree than this log's latest checkpoint, or refuses our consistency proof, is
+  reported as an alarm in the log output: this database's history is not what the witness saw.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import structlog
+
+from service.adapters.getuigen_http import GetuigeOnbereikbaarError
+from service.adapters.log_store import StoredCheckpoint
+from service.audit.cosignature import CosignatureError, add_checkpoint, cosignatures, signature_lines
+from service.domain.casus import utcnow
+from service.domain.getuigen import Cosignatuur
+from service.service_layer.logboek.controle import consistentiebewijs
+from service.service_layer.logboek.getuigen_inrichting import Getuige, GetuigenClient
+from service.service_layer.services import Services
+
+log = structlog.get_logger("deelpoort.getuigen")
+
+LEASE = dt.timedelta(seconds=30)
+SIZE_MEDIA_TYPE = "text/x.tlog.size"
+
+
+@dataclass(frozen=True, slots=True)
+class Verzending:
+    """What one witness did with the latest checkpoint in a round."""
+
+    getuige: str
+    grootte: int  # the checkpoint offered
+    gecosigneerd: bool
+    fout: str | None = None
+    alarm: bool = False
+
+
+def ronde(services: Services, now: Callable[[], dt.datetime] = utcnow) -> list[Verzending]:
+    """One round (see the module docstring): returns what each witness did, in configuration order (a witness
+    another worker is serving this round is left out)."""
+    services.log.teken_staart()
+    dienst = services.getuigen
+    if dienst is None:
+        return []
+    with services.uow() as uow:
+        latest = uow.log.latest_checkpoint()
+    if latest is None:
+        return []
+    getuigen = dienst.inrichting.getuigen
+    with ThreadPoolExecutor(len(getuigen), thread_name_prefix="getuige") as pool:
+        results = list(pool.map(lambda g: _naar(services, dienst.client, g, latest, now), getuigen))
+    return [r for r in results if r is not None]
+
+
+def _naar(
+    services: Services,
+    client: GetuigenClient,
+    getuige: Getuige,
+    latest: StoredCheckpoint,
+    now: Callable[[], dt.datetime],
+) -> Verzending | None:
+    moment = now()
+    with services.uow() as uow:
+        if not uow.getuigen.claim(getuige.naam, moment, moment + LEASE):
+            uow.commit()
+            return None
+        staat = uow.getuigen.staat(getuige.naam)
+        al = any(c.getuige == getuige.naam for c in uow.getuigen.cosignaturen(latest.grootte))
+        uow.commit()
+    uitkomst = Verzending(getuige.naam, latest.grootte, True)
+    try:
+        if not (al and staat.grootte == latest.grootte):
+            uitkomst = _bied_aan(services, client, getuige, latest, min(staat.grootte, latest.grootte))
+    except Exception as exc:  # a witness must never take the sender down
+        uitkomst = Verzending(getuige.naam, latest.grootte, False, f"unexpected failure ({type(exc).__name__})")
+    with services.uow() as uow:
+        uow.getuigen.bijwerken(
+            getuige.naam, poging=moment, grootte=latest.grootte if uitkomst.gecosigneerd else None, fout=uitkomst.fout
+        )
+        uow.getuigen.vrijgeven(getuige.naam)
+        uow.commit()
+    _meld(uitkomst)
+    return uitkomst
+
+
+def _bied_aan(
+    services: Services, client: GetuigenClient, getuige: Getuige, latest: StoredCheckpoint, old: int
+) -> Verzending:
+    """Offer `latest` with a proof from `old`; on a 409 naming the witness's size, once more from that size."""
+    for _attempt in range(2):
+        proof = consistentiebewijs(services, old, latest.grootte).bewijs if old > 0 else []
+        try:
+            antwoord = client.add_checkpoint(getuige.url, add_checkpoint(old, proof, latest.notitie).body())
+        except GetuigeOnbereikbaarError as exc:
+            return Verzending(getuige.naam, latest.grootte, False, f"unreachable: {exc}")
+        if antwoord.status == 200:
+            return _bewaar(services, getuige, latest, antwoord.tekst)
+        if antwoord.status == 409 and antwoord.media_type == SIZE_MEDIA_TYPE:
+            held = _size(antwoord.tekst)
+            if held is None:
+                return Verzending(getuige.naam, latest.grootte, False, "409 without a valid size")
+            if held > latest.grootte:
+                return Verzending(
+                    getuige.naam,
+                    latest.grootte,
+                    False,
+                    f"the witness cosigned a tree of {held} records, larger than this log's latest checkpoint "
+                    f"({latest.grootte}): this history is shorter than what the witness saw",
+                    alarm=True,
+                )
+            old = held
+            continue
+        return Verzending(getuige.naam, latest.grootte, False, *_weigering(antwoord.status))
+    return Verzending(getuige.naam, latest.grootte, False, "the witness's size kept changing")
+
+
+def _weigering(status: int) -> tuple[str, bool]:
+    """A refusal's reason, and whether it means this log's history disagrees with what the witness holds."""
+    if status == 422:
+        return "the witness refused the consistency proof: this history forks from what it cosigned", True
+    if status == 409:
+        return "the witness holds another root at this size: this history forks from what it cosigned", True
+    reasons = {
+        403: "the witness does not trust this log's checkpoint key",
+        404: "the witness does not witness this log (origin unknown)",
+        400: "the witness found the request malformed",
+    }
+    return reasons.get(status, f"the witness answered HTTP {status}"), False
+
+
+def _bewaar(services: Services, getuige: Getuige, latest: StoredCheckpoint, tekst: str) -> Verzending:
+    try:
+        lines = [line for line in signature_lines(tekst) if line.startswith(f"\u2014 {getuige.naam} ")]
+        stamps = cosignatures(latest.notitie + "".join(lines), getuige.verifier)
+    except CosignatureError as exc:
+        return Verzending(getuige.naam, latest.grootte, False, f"its cosignature does not verify ({exc})")
+    if not stamps:
+        return Verzending(getuige.naam, latest.grootte, False, "its answer holds no cosignature of its key")
+    with services.uow() as uow:
+        uow.getuigen.add_cosignatuur(Cosignatuur(latest.grootte, getuige.naam, lines[-1], stamps[-1]))
+        uow.commit()
+    return Verzending(getuige.naam, latest.grootte, True)
+
+
+def _size(text: str) -> int | None:
+    value = text[:-1] if text.endswith("\n") else None
+    return int(value) if value is not None and value.isascii() and value.isdigit() and len(value) < 20 else None
+
+
+def _meld(uitkomst: Verzending) -> None:
+    with contextlib.suppress(Exception):
+        if uitkomst.alarm:
+            log.error("getuige_alarm", getuige=uitkomst.getuige, grootte=uitkomst.grootte, reden=uitkomst.fout)
+        elif uitkomst.fout is not None:
+            log.warning("getuige_faalt", getuige=uitkomst.getuige, grootte=uitkomst.grootte, reden=uitkomst.fout)
+
+
+class GetuigenBode:
+    """Runs `ronde` every `interval` seconds in a daemon thread of a serving process, until `stop`."""
+
+    def __init__(self, services: Services, interval: float) -> None:
+        self._services = services
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="getuigenbode", daemon=True)
+
+    def start(self) -> GetuigenBode:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                ronde(self._services)
+            except Exception as exc:  # the log's own problems are reported by its writer and verify
+                with contextlib.suppress(Exception):
+                    log.warning("getuigenbode_ronde_mislukt", error_type=type(exc).__name__)
