@@ -165,7 +165,10 @@ class GetuigeStore:
             GetuigeOpslagError: The file cannot be opened or created, or holds another schema version.
         """
         self.path = path
-        self._engine = make_engine(f"sqlite:///{path}")
+        try:
+            self._engine = make_engine(f"sqlite:///{path}")  # creates the file's directory when missing
+        except OSError as exc:
+            raise GetuigeOpslagError(f"{path}: cannot create its directory ({type(exc).__name__})") from None
         event.listen(self._engine, "connect", _zelf_transacties)
         event.listen(self._engine, "begin", _begin)
         try:
@@ -201,24 +204,31 @@ class GetuigeStore:
         Raises:
             GetuigeOpslagError: The storage failed.
         """
-        try:
-            with self._engine.connect().execution_options(**{_LEZEN: True}) as connection, connection.begin():
-                return _laatste(connection, origin)
-        except SQLAlchemyError as exc:
-            raise GetuigeOpslagError(f"witness storage failed ({type(exc).__name__})") from None
+        with self._lezend() as connection:
+            return _laatste(connection, origin)
 
     def bewijzen(self, origin: str) -> list[Bewijs]:
-        """The evidence kept for `origin`, oldest first."""
+        """The evidence kept for `origin`, oldest first.
+
+        Raises:
+            GetuigeOpslagError: The storage failed.
+        """
+        with self._lezend() as connection:
+            rows = connection.execute(
+                select(*(bewijzen.c[naam] for naam in Bewijs.__slots__))
+                .where(bewijzen.c.origin == origin)
+                .order_by(bewijzen.c.id)
+            ).all()
+        return [Bewijs(*row) for row in rows]
+
+    @contextmanager
+    def _lezend(self) -> Iterator[Connection]:
+        """A connection in a deferred (read) transaction, rolled back at the end."""
         try:
             with self._engine.connect().execution_options(**{_LEZEN: True}) as connection, connection.begin():
-                rows = connection.execute(
-                    select(*(bewijzen.c[naam] for naam in Bewijs.__slots__))
-                    .where(bewijzen.c.origin == origin)
-                    .order_by(bewijzen.c.id)
-                ).all()
+                yield connection
         except SQLAlchemyError as exc:
             raise GetuigeOpslagError(f"witness storage failed ({type(exc).__name__})") from None
-        return [Bewijs(*row) for row in rows]
 
     def sluit(self) -> None:
         """Close the file's connections."""

@@ -39,15 +39,15 @@ STATUS = {
 }
 
 
-def create_getuige_app(config: GetuigeConfig, getuige: Getuige | None = None) -> Flask:
-    """The witness's Flask app for `config` (or around an already opened `getuige`, for tests).
+def create_getuige_app(config: GetuigeConfig | Getuige) -> Flask:
+    """The witness's Flask app for `config`, or around an already opened witness (a test's, with its own clock).
 
     Raises:
         GetuigeConfigError: The key file or the storage cannot be used.
     """
     app = Flask("service.getuige")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-    witness = getuige or open_getuige(config)
+    witness = config if isinstance(config, Getuige) else open_getuige(config)
     app.extensions["getuige"] = witness
 
     @app.post("/add-checkpoint")

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from service.adapters.getuige_store import Bewijs, GecosigneerdCheckpoint, GetuigeOpslagError, GetuigeStore
@@ -65,31 +66,35 @@ class Getuige:
         inzending = lees_inzending(body, self._logs)
         if isinstance(inzending, Weigering):
             return inzending
-        try:
-            with self._opslag.schrijvend() as transactie:
-                vorige = transactie.laatste(inzending.origin)
-                stand = None if vorige is None else Stand(vorige.grootte, vorige.wortel)
-                nu = int(self._klok())
-                uitkomst = beslis(inzending, stand, self._cosigner, nu)
-                if isinstance(uitkomst, Cosignering):
-                    transactie.bewaar(
-                        GecosigneerdCheckpoint(
-                            inzending.origin, inzending.grootte, inzending.wortel, inzending.ondertekend,
-                            uitkomst.regel, nu,
-                        )
-                    )  # fmt: skip
-                    return Gecosigneerd(uitkomst.regel, uitkomst.stand)
-                if uitkomst.bewijs and stand is not None:
-                    proof = "".join(base64.b64encode(node).decode("ascii") + "\n" for node in inzending.bewijs)
-                    transactie.bewaar_bewijs(
-                        Bewijs(
-                            inzending.origin, uitkomst.reden.value, inzending.oude_grootte, proof,
-                            inzending.notitie, stand.grootte, stand.wortel, nu,
-                        )
-                    )  # fmt: skip
-                return uitkomst
-        except GetuigeOpslagError as exc:
-            raise NietBeschikbaarError(str(exc)) from None
+        with _beschikbaar(), self._opslag.schrijvend() as transactie:
+            vorige = transactie.laatste(inzending.origin)
+            stand = None if vorige is None else Stand(vorige.grootte, vorige.wortel)
+            nu = int(self._klok())
+            uitkomst = beslis(inzending, stand, self._cosigner, nu)
+            if isinstance(uitkomst, Cosignering):
+                opgeslagen = GecosigneerdCheckpoint(
+                    origin=inzending.origin,
+                    grootte=inzending.grootte,
+                    wortel=inzending.wortel,
+                    notitie=inzending.ondertekend,
+                    cosignatuur=uitkomst.regel,
+                    tijdstip=nu,
+                )
+                transactie.bewaar(opgeslagen)
+                return Gecosigneerd(uitkomst.regel, uitkomst.stand)
+            if uitkomst.bewijs and stand is not None:
+                bewijs = Bewijs(
+                    origin=inzending.origin,
+                    reden=uitkomst.reden.value,
+                    oude_grootte=inzending.oude_grootte,
+                    bewijs="".join(base64.b64encode(node).decode("ascii") + "\n" for node in inzending.bewijs),
+                    notitie=inzending.notitie,
+                    opgeslagen_grootte=stand.grootte,
+                    opgeslagen_wortel=stand.wortel,
+                    tijdstip=nu,
+                )
+                transactie.bewaar_bewijs(bewijs)
+            return uitkomst
 
     def laatste_checkpoint(self, origin: str) -> str | None:
         """The latest checkpoint cosigned for `origin` as a complete signed note (the log's note text, a blank
@@ -101,10 +106,8 @@ class Getuige:
         """
         if origin not in self._logs:
             return None
-        try:
+        with _beschikbaar():
             gevonden = self._opslag.laatste(origin)
-        except GetuigeOpslagError as exc:
-            raise NietBeschikbaarError(str(exc)) from None
         return None if gevonden is None else gevonden.notitie + gevonden.cosignatuur
 
     def bewijzen(self, origin: str) -> list[Bewijs]:
@@ -113,14 +116,21 @@ class Getuige:
         Raises:
             NietBeschikbaarError: The storage failed.
         """
-        try:
+        with _beschikbaar():
             return self._opslag.bewijzen(origin)
-        except GetuigeOpslagError as exc:
-            raise NietBeschikbaarError(str(exc)) from None
 
     def sluit(self) -> None:
         """Close the storage."""
         self._opslag.sluit()
+
+
+@contextmanager
+def _beschikbaar() -> Iterator[None]:
+    """A failing storage is `NietBeschikbaarError` to the entry points."""
+    try:
+        yield
+    except GetuigeOpslagError as exc:
+        raise NietBeschikbaarError(str(exc)) from None
 
 
 def open_getuige(config: GetuigeConfig, klok: Callable[[], float] = time.time) -> Getuige:
