@@ -8,7 +8,7 @@ request happens in two steps, so that signatures are checked before the caller t
 2. `beslis` compares the submission with the stored state, checks the consistency proof and cosigns. The
    caller runs it while holding the lock under which it reads the stored state and writes the new one.
 
-Both return values and never raise for any input: a `Weigering` (refusal, with its `Reden`) or the next step's
+Both return values and never raise for any request: a `Weigering` (refusal, with its `Reden`) or the next step's
 value (the values are `service.domain.getuige`'s; each `Reden` is one of the protocol's HTTP statuses).
 
 Invariants:
@@ -20,7 +20,8 @@ Invariants:
   checkpoint smaller than the stored one is refused, and so is any fork.
 - The cosignature covers the tlog-cosignature v1 message of the exact note text, at the given time.
 - `Weigering.bewijs` is true exactly for refusals of a validly signed checkpoint that contradicts the stored
-  one (inconsistent proof, or the same size with another root): evidence of log misbehaviour worth keeping.
+  one (an inconsistent proof, or the stored size with another root, whatever its old size): evidence of log
+  misbehaviour worth keeping.
 """
 
 from __future__ import annotations
@@ -133,11 +134,16 @@ def beslis(inzending: Inzending, opgeslagen: Stand | None, cosigner: Cosigner, n
     Returns:
         A `Cosignering`, or a refusal: `ANDERE_OUDE_GROOTTE` (old size is not the stored size; carries the stored
         size), `INCONSISTENT` (the proof does not verify) or `ANDERE_WORTEL` (same size, other root).
+
+    Raises:
+        ValueError: `nu` is out of range (the caller's clock, never the request).
     """
     stand = opgeslagen or Stand(0, EMPTY_ROOT)
+    tegenspraak = opgeslagen is not None and inzending.grootte == stand.grootte and inzending.wortel != stand.wortel
     if inzending.oude_grootte != stand.grootte:
-        return Weigering(Reden.ANDERE_OUDE_GROOTTE, "old size is not the witness's size", stand.grootte)
-    if inzending.grootte == stand.grootte and opgeslagen is not None and inzending.wortel != stand.wortel:
+        # A signed tree head of the stored size with another root is a fork, whatever old size came with it.
+        return Weigering(Reden.ANDERE_OUDE_GROOTTE, "old size is not the witness's size", stand.grootte, tegenspraak)
+    if tegenspraak:
         return Weigering(Reden.ANDERE_WORTEL, "same size as the cosigned checkpoint, another root", bewijs=True)
     if not verify_consistency(stand.grootte, inzending.grootte, stand.wortel, inzending.wortel, inzending.bewijs):
         return Weigering(Reden.INCONSISTENT, "the consistency proof does not verify", bewijs=opgeslagen is not None)

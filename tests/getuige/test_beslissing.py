@@ -73,14 +73,12 @@ def test_only_contradictions_of_a_cosigned_checkpoint_are_evidence():
     stored = _stand(LOG, 10)
     forked = beslis(_inzending(add_checkpoint(10, [], FORK.note(10)).body()), stored, COSIGNER, NU)
     inconsistent = beslis(_inzending(add_checkpoint(10, [], LOG.note(20)).body()), stored, COSIGNER, NU)
+    fork_from_zero = beslis(_inzending(add_checkpoint(0, [], FORK.note(10)).body()), stored, COSIGNER, NU)
     stale = beslis(_inzending(LOG.body(5, 8)), stored, COSIGNER, NU)
+    honest_from_zero = beslis(_inzending(LOG.body(0, 10)), stored, COSIGNER, NU)
     first = beslis(_inzending(add_checkpoint(0, [bytes(32)], LOG.note(3)).body()), None, COSIGNER, NU)
-    assert [isinstance(o, Weigering) and o.bewijs for o in (forked, inconsistent, stale, first)] == [
-        True,
-        True,
-        False,
-        False,
-    ]
+    outcomes = (forked, inconsistent, fork_from_zero, stale, honest_from_zero, first)
+    assert [isinstance(o, Weigering) and o.bewijs for o in outcomes] == [True, True, True, False, False, False]
 
 
 def test_accepts_and_returns_the_new_state():
