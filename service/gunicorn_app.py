@@ -1,18 +1,23 @@
-"""Serving with gunicorn from the CLI. Each worker builds its own app (no connections shared across fork)."""
+"""Serving with gunicorn from the CLI: Deelpoort (`run`) and a witness (`run_getuige`). Each worker builds its own
+app (no connections shared across fork)."""
 
 from __future__ import annotations
 
 import gc
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from service.settings import Settings
 
+if TYPE_CHECKING:
+    from service.service_layer.getuige import GetuigeConfig
+
 
 class _Application(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
-        self._settings = settings
+    def __init__(self, build: Callable[[], Any], options: dict[str, Any]) -> None:
+        self._build = build
         self._options = options
         super().__init__()
 
@@ -21,16 +26,36 @@ class _Application(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from service import create_app
+        return self._build()
 
-        return create_app(self._settings)
+
+def _deelpoort(settings: Settings) -> Any:
+    from service import create_app
+
+    return create_app(settings)
+
+
+def _getuige(config: GetuigeConfig) -> Any:
+    from service.getuige import create_getuige_app
+
+    return create_getuige_app(config)
 
 
 def run(settings: Settings, *, host: str, port: int, workers: int, threads: int = 8) -> None:
     """Serve with `workers` processes of `threads` threads each (gthread): concurrent requests in one worker
     share a log transaction (group commit), so throughput is not bound to one disk sync per request."""
-    options = {
-        "bind": f"{host}:{port}",
+    _Application(lambda: _deelpoort(settings), _options(f"{host}:{port}", workers, threads)).run()
+
+
+def run_getuige(config: GetuigeConfig, *, bind: str, workers: int, threads: int = 4) -> None:
+    """Serve a witness (`service.getuige`) with `workers` processes of `threads` threads each: they share its
+    storage file, whose write transactions take SQLite's lock (``BEGIN IMMEDIATE``)."""
+    _Application(lambda: _getuige(config), _options(bind, workers, threads)).run()
+
+
+def _options(bind: str, workers: int, threads: int) -> dict[str, Any]:
+    return {
+        "bind": bind,
         "workers": workers,
         "worker_class": "gthread",
         "threads": threads,
@@ -41,7 +66,6 @@ def run(settings: Settings, *, host: str, port: int, workers: int, threads: int 
         "control_socket_disable": True,
         "post_worker_init": _worker_ready,
     }
-    _Application(settings, options).run()
 
 
 def _worker_ready(worker: Any) -> None:

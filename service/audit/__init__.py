@@ -10,6 +10,8 @@ sign them, and verification of a stored log.
   checkpoint key of `service.crypto`.
 - `checkpointing`: when the log signs a checkpoint (`CheckpointBeleid`) and signing one over a tree
   (`sign_tree`).
+- `cosignature` and `getuige`: witnesses' cosignatures (C2SP tlog-cosignature), the tlog-witness request, and a
+  witness's decision on one.
 - `recompute` and `verification`: recomputing a stored tree block by block, and the checks of `audit verify` and
   the integrity view over what a store hands in (`Verificatie`, `TreeCheck`).
 

@@ -13,13 +13,14 @@
 | `convenant` | `convenant check|export` |
 | `policy` | `policy check|diff|explain|export` |
 | `gebruikers` | `gebruikers bootstrap|lijst|toevoegen|schorsen|herstellen|verwijderen|token|intrekken` |
+| `getuige` | `getuige sleutel|vkey|serve` (a witness of the log, its own process and storage) |
 
 Invariants:
 - Configuration errors end the command with a clear message and exit status 2; nothing is half-done
   (`common.clear_errors`).
 - Like the API and the pages, the commands call the service layer and render what it returns: they import
-  only the service layer, domain types, `service.settings`, click and the composition root (`bootstrap`,
-  `create_app`, `gunicorn_app`); import-linter keeps it so.
+  only the service layer, domain types, `service.settings`, click and the composition roots (`bootstrap`,
+  `create_app`, `gunicorn_app`, which also builds the witness's app); import-linter keeps it so.
 - Nothing runs at import: settings, keys and the database are read when a command runs.
 """
 
@@ -33,6 +34,7 @@ from service.cli import (
     db,
     demo,
     gebruikers,
+    getuige,
     keys,
     openapi,
     policy,
@@ -59,6 +61,7 @@ for _command in (
     convenant.convenant,
     policy.policy,
     gebruikers.gebruikers,
+    getuige.getuige,
 ):
     main.add_command(_command)
 

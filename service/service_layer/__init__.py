@@ -15,6 +15,7 @@ and opens its own unit of work; it decides with the pure functions of `service.d
 | `beheer/` | four-eyes proposals by beheerders: policy, partner suspension, convenant changes |
 | `register/` | the convenant in force per request, its versions, read-only registry queries |
 | `identiteit/` | who is asking: bearer tokens and web sessions |
+| `getuige/` | a witness of the log (its own process and storage): cosign consistent checkpoints |
 | `sleutelbeheer` | development keys, key rotation and retiring old KEK versions |
 | `installatie` | the schema (migrations) and telling configuration problems from faults, for the CLI |
 

@@ -8,7 +8,20 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[2]
 SERVICE = PROJECT / "service"
 DOC = PROJECT / "docs" / "architectuur.md"
-TOP = ("service_layer", "domain", "access", "crypto", "audit", "adapters", "api", "web", "cli", "demo", "convenant")
+TOP = (
+    "service_layer",
+    "domain",
+    "access",
+    "crypto",
+    "audit",
+    "adapters",
+    "api",
+    "web",
+    "cli",
+    "demo",
+    "convenant",
+    "getuige",  # the witness's app; its use cases are named in full: `service_layer/getuige/...`
+)
 
 
 def _named_paths() -> set[Path]:

@@ -1,6 +1,7 @@
 """A real `deelpoort serve` (gunicorn) for the tests that put something in front of it (nginx, the production
-walk-through): started in its own session, ready once it answers `GET /v1/status`, stopped with everything it
-started. (`tests/disclosure/test_crash.py` keeps its own: it kills workers and counts them.)"""
+walk-through), and a witness's `deelpoort getuige serve` (`tests/helpers/getuige.py`): started in its own
+session, ready once it answers `GET /v1/status` (or the path given), stopped with everything it started.
+(`tests/disclosure/test_crash.py` keeps its own: it kills workers and counts them.)"""
 
 from __future__ import annotations
 
@@ -20,9 +21,16 @@ from service.settings import PROJECT_ROOT
 
 @contextlib.contextmanager
 def dienst(
-    argv: Sequence[str], *, env: Mapping[str, str], port: int, cwd: Path = PROJECT_ROOT, limit_s: float = 30.0
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    port: int,
+    cwd: Path = PROJECT_ROOT,
+    limit_s: float = 30.0,
+    klaar: str = "/v1/status",
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `argv` (a command that ends in serving on 127.0.0.1:`port`) until the block ends.
+    """Run `argv` (a command that ends in serving on 127.0.0.1:`port`) until the block ends; it is ready when
+    `GET klaar` answers 200.
 
     Fails the test with the tail of its standard error when it ends early or does not answer in `limit_s`.
     """
@@ -31,12 +39,12 @@ def dienst(
     )
     try:
         deadline = time.monotonic() + limit_s
-        while not _antwoordt(port):
+        while not _antwoordt(port, klaar):
             if server.poll() is not None:
                 fout = server.stderr.read().decode(errors="replace") if server.stderr else ""
-                pytest.fail(f"deelpoort serve ended with {server.returncode}:\n{fout[-3000:]}")
+                pytest.fail(f"{' '.join(argv[-6:])} ended with {server.returncode}:\n{fout[-3000:]}")
             if time.monotonic() > deadline:
-                pytest.fail("deelpoort serve did not answer GET /v1/status in time")
+                pytest.fail(f"{' '.join(argv[-6:])} did not answer GET {klaar} in time")
             time.sleep(0.1)
         yield server
     finally:
@@ -52,10 +60,10 @@ def dienst(
             server.stderr.close()
 
 
-def _antwoordt(port: int) -> bool:
+def _antwoordt(port: int, pad: str) -> bool:
     connectie = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
-        connectie.request("GET", "/v1/status")
+        connectie.request("GET", pad)
         return connectie.getresponse().status == 200
     except OSError:
         return False
