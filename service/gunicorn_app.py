@@ -44,16 +44,16 @@ def _getuige(config: GetuigeConfig) -> Any:
 def run(settings: Settings, *, host: str, port: int, workers: int, threads: int = 8) -> None:
     """Serve with `workers` processes of `threads` threads each (gthread): concurrent requests in one worker
     share a log transaction (group commit), so throughput is not bound to one disk sync per request."""
-    _Application(lambda: _deelpoort(settings), _options(f"{host}:{port}", workers, threads)).run()
+    _Application(lambda: _deelpoort(settings), _options(f"{host}:{port}", workers, threads, _deelpoort_ready)).run()
 
 
 def run_getuige(config: GetuigeConfig, *, bind: str, workers: int, threads: int = 4) -> None:
     """Serve a witness (`service.getuige`) with `workers` processes of `threads` threads each: they share its
     storage file, whose write transactions take SQLite's lock (``BEGIN IMMEDIATE``)."""
-    _Application(lambda: _getuige(config), _options(bind, workers, threads)).run()
+    _Application(lambda: _getuige(config), _options(bind, workers, threads, lambda _w: freeze_startup_objects())).run()
 
 
-def _options(bind: str, workers: int, threads: int) -> dict[str, Any]:
+def _options(bind: str, workers: int, threads: int, ready: Callable[[Any], None]) -> dict[str, Any]:
     return {
         "bind": bind,
         "workers": workers,
@@ -64,12 +64,12 @@ def _options(bind: str, workers: int, threads: int) -> dict[str, Any]:
         # gunicorn 27 opens a control socket at one fixed path per user; several servers on one host (demo,
         # tests, benchmarks) would share it. Deelpoort does not use it.
         "control_socket_disable": True,
-        "post_worker_init": _worker_ready,
+        "post_worker_init": ready,
     }
 
 
-def _worker_ready(worker: Any) -> None:
-    """After a worker built its app: start its background sender, then freeze what it built."""
+def _deelpoort_ready(worker: Any) -> None:
+    """After a Deelpoort worker built its app: start its background sender, then freeze what it built."""
     from service import start_getuigenbode
 
     start_getuigenbode(worker.wsgi)

@@ -68,7 +68,8 @@ def ronde(services: Services, now: Callable[[], dt.datetime] = utcnow) -> list[V
         return []
     getuigen = dienst.inrichting.getuigen
     with ThreadPoolExecutor(len(getuigen), thread_name_prefix="getuige") as pool:
-        results = list(pool.map(lambda g: _naar(services, dienst.client, g, latest, now), getuigen))
+        verversen = dienst.inrichting.max_achterstand / 2
+        results = list(pool.map(lambda g: _naar(services, dienst.client, g, latest, now, verversen), getuigen))
     return [r for r in results if r is not None]
 
 
@@ -78,7 +79,11 @@ def _naar(
     getuige: Getuige,
     latest: StoredCheckpoint,
     now: Callable[[], dt.datetime],
+    verversen: dt.timedelta,
 ) -> Verzending | None:
+    """Offer `latest` to one witness unless it cosigned it less than `verversen` ago (a witness that cosigned
+    it long ago is asked again: its fresh cosignature dates the log, and a witness that meanwhile saw a larger
+    tree, because this database was rolled back, says so with a 409)."""
     moment = now()
     with services.uow() as uow:
         if not uow.getuigen.claim(getuige.naam, moment, moment + LEASE):
@@ -89,7 +94,8 @@ def _naar(
         uow.commit()
     uitkomst = Verzending(getuige.naam, latest.grootte, True)
     try:
-        if not (al and staat.grootte == latest.grootte):
+        vers = staat.gelukt_op is not None and moment - staat.gelukt_op < verversen
+        if not (al and staat.grootte == latest.grootte and vers):
             uitkomst = _bied_aan(services, client, getuige, latest, min(staat.grootte, latest.grootte))
     except Exception as exc:  # a witness must never take the sender down
         uitkomst = Verzending(getuige.naam, latest.grootte, False, f"unexpected failure ({type(exc).__name__})")
