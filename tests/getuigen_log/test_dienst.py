@@ -79,7 +79,7 @@ def served(
 ) -> Iterator[tuple[int, Services, Flask, str, dict[str, str]]]:
     """`deelpoort serve` (one worker) with both witnesses, quorum 2, witness twee stopped; its casus and tokens."""
     origin = next(_origins)
-    een, twee = twee_getuigen
+    twee = twee_getuigen[1]
     bestand = getuigen_bestand(tmp_path / "getuigen.yaml", twee_getuigen, achterstand=ACHTERSTAND, interval=0.3)
     database_url = templates.sqlite(Inhoud.INGERICHT, tmp_path / "deelpoort.sqlite3")
     settings = Settings(
