@@ -6,13 +6,15 @@ import gc
 import os
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from service import gunicorn_app
+from service import create_app, gunicorn_app
+from service.service_layer.logboek.getuigen import GetuigenBode
 from service.settings import Settings
 
 
@@ -30,7 +32,7 @@ def test_freezing_moves_the_live_objects_out_of_the_collectors_reach(unfrozen: N
 
 
 def test_every_served_worker_freezes_after_building_its_app(
-    unfrozen: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    unfrozen: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, keys_dir: Path
 ) -> None:
     started: list[dict[str, Any]] = []
 
@@ -45,8 +47,13 @@ def test_every_served_worker_freezes_after_building_its_app(
     gunicorn_app.run(Settings(instance_path=tmp_path), host="127.0.0.1", port=0, workers=2)
     [options] = started
     assert options["preload_app"] is False  # each worker builds (and so freezes) its own app
-    options["post_worker_init"](object())
+    worker = types.SimpleNamespace(wsgi=create_app(Settings(instance_path=tmp_path, keys_dir=keys_dir)))
+    options["post_worker_init"](worker)
     assert gc.get_freeze_count() > 1000
+    bode = worker.wsgi.extensions["deelpoort.getuigenbode"]  # the worker's background sender runs too
+    assert isinstance(bode, GetuigenBode) and bode.loopt
+    bode.stop()
+    assert not bode.loopt
 
 
 def test_the_wsgi_entry_point_freezes_too(settings: Settings) -> None:

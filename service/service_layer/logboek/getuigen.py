@@ -194,6 +194,11 @@ class GetuigenBode:
         self._thread.start()
         return self
 
+    @property
+    def loopt(self) -> bool:
+        """Whether its thread runs."""
+        return self._thread.is_alive()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._thread.join(timeout)
