@@ -15,6 +15,7 @@ import requests
 from click.testing import CliRunner
 from sqlalchemy import Connection, delete, select, update
 
+from service.adapters.getuigen_http import Antwoord
 from service.adapters.orm import CheckpointRow, LoghoofdRow, VerstrekkingRow
 from service.audit.checkpoint import open_checkpoint
 from service.audit.cosignature import cosignatures
@@ -23,6 +24,7 @@ from service.crypto.cosigning import CosignatureVerifier
 from service.domain.verantwoording import Integriteitscontrole
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.logboek import getuigen, integriteit
+from service.service_layer.logboek.getuigen_inrichting import GetuigenClient, GetuigenDienst
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.disclosure.test_log_integrity import _rebuild_derived
@@ -252,3 +254,38 @@ def test_audit_verify_getuigen_exits_non_zero_on_an_alarm_and_zero_when_consiste
     assert "getuige getuige.test/een: it cosigned 9 records, this log holds 5" in broken.output
     sent = runner.invoke(main, ["audit", "getuigen"])
     assert sent.exit_code == 1 and "ALARM: getuige.test/een" in sent.output
+
+
+class _Counting:
+    """The real HTTP client, counting the checkpoints it submits."""
+
+    def __init__(self, client: GetuigenClient) -> None:
+        self.client, self.submitted = client, 0
+
+    def add_checkpoint(self, url: str, body: bytes) -> Antwoord:
+        self.submitted += 1
+        return self.client.add_checkpoint(url, body)
+
+    def checkpoint(self, url: str, origin: str) -> Antwoord:
+        return self.client.checkpoint(url, origin)
+
+
+def test_a_witness_is_not_asked_again_until_half_the_allowed_lag_has_passed(
+    settings: Settings, migrated_database: None, origin: str, twee_getuigen: tuple[Getuigeproces, ...], tmp_path: Path
+) -> None:
+    bestand = getuigen_bestand(tmp_path / "getuigen.yaml", twee_getuigen, achterstand=0.6, interval=0.1)
+    plain = witnessed_services(settings, origin, bestand)
+    assert plain.getuigen is not None
+    counting = _Counting(plain.getuigen.client)
+    services = dataclasses.replace(plain, getuigen=GetuigenDienst(plain.getuigen.inrichting, counting))
+    try:
+        _append(services, 3)
+        assert all(v.gecosigneerd for v in getuigen.ronde(services))
+        assert counting.submitted == 2
+        assert all(v.gecosigneerd for v in getuigen.ronde(services))  # nothing new: no request
+        assert counting.submitted == 2
+        time.sleep(0.35)  # past half the allowed lag: asked again (a fresh cosignature of the same checkpoint)
+        assert all(v.gecosigneerd and v.fout is None for v in getuigen.ronde(services))
+        assert counting.submitted == 4
+    finally:
+        plain.engine.dispose()

@@ -92,11 +92,14 @@ def _naar(
         staat = uow.getuigen.staat(getuige.naam)
         al = any(c.getuige == getuige.naam for c in uow.getuigen.cosignaturen(latest.grootte))
         uow.commit()
-    uitkomst = Verzending(getuige.naam, latest.grootte, True)
+    vers = staat.gelukt_op is not None and moment - staat.gelukt_op < verversen
+    if al and staat.grootte == latest.grootte and vers:
+        with services.uow() as uow:  # nothing new for it: no request, and its last success keeps its time
+            uow.getuigen.vrijgeven(getuige.naam)
+            uow.commit()
+        return Verzending(getuige.naam, latest.grootte, True)
     try:
-        vers = staat.gelukt_op is not None and moment - staat.gelukt_op < verversen
-        if not (al and staat.grootte == latest.grootte and vers):
-            uitkomst = _bied_aan(services, client, getuige, latest, min(staat.grootte, latest.grootte))
+        uitkomst = _bied_aan(services, client, getuige, latest, min(staat.grootte, latest.grootte))
     except Exception as exc:  # a witness must never take the sender down
         uitkomst = Verzending(getuige.naam, latest.grootte, False, f"unexpected failure ({type(exc).__name__})")
     with services.uow() as uow:
