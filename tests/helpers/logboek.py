@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 from service.domain.casus import new_id, utcnow
-from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld
+from service.domain.verstrekking import Ontvangstbewijs, Trace, Uitkomst, Verstrekking, VerstrektVeld
+from service.service_layer.ports import LogWriter
 
 
 def synthetic(n: int) -> Verstrekking:
@@ -25,3 +28,25 @@ def synthetic(n: int) -> Verstrekking:
         beleidsversie="0" * 64,
         trace=Trace(f"{n:032x}", f"{n + 1:016x}"),
     )
+
+
+def concurrent_appends(log: LogWriter, threads: int, each: int) -> list[Ontvangstbewijs]:
+    """`threads` threads, started together, each append `each` synthetic records through `log` (so requests
+    queue and share transactions); the receipts of all, in the order they came back."""
+    barrier = threading.Barrier(threads)
+    receipts: list[Ontvangstbewijs] = []
+    lock = threading.Lock()
+
+    def writer(base: int) -> None:
+        barrier.wait()
+        for n in range(each):
+            receipt = log.append(synthetic(base + n))
+            with lock:
+                receipts.append(receipt)
+
+    started = [threading.Thread(target=writer, args=(i * 1000,)) for i in range(threads)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return receipts
