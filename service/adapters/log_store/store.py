@@ -138,6 +138,11 @@ class LogStore(VerifyReads):
     def latest_checkpoint(self) -> StoredCheckpoint | None:
         return self._one_checkpoint(select(*CHECKPOINT_COLUMNS).order_by(CHECKPOINTS.c.grootte.desc()).limit(1))
 
+    def latest_checkpoints(self, count: int) -> list[StoredCheckpoint]:
+        """The latest `count` checkpoints, oldest first."""
+        rows = self._session.execute(select(*CHECKPOINT_COLUMNS).order_by(CHECKPOINTS.c.grootte.desc()).limit(count))
+        return [checkpoint_from_row(row) for row in reversed(rows.all())]
+
     def checkpoints(self) -> list[StoredCheckpoint]:
         rows = self._session.execute(select(*CHECKPOINT_COLUMNS).order_by(CHECKPOINTS.c.grootte))
         return [checkpoint_from_row(row) for row in rows]
