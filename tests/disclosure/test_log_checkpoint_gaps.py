@@ -11,10 +11,12 @@ import random
 from collections.abc import Callable, Iterator
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import Connection, delete, select, update
 
 from service import create_app
 from service.adapters.orm import CheckpointRow, LoghoofdRow
+from service.cli import main
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.logboek.schrijver import VerstrekkingLog
 from service.service_layer.services import Services
@@ -195,6 +197,20 @@ def test_the_rule_is_checked_as_given_so_history_written_under_larger_settings_s
     assert not logboek.verifieer(by_size, regel=(4, 3600)).ok
     assert logboek.verifieer(by_size, regel=(EVERY, 3600)).ok
     assert logboek.verifieer(by_size, regel=(EVERY * 2, 7200)).ok  # larger still: the rule is monotone
+
+
+def test_the_cli_names_the_rule_it_checked_and_takes_another(by_size: Services, cli_settings: Settings) -> None:
+    """The environment's settings (256 records, 60 s by default) are larger than the log's: it verifies. Given
+    a smaller rule than the log was written under, `--regel` makes it fail; a malformed one is refused."""
+    good = CliRunner().invoke(main, ["audit", "verify"])
+    assert good.exit_code == 0, good.output
+    assert "signing rule checked: a checkpoint at least every 256 records or 60 s (DEELPOORT_CHECKPOINT_" in good.output
+    strict = CliRunner().invoke(main, ["audit", "verify", "--regel", "4,3600"])
+    assert strict.exit_code == 1
+    assert "no checkpoint between sizes 1 and 9: one was removed (signing rule: every 4 records" in strict.output
+    assert "every 4 records or 3600 s (--regel)" in strict.output
+    for wrong in ("4", "a,b", "0,60"):
+        assert CliRunner().invoke(main, ["audit", "verify", "--regel", wrong]).exit_code == 2
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -33,13 +33,19 @@ _EEN_TEGELIJK = threading.Lock()  # one FG-requested full verification per proce
 
 
 def controleer(
-    services: Services, bron: str, gebruiker_id: str | None = None, *, voortgang: Iterator[None] | None = None
+    services: Services,
+    bron: str,
+    gebruiker_id: str | None = None,
+    *,
+    voortgang: Iterator[None] | None = None,
+    regel: tuple[int, int] | None = None,
 ) -> Integriteitscontrole:
-    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block."""
+    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block, `regel` is
+    the signing rule's (records, seconds) to check when not the settings' (`logboek.verifieer`)."""
     if bron not in BRONNEN:
         raise ValueError(f"unknown bron {bron!r}")
     begonnen = utcnow()
-    log = logboek.verifieer(services, voortgang=voortgang)
+    log = logboek.verifieer(services, voortgang=voortgang, regel=regel)
     tabellen = logboek.verifieer_index(services)
     return Integriteitscontrole(
         id=new_id(),
