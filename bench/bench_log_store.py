@@ -10,9 +10,10 @@ covering checkpoint, one for the nodes), median and p99 over 300 random indexes.
 (c) The quick check every view of the FG's integrity page runs (`logboek.snelle_controle`: the latest checkpoint
 against the stored tree and head), median and p99 over 100 runs, next to the full verify of (a).
 
-The records are appended in large batches straight through `LogStore` with `append_records` (as the group commit
-does), which is how a log of 1M records is built here in minutes. Each record releases `--velden` velden (3 by
-default, ~1 kB; 20, as in `bench_verstrekking.py`, gives ~3.5 kB). Run:
+The records are appended in large batches straight through `LogStore` with the writer's `append_in` (as a beheer
+step does: the records, their nodes and every checkpoint the signing rule makes due, so the log keeps the rule
+`audit verify` checks), which is how a log of 1M records is built here in minutes. Each record releases
+`--velden` velden (3 by default, ~1 kB; 20, as in `bench_verstrekking.py`, gives ~3.5 kB). Run:
 `.venv/bin/python bench/bench_log_store.py [--records N] [--velden V] [--database-url URL]` (default 200,000 on a
 temporary SQLite file). Prints JSON only.
 """
@@ -39,7 +40,6 @@ from service.crypto import write_development_keys
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld
 from service.service_layer.logboek import controle as logboek
-from service.service_layer.logboek.schrijver import append_records
 from service.settings import Settings
 
 
@@ -85,7 +85,7 @@ def main() -> None:
             with Session(services.engine) as session, session.begin():
                 store = LogStore(session)
                 chunk = [record(first + n, args.velden) for n in range(min(batch, args.records - first))]
-                append_records(store, store.lock_head(advance=len(chunk)), chunk)
+                services.log.append_in(store, store.lock_head(), chunk)
             if (first // batch) % 10 == 0:
                 services.log.checkpoint_now()
         services.log.checkpoint_now()

@@ -1,13 +1,22 @@
 """When the verstrekking log signs a checkpoint, and what a checkpoint it signs commits to.
 
-The writer of the log (`service.service_layer.logboek.schrijver`) asks `CheckpointBeleid.due` after each batch
+The writer of the log (`service.service_layer.logboek.schrijver`) asks `CheckpointBeleid.due` after each record
 it appends, under the log's append lock, and signs with `sign_tree` in the same transaction when the answer is
 yes. Both are pure: the time is a parameter, the tree's nodes come from a `NodeSource`, and signing is the given
 signer's (`service.crypto`); storing the checkpoint is the caller's.
 
 Invariants:
 - A checkpoint is due when none exists yet, when `records` or more records were added since the latest one, or
-  when `seconds` or more have passed since it (DESIGN: "at least every N records or T seconds").
+  when `seconds` or more have passed since it (DESIGN: "at least every N records or T seconds"). The writer
+  asks after every record it appends (also inside a batch, and for beheer transactions), with as "now" the later
+  of its clock and the record's own `tijd`, and signs at exactly that size. So, with A the latest checkpoint
+  before record i (the signing rule `audit verify` checks, `verification.SigningRuleCheck`):
+  - the first checkpoint has size 1; the next after A has a size of at most `A.size + records`; the head is
+    less than `records` past the newest checkpoint;
+  - if `tijd(i) - A.time >= seconds`, a checkpoint of size at most `i + 1` exists: only the last record before
+    the next checkpoint, or none after the newest, may be that late.
+  These hold whatever the hosts' clocks say (they compare stored times only), and `deelpoort audit checkpoint`
+  (signing at any size) only splits an interval. They hold for the settings the log was written under.
 - A receipt's promise (`promised_size`): a checkpoint covering record `index` is signed at the latest when the
   tree reaches `records` records beyond the latest checkpoint, and never at a size that excludes the record.
 - A signed checkpoint commits to the log's origin, the tree size, the RFC 9162 root of exactly that many leaves
@@ -37,8 +46,9 @@ class CheckpointBeleid:
 
         Args:
             latest: The latest checkpoint's size and time, None when none was signed yet.
-            size: The tree size a checkpoint would be signed at (after the batch just appended).
-            now: The current time (timezone-aware, like `latest`'s).
+            size: The tree size a checkpoint would be signed at (after the record just appended).
+            now: The current time (timezone-aware, like `latest`'s); the writer passes the record's own time
+                when that is later, so the rule holds over stored times alone.
         """
         if latest is None:
             return True

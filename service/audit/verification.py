@@ -7,7 +7,14 @@ Invariants (DESIGN invariant 6):
 - Nothing stored is trusted but the checkpoint key: a leaf is the hash of the stored record bytes, the tree is
   recomputed from those leaves (`TreeCheck`), a checkpoint counts only when its note verifies under the key and
   names the log's origin, and its root is compared with the recomputed (or, for the quick check, the stored
-  nodes') root at its size.
+  nodes') root at its size. Every checkpoint's root being the root recomputed from the same records at its size
+  makes every checkpoint consistent with every other; the quick check proves the latest two consistent with a
+  consistency proof over the stored nodes (`check_consistent`).
+- The checkpoints' sizes and times, the head and the records' times keep the signing rule the writer keeps
+  (`SigningRuleCheck`, derived in `service.audit.checkpointing`): so a removed checkpoint, or one held back,
+  is noticed whenever the rule required it. A tail shorter than the rule allows can still be rewritten unseen
+  once its checkpoint is removed (witnesses, issue 20, see that); the rule is that of the settings the log was
+  written under (when they were lowered since, check against the earlier, larger ones).
 - Checks never raise over bad stored data: every finding is a problem in the `Verificatie`, with the first
   record index it can name. Problem texts name indexes, sizes and levels, never a record's content.
 - No I/O: rows, node runs, counts and a `NodeSource` are handed in; the time is never read.
@@ -17,11 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from service.audit.checkpoint import CheckpointError, open_checkpoint
 from service.audit.merkle import LEAF_PREFIX, NodeSource, root
+from service.audit.proofs import consistency_proof, verify_consistency
 from service.audit.recompute import DEFAULT_BLOCK_LEVEL, BlockRecomputation, NodeRun
 from service.crypto import CheckpointVerifier
 from service.domain.verstrekking import record_tijd
@@ -92,6 +101,75 @@ def check_checkpoint(
         result.fout(
             grootte - 1, f"checkpoint of size {grootte}: the log's root differs (a record before it was changed)"
         )
+
+
+def check_consistent(
+    result: Verificatie, older: tuple[int, bytes], newer: tuple[int, bytes], source: NodeSource
+) -> None:
+    """The tree of the `newer` checkpoint (size, root) extends that of the `older`: a consistency proof made from the
+    nodes `source` holds verifies between their roots (RFC 9162), as a partner holding both would check."""
+    (old_size, old_root), (new_size, new_root) = older, newer
+    try:
+        proof = consistency_proof(source, old_size, new_size)
+    except (LookupError, ValueError):
+        result.fout(None, f"the stored nodes give no consistency proof from size {old_size} to {new_size}")
+        return
+    if not verify_consistency(old_size, new_size, old_root, new_root, proof):
+        result.fout(None, f"the checkpoints of sizes {old_size} and {new_size} are not consistent")
+
+
+@dataclass(frozen=True)
+class SigningRuleCheck:
+    """The signing rule over the stored checkpoints (size and time, oldest first), the head's size and the
+    records' times, with the writer's `records` and `seconds` (`service.audit.checkpointing` derives it).
+
+    `windows` names, per checkpoint, the indexes whose records must be dated less than `seconds` after it; the
+    caller reads the latest record time in each and hands them to `check`, with `from_start` False when the
+    checkpoints handed in are only the latest ones (the quick check)."""
+
+    records: int
+    seconds: float
+
+    def windows(self, checkpoints: Sequence[tuple[int, dt.datetime]], head: int) -> list[tuple[int, int]]:
+        """Per checkpoint, the indexes [start, stop) from its size up to the last record before the next
+        checkpoint (which may be that late: it made the next one due), or up to the head after the newest."""
+        ends = [size - 1 for size, _ in checkpoints[1:]] + [head] if checkpoints else []
+        return [(size, max(size, end)) for (size, _), end in zip(checkpoints, ends, strict=True)]
+
+    def check(
+        self,
+        result: Verificatie,
+        checkpoints: Sequence[tuple[int, dt.datetime]],
+        head: int,
+        newest: Sequence[dt.datetime | None],
+        *,
+        from_start: bool = True,
+    ) -> None:
+        """Note every place the rule is broken: `newest` holds the latest record time in each of `windows`."""
+        rule = f"(signing rule: every {self.records} records or {self.seconds:g} s)"
+        if from_start and not checkpoints and head > 0:
+            result.fout(0, f"the log holds {head} records and no checkpoint: the first record is signed at once {rule}")
+        if from_start and checkpoints and checkpoints[0][0] > 1:
+            result.fout(
+                0, f"the first checkpoint has size {checkpoints[0][0]}: the first record is signed at once {rule}"
+            )
+        for (earlier, _), (later, _) in itertools.pairwise(checkpoints):
+            if later - earlier > self.records:
+                result.fout(earlier, f"no checkpoint between sizes {earlier} and {later}: one was removed {rule}")
+        if checkpoints and head - checkpoints[-1][0] >= self.records:
+            size = checkpoints[-1][0]
+            past = f"{head - size} records past the newest checkpoint (size {size}): its checkpoint was removed"
+            result.fout(size, f"the head is {past} {rule}")
+        for n, ((size, tijd), latest) in enumerate(zip(checkpoints, newest, strict=True)):
+            if latest is None or (latest - tijd).total_seconds() < self.seconds:
+                continue
+            late = f"{(latest - tijd).total_seconds():g} s"
+            if n + 1 < len(checkpoints):
+                where = f"not followed by one at once (the next is of size {checkpoints[n + 1][0]}): one was removed"
+                result.fout(size, f"a record dated {late} after the checkpoint of size {size} is {where} {rule}")
+            else:
+                where = f"after the newest checkpoint (size {size}) is unsigned: its checkpoint was removed"
+                result.fout(size, f"a record dated {late} {where} {rule}")
 
 
 def stored_root(result: Verificatie, source: NodeSource, size: int) -> bytes | None:

@@ -16,7 +16,26 @@ def audit() -> None:
     """The verstrekking log: verification and checkpoints."""
 
 
+def _regel(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        records, seconds = (int(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give RECORDS,SECONDS, e.g. 256,60") from None
+    if records < 1 or seconds < 1:
+        raise click.BadParameter("RECORDS and SECONDS are at least 1")
+    return records, seconds
+
+
 @audit.command("verify")
+@click.option(
+    "--regel",
+    metavar="RECORDS,SECONDS",
+    callback=_regel,
+    help="Check the signing rule with these instead of DEELPOORT_CHECKPOINT_RECORDS/_SECONDS: after lowering "
+    "those, the largest values the log was ever written under.",
+)
 @click.option(
     "--getuigen",
     "met_getuigen",
@@ -25,7 +44,7 @@ def audit() -> None:
     "log consistent with each; fewer witnesses in order than the quorum is a problem too.",
 )
 @clear_errors
-def audit_verify(met_getuigen: bool) -> None:
+def audit_verify(regel: tuple[int, int] | None, met_getuigen: bool) -> None:
     """Recompute the whole log and check every checkpoint, then the lookup tables derived from it; exit 1 and name
     the first bad index on any problem."""
     from service.service_layer.logboek import integriteit
@@ -33,13 +52,14 @@ def audit_verify(met_getuigen: bool) -> None:
     with services_for(settings()) as services:
         if met_getuigen and services.getuigen is None:
             raise click.UsageError("--getuigen: no witnesses are set up (DEELPOORT_GETUIGEN_BESTAND)")
+        records, seconds = regel or (services.log.beleid.records, int(services.log.beleid.seconds))
 
         def progress() -> Iterator[None]:
             while True:
                 click.echo(".", nl=False, err=True)
                 yield None
 
-        controle = integriteit.controleer(services, "cli", voortgang=progress(), getuigen=met_getuigen)
+        controle = integriteit.controleer(services, "cli", voortgang=progress(), regel=regel, getuigen=met_getuigen)
         try:
             integriteit.bewaar(services, controle)
             bewaard = f"stored as integriteitscontrole {controle.id} (shown to the FG)"
@@ -66,6 +86,8 @@ def audit_verify(met_getuigen: bool) -> None:
         click.echo(f"FOUT: {fout} index {eerste}", err=True)
         for probleem in problemen:
             click.echo(f"  - {probleem}", err=True)
+    herkomst = "--regel" if regel else "DEELPOORT_CHECKPOINT_RECORDS/_SECONDS"
+    click.echo(f"signing rule checked: a checkpoint at least every {records} records or {seconds} s ({herkomst})")
     click.echo(bewaard)
     if not controle.intact:
         sys.exit(1)

@@ -30,7 +30,7 @@ from service.domain.veldwaarde import JsonWaarde
 from service.domain.verstrekking import LogRecord, Ontvangstbewijs
 
 if TYPE_CHECKING:
-    from service.adapters.log_store import LogDatabase, StoredCheckpoint
+    from service.adapters.log_store import LogDatabase, LogStore, StoredCheckpoint
     from service.adapters.policy_store import Activering, StoredLine, StoredPolicy, Versie
     from service.adapters.veldwaarden import OpgeslagenWaarde
     from service.audit import CheckpointBeleid
@@ -231,6 +231,10 @@ class LogWriter(Protocol):
         Raises:
             LogNietBeschikbaarError: the record could not be committed (nothing may be disclosed).
         """
+
+    def append_in(self, store: LogStore, size: int, records: Sequence[LogRecord], /) -> list[StoredCheckpoint]:
+        """Append `records` at `size` in the caller's transaction, whose head lock it holds (`store.lock_head`),
+        signing the checkpoints that fall due on the way; the caller commits. Returns the checkpoints signed."""
 
     def checkpoint_now(self) -> StoredCheckpoint | None:
         """Sign a checkpoint of the current tree unless the latest covers it; None when the log is empty."""

@@ -17,7 +17,7 @@ from service.domain.verstrekking import Ontvangstbewijs
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
-from tests.helpers.logboek import synthetic
+from tests.helpers.logboek import concurrent_appends, synthetic
 
 WORKERS = 4
 THREADS_PER_WORKER = 2  # 8 concurrent writers
@@ -101,22 +101,7 @@ def test_workers_sign_checkpoints_at_the_cadence_whoever_signed_the_latest(setti
 def test_concurrent_requests_in_one_worker_share_transactions(workers: list[Services]) -> None:
     log = workers[0].log
     count = 64
-    barrier = threading.Barrier(16)
-    receipts: list[Ontvangstbewijs] = []
-    lock = threading.Lock()
-
-    def writer(base: int) -> None:
-        barrier.wait()
-        for n in range(count // 16):
-            receipt = log.append(synthetic(base + n))
-            with lock:
-                receipts.append(receipt)
-
-    threads = [threading.Thread(target=writer, args=(i * 100,)) for i in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    receipts = concurrent_appends(log, 16, count // 16)
     assert sorted(r.log_index for r in receipts) == list(range(count))
     assert log.batches < count  # group commit happened
     with workers[1].uow() as uow:  # another worker sees every answered record

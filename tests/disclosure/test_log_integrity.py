@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -13,12 +13,11 @@ from sqlalchemy import Connection, delete, select, update
 
 from service import create_app
 from service.adapters.orm import CheckpointRow, LoghoofdRow, LogknoopRow, VerstrekkingRow
-from service.audit import MemoryTree, leaf_hash
 from service.cli import main
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
-from tests.helpers.logboek import synthetic
+from tests.helpers.logboek import forge_record, modify_record, rebuild_derived, synthetic, tamper
 
 RECORDS = 40
 EVERY = 8  # the first record is checkpointed at once, then every 8: sizes 1, 9, 17, 25, 33 (+ 40, signed at the end)
@@ -43,41 +42,6 @@ def log_services(settings: Settings, migrated_database: None) -> Iterator[Servic
     services.engine.dispose()
 
 
-def _tamper(services: Services, change: Callable[[Connection], None]) -> logboek.Verificatie:
-    """Apply `change` and verify; also in blocks of 4 leaves, so every case crosses block boundaries too."""
-    with services.engine.begin() as connection:
-        change(connection)
-    result = logboek.verifieer(services)
-    small = logboek.verifieer(services, block_level=2)
-    assert (small.ok, small.eerste_fout) == (result.ok, result.eerste_fout), (small.problemen, result.problemen)
-    return result
-
-
-def _rebuild_derived(connection: Connection) -> None:
-    """What a careful attacker does after changing records: recompute leaves, nodes and the head."""
-    rows = connection.execute(select(VerstrekkingRow.log_index, VerstrekkingRow.record).order_by("log_index")).all()
-    tree = MemoryTree()
-    connection.execute(delete(LogknoopRow))
-    for position, (index, _record) in enumerate(rows):
-        if index != position:
-            connection.execute(
-                update(VerstrekkingRow).where(VerstrekkingRow.log_index == index).values(log_index=-1 - position)
-            )
-    connection.execute(
-        update(VerstrekkingRow).where(VerstrekkingRow.log_index < 0).values(log_index=-VerstrekkingRow.log_index - 1)
-    )
-    for position, (_, record) in enumerate(rows):
-        leaf = leaf_hash(record)
-        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == position).values(blad_hash=leaf))
-        tree.append(leaf)
-    for level in range(40):
-        for position in range(tree.size >> level):
-            connection.execute(
-                LogknoopRow.__table__.insert().values(niveau=level, positie=position, hash=tree.node(level, position))
-            )
-    connection.execute(update(LoghoofdRow).values(grootte=len(rows)))
-
-
 def test_an_untouched_log_verifies(log_services: Services) -> None:
     result = logboek.verifieer(log_services)
     assert result.ok, result.problemen
@@ -87,19 +51,9 @@ def test_an_untouched_log_verifies(log_services: Services) -> None:
 POSITIONS = [0, 17, RECORDS - 1]
 
 
-def _modify(index: int) -> Callable[[Connection], None]:
-    def change(connection: Connection) -> None:
-        record = connection.scalar(select(VerstrekkingRow.record).where(VerstrekkingRow.log_index == index))
-        assert record is not None and b"achternaam" in record
-        changed = record.replace(b"achternaam", b"voornamen_")  # same length, still canonical JSON
-        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == index).values(record=changed))
-
-    return change
-
-
 @pytest.mark.parametrize("index", POSITIONS)
 def test_a_modified_record_is_caught(log_services: Services, index: int) -> None:
-    result = _tamper(log_services, _modify(index))
+    result = tamper(log_services, modify_record(index))
     assert not result.ok and result.eerste_fout == index
 
 
@@ -108,10 +62,10 @@ def test_a_modified_record_with_every_hash_recomputed_is_caught_by_the_checkpoin
     log_services: Services, index: int
 ) -> None:
     def change(connection: Connection) -> None:
-        _modify(index)(connection)
-        _rebuild_derived(connection)
+        modify_record(index)(connection)
+        rebuild_derived(connection)
 
-    result = _tamper(log_services, change)
+    result = tamper(log_services, change)
     assert not result.ok
     assert any("root differs" in p for p in result.problemen)
     assert result.eerste_fout == covering(index)
@@ -123,9 +77,9 @@ def test_a_deleted_record_is_caught(log_services: Services, index: int, rebuild:
     def change(connection: Connection) -> None:
         connection.execute(delete(VerstrekkingRow).where(VerstrekkingRow.log_index == index))
         if rebuild:
-            _rebuild_derived(connection)
+            rebuild_derived(connection)
 
-    result = _tamper(log_services, change)
+    result = tamper(log_services, change)
     assert not result.ok
     assert result.eerste_fout is not None and result.eerste_fout <= covering(index)
 
@@ -133,8 +87,6 @@ def test_a_deleted_record_is_caught(log_services: Services, index: int, rebuild:
 @pytest.mark.parametrize("index", POSITIONS)
 @pytest.mark.parametrize("rebuild", [False, True])
 def test_an_inserted_record_is_caught(log_services: Services, index: int, rebuild: bool) -> None:
-    from service.audit.record import canonical
-
     def change(connection: Connection) -> None:
         connection.execute(
             update(VerstrekkingRow)
@@ -146,25 +98,11 @@ def test_an_inserted_record_is_caught(log_services: Services, index: int, rebuil
             .where(VerstrekkingRow.log_index >= 1000)
             .values(log_index=VerstrekkingRow.log_index - 999)
         )
-        forged = synthetic(999)
-        data = canonical(forged.as_record())
-        connection.execute(
-            VerstrekkingRow.__table__.insert().values(
-                log_index=index,
-                id=forged.id,
-                record=data,
-                blad_hash=leaf_hash(data),
-                tijd=forged.tijd,
-                partner_id=forged.partner,
-                casus_id=forged.casus,
-                doel=forged.doel,
-                uitkomst=forged.uitkomst.value,
-            )
-        )
+        forge_record(connection, index)
         if rebuild:
-            _rebuild_derived(connection)
+            rebuild_derived(connection)
 
-    result = _tamper(log_services, change)
+    result = tamper(log_services, change)
     assert not result.ok
     assert result.eerste_fout is not None and result.eerste_fout <= covering(index)
 
@@ -178,9 +116,9 @@ def test_reordered_records_are_caught(log_services: Services, first: int, second
         connection.execute(update(table).where(table.c.log_index == second).values(log_index=first))
         connection.execute(update(table).where(table.c.log_index == -1).values(log_index=second))
         if rebuild:
-            _rebuild_derived(connection)
+            rebuild_derived(connection)
 
-    result = _tamper(log_services, change)
+    result = tamper(log_services, change)
     assert not result.ok
     assert result.eerste_fout is not None and result.eerste_fout <= covering(first)
 
@@ -189,9 +127,9 @@ def test_reordered_records_are_caught(log_services: Services, first: int, second
 def test_truncation_is_caught_even_with_every_hash_recomputed(log_services: Services, keep: int) -> None:
     def change(connection: Connection) -> None:
         connection.execute(delete(VerstrekkingRow).where(VerstrekkingRow.log_index >= keep))
-        _rebuild_derived(connection)
+        rebuild_derived(connection)
 
-    result = _tamper(log_services, change)
+    result = tamper(log_services, change)
     assert not result.ok
     assert any("beyond the log" in p or "root differs" in p for p in result.problemen)
 
@@ -204,12 +142,12 @@ def test_a_forged_checkpoint_note_is_caught(log_services: Services) -> None:
         lines[1] = "16"
         connection.execute(update(CheckpointRow).where(CheckpointRow.grootte == 17).values(notitie="\n".join(lines)))
 
-    result = _tamper(log_services, change)
+    result = tamper(log_services, change)
     assert not result.ok and result.eerste_fout == 16
 
 
 def test_a_changed_query_column_is_caught(log_services: Services) -> None:
-    result = _tamper(
+    result = tamper(
         log_services,
         lambda c: c.execute(
             update(VerstrekkingRow).where(VerstrekkingRow.log_index == 3).values(partner_id="ggz-drenthe")
@@ -219,7 +157,7 @@ def test_a_changed_query_column_is_caught(log_services: Services) -> None:
 
 
 def test_a_changed_stored_node_is_caught(log_services: Services) -> None:
-    result = _tamper(
+    result = tamper(
         log_services,
         lambda c: c.execute(
             update(LogknoopRow).where(LogknoopRow.niveau == 2, LogknoopRow.positie == 3).values(hash=b"\x00" * 32)
@@ -233,7 +171,7 @@ def test_the_cli_exits_non_zero_and_names_the_first_bad_index(log_services: Serv
     assert good.exit_code == 0, good.output
     assert f"OK: {RECORDS} records" in good.output
     with log_services.engine.begin() as connection:
-        _modify(17)(connection)
+        modify_record(17)(connection)
     bad = CliRunner().invoke(main, ["audit", "verify"])
     assert bad.exit_code == 1
     assert "first bad index 17" in bad.output
@@ -256,7 +194,7 @@ def test_a_changed_time_column_is_caught(log_services: Services, index: int) -> 
         later = tijd + dt.timedelta(microseconds=1)
         connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == index).values(tijd=later))
 
-    result = _tamper(log_services, change)
+    result = tamper(log_services, change)
     assert not result.ok and result.eerste_fout == index
     assert result.problemen == [f"index {index}: query columns differ from the record"]
 
@@ -269,16 +207,16 @@ def test_a_record_that_is_not_a_json_object_is_caught_even_with_every_hash_recom
 
     def change(connection: Connection) -> None:
         connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == 37).values(record=garbage))
-        _rebuild_derived(connection)
+        rebuild_derived(connection)
 
-    result = _tamper(log_services, change)
+    result = tamper(log_services, change)
     assert not result.ok
     assert result.eerste_fout == 37
     assert any(p.startswith("index 37:") for p in result.problemen), result.problemen
 
 
 def test_a_changed_leaf_node_is_caught(log_services: Services) -> None:
-    result = _tamper(
+    result = tamper(
         log_services,
         lambda c: c.execute(
             update(LogknoopRow).where(LogknoopRow.niveau == 0, LogknoopRow.positie == 21).values(hash=b"\x01" * 32)
@@ -290,7 +228,7 @@ def test_a_changed_leaf_node_is_caught(log_services: Services) -> None:
 
 @pytest.mark.parametrize("level", [0, 1, 3, 6])
 def test_a_stored_node_beyond_the_tree_is_caught(log_services: Services, level: int) -> None:
-    result = _tamper(
+    result = tamper(
         log_services,
         lambda c: c.execute(
             LogknoopRow.__table__.insert().values(niveau=level, positie=RECORDS >> level, hash=b"\x02" * 32)
@@ -305,14 +243,14 @@ def test_a_stored_node_beyond_the_tree_is_caught(log_services: Services, level: 
 def test_a_deleted_latest_checkpoint_is_caught(log_services: Services) -> None:
     """The log head keeps the latest checkpoint's size: without it, deleting the newest signed checkpoint would
     leave a log that still verifies (every remaining checkpoint is valid)."""
-    result = _tamper(log_services, lambda c: c.execute(delete(CheckpointRow).where(CheckpointRow.grootte == RECORDS)))
+    result = tamper(log_services, lambda c: c.execute(delete(CheckpointRow).where(CheckpointRow.grootte == RECORDS)))
     assert not result.ok
     assert any("latest checkpoint as size 40, the latest stored is size 33" in p for p in result.problemen)
 
 
 def test_a_head_holding_off_checkpoints_is_caught(log_services: Services) -> None:
     """Pushing the head's latest-checkpoint size forward would keep the writer from signing new checkpoints."""
-    result = _tamper(log_services, lambda c: c.execute(update(LoghoofdRow).values(checkpoint_grootte=10**6)))
+    result = tamper(log_services, lambda c: c.execute(update(LoghoofdRow).values(checkpoint_grootte=10**6)))
     assert not result.ok
     assert any("latest checkpoint as size 1000000" in p for p in result.problemen)
 
@@ -329,7 +267,7 @@ def test_a_changed_time_or_key_id_of_an_older_checkpoint_is_caught(
     log_services: Services, column: str, value: object, named: str
 ) -> None:
     """Every column of every checkpoint must say what its signed note says, not only the newest's (issue 20)."""
-    result = _tamper(
+    result = tamper(
         log_services,
         lambda c: c.execute(update(CheckpointRow).where(CheckpointRow.grootte == 17).values({column: value})),
     )

@@ -31,7 +31,7 @@ from typing import Any, NoReturn, Self
 
 from sqlalchemy import Engine, create_engine
 
-from service.adapters.log_store import StoredCheckpoint
+from service.adapters.log_store import LogStore, StoredCheckpoint
 from service.adapters.policy_store import Activering, StoredLine, StoredPolicy, Versie
 from service.adapters.veldwaarden import OpgeslagenWaarde
 from service.audit import CheckpointBeleid, leaf_hash
@@ -532,6 +532,9 @@ class FakeLog:
             checkpoint=None,
             checkpoint_uiterlijk_bij=max(self._beleid.records, index + 1),
         )
+
+    def append_in(self, store: LogStore, size: int, records: Sequence[LogRecord], /) -> list[StoredCheckpoint]:
+        raise NotImplementedError("beheer transactions append through the log store: test them with the database")
 
     def checkpoint_now(self) -> StoredCheckpoint | None:
         self.checkpoints += 1

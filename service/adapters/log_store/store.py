@@ -148,6 +148,11 @@ class LogStore(VerifyReads):
             .limit(1)
         )
 
+    def latest_checkpoints(self, count: int) -> list[StoredCheckpoint]:
+        """The latest `count` checkpoints, oldest first."""
+        rows = self._session.execute(select(*CHECKPOINT_COLUMNS).order_by(CHECKPOINTS.c.grootte.desc()).limit(count))
+        return [checkpoint_from_row(row) for row in reversed(rows.all())]
+
     def checkpoints(self) -> list[StoredCheckpoint]:
         rows = self._session.execute(select(*CHECKPOINT_COLUMNS).order_by(CHECKPOINTS.c.grootte))
         return [checkpoint_from_row(row) for row in rows]

@@ -31,7 +31,6 @@ from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Convenant
 from service.domain.errors import ConflictError, OngeldigeInvoerError
 from service.service_layer.beheer.stap import besluit, require_beheerder, tekst, verzegel
-from service.service_layer.logboek.schrijver import append_records
 from service.service_layer.register.versies import documenten_in_werking, in_werking, registreer_partners
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
@@ -94,7 +93,7 @@ def stel_voor(
         uow.convenanten.store(versie(nieuw_documenten), nieuw_documenten, f"voorstel {voorstel.id}", now)
         uow.voorstellen.add(voorstel)
         record = besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, beleid, beleid, convenant=(basis, basis))
-        append_records(uow.log, size, [record])
+        services.log.append_in(uow.log, size, [record])
         uow.commit()
     verzegel(services)
     return voorstel

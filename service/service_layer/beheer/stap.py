@@ -5,8 +5,10 @@ Invariants:
   bounded (`tekst`).
 - A history record (`besluit`) names the acting beheerder, the proposal, what it changes and the versions
   before and after; never anything about a casus.
-- After each committed step a checkpoint is signed (`verzegel`), so history records never wait in the unsigned
-  tail of the log.
+- A step appends its history records through `services.log.append_in`, in its own transaction: a checkpoint the
+  signing rule makes due on the way is signed there, as for verstrekkingen. After each committed step a
+  checkpoint is signed as well (`verzegel`), so history records never wait in the unsigned tail of the log; if
+  that fails, the tail is still within the rule.
 """
 
 from __future__ import annotations

@@ -44,7 +44,6 @@ from service.service_layer.beheer.stap import besluit, require_beheerder, tekst,
 from service.service_layer.beleid import invoer as beleidsinvoer
 from service.service_layer.beleid.invoer import Bestand, Nieuw, Wijziging
 from service.service_layer.identiteit import gebruikersbeheer
-from service.service_layer.logboek.schrijver import append_records
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -117,7 +116,9 @@ def stel_beleid_voor(
             voorstel.voorgesteld_op,
         )
         uow.voorstellen.add(voorstel)
-        append_records(uow.log, size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
+        services.log.append_in(
+            uow.log, size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)]
+        )
         uow.commit()
     verzegel(services)
     return voorstel
@@ -156,7 +157,9 @@ def stel_partnerwijziging_voor(
             new_id(), soort, Status.OPEN, toelichting, gebruiker.id, now or utcnow(), basis, None, partner
         )
         uow.voorstellen.add(voorstel)
-        append_records(uow.log, size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
+        services.log.append_in(
+            uow.log, size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)]
+        )
         uow.commit()
     verzegel(services)
     return voorstel
@@ -214,7 +217,7 @@ def keur_goed(
                 gebruiker, voorstel, Handeling.ACTIVERING, voorstel.toelichting, voor, na, now, convenant=convenant
             ),
         ]
-        append_records(uow.log, size, records)
+        services.log.append_in(uow.log, size, records)
         uow.commit()
         result = _get(uow, voorstel_id)
     if voorstel.soort is Soort.CONVENANT:
@@ -244,7 +247,8 @@ def wijs_af(
             raise ConflictError(f"the proposal is already {voorstel.status.value}")
         gebruikersbeheer.na_afwijzing(uow, voorstel, now)
         actief = uow.beleid.active_version()
-        append_records(uow.log, size, [besluit(gebruiker, voorstel, Handeling.AFWIJZING, reden, actief, actief, now)])
+        afwijzing = besluit(gebruiker, voorstel, Handeling.AFWIJZING, reden, actief, actief, now)
+        services.log.append_in(uow.log, size, [afwijzing])
         uow.commit()
         result = _get(uow, voorstel_id)
     verzegel(services)

@@ -35,7 +35,6 @@ from service.domain.identiteit import (
 )
 from service.service_layer.beheer.stap import besluit, require_beheerder, tekst, verzegel
 from service.service_layer.identiteit.authentication import IssuedToken, nieuw_token
-from service.service_layer.logboek.schrijver import append_records
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -116,9 +115,9 @@ def maak_aan(
         uow.gebruikers.add(gegevens)
         voorstel = None
         if vier_ogen:
-            voorstel = _stel_voor(uow, size, door, Soort.GEBRUIKER_TOEVOEGING, gegevens, toelichting, now)
+            voorstel = _stel_voor(services, uow, size, door, Soort.GEBRUIKER_TOEVOEGING, gegevens, toelichting, now)
         else:
-            leg_vast(uow, size, door, Gebruikershandeling.AANGEMAAKT, gegevens, toelichting, now)
+            leg_vast(services, uow, size, door, Gebruikershandeling.AANGEMAAKT, gegevens, toelichting, now)
         uow.commit()
     verzegel(services)
     return Uitkomst(replace(gegevens, voorstel=voorstel.id if voorstel else None), voorstel)
@@ -198,10 +197,10 @@ def _wijzig(
         _houd_twee_beheerders(uow, gegevens, naar)
         voorstel = None
         if gegevens.rol in VIER_OGEN_ROLLEN:
-            voorstel = _stel_voor(uow, size, door, soort, gegevens, toelichting, now)
+            voorstel = _stel_voor(services, uow, size, door, soort, gegevens, toelichting, now)
         else:
             _pas_toe(uow, gegevens, naar, now)
-            leg_vast(uow, size, door, handeling, replace(gegevens, status=naar), toelichting, now)
+            leg_vast(services, uow, size, door, handeling, replace(gegevens, status=naar), toelichting, now)
         uow.commit()
         result = _met_voorstel(uow, get(uow, gebruiker_id))
     verzegel(services)
@@ -278,7 +277,7 @@ def bootstrap(
                 _besluit(installatie, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, "bootstrap", now, token.id)
             )
             out.append((gegevens, issued))
-        append_records(uow.log, size, records)
+        services.log.append_in(uow.log, size, records)
         uow.commit()
     verzegel(services)
     return out
@@ -326,6 +325,7 @@ def _pas_toe(uow: UnitOfWork, gegevens: Gebruikersgegevens, naar: GebruikerStatu
 
 
 def _stel_voor(
+    services: Services,
     uow: UnitOfWork,
     size: int,
     door: Gebruiker,
@@ -340,7 +340,7 @@ def _stel_voor(
         gebruiker=gegevens.id,
     )  # fmt: skip
     uow.voorstellen.add(voorstel)
-    append_records(uow.log, size, [besluit(door, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
+    services.log.append_in(uow.log, size, [besluit(door, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)])
     return voorstel
 
 
@@ -356,6 +356,7 @@ def _besluit(
 
 
 def leg_vast(
+    services: Services,
     uow: UnitOfWork,
     size: int,
     door: Gebruiker,
@@ -365,8 +366,9 @@ def leg_vast(
     now: dt.datetime,
     token: str | None = None,
 ) -> None:
-    """Append the record of a direct change to a gebruiker or its token at `size` (the caller holds the log lock)."""
-    append_records(uow.log, size, [_besluit(door, handeling, gegevens, toelichting, now, token)])
+    """Append the record of a direct change to a gebruiker or its token at `size` (the caller holds the log lock),
+    in `uow`'s transaction (signing a checkpoint if one falls due)."""
+    services.log.append_in(uow.log, size, [_besluit(door, handeling, gegevens, toelichting, now, token)])
 
 
 def get(uow: UnitOfWork, gebruiker_id: str) -> Gebruikersgegevens:

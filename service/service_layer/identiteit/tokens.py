@@ -61,7 +61,7 @@ def geef_uit(
             raise ConflictError(f"the gebruiker is {gegevens.status.value}: no token is issued")
         issued, token = nieuw_token(gegevens.id, now, services.levensduur.van(gegevens.soort))
         uow.gebruikers.add_token(token, issued.token_hash)
-        leg_vast(uow, size, door, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, "", now, token.id)
+        leg_vast(services, uow, size, door, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, "", now, token.id)
         uow.commit()
     verzegel(services)
     return issued, token
@@ -86,7 +86,7 @@ def geef_eigen_uit(
             raise ConflictError(f"the gebruiker is {gegevens.status.value}: no token is issued")
         issued, token = nieuw_token(gegevens.id, now, services.levensduur.persoon)
         uow.gebruikers.add_token(token, issued.token_hash)
-        leg_vast(uow, size, persoon, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, "", now, token.id)
+        leg_vast(services, uow, size, persoon, Gebruikershandeling.TOKEN_UITGIFTE, gegevens, "", now, token.id)
         uow.commit()
     verzegel(services)
     return issued, token
@@ -131,7 +131,7 @@ def trek_in(
         if token.ingetrokken_op is not None:
             raise ConflictError("the token was revoked already")
         uow.gebruikers.trek_in(now, token_id=token.id)
-        leg_vast(uow, size, door, Gebruikershandeling.TOKEN_INTREKKING, gegevens, "", now, token.id)
+        leg_vast(services, uow, size, door, Gebruikershandeling.TOKEN_INTREKKING, gegevens, "", now, token.id)
         uow.commit()
         result = _token(uow.gebruikers.token(token.id), gebruiker_id)
     verzegel(services)
@@ -157,7 +157,7 @@ def vernieuw(
         issued, nieuw = nieuw_token(houder.id, now, services.levensduur.van(gegevens.soort))
         uow.gebruikers.add_token(nieuw, issued.token_hash)
         uow.gebruikers.vervang(oud.id, nieuw.id, oud.na_vernieuwing(now, services.levensduur.overlap))
-        leg_vast(uow, size, houder, Gebruikershandeling.TOKEN_VERNIEUWD, gegevens, "", now, nieuw.id)
+        leg_vast(services, uow, size, houder, Gebruikershandeling.TOKEN_VERNIEUWD, gegevens, "", now, nieuw.id)
         uow.commit()
         oud = _token(uow.gebruikers.token(oud.id), houder.id)
     verzegel(services)

@@ -1,7 +1,7 @@
 """The verstrekking log's home in the service layer: its writer, and its checks as the FG and partners run them.
 
 - `schrijver`: `VerstrekkingLog`, the process's writer (group commit; decides when to sign checkpoints and signs
-  them), and `append_records`, the one way records are appended (a beheer transaction uses it too).
+  them, also for a beheer transaction's records: `append_in`), and `append_records`, the one way leaves are made.
 - `controle`: full verification, the quick check, proofs; `integriteit`: the FG's integrity view and stored
   verifications.
 

@@ -9,9 +9,16 @@ Invariants (DESIGN invariant 6):
   bytes, the tree from the leaves, and checks that indexes run 0..n-1 without gaps, that every stored leaf hash
   and complete subtree node equals the recomputed one (and that no other node is stored), that every
   checkpoint's signature is valid, that its size, root, time and key id columns say what its note says, and that
-  its root equals the recomputed root at its size, that no checkpoint is
-  larger than the log (truncation), and that the query columns agree with their record. It reports the first
-  bad index it can name.
+  its root equals the recomputed root at its size (so every checkpoint is consistent with every other), that no
+  checkpoint is larger than the log (truncation), that the query columns agree with their record, and that the
+  checkpoints, the head and the records' times keep the signing rule (`SigningRuleCheck`: a checkpoint at least
+  every `records` records, one at once after a record dated `seconds` after the latest, none missing at the
+  start, and the head less than `records` past the newest), so a removed checkpoint the rule required is
+  noticed. It reports the first bad index it can name.
+- The signing rule is checked with the settings in force (`services.log.beleid`) unless the caller names the
+  rule (`regel`): raising the settings is safe (older gaps were smaller), lowering them makes the history written
+  before fail; verify that with `--regel` the largest settings it was written under (still sound: the rule is
+  monotone, a log kept under a smaller one keeps a larger one too).
 - The leaf is the hash of the stored bytes themselves, so any change to a record shows in its leaf, the tree
   and the checkpoints covering it; the record's canonical form is made when it is written (`audit.record`) and
   needs no re-encoding here. The query columns are compared with the record by the database's own JSON
@@ -19,6 +26,9 @@ Invariants (DESIGN invariant 6):
   on the other core); where the database cannot read a record as JSON, record by record here instead.
 - One consistent snapshot for the tree (`LogDatabase.snapshot`); the column check covers the indexes below the
   head that snapshot read.
+- `snelle_controle` checks, in O(log n) and without reading a record: the latest two checkpoints as above against
+  the stored nodes, the two consistent by a consistency proof over the stored nodes, and the tail after the newest
+  shorter than the signing rule allows (its record times only `verifieer` reads).
 - `verifieer_index` checks the lookup tables derived from the records (for access requests and the grondslag
   filter) row for row against the records they cover; `deelpoort audit verify` runs both.
 - Proofs are computed from stored nodes and are only useful together with a root the client trusts (a signed
@@ -41,9 +51,11 @@ from service.audit.proofs import nodes_for_consistency_proof, nodes_for_inclusio
 from service.audit.recompute import DEFAULT_BLOCK_LEVEL
 from service.audit.record import RecordError, parse
 from service.audit.verification import (
+    SigningRuleCheck,
     TreeCheck,
     Verificatie,
     check_checkpoint,
+    check_consistent,
     check_head,
     columns_agree,
     stored_root,
@@ -78,9 +90,11 @@ def verifieer(
     *,
     voortgang: Iterator[None] | None = None,
     block_level: int = DEFAULT_BLOCK_LEVEL,
+    regel: tuple[int, int] | None = None,
     wortels_bij: Iterable[int] = (),
 ) -> Verificatie:
-    """Recompute and check the whole log (see the module invariants); `voortgang` is advanced per block.
+    """Recompute and check the whole log (see the module invariants); `voortgang` is advanced per block, `regel`
+    is the signing rule's (records, seconds) when not the settings'.
 
     `wortels_bij`: sizes (those witnesses cosigned) whose recomputed roots to hand back in `result.wortels`; a
     size beyond the records found is left out.
@@ -92,8 +106,9 @@ def verifieer(
         store = snapshot.log
         head_now = store.head()
         head = head_now.grootte
-        in_database = pool.submit(_database_checks, services, head)
         checkpoints = store.checkpoints()
+        tekenregel, gezet = signing_rule(services, regel), [(c.grootte, c.tijd) for c in checkpoints]
+        in_database = pool.submit(_database_checks, services, head, tekenregel.windows(gezet, head))
         check_head(
             result, head_now.checkpoint, (checkpoints[-1].grootte, checkpoints[-1].tijd) if checkpoints else None
         )
@@ -115,7 +130,8 @@ def verifieer(
             result.fout(size, f"the log head says {head} records, {size} were found in order")
         for checkpoint in pending:
             result.fout(size, f"checkpoint of size {checkpoint.grootte} is beyond the log's {size} records")
-        bad_leaf_node, found = in_database.result()
+        bad_leaf_node, found, newest = in_database.result()
+        tekenregel.check(result, gezet, head, newest)
         bad_columns = _first_column_mismatch_here(store, head, result) if isinstance(found, Exception) else found
         if bad_leaf_node is not None:
             boom.node_at(0, bad_leaf_node)
@@ -140,36 +156,51 @@ def _next_block(store: LogStore, boom: TreeCheck) -> bool:
     return True
 
 
+def signing_rule(services: Services, regel: tuple[int, int] | None = None) -> SigningRuleCheck:
+    """The signing rule to check: `regel` (records, seconds), else the settings'."""
+    records, seconds = regel or (services.log.beleid.records, services.log.beleid.seconds)
+    return SigningRuleCheck(records, seconds)
+
+
 def _claims(checkpoint: StoredCheckpoint) -> tuple[int, bytes, dt.datetime, str, str]:
     """What a stored checkpoint claims: its size, root, time and key id columns and its signed note."""
     return checkpoint.grootte, checkpoint.wortel, checkpoint.tijd, checkpoint.sleutel_id, checkpoint.notitie
 
 
 def snelle_controle(services: Services) -> Verificatie:
-    """What can be checked in O(log n), for every view of the FG's integrity page: the latest signed checkpoint's
-    signature and note, that the stored nodes give its root at its size and give a root at the head's size, and
-    that the head names it as the latest.
+    """What can be checked in O(log n) (and the unsigned tail), for every view of the FG's integrity page: the
+    latest two signed checkpoints' signatures and notes, that the stored nodes give their roots at their sizes and
+    a consistency proof between them, a root at the head's size, that the head names the latest as the latest,
+    and that the tail after it is shorter than the signing rule allows (fewer than `records` records).
 
     Not a verification of the records: a changed record shows only in `verifieer`, which recomputes its leaf (the
     nodes checked here are the stored ones). It does catch a removed or forged latest checkpoint, a log cut back
-    below it, and a changed or missing node on the path to either root.
+    below it, a tail longer than the rule allows, and a changed or missing node on the path to either root.
     """
     result = Verificatie()
     with services.log.database.snapshot() as snapshot:
         store = snapshot.log
         head_now = store.head()
-        latest = store.latest_checkpoint()
-        result.grootte, result.checkpoints = head_now.grootte, 0 if latest is None else 1
+        head, latest_two = head_now.grootte, store.latest_checkpoints(2)
+        latest = latest_two[-1] if latest_two else None
+        result.grootte, result.checkpoints = head, len(latest_two)
         check_head(result, head_now.checkpoint, None if latest is None else (latest.grootte, latest.tijd))
-        if latest is not None and latest.grootte > head_now.grootte:
-            result.fout(
-                head_now.grootte, f"checkpoint of size {latest.grootte} is beyond the log's {head_now.grootte} records"
-            )
-        elif latest is not None:
-            recomputed = _stored_root(store, latest.grootte, result)
-            if recomputed is not None:
-                check_checkpoint(result, _claims(latest), recomputed, verifier(services), services.log.beleid.origin)
-        _stored_root(store, head_now.grootte, result)
+        if latest is not None and latest.grootte > head:
+            result.fout(head, f"checkpoint of size {latest.grootte} is beyond the log's {head} records")
+        else:
+            for checkpoint in latest_two:
+                recomputed = _stored_root(store, checkpoint.grootte, result)
+                if recomputed is not None:
+                    key, origin = verifier(services), services.log.beleid.origin
+                    check_checkpoint(result, _claims(checkpoint), recomputed, key, origin)
+            if len(latest_two) == 2:
+                older, newer = ((c.grootte, c.wortel) for c in latest_two)
+                store.nodes.prefetch(nodes_for_consistency_proof(older[0], newer[0]))
+                check_consistent(result, older, newer, store.nodes)
+            # The tail's size only: its record times would be a read of the records table (`verifieer` does it).
+            gezet = [] if latest is None else [(latest.grootte, latest.tijd)]
+            signing_rule(services).check(result, gezet, head, [None] * len(gezet), from_start=False)
+        _stored_root(store, head, result)
     return result
 
 
@@ -218,16 +249,20 @@ def _first_difference(expected: Afgeleid, stored: Afgeleid) -> int | None:
     return min(indexes) if indexes else None
 
 
-def _database_checks(services: Services, size: int) -> tuple[int | None, int | RecordsUnreadableError | None]:
+def _database_checks(
+    services: Services, size: int, windows: list[tuple[int, int]]
+) -> tuple[int | None, int | RecordsUnreadableError | None, list[dt.datetime | None]]:
     """On a connection of its own, beside the tree pass: the first index whose level-0 node differs from its
-    stored leaf hash, and the first whose query columns differ from its record (or the error if the database
-    cannot read the records as JSON)."""
+    stored leaf hash, the first whose query columns differ from its record (or the error if the database cannot
+    read the records as JSON), and the latest record time in each of the signing rule's `windows` (from the time
+    columns: the column check tells when one is not its record's)."""
     with services.log.database.snapshot() as snapshot:
         leaf_node = snapshot.log.first_leaf_node_mismatch(size)
+        newest = snapshot.log.newest_times(windows)
         try:
-            return leaf_node, snapshot.log.first_column_mismatch(size)
+            return leaf_node, snapshot.log.first_column_mismatch(size), newest
         except RecordsUnreadableError as exc:
-            return leaf_node, exc
+            return leaf_node, exc, newest
 
 
 def _first_column_mismatch_here(store: LogStore, size: int, result: Verificatie) -> int | None:

@@ -39,9 +39,11 @@ def controleer(
     gebruiker_id: str | None = None,
     *,
     voortgang: Iterator[None] | None = None,
+    regel: tuple[int, int] | None = None,
     getuigen: bool = False,
 ) -> Integriteitscontrole:
-    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block.
+    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block, `regel` is
+    the signing rule's (records, seconds) to check when not the settings' (`logboek.verifieer`).
 
     With `getuigen` (`audit verify --getuigen`), every witness is asked first for its latest cosigned checkpoint,
     and the recomputed log must be consistent with each; a witness's findings, and fewer witnesses in order than
@@ -59,7 +61,7 @@ def controleer(
             raise ValueError("no witnesses are set up: DEELPOORT_GETUIGEN_BESTAND names none")
         antwoorden = getuigenverslag.vraag_getuigen(services, services.getuigen)
     sizes = [a.checkpoint.size for _, a in antwoorden or () if not isinstance(a, str)]
-    log = logboek.verifieer(services, voortgang=voortgang, wortels_bij=sizes)
+    log = logboek.verifieer(services, voortgang=voortgang, regel=regel, wortels_bij=sizes)
     if antwoorden is not None and services.getuigen is not None:
         oordeel = getuigenverslag.beoordeel(
             antwoorden, log.grootte, log.wortels.get, services.getuigen.inrichting.quorum

@@ -15,10 +15,13 @@ Invariants:
 - Within a process, batches are written one at a time; across processes the log head lock serialises them. On
   SQLite the processes' leaders also queue on a file lock beside the database (`LogDatabase.writing`), so a
   waiting leader wakes when the batch before it commits instead of sleeping in SQLite's busy handler.
-- A checkpoint is signed in the same transaction when `CheckpointBeleid.due` says so: `records` records added
-  since the latest one, or `seconds` passed since it.
-- Whoever appends (this writer, or a beheer transaction in a unit of work) holds the head lock of the store it
-  appends through, and appends through `append_records`, so every record's leaf and nodes are made one way.
+- A checkpoint is signed in the same transaction when `CheckpointBeleid.due` says so, asked after every record
+  (also inside a batch), with as "now" the later of the clock and the record's own `tijd`: `records` records
+  added since the latest one, or `seconds` passed since it. It is signed at exactly that size, so the log keeps
+  the signing rule `audit verify` checks (`service.audit.checkpointing`), and a receipt's promise holds.
+- Whoever appends (this writer's batches, or a beheer transaction in a unit of work through `append_in`) holds
+  the head lock of the store it appends through, and appends through `_append`: `append_records` makes every
+  record's leaf and nodes one way, and the same rule signs after every record. Nothing else appends.
 """
 
 from __future__ import annotations
@@ -102,6 +105,22 @@ class VerstrekkingLog:
                 self._cond.notify_all()
         return _outcome(mine)
 
+    def append_in(self, store: LogStore, size: int, records: Sequence[LogRecord]) -> list[StoredCheckpoint]:
+        """Append `records` at `size` through `store`, in the caller's transaction (a beheer step), signing every
+        checkpoint that falls due on the way as the writer's batches do; returns those checkpoints.
+
+        The caller holds the head lock (`lock_head`, which returned `size`) and commits; the latest checkpoint is
+        read from the head under that lock.
+
+        Raises:
+            ValueError: the head is not at `size` (a programming error).
+            TypeError, LookupError: as `append_records`.
+        """
+        head = store.head()
+        if head.grootte != size:
+            raise ValueError(f"the log head is at {head.grootte}, not at {size}: take the lock (lock_head) first")
+        return self._append(store, size, records, head.checkpoint)[1]
+
     def checkpoint_now(self) -> StoredCheckpoint | None:
         """Sign a checkpoint of the current tree if it is not covered yet (`deelpoort audit checkpoint`).
 
@@ -115,7 +134,7 @@ class VerstrekkingLog:
             latest = store.latest_checkpoint()
             if latest is not None and latest.grootte == size:
                 return latest
-            return self._sign(store, size)
+            return self._sign(store, size, self._clock())
 
     def teken_staart(self) -> StoredCheckpoint | None:
         """Sign a checkpoint of the unsigned tail when records wait beyond the latest checkpoint and it is at
@@ -134,7 +153,7 @@ class VerstrekkingLog:
             head = store.claim(0)
             if not self._tail_due(head.grootte, head.checkpoint):
                 return None
-            return self._sign(store, head.grootte)
+            return self._sign(store, head.grootte, self._clock())
 
     def _tail_due(self, size: int, latest: tuple[int, dt.datetime] | None) -> bool:
         if latest is not None and latest[0] >= size:
@@ -146,11 +165,8 @@ class VerstrekkingLog:
             # The file lock is taken before the transaction begins and released after it ended.
             with self.database.writing() as store:
                 head = store.claim(len(batch))  # the lock, the new size and the latest checkpoint in one statement
-                appended = append_records(store, head.grootte, [w.verstrekking for w in batch])
-                new_size = head.grootte + len(batch)
-                due = self._beleid.due(head.checkpoint, new_size, self._clock())
-                signed = self._sign(store, new_size) if due else None
-                basis = signed.grootte if signed is not None else head.checkpoint[0] if head.checkpoint else 0
+                appended, signed = self._append(store, head.grootte, [w.verstrekking for w in batch], head.checkpoint)
+                basis = signed[-1].grootte if signed else head.checkpoint[0] if head.checkpoint else 0
             # The transaction is committed here: only now are the records durable.
         except Exception as exc:
             _report(type(exc).__name__, len(batch))
@@ -161,17 +177,35 @@ class VerstrekkingLog:
             return
         self.batches += 1
         for waiting, done in zip(batch, appended, strict=True):
+            index = done["log_index"]
+            covering = next((c for c in signed if c.grootte > index), None)
             waiting.bewijs = Ontvangstbewijs(
-                log_index=done["log_index"],
+                log_index=index,
                 blad_hash=done["blad_hash"],
-                checkpoint=signed.notitie if signed is not None else None,
+                checkpoint=covering.notitie if covering is not None else None,
                 checkpoint_uiterlijk_bij=(
-                    signed.grootte if signed is not None else self._beleid.promised_size(basis, done["log_index"])
+                    covering.grootte if covering is not None else self._beleid.promised_size(basis, index)
                 ),
             )
 
-    def _sign(self, store: LogStore, size: int) -> StoredCheckpoint:
-        signed = sign_tree(self._signer(), self._beleid.origin, store.nodes, size, self._clock())
+    def _append(
+        self, store: LogStore, size: int, records: Sequence[LogRecord], latest: tuple[int, dt.datetime] | None
+    ) -> tuple[list[NewRecord], list[StoredCheckpoint]]:
+        """Append `records` at `size` (the caller holds the lock; `latest`: the latest checkpoint's size and time)
+        and sign a checkpoint right after each record that makes one due; the rows stored and the checkpoints."""
+        rows = append_records(store, size, records)
+        now = self._clock()
+        signed: list[StoredCheckpoint] = []
+        for row in rows:
+            end = row["log_index"] + 1
+            if self._beleid.due(latest, end, max(now, row["tijd"])):
+                checkpoint = self._sign(store, end, now)
+                signed.append(checkpoint)
+                latest = (checkpoint.grootte, checkpoint.tijd)
+        return rows, signed
+
+    def _sign(self, store: LogStore, size: int, now: dt.datetime) -> StoredCheckpoint:
+        signed = sign_tree(self._signer(), self._beleid.origin, store.nodes, size, now)
         checkpoint = signed.checkpoint
         stored = StoredCheckpoint(size, checkpoint.root, checkpoint.time, signed.key_id, signed.note)
         store.add_checkpoint(stored)
@@ -180,7 +214,8 @@ class VerstrekkingLog:
 
 def append_records(store: LogStore, size: int, records: Sequence[LogRecord]) -> list[NewRecord]:
     """Append `records` at `size`, `size + 1`, ... through `store`, whose head lock the caller holds (`claim` or
-    `lock_head`, in the same transaction); returns the rows stored (index and leaf hash of each).
+    `lock_head`, in the same transaction); returns the rows stored (index and leaf hash of each). The one way
+    leaves are made; appenders call it through `VerstrekkingLog` (`append`, `append_in`), which signs when due.
 
     The frontier of the tree of `size` is read in one query, then each record's canonical bytes and leaf hash
     and the nodes the batch completes are computed here (`service.audit`) and handed to the store.
