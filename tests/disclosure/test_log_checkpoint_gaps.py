@@ -200,11 +200,12 @@ def test_the_rule_is_checked_as_given_so_history_written_under_larger_settings_s
 
 
 def test_the_cli_names_the_rule_it_checked_and_takes_another(by_size: Services, cli_settings: Settings) -> None:
-    """The environment's settings (256 records, 60 s by default) are larger than the log's: it verifies. Given
+    """The environment's settings (256 records by default) are larger than the log's, and its records came within
+    5 s (the default T) of each checkpoint: it verifies. Given
     a smaller rule than the log was written under, `--regel` makes it fail; a malformed one is refused."""
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
-    assert "signing rule checked: a checkpoint at least every 256 records or 60 s (DEELPOORT_CHECKPOINT_" in good.output
+    assert "signing rule checked: a checkpoint at least every 256 records or 5 s (DEELPOORT_CHECKPOINT_" in good.output
     strict = CliRunner().invoke(main, ["audit", "verify", "--regel", "4,3600"])
     assert strict.exit_code == 1
     assert "no checkpoint between sizes 1 and 9: one was removed (signing rule: every 4 records" in strict.output
