@@ -41,7 +41,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -205,8 +205,11 @@ class CpuMeter:
 
 
 @contextmanager
-def server(settings: Settings, workers: int, threads: int) -> Iterator[tuple[int, CpuMeter]]:
-    """gunicorn in its own process group on a free loopback port, stopped (and killed if need be) at the end."""
+def server(
+    settings: Settings, workers: int, threads: int, extra_env: Mapping[str, str] | None = None
+) -> Iterator[tuple[int, CpuMeter]]:
+    """gunicorn in its own process group on a free loopback port, stopped (and killed if need be) at the end.
+    `extra_env`: more `DEELPOORT_*` settings for the server (the caller's own `DEELPOORT_*` are not passed on)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEELPOORT_")}
     env.update(
@@ -215,6 +218,7 @@ def server(settings: Settings, workers: int, threads: int) -> Iterator[tuple[int
         DEELPOORT_INSTANCE_PATH=str(settings.instance_path),
         DEELPOORT_LOG_LEVEL="WARNING",
     )
+    env.update(extra_env or {})
     code = (
         "from service.gunicorn_app import run; from service.settings import Settings; "
         f"run(Settings.from_env(), host='127.0.0.1', port={port}, workers={workers}, threads={threads})"
@@ -270,6 +274,12 @@ class Target:
     body: bytes | None = None
     token: str | None = None
     released: int | None = None  # a verstrekking: check this many released velden on every 201
+
+
+def verstrekking_target(port: int, casus_id: str, token: str) -> Target:
+    """The measured request: a verstrekking for doel triage by the seeded procesregisseur, 20 velden checked."""
+    body = json.dumps({"doel": "triage"}).encode()
+    return Target(port, "POST", f"/v1/casussen/{casus_id}/verstrekkingen", body, token, RELEASED_VELDEN)
 
 
 @dataclass(frozen=True)
@@ -440,14 +450,19 @@ def durability(settings: Settings, answered: int) -> dict[str, Any]:
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The server's and the load generator's options (shared with `bench_getuigen.py`)."""
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each measured phase")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients at peak load")
     parser.add_argument("--processes", type=int, default=2, help="load generator processes")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--database-url", default="", help="PostgreSQL base URL (default: a SQLite file)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    load_arguments(parser)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="deelpoort-bench-") as temp, database(args.database_url, Path(temp)) as url:
@@ -458,14 +473,7 @@ def main() -> None:
         with server(settings, args.workers, args.threads) as (port, cpu), ProcessPoolExecutor(args.processes) as pool:
             generator = Generator(pool, args.processes, cpu)
             status = Target(port, "GET", "/v1/status")
-            verstrekking = Target(
-                port,
-                "POST",
-                f"/v1/casussen/{casus_id}/verstrekkingen",
-                json.dumps({"doel": "triage"}).encode(),
-                token,
-                RELEASED_VELDEN,
-            )
+            verstrekking = verstrekking_target(port, casus_id, token)
             # The baseline proposed for the planners: an authenticated read of the same casus (token check, casus,
             # betrokkenen and deelnames loaded, participation checked; no decryption, no log record).
             casus_read = Target(port, "GET", f"/v1/casussen/{casus_id}", None, token)
