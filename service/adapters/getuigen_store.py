@@ -104,4 +104,4 @@ class GetuigenStore:
 
 
 def _staat(row: GetuigeStaatRow) -> GetuigeStaat:
-    return GetuigeStaat(row.getuige, row.grootte, row.laatste_poging, row.gelukt_op, row.fout)
+    return GetuigeStaat(row.getuige, row.grootte, row.laatste_poging, row.gelukt_op, row.fout, row.bezet_tot)

@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True, slots=True)
 class GetuigeStaat:
     """What the log knows of one witness: the size it last cosigned (0: none yet), when it last tried and
-    succeeded to send one, and the last failure (a short text without any record content)."""
+    succeeded to send one, the last failure (a short text without any record content), and until when a worker
+    holds the lease to send to it."""
 
     getuige: str
     grootte: int = 0
     laatste_poging: dt.datetime | None = None
     gelukt_op: dt.datetime | None = None
     fout: str | None = None
+    bezet_tot: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

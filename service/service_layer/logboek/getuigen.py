@@ -14,6 +14,8 @@ Invariants:
 - One worker at a time sends to a witness (`GetuigenStore.claim`: a lease in the database, across workers and
   hosts); the witness itself refuses anything not consistent with what it holds (409/422), so a race costs a
   retry, never a wrong state.
+- A round with nothing to send only reads; a send costs two short write transactions (the lease, then outcome,
+  cosignature and the lease's end together), so the log's writer rarely meets the sender's lock on SQLite.
 - A witness that holds a larger tree than this log's latest checkpoint, or refuses our consistency proof, is
   reported as an alarm in the log output: this database's history is not what the witness saw.
 """
@@ -85,24 +87,27 @@ def _naar(
     it long ago is asked again: its fresh cosignature dates the log, and a witness that meanwhile saw a larger
     tree, because this database was rolled back, says so with a 409)."""
     moment = now()
-    with services.uow() as uow:
-        if not uow.getuigen.claim(getuige.naam, moment, moment + LEASE):
-            uow.commit()
-            return None
+    with services.uow() as uow:  # reads only: an idle round writes nothing (the log's writer never waits on it)
         staat = uow.getuigen.staat(getuige.naam)
         al = any(c.getuige == getuige.naam for c in uow.getuigen.cosignaturen(latest.grootte))
-        uow.commit()
     vers = staat.gelukt_op is not None and moment - staat.gelukt_op < verversen
     if al and staat.grootte == latest.grootte and vers:
-        with services.uow() as uow:  # nothing new for it: no request, and its last success keeps its time
-            uow.getuigen.vrijgeven(getuige.naam)
-            uow.commit()
-        return Verzending(getuige.naam, latest.grootte, True)
+        return Verzending(getuige.naam, latest.grootte, True)  # nothing new for it
+    if staat.bezet_tot is not None and staat.bezet_tot > moment:
+        return None  # another worker is sending to it
+    with services.uow() as uow:
+        taken = uow.getuigen.claim(getuige.naam, moment, moment + LEASE)
+        uow.commit()
+    if not taken:
+        return None
+    cosignatuur: Cosignatuur | None = None
     try:
-        uitkomst = _bied_aan(services, client, getuige, latest, min(staat.grootte, latest.grootte))
+        uitkomst, cosignatuur = _bied_aan(services, client, getuige, latest, min(staat.grootte, latest.grootte))
     except Exception as exc:  # a witness must never take the sender down
         uitkomst = Verzending(getuige.naam, latest.grootte, False, f"unexpected failure ({type(exc).__name__})")
-    with services.uow() as uow:
+    with services.uow() as uow:  # the outcome, the cosignature and the lease's end in one transaction
+        if cosignatuur is not None:
+            uow.getuigen.add_cosignatuur(cosignatuur)
         uow.getuigen.bijwerken(
             getuige.naam, poging=moment, grootte=latest.grootte if uitkomst.gecosigneerd else None, fout=uitkomst.fout
         )
@@ -114,33 +119,31 @@ def _naar(
 
 def _bied_aan(
     services: Services, client: GetuigenClient, getuige: Getuige, latest: StoredCheckpoint, old: int
-) -> Verzending:
-    """Offer `latest` with a proof from `old`; on a 409 naming the witness's size, once more from that size."""
+) -> tuple[Verzending, Cosignatuur | None]:
+    """Offer `latest` with a proof from `old`; on a 409 naming the witness's size, once more from that size.
+    Returns the outcome and, when the witness cosigned, its verified cosignature (for the caller to store)."""
     for _attempt in range(2):
         proof = consistentiebewijs(services, old, latest.grootte).bewijs if old > 0 else []
         try:
             antwoord = client.add_checkpoint(getuige.url, add_checkpoint(old, proof, latest.notitie).body())
         except GetuigeOnbereikbaarError as exc:
-            return Verzending(getuige.naam, latest.grootte, False, f"unreachable: {exc}")
+            return Verzending(getuige.naam, latest.grootte, False, f"unreachable: {exc}"), None
         if antwoord.status == 200:
-            return _bewaar(services, getuige, latest, antwoord.tekst)
+            return _cosignatuur(getuige, latest, antwoord.tekst)
         if antwoord.status == 409 and antwoord.media_type == SIZE_MEDIA_TYPE:
             held = _size(antwoord.tekst)
             if held is None:
-                return Verzending(getuige.naam, latest.grootte, False, "409 without a valid size")
+                return Verzending(getuige.naam, latest.grootte, False, "409 without a valid size"), None
             if held > latest.grootte:
-                return Verzending(
-                    getuige.naam,
-                    latest.grootte,
-                    False,
+                groter = (
                     f"the witness cosigned a tree of {held} records, larger than this log's latest checkpoint "
-                    f"({latest.grootte}): this history is shorter than what the witness saw",
-                    alarm=True,
+                    f"({latest.grootte}): this history is shorter than what the witness saw"
                 )
+                return Verzending(getuige.naam, latest.grootte, False, groter, alarm=True), None
             old = held
             continue
-        return Verzending(getuige.naam, latest.grootte, False, *_weigering(antwoord.status))
-    return Verzending(getuige.naam, latest.grootte, False, "the witness's size kept changing")
+        return Verzending(getuige.naam, latest.grootte, False, *_weigering(antwoord.status)), None
+    return Verzending(getuige.naam, latest.grootte, False, "the witness's size kept changing"), None
 
 
 def _weigering(status: int) -> tuple[str, bool]:
@@ -157,18 +160,18 @@ def _weigering(status: int) -> tuple[str, bool]:
     return reasons.get(status, f"the witness answered HTTP {status}"), False
 
 
-def _bewaar(services: Services, getuige: Getuige, latest: StoredCheckpoint, tekst: str) -> Verzending:
+def _cosignatuur(getuige: Getuige, latest: StoredCheckpoint, tekst: str) -> tuple[Verzending, Cosignatuur | None]:
+    """The witness's 200 answer, verified: its cosignature of exactly `latest`'s note, or why not."""
     try:
         lines = [line for line in signature_lines(tekst) if line.startswith(f"\u2014 {getuige.naam} ")]
         stamps = cosignatures(latest.notitie + "".join(lines), getuige.verifier)
     except CosignatureError as exc:
-        return Verzending(getuige.naam, latest.grootte, False, f"its cosignature does not verify ({exc})")
+        return Verzending(getuige.naam, latest.grootte, False, f"its cosignature does not verify ({exc})"), None
     if not stamps:
-        return Verzending(getuige.naam, latest.grootte, False, "its answer holds no cosignature of its key")
-    with services.uow() as uow:
-        uow.getuigen.add_cosignatuur(Cosignatuur(latest.grootte, getuige.naam, lines[-1], stamps[-1]))
-        uow.commit()
-    return Verzending(getuige.naam, latest.grootte, True)
+        return Verzending(getuige.naam, latest.grootte, False, "its answer holds no cosignature of its key"), None
+    return Verzending(getuige.naam, latest.grootte, True), Cosignatuur(
+        latest.grootte, getuige.naam, lines[-1], stamps[-1]
+    )
 
 
 def _size(text: str) -> int | None:
