@@ -19,7 +19,6 @@ Invariants:
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -28,7 +27,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from service.crypto.errors import CryptoError, KeyMaterialError
-from service.crypto.signing import KEY_HASH_SIZE, PRIVATE_KEY_SIZE, PUBLIC_KEY_SIZE, SIGNATURE_SIZE, check_key_name
+from service.crypto.signing import (
+    KEY_HASH_SIZE,
+    PRIVATE_KEY_SIZE,
+    PUBLIC_KEY_SIZE,
+    SIGNATURE_SIZE,
+    check_key_name,
+    parse_verifier_key,
+)
 
 COSIGNATURE_TYPE = 0x04
 TIMESTAMP_SIZE = 8
@@ -68,16 +74,8 @@ class CosignatureVerifier:
         Raises:
             KeyMaterialError: `vkey` is malformed, not an Ed25519 cosignature key, or its hash does not match.
         """
-        name, _, rest = vkey.strip().partition("+")
-        key_hash_hex, _, encoded = rest.partition("+")
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-            key_hash = bytes.fromhex(key_hash_hex)
-        except (binascii.Error, ValueError):
-            raise KeyMaterialError("witness verifier key: not name+hash+base64") from None
-        if len(raw) != 1 + PUBLIC_KEY_SIZE or raw[0] != COSIGNATURE_TYPE:
-            raise KeyMaterialError("witness verifier key: not an Ed25519 cosignature key (type 0x04)")
-        verifier = cls(name, raw[1:])
+        name, key_hash, public_key = parse_verifier_key(vkey, COSIGNATURE_TYPE, "witness verifier key")
+        verifier = cls(name, public_key)
         if verifier.key_hash != key_hash:
             raise KeyMaterialError("witness verifier key: key hash does not match the key")
         return verifier

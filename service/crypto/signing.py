@@ -52,6 +52,28 @@ def note_key_hash(name: str, public_key: bytes) -> bytes:
     return digest.digest()[:KEY_HASH_SIZE]
 
 
+def parse_verifier_key(vkey: str, signature_type: int, what: str) -> tuple[str, bytes, bytes]:
+    """Split a signed-note vkey ``name+hex(key hash)+base64(type || 32-byte Ed25519 key)`` of `signature_type`
+    into its name, key hash and public key (the caller checks the hash against the key).
+
+    Raises:
+        KeyMaterialError: malformed, or not an Ed25519 key of that type; the message starts with `what`.
+    """
+    name, _, rest = vkey.strip().partition("+")
+    key_hash_hex, _, encoded = rest.partition("+")
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+        key_hash = bytes.fromhex(key_hash_hex)
+    except (binascii.Error, ValueError):
+        raise KeyMaterialError(f"{what}: not name+hash+base64") from None
+    if len(raw) != 1 + PUBLIC_KEY_SIZE or raw[0] != signature_type:
+        kind = (
+            "an Ed25519 key" if signature_type == ED25519_SIGNATURE_TYPE else "an Ed25519 cosignature key (type 0x04)"
+        )
+        raise KeyMaterialError(f"{what}: not {kind}")
+    return name, key_hash, raw[1:]
+
+
 class CheckpointVerifier:
     """Verifies checkpoint signatures with a public key.
 
@@ -83,16 +105,8 @@ class CheckpointVerifier:
         Raises:
             KeyMaterialError: `vkey` is malformed, not Ed25519, or its hash does not match its key.
         """
-        name, _, rest = vkey.partition("+")
-        key_hash_hex, _, encoded = rest.partition("+")
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-            key_hash = bytes.fromhex(key_hash_hex)
-        except (binascii.Error, ValueError):
-            raise KeyMaterialError("verifier key: not name+hash+base64") from None
-        if len(raw) != 1 + PUBLIC_KEY_SIZE or raw[0] != ED25519_SIGNATURE_TYPE:
-            raise KeyMaterialError("verifier key: not an Ed25519 key")
-        verifier = cls(name, raw[1:])
+        name, key_hash, public_key = parse_verifier_key(vkey, ED25519_SIGNATURE_TYPE, "verifier key")
+        verifier = cls(name, public_key)
         if verifier.key_hash != key_hash:
             raise KeyMaterialError("verifier key: key hash does not match the key")
         return verifier

@@ -3,9 +3,31 @@ keeps the last one silently, so a misspelt or repeated entry would change the se
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+
+class YamlBestandError(ValueError):
+    """A set-up file cannot be read or is not valid YAML; the message starts with its path."""
+
+
+def lees(path: Path) -> object:
+    """The decoded document of the YAML file `path` (duplicate keys refused).
+
+    Raises:
+        YamlBestandError: it cannot be read, is not UTF-8, or is not valid YAML.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
+        raise YamlBestandError(f"{path}: cannot be read ({reason})") from None
+    try:
+        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader that refuses duplicate keys
+    except yaml.YAMLError as error:
+        raise YamlBestandError(f"{path}: not valid YAML ({yaml_reason(error)})") from None
 
 
 class StrictLoader(yaml.SafeLoader):

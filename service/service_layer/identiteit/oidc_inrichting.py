@@ -22,10 +22,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-import yaml
-
 from service.adapters.identiteitsprovider import ProviderGegevens
-from service.service_layer.strikte_yaml import StrictLoader, yaml_reason
+from service.service_layer import strikte_yaml
 
 MAX_URL = 300  # gebruikers.oidc_issuer holds at most 300 characters
 MAX_CLIENT_ID = 255
@@ -60,14 +58,9 @@ def lees_oidc_bestand(path: Path, partner_ids: Collection[str], *, production: b
         OidcInrichtingError: the file cannot be read, is not YAML, or an entry is missing, unknown or invalid.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
-        raise OidcInrichtingError(f"{path}: cannot be read ({reason})") from None
-    try:
-        document = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader that refuses duplicate keys
-    except yaml.YAMLError as error:
-        raise OidcInrichtingError(f"{path}: not valid YAML ({yaml_reason(error)})") from None
+        document = strikte_yaml.lees(path)
+    except strikte_yaml.YamlBestandError as error:
+        raise OidcInrichtingError(str(error)) from None
     return parse_oidc_inrichting(document, partner_ids, production=production, bron=str(path))
 
 

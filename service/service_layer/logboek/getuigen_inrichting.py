@@ -25,12 +25,10 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-import yaml
-
 from service.adapters.getuigen_http import Antwoord
 from service.crypto import KeyMaterialError
 from service.crypto.cosigning import CosignatureVerifier
-from service.service_layer.strikte_yaml import StrictLoader, yaml_reason
+from service.service_layer import strikte_yaml
 
 MAX_URL = 300
 
@@ -83,14 +81,9 @@ def lees_getuigen_bestand(path: Path, *, production: bool) -> GetuigenInrichting
         GetuigenInrichtingError: the file cannot be read, is not YAML, or an entry is missing, unknown or invalid.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
-        raise GetuigenInrichtingError(f"{path}: cannot be read ({reason})") from None
-    try:
-        document = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader refusing duplicate keys
-    except yaml.YAMLError as error:
-        raise GetuigenInrichtingError(f"{path}: not valid YAML ({yaml_reason(error)})") from None
+        document = strikte_yaml.lees(path)
+    except strikte_yaml.YamlBestandError as error:
+        raise GetuigenInrichtingError(str(error)) from None
     return parse_getuigen_inrichting(document, production=production, bron=str(path))
 
 
