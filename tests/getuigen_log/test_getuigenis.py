@@ -254,6 +254,9 @@ def test_audit_verify_getuigen_exits_non_zero_on_an_alarm_and_zero_when_consiste
     assert "getuige getuige.test/een: it cosigned 9 records, this log holds 5" in broken.output
     sent = runner.invoke(main, ["audit", "getuigen"])
     assert sent.exit_code == 1 and "ALARM: getuige.test/een" in sent.output
+    # The FG's "verify now" on the integrity page asks the witnesses too.
+    by_fg = integriteit.volledige_controle(log_services, _any_user())
+    assert "getuige getuige.test/twee: it cosigned 9 records, this log holds 5: " in " ".join(by_fg.problemen)
 
 
 class _Counting:

@@ -100,7 +100,8 @@ def bewaar(services: Services, controle: Integriteitscontrole) -> None:
 
 
 def volledige_controle(services: Services, gebruiker: Gebruiker) -> Integriteitscontrole:
-    """An FG's request to verify the whole log now (stored like any other controle).
+    """An FG's request to verify the whole log now (stored like any other controle); with witnesses set up,
+    against what each witness cosigned too (as `audit verify --getuigen`).
 
     Raises:
         NietToegestaanError: not an FG.
@@ -110,7 +111,7 @@ def volledige_controle(services: Services, gebruiker: Gebruiker) -> Integriteits
     if not _EEN_TEGELIJK.acquire(blocking=False):
         raise ConflictError("a full verification of the log is already running; ask again when it has finished")
     try:
-        controle = controleer(services, "fg", gebruiker.id)
+        controle = controleer(services, "fg", gebruiker.id, getuigen=services.getuigen is not None)
         bewaar(services, controle)
         return controle
     finally:
