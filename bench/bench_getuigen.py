@@ -367,6 +367,11 @@ def per_ronde(runs: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
     return result
 
 
+def _getuige_map(basis: Path | None, folder: Path, naam: str) -> Path:
+    """A witness's own folder: in the run's temporary folder, or (with `--getuigen-map`) in a new one there."""
+    return Path(tempfile.mkdtemp(dir=basis)) / naam if basis is not None else folder / f"getuige-{naam}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     load_arguments(parser)
@@ -375,6 +380,11 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.5, help="the witness set-up's interval_seconden")
     parser.add_argument("--rate", type=float, help="half-load req/s for all (default: half the first baseline peak)")
     parser.add_argument("--sample", type=float, default=0.1, help="seconds between samples of the tail")
+    parser.add_argument(
+        "--getuigen-map",
+        type=Path,
+        help="where the witnesses keep their key and storage (e.g. /dev/shm: their disk syncs off the log's disk)",
+    )
     args = parser.parse_args()
 
     opzetten = _opzetten(args.witnessed)
@@ -387,7 +397,14 @@ def main() -> None:
         log_vkey = load_key_material(keys / DEVELOPMENT_KEYS_FILENAME).signer.verifier.verifier_key
         logs = [(o.origin(r), log_vkey) for r in range(args.rounds) for o in opzetten if o.getuigen]
         getuigen = tuple(
-            maak_getuige(folder / f"getuige-{naam}", logs, naam=f"getuige.bench/{naam}") for naam in ("een", "twee")
+            maak_getuige(
+                Path(tempfile.mkdtemp(dir=args.getuigen_map)) / naam
+                if args.getuigen_map
+                else folder / f"getuige-{naam}",
+                logs,
+                naam=f"getuige.bench/{naam}",
+            )
+            for naam in ("een", "twee")
         )
         for getuige in getuigen:
             getuige.start()

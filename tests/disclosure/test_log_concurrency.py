@@ -26,7 +26,9 @@ PER_WRITER = 2000
 
 @pytest.fixture
 def workers(settings: Settings) -> Iterator[list[Services]]:
-    configured = dataclasses.replace(settings, checkpoint_records=500)
+    configured = dataclasses.replace(
+        settings, checkpoint_records=500, checkpoint_seconds=3600
+    )  # by records alone, however slow
     apps = [create_app(configured) for _ in range(WORKERS)]
     services = [app.extensions["deelpoort"] for app in apps]
     upgrade(services[0].engine)
