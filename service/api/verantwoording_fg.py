@@ -22,7 +22,8 @@ from service.domain.errors import OngeldigeInvoerError
 from service.domain.verantwoording import MAX_PAGINA_GROOTTE, Pagina, Selectie
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
-from service.service_layer.verantwoording.export import als_dict, csv_export, json_export, ldv_export
+from service.service_layer.verantwoording.export import als_dict, csv_export, json_export
+from service.service_layer.verantwoording.ldv import ldv_bron, ldv_export
 from service.settings import API_VERSION, Settings
 
 blp = Blueprint(
@@ -276,7 +277,7 @@ class Exporten(MethodView):
         elif formaat == "json":
             body = json_export(regels)
         else:
-            body = ldv_export(regels, config.register_uri, API_VERSION)
+            body = ldv_export(regels, ldv_bron(services().convenant, config.register_uri, API_VERSION))
         extension = {"csv": "csv", "json": "json", "ldv": "jsonl"}[formaat]
         response = Response(stream_with_context(body), mimetype=_EXPORT_TYPES[formaat])
         response.headers["Content-Disposition"] = f'attachment; filename="verstrekkingen.{extension}"'

@@ -30,7 +30,8 @@ from service.service_layer.logboek import controle as logboek
 from service.service_layer.logboek import integriteit as integriteit_service
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
-from service.service_layer.verantwoording.export import csv_export, json_export, ldv_export
+from service.service_layer.verantwoording.export import csv_export, json_export
+from service.service_layer.verantwoording.ldv import ldv_bron, ldv_export
 from service.settings import API_VERSION, Settings
 from service.web import omschrijvingen
 from service.web.grafieken import horizontaal, verticaal
@@ -168,7 +169,8 @@ def export() -> Any:
     elif formaat == "json":
         body, mime = json_export(regels), "application/json"
     else:
-        body, mime = ldv_export(regels, config.register_uri, API_VERSION), "application/jsonl"
+        bron = ldv_bron(app_services().convenant, config.register_uri, API_VERSION)
+        body, mime = ldv_export(regels, bron), "application/jsonl"
     response = Response(stream_with_context(body), mimetype=mime)
     extension = "jsonl" if formaat == "ldv" else formaat
     response.headers["Content-Disposition"] = f'attachment; filename="verstrekkingen.{extension}"'

@@ -318,7 +318,7 @@ def test_ldv_export_holds_only_verstrekkingen(client: FlaskClient, gemengd: Geme
     response = client.get("/v1/verantwoording/exporten?formaat=ldv", headers=bearer(gemengd.logboek.fg))
     text = response.get_data(as_text=True)
     lines = [json.loads(line) for line in text.splitlines()]
-    assert sorted({line["attributes"]["dpl.core.log_index"] for line in lines}) == [0, 1, 2]
+    assert sorted({line["attributes"]["deelpoort.log_index"] for line in lines}) == [0, 1, 2]
     assert all(line["name"].startswith("verstrekking:") for line in lines)
     _geen_beheer(text, gemengd)
 

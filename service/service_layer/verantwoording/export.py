@@ -1,11 +1,7 @@
-"""Exports of a selection of the verstrekking log: CSV, JSON and the Logboek Dataverwerkingen (LDV) shape.
+"""Exports of a selection of the verstrekking log: CSV and JSON (the LDV shape is `ldv.py`).
 
 Invariants:
-- Every export is built from `Regel` (metadata only) with a fixed list of columns or keys; the LDV lines have
-  exactly the fields documented in `docs/ldv-export.md` (a test checks every exported line against it).
-- One LDV line per data subject per record, as the standard asks; the data subject is the betrokkene's opaque
-  Deelpoort id (a pseudonym: no BSN or name), typed `LDV_SUBJECT_TYPE`. A record that names no betrokkene
-  (e.g. refused before the casus was known) gives one line without data subject attributes.
+- Every export is built from `Regel` (metadata only) with a fixed list of columns or keys.
 - Output is streamed (generators of text), so an export of many records does not build one large string.
 """
 
@@ -42,8 +38,6 @@ CSV_COLUMNS = (
     "spanId",
     "aantalBetrokkenen",
 )
-LDV_SUBJECT_TYPE = "deelpoort-betrokkene-id"
-LDV_SERVICE = "deelpoort"
 
 
 def als_dict(regel: Regel) -> dict[str, Any]:
@@ -134,40 +128,3 @@ def json_export(regels: Iterable[Regel]) -> Iterator[str]:
         yield ("" if first else ",") + json.dumps(als_dict(regel), ensure_ascii=False, separators=(",", ":"))
         first = False
     yield "]}\n"
-
-
-def ldv_regels(regel: Regel, register_uri: str, service_version: str) -> list[dict[str, Any]]:
-    """The LDV log lines of one record (see the module invariants and docs/ldv-export.md)."""
-    activities = sorted({(v.verwerkingsactiviteit, v.versie) for v in regel.verstrekt if v.verwerkingsactiviteit})
-    base: dict[str, Any] = {
-        "trace_id": regel.trace_id,
-        "span_id": regel.span_id,
-        "parent_span_id": None,
-        "name": f"{regel.soort}:{regel.doel}",
-        "start_time": regel.tijd,
-        "end_time": regel.tijd,
-        "status_code": "ERROR" if regel.uitkomst == "geweigerd" else "OK",
-        "resource": {"service.name": LDV_SERVICE, "service.version": service_version},
-    }
-    lines: list[dict[str, Any]] = []
-    activity_uris: list[str | None] = [f"{register_uri.rstrip('/')}/{a}/{v}" for a, v in activities] or [None]
-    subjects: list[str | None] = [*regel.betrokkenen] or [None]
-    for uri in activity_uris:
-        for subject in subjects:
-            attributes: dict[str, Any] = {
-                "dpl.core.processing_activity_id": uri,
-                "dpl.core.log_index": regel.log_index,
-                "dpl.core.outcome": regel.uitkomst,
-            }
-            if subject is not None:
-                attributes["dpl.core.data_subject_id"] = subject
-                attributes["dpl.core.data_subject_id_type"] = LDV_SUBJECT_TYPE
-            lines.append({**base, "attributes": attributes})
-    return lines
-
-
-def ldv_export(regels: Iterable[Regel], register_uri: str, service_version: str) -> Iterator[str]:
-    """JSON Lines: one LDV log line per data subject per record (and per verwerkingsactiviteit, when several)."""
-    for regel in regels:
-        for line in ldv_regels(regel, register_uri, service_version):
-            yield json.dumps(line, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
