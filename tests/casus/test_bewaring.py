@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -13,9 +15,12 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import delete, inspect, select, text, update
 
-from service.adapters.orm import BetrokkeneRow, CasusRow, VerstrekkingBetrokkeneRow
+from service.adapters.database import make_engine
+from service.adapters.migrate import upgrade
+from service.adapters.orm import BetrokkeneRow, CasusRow, PartnerRow, VerstrekkingBetrokkeneRow
 from service.audit.record import parse
 from service.cli import main
+from service.cli.common import voortgang
 from service.domain.casus import new_id
 from service.domain.convenant import Fase
 from service.domain.verstrekking import Vernietiging
@@ -238,3 +243,52 @@ def test_a_destroyed_persons_row_put_back_is_found(services: Services, two_destr
             VerstrekkingBetrokkeneRow.__table__.insert().values(betrokkene_id=person, log_index=0, tijd=CLOSED)
         )
     assert not logboek.verifieer_index(services).ok
+
+
+# --- progress, and the migration for destructions made before ---------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "pipe"])
+def test_progress_is_shown_on_standard_error_only_when_it_is_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    stderr = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    with voortgang(3, "vernietigen") as stappen:
+        for _ in range(3):
+            next(stappen)
+    assert ("vernietigen" in stderr.getvalue()) is terminal
+    assert ("100%" in stderr.getvalue()) is terminal
+
+
+def test_migration_0016_deletes_the_blind_index_of_casussen_destroyed_before(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, "0015")
+    with engine.begin() as connection:
+        connection.execute(
+            PartnerRow.__table__.insert().values(
+                id="p", oin="0" * 20, naam="Synthetische partner", type="t", actief=True
+            )
+        )
+        for casus_id, vernietigd in (("gone", CLOSED), ("kept", None)):
+            connection.execute(
+                CasusRow.__table__.insert().values(
+                    id=casus_id, casustype="regulier", fase="afgesloten", gemeente="assen", onderwerp="overlast",
+                    aanmelder="p", aangemeld_op=CLOSED, gewijzigd_op=CLOSED, vernietigd_op=vernietigd,
+                )
+            )  # fmt: skip
+            connection.execute(
+                BetrokkeneRow.__table__.insert().values(
+                    id=f"b-{casus_id}", casus_id=casus_id, rol="hoofdpersoon", bsn_index="ab" * 32
+                )
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        found = dict(connection.execute(select(BetrokkeneRow.casus_id, BetrokkeneRow.bsn_index)).all())
+    engine.dispose()
+    assert found == {"gone": None, "kept": "ab" * 32}
