@@ -129,7 +129,9 @@ class BeheergebeurtenisSchema(Schema):
     versieNa = fields.String(allow_none=True)  # noqa: N815
     convenantVoor = fields.String(allow_none=True)  # noqa: N815
     convenantNa = fields.String(allow_none=True)  # noqa: N815
-    betreft = fields.String(allow_none=True, metadata={"description": "the partner a convenant change concerns"})
+    betreft = fields.String(
+        allow_none=True, metadata={"description": "the partner, gebruiker or casus (casus-vernietiging) concerned"}
+    )
 
 
 class GeschiedenisSchema(Schema):
