@@ -33,6 +33,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 
+from service.adapters.afgeleid import betrokkenen_van, grondslagen_van
 from service.adapters.orm import (
     BetrokkeneRow,
     CasusRow,
@@ -42,7 +43,6 @@ from service.adapters.orm import (
     VerstrekkingGrondslagRow,
     VerstrekkingRow,
 )
-from service.adapters.verantwoording_store import betrokkenen_van, grondslagen_van
 from service.audit import leaf_hash
 from service.audit.record import canonical
 from service.crypto import BlindIndex

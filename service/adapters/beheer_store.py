@@ -39,6 +39,7 @@ class VoorstelRepository:
                 convenantbasis=voorstel.convenantbasis,
                 convenantversie=voorstel.convenantversie,
                 gebruiker_id=voorstel.gebruiker,
+                casus_id=voorstel.casus,
             )
         )
 
@@ -66,6 +67,14 @@ class VoorstelRepository:
         return self._session.scalar(
             select(BeheervoorstelRow.id).where(
                 BeheervoorstelRow.gebruiker_id == gebruiker_id, BeheervoorstelRow.status == Status.OPEN.value
+            )
+        )
+
+    def open_voor_casus(self, casus_id: str) -> str | None:
+        """The id of the open proposal to destroy this casus, if any."""
+        return self._session.scalar(
+            select(BeheervoorstelRow.id).where(
+                BeheervoorstelRow.casus_id == casus_id, BeheervoorstelRow.status == Status.OPEN.value
             )
         )
 
@@ -104,4 +113,5 @@ def _voorstel(row: BeheervoorstelRow) -> Voorstel:
         convenantbasis=row.convenantbasis,
         convenantversie=row.convenantversie,
         gebruiker=row.gebruiker_id,
+        casus=row.casus_id,
     )

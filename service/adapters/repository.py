@@ -194,6 +194,22 @@ class CasusRepository:
         rows = self._session.execute(select(CasusRow.id, CasusRow.casustype).where(CasusRow.vernietigd_op.is_not(None)))
         return [(i, Casustype(t)) for i, t in rows]
 
+    def is_destroyed(self, casus_id: str) -> bool:
+        """Whether this casus's data was destroyed (False for an unknown id too)."""
+        found = self._session.scalar(select(CasusRow.vernietigd_op).where(CasusRow.id == casus_id))
+        return found is not None
+
+    def betrokkene_ids(self, casus_id: str) -> list[str]:
+        """The ids of the casus's betrokkenen (the pseudonymous ids its log records name)."""
+        query = select(BetrokkeneRow.id).where(BetrokkeneRow.casus_id == casus_id).order_by(BetrokkeneRow.id)
+        return list(self._session.scalars(query))
+
+    def forget_persons(self, casus_id: str) -> list[str]:
+        """Delete the blind index of every betrokkene of the casus (nobody finds them by BSN any more); returns
+        their ids. The rows stay: metadata (rol, relatie) that the casus's accountability needs."""
+        self._session.execute(update(BetrokkeneRow).where(BetrokkeneRow.casus_id == casus_id).values(bsn_index=None))
+        return self.betrokkene_ids(casus_id)
+
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(CasusRow)) or 0
 

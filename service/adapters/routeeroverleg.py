@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import RouteerMatchRow, RouteerSignaalRow, RouteerSlotRow
@@ -134,6 +134,22 @@ class RouteerRepository:
         )
         removed_signals += int(getattr(result, "rowcount", 0))
         return removed_signals, len(closed)
+
+    def te_verlopen(self, signalen_voor: dt.date, matches_voor: dt.datetime) -> tuple[int, int]:
+        """What `verloop` with the same arguments would delete, counted without deleting: (signals, matches)."""
+        closed = select(RouteerMatchRow.id).where(
+            RouteerMatchRow.besloten_op.is_not(None), RouteerMatchRow.besloten_op < matches_voor
+        )
+        matches = self._session.scalar(select(func.count()).select_from(closed.subquery())) or 0
+        signalen = self._session.scalar(
+            select(func.count())
+            .select_from(RouteerSignaalRow)
+            .where(
+                RouteerSignaalRow.match_id.in_(closed)
+                | (RouteerSignaalRow.match_id.is_(None) & (RouteerSignaalRow.signaaldatum < signalen_voor))
+            )
+        )
+        return int(signalen or 0), int(matches)
 
     def delete_all(self) -> None:
         self._session.execute(delete(RouteerSignaalRow))

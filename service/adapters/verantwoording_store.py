@@ -7,6 +7,9 @@ Invariants:
   two workers never index the same record twice and a crash leaves them at a consistent `tot`. They are an
   index, not evidence: `audit verify` checks the records themselves, and `logboek.verifieer_index` that these
   tables hold exactly the rows `afgeleid` makes from them.
+- A betrokkene forgotten by a destruction record below `tot` has no rows in `verstrekking_betrokkenen`:
+  `catch_up` deletes its earlier rows when it reaches the destruction and never adds later ones
+  (`service.adapters.afgeleid`).
 - Filters are bound parameters; ordering is by (tijd, log_index), which the composite indexes of migration 0007
   serve for each single-column filter.
 - Only verstrekkingen (and the other records about casussen and exchanges: vernietiging, routeeroverleg) are
@@ -19,14 +22,14 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, insert, select, union_all, update
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, delete, func, insert, select, union_all, update
 from sqlalchemy.orm import Session
 
+from service.adapters.afgeleid import VERNIETIGING, Afgeleid, afgeleid, laad, vergeten_van
 from service.adapters.orm import (
     BetrokkeneRow,
     LoghoofdRow,
@@ -79,6 +82,7 @@ class VerantwoordingStore:
         if done is None:
             raise RuntimeError("the verantwoording_index row is missing (run the migrations)")
         start = done
+        vergeten = self.vergeten(done)
         while True:
             rows = self._session.execute(
                 select(VerstrekkingRow.log_index, VerstrekkingRow.record, VerstrekkingRow.tijd)
@@ -88,10 +92,19 @@ class VerantwoordingStore:
             ).all()
             if not rows:
                 break
+            nieuw: dict[str, str | None] = {}
+            for _, data, _ in rows:  # the destructions in this chunk forget their betrokkenen in all of it too
+                nieuw.update(vergeten_van(data))
+            if nieuw.keys() - vergeten.keys():
+                forgotten = sorted(nieuw.keys() - vergeten.keys())
+                self._session.execute(
+                    delete(VerstrekkingBetrokkeneRow).where(VerstrekkingBetrokkeneRow.betrokkene_id.in_(forgotten))
+                )
+            vergeten.update(nieuw)
             personen: list[dict[str, object]] = []
             grondslagen: list[dict[str, object]] = []
             for index, data, tijd in rows:
-                mensen, gronden = afgeleid(index, data, tijd)
+                mensen, gronden = afgeleid(index, data, tijd, vergeten)
                 personen.extend({"betrokkene_id": b, "log_index": i, "tijd": t} for b, i, t in mensen)
                 grondslagen.extend({"grondslag": g, "log_index": i} for g, i in gronden)
             if personen:
@@ -101,6 +114,17 @@ class VerantwoordingStore:
             done = rows[-1][0] + 1
         self._session.execute(update(VerantwoordingIndexRow).where(VerantwoordingIndexRow.id == 1).values(tot=done))
         return done - start
+
+    def vergeten(self, end: int) -> dict[str, str | None]:
+        """The betrokkenen forgotten by the destruction records below `end`, each with the casus destroyed (read
+        through the doel index: destructions are few)."""
+        query = select(VerstrekkingRow.record).where(
+            VerstrekkingRow.doel == VERNIETIGING, VerstrekkingRow.log_index < end
+        )
+        found: dict[str, str | None] = {}
+        for (data,) in self._session.execute(query.order_by(VerstrekkingRow.log_index)):
+            found.update(vergeten_van(bytes(data)))
+        return found
 
     # -- checking the derived tables against the records (`audit verify`) -----------------------------------------
 
@@ -144,7 +168,7 @@ class VerantwoordingStore:
             .offset(pagina.offset)
             .limit(pagina.grootte + 1)
         )
-        return [Gevonden(index, _loads(data)) for index, data in self._session.execute(query)]
+        return [Gevonden(index, laad(data)) for index, data in self._session.execute(query)]
 
     def _zoek_persoon(self, selectie: Selectie, pagina: Pagina) -> list[Gevonden]:
         """A page of an access request chosen in `verstrekking_betrokkenen` by (betrokkene_id, tijd, log_index),
@@ -176,7 +200,7 @@ class VerantwoordingStore:
             .join(pagina_rijen, pagina_rijen.c.log_index == VerstrekkingRow.log_index)
             .order_by(*outer)
         )
-        return [Gevonden(index, _loads(data)) for index, data in self._session.execute(query)]
+        return [Gevonden(index, laad(data)) for index, data in self._session.execute(query)]
 
     def alle(self, selectie: Selectie, *, limiet: int) -> Iterator[Gevonden]:
         """Every record matching `selectie` in log order, at most `limiet`, read in chunks (for exports)."""
@@ -192,7 +216,7 @@ class VerantwoordingStore:
             )
             rows = self._session.execute(query).all()
             for index, data in rows:
-                yield Gevonden(index, _loads(data))
+                yield Gevonden(index, laad(data))
             if len(rows) < size:
                 return  # the last chunk: no further query
             given += len(rows)
@@ -306,53 +330,3 @@ def _voorwaarden(selectie: Selectie) -> list[ColumnElement[bool]]:
             )
         )
     return out
-
-
-def _loads(data: bytes) -> dict[str, Any]:
-    """The stored record as JSON (a record that is not an object reads as empty: `audit verify` reports it)."""
-    try:
-        value = json.loads(bytes(data))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _is_beheer(record: dict[str, Any]) -> bool:
-    return record.get("soort") == BEHEER or record.get("doel") == BEHEER
-
-
-def _strings(values: object) -> Iterable[str]:
-    return (v for v in values if isinstance(v, str)) if isinstance(values, list) else ()
-
-
-# The derived rows of some records: {(betrokkene_id, log_index, tijd)}, {(grondslag, log_index)}.
-Afgeleid = tuple[set[tuple[str, int, dt.datetime]], set[tuple[str, int]]]
-
-
-def afgeleid(index: int, data: bytes, tijd: dt.datetime) -> Afgeleid:
-    """The derived rows of one record: what `catch_up` stores and `audit verify` expects (none for beheer)."""
-    record = _loads(data)
-    if _is_beheer(record):
-        return set(), set()
-    return (
-        {(betrokkene, index, tijd) for betrokkene in betrokkenen_van(record)},
-        {(grondslag, index) for grondslag in grondslagen_van(record)},
-    )
-
-
-def betrokkenen_van(record: dict[str, Any]) -> set[str]:
-    """The betrokkene ids a record names: its betrokkenen and the places of released values (not "casus").
-
-    What `catch_up` puts in `verstrekking_betrokkenen` (public so a bulk loader derives the same rows).
-    """
-    found = set(_strings(record.get("betrokkenen")))
-    for veld in record.get("verstrekt") or ():
-        if isinstance(veld, dict):
-            found.update(p for p in _strings(veld.get("plaatsen")) if p != "casus")
-    return {b for b in found if len(b) <= 32}
-
-
-def grondslagen_van(record: dict[str, Any]) -> set[str]:
-    """The grondslagen of a record's released velden: what `catch_up` puts in `verstrekking_grondslagen`."""
-    found = {v.get("grondslag") for v in record.get("verstrekt") or () if isinstance(v, dict)}
-    return {g for g in found if isinstance(g, str) and len(g) <= 80}

@@ -9,17 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from marshmallow import RAISE, Schema, fields, validate, validates_schema
-from marshmallow.exceptions import ValidationError
+from marshmallow import Schema, fields
 
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
+from service.api.beleid_invoer import AfwijzingSchema, VoorstelInSchema
 from service.domain.beheer import Voorstel
+from service.service_layer.beheer import casusvernietiging
 from service.service_layer.beheer import convenantwijziging as convenantbeheer
 from service.service_layer.beheer import voorstellen as beheer
-from service.service_layer.beheer.convenantwijziging import TOE_TE_VOEGEN
 from service.service_layer.beheer.convenantwijziging import Toevoeging as Convenanttoevoeging
-from service.service_layer.beheer.stap import MAX_TOELICHTING
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.beleid.invoer import Bestand, Toevoeging, Wijziging
 from service.service_layer.beleid.verschil import verschil
@@ -27,84 +26,7 @@ from service.service_layer.beleid.verschil import verschil
 blp = Blueprint("beleid", __name__, description="Beheer: field policy versions and four-eyes proposals")
 
 LEZERS = ("beheerder", "fg")
-_TEKST = validate.Length(min=1, max=MAX_TOELICHTING)
-_VERSIE = validate.Regexp(r"^[0-9a-f]{64}$", error="a policy version (64 hex characters)")
 _ID = "<voorstel_id>"
-
-
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-class BestandSchema(_Strict):
-    naam = fields.String(required=True, validate=validate.Length(max=80), metadata={"example": "zvh-drenthe.csv"})
-    inhoud = fields.String(required=True, metadata={"description": "the CSV text"})
-
-
-class ToevoegingSchema(_Strict):
-    bestand = fields.String(required=True, validate=validate.Length(max=80))
-    regel = fields.String(required=True, validate=validate.Length(max=1000))
-
-
-class WijzigingSchema(_Strict):
-    toevoegen = fields.List(fields.Nested(ToevoegingSchema), load_default=list, validate=validate.Length(max=5000))
-    verwijderen = fields.List(fields.String(validate=validate.Length(max=1000)), load_default=list)
-
-
-class PartnerwijzigingSchema(_Strict):
-    id = fields.String(required=True, validate=validate.Length(max=80))
-    actief = fields.Boolean(required=True, metadata={"description": "false: suspend; true: lift the suspension"})
-
-
-class ConvenanttoevoegingSchema(_Strict):
-    sectie = fields.String(
-        required=True,
-        validate=validate.OneOf(TOE_TE_VOEGEN),
-        metadata={"description": "the section of the convenant file the entry is added to"},
-    )
-    inhoud = fields.Dict(
-        keys=fields.String(validate=validate.Length(max=80)),
-        required=True,
-        metadata={"description": "the entry as the convenant files write it (validated like the files)"},
-    )
-    document = fields.String(
-        validate=validate.Length(min=1, max=80),
-        metadata={"description": "another document than the proposal's, e.g. cter-drenthe for its deelnemers"},
-    )
-
-
-class ConvenantwijzigingSchema(_Strict):
-    document = fields.String(
-        required=True,
-        validate=validate.Length(min=1, max=80),
-        metadata={"description": "the convenant document (its convenant.id)", "example": "zvh-drenthe"},
-    )
-    toevoegingen = fields.List(
-        fields.Nested(ConvenanttoevoegingSchema), required=True, validate=validate.Length(min=1, max=200)
-    )
-
-
-class VoorstelInSchema(_Strict):
-    toelichting = fields.String(required=True, validate=_TEKST)
-    bestanden = fields.List(fields.Nested(BestandSchema), metadata={"description": "a complete set of policy files"})
-    wijziging = fields.Nested(WijzigingSchema, metadata={"description": "a change to the active version"})
-    versie = fields.String(validate=_VERSIE, metadata={"description": "an older stored version again (rollback)"})
-    partner = fields.Nested(PartnerwijzigingSchema, metadata={"description": "suspend a partner or lift it"})
-    convenant = fields.Nested(
-        ConvenantwijzigingSchema,
-        metadata={"description": "a new convenant version: partners, rollen, doelen, grondslagen, activities added"},
-    )
-
-    @validates_schema
-    def _exactly_one(self, data: dict[str, Any], **_: Any) -> None:
-        given = [name for name in ("bestanden", "wijziging", "versie", "partner", "convenant") if name in data]
-        if len(given) != 1:
-            raise ValidationError("give exactly one of bestanden, wijziging, versie, partner, convenant", "body")
-
-
-class AfwijzingSchema(_Strict):
-    reden = fields.String(required=True, validate=_TEKST)
 
 
 class VoorstelSchema(Schema):
@@ -113,7 +35,7 @@ class VoorstelSchema(Schema):
         required=True,
         metadata={
             "description": "beleid, partner-schorsing, partner-herstel, convenant, gebruiker-toevoeging, "
-            "gebruiker-schorsing, gebruiker-herstel or gebruiker-verwijdering"
+            "gebruiker-schorsing, gebruiker-herstel, gebruiker-verwijdering or casus-vernietiging"
         },
     )
     status = fields.String(required=True, metadata={"description": "open, goedgekeurd or afgewezen"})
@@ -131,6 +53,7 @@ class VoorstelSchema(Schema):
     gebruiker = fields.String(
         allow_none=True, metadata={"description": "the gebruiker a gebruiker-* proposal concerns"}
     )
+    casus = fields.String(allow_none=True, metadata={"description": "the casus a casus-vernietiging destroys"})
 
 
 class VoorstellenSchema(Schema):
@@ -206,7 +129,9 @@ class BeheergebeurtenisSchema(Schema):
     versieNa = fields.String(allow_none=True)  # noqa: N815
     convenantVoor = fields.String(allow_none=True)  # noqa: N815
     convenantNa = fields.String(allow_none=True)  # noqa: N815
-    betreft = fields.String(allow_none=True, metadata={"description": "the partner a convenant change concerns"})
+    betreft = fields.String(
+        allow_none=True, metadata={"description": "the partner, gebruiker or casus (casus-vernietiging) concerned"}
+    )
 
 
 class GeschiedenisSchema(Schema):
@@ -234,6 +159,7 @@ def _voorstel(v: Voorstel) -> dict[str, Any]:
         "convenantbasis": v.convenantbasis,
         "convenantversie": v.convenantversie,
         "gebruiker": v.gebruiker,
+        "casus": v.casus,
     }
 
 
@@ -274,14 +200,20 @@ class Voorstellen(MethodView):
     @authenticated(blp, "beheerder")
     @blp.arguments(VoorstelInSchema)
     @blp.response(201, VoorstelSchema)
-    @_problem(409, "the proposal equals the active version, or the partner is already in that state")
+    @_problem(
+        409,
+        "the proposal equals the active version, the partner is already in that state, or the casus is already "
+        "destroyed or has an open proposal to destroy it",
+    )
     def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Propose a field policy version (complete files, a change, or an older version), a partner
-        suspension, or a convenant change (entries added to a convenant document). It is validated like the
-        files (every problem at once, named by file and line or entry) and takes effect only when a second
-        beheerder approves it."""
+        suspension, a convenant change (entries added to a convenant document), or the early destruction of one
+        casus (`vernietiging`, the toelichting its reason). It is validated like the files (every problem at
+        once, named by file and line or entry) and takes effect only when a second beheerder approves it."""
         who, toelichting = gebruiker(), body["toelichting"]
-        if "convenant" in body:
+        if "vernietiging" in body:
+            made = casusvernietiging.stel_voor(services(), who, toelichting, body["vernietiging"]["casus"])
+        elif "convenant" in body:
             change = body["convenant"]
             toevoegingen = [
                 Convenanttoevoeging(t["sectie"], t["inhoud"], t.get("document")) for t in change["toevoegingen"]
@@ -356,7 +288,8 @@ class Goedkeuring(MethodView):
     @_problem(404, "no such proposal")
     @_problem(409, "already decided, or stale: the base version is no longer active")
     def post(self, voorstel_id: str) -> dict[str, Any]:
-        """Approve as the second beheerder (never the proposer: 403); the change takes effect atomically."""
+        """Approve as the second beheerder (never the proposer: 403); the change takes effect atomically (a
+        casus-vernietiging destroys the casus's data and logs it in the same transaction)."""
         return _voorstel(beheer.keur_goed(services(), gebruiker(), voorstel_id))
 
 

@@ -4,11 +4,10 @@ them to the witnesses."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 
 import click
 
-from service.cli.common import clear_errors, services_for, settings
+from service.cli.common import clear_errors, services_for, settings, voortgang
 
 
 @click.group()
@@ -53,19 +52,13 @@ def audit_verify(regel: tuple[int, int] | None, met_getuigen: bool) -> None:
         if met_getuigen and services.getuigen is None:
             raise click.UsageError("--getuigen: no witnesses are set up (DEELPOORT_GETUIGEN_BESTAND)")
         records, seconds = regel or (services.log.beleid.records, int(services.log.beleid.seconds))
-
-        def progress() -> Iterator[None]:
-            while True:
-                click.echo(".", nl=False, err=True)
-                yield None
-
-        controle = integriteit.controleer(services, "cli", voortgang=progress(), regel=regel, getuigen=met_getuigen)
+        with voortgang(integriteit.stappen(services), "verifying") as stappen:
+            controle = integriteit.controleer(services, "cli", voortgang=stappen, regel=regel, getuigen=met_getuigen)
         try:
             integriteit.bewaar(services, controle)
             bewaard = f"stored as integriteitscontrole {controle.id} (shown to the FG)"
         except Exception as exc:  # a read-only copy may be verified too: the outcome stands, unstored
             bewaard = f"not stored for the FG ({type(exc).__name__}: is the database read-only?)"
-    click.echo("", err=True)
     niet_geindexeerd = controle.grootte - controle.tabellen_gedekt
     tabellen = f"the lookup tables agree with the {controle.tabellen_gedekt} records they cover"
     if niet_geindexeerd > 0:

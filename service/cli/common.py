@@ -6,6 +6,11 @@ Invariants:
   `service_layer.installatie.configuratiefout`) ends the command with "deelpoort: <message>" on standard error
   and exit status 2, never a traceback; any other error is a fault and propagates unchanged.
 - The database engine of a command's services is disposed when the command ends, whatever happened.
+- Progress (`voortgang`) goes to standard error and only when that is a terminal: piped or logged output holds
+  the results alone.
+- A command acting as a beheerder (`als_beheerder`) reads its bearer token from a file, so the token is in
+  neither the shell history nor the process list; a refusal of the service layer ends with
+  "deelpoort: <reason>" and exit status 1, nothing changed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from service.domain.casus import Gebruiker
+from service.domain.errors import DeelpoortError, OngeldigeInvoerError
 from service.service_layer.installatie import configuratiefout
 from service.service_layer.services import Services
 from service.settings import Settings
@@ -63,6 +70,51 @@ def services_for(settings: Settings) -> Iterator[Services]:
         yield services
     finally:
         services.engine.dispose()
+
+
+@contextmanager
+def voortgang(lengte: int, label: str) -> Iterator[Iterator[None]]:
+    """A progress bar of `lengte` steps on standard error when it is a terminal, else nothing; yields the iterator
+    a use case advances once per step (`voortgang=` of `retention_run`, `integriteit.controleer`)."""
+    if lengte <= 0 or not sys.stderr.isatty():
+        yield iter(lambda: None, 0)  # advancing it does nothing, forever
+        return
+    with click.progressbar(length=lengte, label=label, file=sys.stderr) as bar:
+
+        def stappen() -> Iterator[None]:
+            while True:
+                bar.update(1)
+                yield None
+
+        yield stappen()
+
+
+def weiger(message: str) -> NoReturn:
+    """End the command refused by the service layer: the message on standard error, exit status 1."""
+    click.echo(f"deelpoort: {message}", err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def als_beheerder(token_bestand: Path | None) -> Iterator[tuple[Services, Gebruiker | None]]:
+    """The services and the gebruiker whose bearer token is in `token_bestand` (None: nobody, for bootstrap); a
+    refused token, or a refusal of the service layer in the block, ends the command with exit status 1."""
+    from service.service_layer.identiteit.authentication import controleer
+
+    with services_for(settings()) as services:
+        door = None
+        if token_bestand is not None:
+            uitslag = controleer(services.uow(), token_bestand.read_text(encoding="ascii", errors="replace").strip())
+            if uitslag.gebruiker is None:
+                reden = "too many failed attempts" if uitslag.retry_after else (uitslag.weigering or "invalid")
+                weiger(f"the token in --token-bestand is refused: {reden}")
+            door = uitslag.gebruiker
+        try:
+            yield services, door
+        except OngeldigeInvoerError as exc:
+            weiger("; ".join(f"{name}: {reason}" for name, reason in exc.problemen))
+        except DeelpoortError as exc:
+            weiger(str(exc))
 
 
 def export(

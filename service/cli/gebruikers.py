@@ -11,19 +11,14 @@ Invariants:
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from service.cli.common import clear_errors, services_for, settings
-from service.domain.casus import Gebruiker
-from service.domain.errors import DeelpoortError, OngeldigeInvoerError
+from service.cli.common import als_beheerder, clear_errors, weiger
 from service.domain.identiteit import Filter, Gebruikersgegevens, GebruikerStatus, OidcIdentiteit, SoortGebruiker
-from service.service_layer.services import Services
 
 _TOKEN_BESTAND = click.option(
     "--token-bestand",
@@ -37,32 +32,6 @@ _TOELICHTING = click.option("--toelichting", required=True, help="why (recorded 
 @click.group()
 def gebruikers() -> None:
     """Gebruikers (persons and systems) and their tokens, as beheerder."""
-
-
-@contextmanager
-def _als_beheerder(token_bestand: Path | None) -> Iterator[tuple[Services, Gebruiker | None]]:
-    """The services and the acting gebruiker (None for bootstrap); a domain refusal ends with exit status 1."""
-    from service.service_layer.identiteit.authentication import controleer
-
-    with services_for(settings()) as services:
-        door = None
-        if token_bestand is not None:
-            uitslag = controleer(services.uow(), token_bestand.read_text(encoding="ascii", errors="replace").strip())
-            if uitslag.gebruiker is None:
-                reden = "too many failed attempts" if uitslag.retry_after else (uitslag.weigering or "invalid")
-                _weiger(f"the token in --token-bestand is refused: {reden}")
-            door = uitslag.gebruiker
-        try:
-            yield services, door
-        except OngeldigeInvoerError as exc:
-            _weiger("; ".join(f"{name}: {reason}" for name, reason in exc.problemen))
-        except DeelpoortError as exc:
-            _weiger(str(exc))
-
-
-def _weiger(message: str) -> None:
-    click.echo(f"deelpoort: {message}", err=True)
-    sys.exit(1)
 
 
 def _toon(x: Gebruikersgegevens) -> str:
@@ -82,9 +51,9 @@ def bootstrap(partner: str, namen: tuple[str, ...], oidc_issuer: str | None, sub
     from service.service_layer.identiteit import gebruikersbeheer
 
     if subjects and (oidc_issuer is None or len(subjects) != len(namen)):
-        _weiger("give --oidc-issuer and one --oidc-subject per --naam, or neither")
+        weiger("give --oidc-issuer and one --oidc-subject per --naam, or neither")
     identiteiten = [OidcIdentiteit(oidc_issuer, s) for s in subjects] if oidc_issuer else [None] * len(namen)
-    with _als_beheerder(None) as (services, _):
+    with als_beheerder(None) as (services, _):
         made = gebruikersbeheer.bootstrap(services, partner, list(zip(namen, identiteiten, strict=False)))
     click.echo("Twee beheerders aangemaakt. Elk token wordt alleen nu getoond: geef het veilig door.")
     for gegevens, issued in made:
@@ -103,7 +72,7 @@ def lijst(token_bestand: Path, partner: str | None, rol: str | None, soort: str 
     from service.service_layer.identiteit import gebruikersbeheer
 
     filter = Filter(partner, rol, SoortGebruiker(soort) if soort else None, GebruikerStatus(status) if status else None)
-    with _als_beheerder(token_bestand) as (services, door):
+    with als_beheerder(token_bestand) as (services, door):
         assert door is not None  # noqa: S101 - a token file was given
         found, totaal = gebruikersbeheer.lijst(services, door, filter, limit=100_000, offset=0)
     for x in found:
@@ -136,10 +105,10 @@ def toevoegen(
     from service.service_layer.identiteit.gebruikersbeheer import NieuweGebruiker
 
     if (oidc_issuer is None) != (oidc_subject is None):
-        _weiger("give both --oidc-issuer and --oidc-subject, or neither")
+        weiger("give both --oidc-issuer and --oidc-subject, or neither")
     oidc = OidcIdentiteit(oidc_issuer, oidc_subject) if oidc_issuer and oidc_subject else None
     nieuw = NieuweGebruiker(partner, rol, SoortGebruiker(soort), naam, oidc)
-    with _als_beheerder(token_bestand) as (services, door):
+    with als_beheerder(token_bestand) as (services, door):
         assert door is not None  # noqa: S101
         uitkomst = gebruikersbeheer.maak_aan(services, door, nieuw, toelichting)
     click.echo(_toon(uitkomst.gebruiker))
@@ -154,7 +123,7 @@ def _statuscommando(naam: str, hulp: str, kies: Callable[[], Callable[..., Any]]
     @_TOELICHTING
     @clear_errors
     def command(token_bestand: Path, gebruiker_id: str, toelichting: str) -> None:
-        with _als_beheerder(token_bestand) as (services, door):
+        with als_beheerder(token_bestand) as (services, door):
             uitkomst = kies()(services, door, gebruiker_id, toelichting)
         click.echo(_toon(uitkomst.gebruiker))
         if uitkomst.voorstel:
@@ -183,7 +152,7 @@ def token(token_bestand: Path, gebruiker_id: str) -> None:
     """Issue a token for a gebruiker (not a beheerder or FG); printed once."""
     from service.service_layer.identiteit import tokens
 
-    with _als_beheerder(token_bestand) as (services, door):
+    with als_beheerder(token_bestand) as (services, door):
         assert door is not None  # noqa: S101
         issued, stored = tokens.geef_uit(services, door, gebruiker_id)
     click.echo(f"token {stored.id}, geldig tot {stored.verloopt_op.isoformat()} (alleen nu getoond):")
@@ -199,7 +168,7 @@ def intrekken(token_bestand: Path, gebruiker_id: str, token_id: str) -> None:
     """Revoke a token: refused from the next request on."""
     from service.service_layer.identiteit import tokens
 
-    with _als_beheerder(token_bestand) as (services, door):
+    with als_beheerder(token_bestand) as (services, door):
         assert door is not None  # noqa: S101
         revoked = tokens.trek_in(services, door, gebruiker_id, token_id)
     click.echo(f"token {revoked.id} ingetrokken")

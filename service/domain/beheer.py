@@ -5,7 +5,8 @@ Invariants:
 - Every proposal, approval, rejection and activation is a `Beheerbesluit` record in the same tamper-evident log
   as the verstrekkingen (`soort` "beheer"), so `deelpoort audit verify` covers the history too. A record names
   who (partner, gebruiker), when, the toelichting or reden, and the policy versions before and after.
-- A record holds names, ids, hashes and the beheerder's own explanation; never anything about a casus.
+- A record holds names, ids, hashes and the beheerder's own explanation; never a casus's content (a proposal to
+  destroy a casus names only its id, in `betreft`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Soort(enum.StrEnum):
     GEBRUIKER_SCHORSING = "gebruiker-schorsing"
     GEBRUIKER_HERSTEL = "gebruiker-herstel"
     GEBRUIKER_VERWIJDERING = "gebruiker-verwijdering"
+    # Destroy one casus's data before its bewaartermijn ends (crypto-shredding, as `retention run` does).
+    CASUS_VERNIETIGING = "casus-vernietiging"
 
 
 class Status(enum.StrEnum):
@@ -67,6 +70,7 @@ class Voorstel:
     convenantbasis: str | None = None  # soort convenant: the version in force when proposed (must still be)
     convenantversie: str | None = None  # soort convenant: the proposed convenant version
     gebruiker: str | None = None  # soorten gebruiker-*: the gebruiker concerned
+    casus: str | None = None  # soort casus-vernietiging: the casus to destroy (its id only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,7 @@ class Beheerbesluit:
     toelichting: str  # the proposal's toelichting, or the rejection's reden
     versie_voor: str | None  # the active policy version before
     versie_na: str | None  # the active policy version after (equal to before unless activated)
-    betreft: str | None = None  # the partner a convenant change concerns, or the gebruiker of a gebruiker-* one
+    betreft: str | None = None  # the partner, the gebruiker (gebruiker-*) or the casus (casus-vernietiging) concerned
     convenant_voor: str | None = None  # the convenant version in force before
     convenant_na: str | None = None  # the convenant version in force after
 

@@ -30,6 +30,7 @@ def einde(begin: dt.datetime, duur: str) -> dt.datetime:
     return begin.replace(year=year, month=month, day=day) + dt.timedelta(weeks=weeks, days=days)
 
 
-def langste(duren: list[str], begin: dt.datetime) -> dt.datetime | None:
-    """The latest end among several durations starting at `begin` (None when there are none)."""
-    return max((einde(begin, d) for d in duren), default=None)
+def langste_duur(duren: list[str], begin: dt.datetime) -> tuple[str, dt.datetime] | None:
+    """The duration that ends latest from `begin`, with its end (None when there are none): the bewaartermijn
+    a retention run names as its reason."""
+    return max(((d, einde(begin, d)) for d in duren), key=lambda found: found[1], default=None)

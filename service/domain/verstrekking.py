@@ -139,21 +139,36 @@ class Ontvangstbewijs:
     checkpoint_uiterlijk_bij: int  # a checkpoint covering it is signed at the latest at this tree size
 
 
+class Vernietigingsreden(enum.StrEnum):
+    """Why a casus's data was destroyed (a fixed code: the beheerders' own explanation is in their proposal)."""
+
+    BEWAARTERMIJN = "bewaartermijn"  # its bewaartermijn ended (`deelpoort retention run`)
+    BESLUIT = "besluit"  # early, by a decision of two beheerders (a proposal of soort casus-vernietiging)
+
+
 @dataclass(frozen=True, slots=True)
 class Vernietiging:
-    """That a casus's data was destroyed (crypto-shredded) at the end of its bewaartermijn (invariant 9).
+    """That a casus's data was destroyed (crypto-shredded), at the end of its bewaartermijn or early by decision
+    (invariant 9).
 
     Logged in the same tamper-evident log as the verstrekkingen, by the service itself (partner "deelpoort").
+    `vergeten` are the pseudonymous ids of the casus's betrokkenen whose links to a person (blind index) and to
+    the log's records (the derived lookup rows) were deleted with it: the log's own word for why the index
+    check (`logboek.verifieer_index`) expects no lookup rows for them. It is a key of its own, not
+    "betrokkenen", so the destruction record is never found as a record about those persons. Records written
+    before this key existed have neither it nor `voorstel`, and hash as they did.
     """
 
     id: str
     tijd: dt.datetime
     casus: str
     casustype: str
-    reden: str  # a fixed code, e.g. "bewaartermijn"
+    reden: str  # a `Vernietigingsreden`
+    vergeten: tuple[str, ...] = ()
+    voorstel: str | None = None  # the approved proposal, when destroyed by decision
 
     def as_record(self) -> dict[str, object]:
-        return {
+        record: dict[str, object] = {
             "formaat": RECORD_FORMAT,
             "soort": "vernietiging",
             "id": self.id,
@@ -164,7 +179,11 @@ class Vernietiging:
             "doel": "vernietiging",
             "uitkomst": "vernietigd",
             "reden": self.reden,
+            "vergeten": sorted(self.vergeten),
         }
+        if self.voorstel is not None:
+            record["voorstel"] = self.voorstel
+        return record
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,15 @@ class Casussen(Protocol):
     def destroyed(self) -> list[tuple[str, Casustype]]:
         """Every casus whose data was destroyed: (id, casustype)."""
 
+    def is_destroyed(self, casus_id: str) -> bool:
+        """Whether this casus's data was destroyed (False for an unknown id too)."""
+
+    def betrokkene_ids(self, casus_id: str) -> list[str]:
+        """The ids of the casus's betrokkenen (the pseudonymous ids its log records name), sorted."""
+
+    def forget_persons(self, casus_id: str) -> list[str]:
+        """Delete the BSN blind index of every betrokkene of the casus; returns their ids, sorted."""
+
     def delete_all(self) -> None: ...
 
 
@@ -210,6 +219,9 @@ class Routeeroverleg(Protocol):
     def verloop(self, signalen_voor: dt.date, matches_voor: dt.datetime) -> tuple[int, int]:
         """Delete unmatched signals dated before `signalen_voor` and matches decided before `matches_voor` (with
         their signals); open matches are kept. Returns (signals deleted, matches deleted)."""
+
+    def te_verlopen(self, signalen_voor: dt.date, matches_voor: dt.datetime) -> tuple[int, int]:
+        """What `verloop` with the same arguments would delete, counted without deleting: (signals, matches)."""
 
     def delete_all(self) -> None: ...
 

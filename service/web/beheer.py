@@ -25,6 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.domain.beheer import Soort, Status, Voorstel
 from service.domain.errors import ConflictError, DeelpoortError, NietToegestaanError, OngeldigeInvoerError
+from service.service_layer.beheer import casusvernietiging
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.beheer import weergave as beheerweergave
 from service.service_layer.beleid import actief as beleid
@@ -40,6 +41,7 @@ from service.web.beheerformulieren import (
     bestanden_uit,
     partnerwijziging_uit,
     terugzetten_uit,
+    vernietiging_uit,
     wijziging_uit,
 )
 from service.web.sessie import app_services, beveilig, gebruiker, login_required, registreer_thuis
@@ -58,6 +60,7 @@ SOORTEN = {
     "gebruiker-schorsing": "Schorsing van een beheerder of FG",
     "gebruiker-herstel": "Opheffen van de schorsing van een beheerder of FG",
     "gebruiker-verwijdering": "Verwijdering van een beheerder of FG",
+    "casus-vernietiging": "Vroegtijdige vernietiging van een casus",
     "gebruiker": "Gebruiker",
 }
 STATUSSEN = {"open": "open", "goedgekeurd": "goedgekeurd en in werking", "afgewezen": "afgewezen"}
@@ -232,6 +235,17 @@ def partner() -> Any:
         return beheer.stel_partnerwijziging_voor(app_services(), gebruiker(), toelichting, partner_id, actief=actief)
 
     return _stel_voor(formulier, keuze, maak)
+
+
+@bp.route("/voorstellen/vernietiging", methods=["POST"])
+@login_required("beheerder")
+def vernietiging() -> Any:
+    formulier, casus_id = vernietiging_uit(request.form)
+
+    def maak(toelichting: str, casus_id: str) -> Voorstel:
+        return casusvernietiging.stel_voor(app_services(), gebruiker(), toelichting, casus_id)
+
+    return _stel_voor(formulier, casus_id, maak)
 
 
 def _stel_voor(

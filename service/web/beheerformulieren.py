@@ -38,7 +38,7 @@ _VERSIE = re.compile(r"[0-9a-f]{64}")
 class Formulier:
     """One submitted form: which one (`soort`), its input to show again, its problems (place, Dutch reason)."""
 
-    soort: str  # "wijziging", "bestanden", "terugzetten", "partner"; "" for none
+    soort: str  # "wijziging", "bestanden", "terugzetten", "partner", "vernietiging"; "" for none
     waarden: dict[str, str]
     problemen: list[tuple[str, str]] = field(default_factory=list)
     melding: str | None = None  # one message for the whole form (a conflict, a refusal)
@@ -152,6 +152,16 @@ def terugzetten_uit(form: Mapping[str, str]) -> tuple[Formulier, str | None]:
         formulier.problemen.append(("Versie", "geen geldige beleidsversie"))
         return formulier, None
     return formulier, versie
+
+
+def vernietiging_uit(form: Mapping[str, str]) -> tuple[Formulier, str | None]:
+    """Destroy one casus early: its id (32 hex characters, as the casus lists show it)."""
+    formulier = Formulier("vernietiging", _kept(form, "toelichting", "casus"))
+    casus = formulier.waarden["casus"].strip().lower()[:64]
+    if not casus:
+        formulier.problemen.append(("Casus", "vul het kenmerk van de casus in"))
+        return formulier, None
+    return formulier, casus
 
 
 def partnerwijziging_uit(form: Mapping[str, str]) -> tuple[Formulier, tuple[str, bool] | None]:

@@ -90,6 +90,12 @@ _CONFLICTEN: tuple[tuple[str, str], ...] = (
     ("no token is issued", "Deze gebruiker is niet actief: er wordt geen token uitgegeven."),
     ("revoked already", "Dit token was al ingetrokken."),
     ("it cannot become", "Deze statuswijziging past niet bij de huidige status van de gebruiker."),
+    ("already destroyed", "De gegevens van deze casus zijn al vernietigd; er valt niets meer te vernietigen."),
+    (
+        "proposal to destroy this casus",
+        "Over de vernietiging van deze casus loopt al een voorstel; beslis daar eerst over.",
+    ),
+    ("casus of this proposal no longer exists", "De casus van dit voorstel bestaat niet meer; er is niets vernietigd."),
 )
 _VERBODEN: tuple[tuple[str, str], ...] = (
     ("four eyes", VIER_OGEN),
@@ -153,6 +159,7 @@ _NAMEN = {
     "oidc": "Account bij de identiteitsaanbieder",
     "oidc.issuer": "Identiteitsaanbieder (issuer)",
     "oidc.subject": "Account (subject)",
+    "vernietiging.casus": "Casus",
 }
 _REDENEN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), dutch)
@@ -160,6 +167,7 @@ _REDENEN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^required, at most (\d+) characters$", r"verplicht, hoogstens \1 tekens"),
         (r"^no such stored policy version$", "deze versie is niet opgeslagen"),
         (r"^not a partner of the convenant$", "geen partner van het convenant"),
+        (r"^no such casus$", "er is geen casus met dit kenmerk"),
         (r"^not a rol of the convenant$", "geen rol van het convenant"),
         (r"^a beheerder belongs to the Bureau ZVH$", "een beheerder hoort bij het Bureau ZVH"),
         (r"^a (\w+) is a person \(soort persoon\)$", r"een \1 is een persoon (soort persoon)"),

@@ -173,6 +173,20 @@ class FakeCasussen:
     def destroyed(self) -> list[tuple[str, Casustype]]:
         return [(c.id, c.casustype) for c in self._state.casussen.values() if c.id in self._state.vernietigd]
 
+    def is_destroyed(self, casus_id: str) -> bool:
+        return casus_id in self._state.vernietigd
+
+    def betrokkene_ids(self, casus_id: str) -> list[str]:
+        found = self._state.casussen.get(casus_id)
+        return sorted(b.id for b in found.betrokkenen) if found else []
+
+    def forget_persons(self, casus_id: str) -> list[str]:
+        self._writes.append(("casussen.forget_persons", casus_id))
+        ids = self.betrokkene_ids(casus_id)
+        for betrokkene in ids:
+            self._state.bsn_index.pop(betrokkene, None)
+        return ids
+
     def delete_all(self) -> None:
         self._writes.append(("casussen.delete_all", ""))
         for name in ("casussen", "bsn_index", "data_keys", "waarden", "vernietigd"):
@@ -374,6 +388,18 @@ class FakeRouteeroverleg:
 
     def verloop(self, signalen_voor: dt.date, matches_voor: dt.datetime) -> tuple[int, int]:
         self._writes.append(("routeeroverleg.verloop", ""))
+        closed, gone = self._verlopen(signalen_voor, matches_voor)
+        for i in gone:
+            del self._state.signalen[i]
+        for i in closed:
+            del self._state.matches[i]
+        return len(gone), len(closed)
+
+    def te_verlopen(self, signalen_voor: dt.date, matches_voor: dt.datetime) -> tuple[int, int]:
+        closed, gone = self._verlopen(signalen_voor, matches_voor)
+        return len(gone), len(closed)
+
+    def _verlopen(self, signalen_voor: dt.date, matches_voor: dt.datetime) -> tuple[set[str], set[str]]:
         closed = {
             i for i, m in self._state.matches.items() if m.besluit is not None and m.besluit.besloten_op < matches_voor
         }
@@ -382,11 +408,7 @@ class FakeRouteeroverleg:
             for i, s in self._state.signalen.items()
             if s.match_id in closed or (s.match_id is None and s.signaaldatum < signalen_voor)
         }
-        for i in gone:
-            del self._state.signalen[i]
-        for i in closed:
-            del self._state.matches[i]
-        return len(gone), len(closed)
+        return closed, gone
 
     def delete_all(self) -> None:
         self._writes.append(("routeeroverleg.delete_all", ""))

@@ -94,6 +94,8 @@ class BeheervoorstelRow(Base):
     convenantversie: Mapped[str | None] = mapped_column(ForeignKey("convenantversies.versie"), nullable=True)
     # soorten gebruiker-*: the gebruiker the proposal concerns (a beheerder or FG: four eyes)
     gebruiker_id: Mapped[str | None] = mapped_column(ForeignKey("gebruikers.id"), nullable=True)
+    # soort casus-vernietiging: the casus to destroy (no foreign key: a casus row is metadata that outlives it)
+    casus_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class ConvenantversieRow(Base):

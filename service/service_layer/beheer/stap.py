@@ -21,6 +21,7 @@ from service.domain.beheer import BEHEERDER, Beheerbesluit, Handeling, Voorstel
 from service.domain.casus import Gebruiker, new_id
 from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
 from service.service_layer.services import Services
+from service.service_layer.unit_of_work import UnitOfWork
 
 log = structlog.get_logger("deelpoort.beheer")
 
@@ -63,9 +64,19 @@ def besluit(
         toelichting,
         voor,
         na,
-        voorstel.gebruiker or voorstel.partner,
+        voorstel.gebruiker or voorstel.partner or voorstel.casus,
         *convenant,
     )
+
+
+def dien_in(services: Services, uow: UnitOfWork, size: int, gebruiker: Gebruiker, voorstel: Voorstel) -> None:
+    """In the caller's transaction (which holds the head lock, at `size`): store the new proposal and its history
+    record, naming the policy version it was made against before and after, and commit."""
+    uow.voorstellen.add(voorstel)
+    basis = voorstel.basisversie
+    record = besluit(gebruiker, voorstel, Handeling.VOORSTEL, voorstel.toelichting, basis, basis)
+    services.log.append_in(uow.log, size, [record])
+    uow.commit()
 
 
 def verzegel(services: Services) -> None:

@@ -1,5 +1,6 @@
-"""Beheer with four eyes: proposals to change the field policy, suspend a partner or change the convenant
-(`convenantwijziging`), approved by a second beheerder, with every step in the tamper-evident log (invariant 8).
+"""Beheer with four eyes: proposals to change the field policy, suspend a partner, change the convenant
+(`convenantwijziging`) or destroy a casus early (`casusvernietiging`), approved by a second beheerder, with every
+step in the tamper-evident log (invariant 8).
 
 Invariants:
 - Nothing takes effect when proposed. Only `keur_goed` by a beheerder other than the proposer changes the
@@ -39,8 +40,10 @@ from service.domain.errors import (
     NietToegestaanError,
     OngeldigeInvoerError,
 )
+from service.domain.verstrekking import Vernietiging
+from service.service_layer.beheer import casusvernietiging
 from service.service_layer.beheer import convenantwijziging as convenantbeheer
-from service.service_layer.beheer.stap import besluit, require_beheerder, tekst, verzegel
+from service.service_layer.beheer.stap import besluit, dien_in, require_beheerder, tekst, verzegel
 from service.service_layer.beleid import invoer as beleidsinvoer
 from service.service_layer.beleid.invoer import Bestand, Nieuw, Wijziging
 from service.service_layer.identiteit import gebruikersbeheer
@@ -115,11 +118,7 @@ def stel_beleid_voor(
             f"voorstel {voorstel.id}",
             voorstel.voorgesteld_op,
         )
-        uow.voorstellen.add(voorstel)
-        services.log.append_in(
-            uow.log, size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)]
-        )
-        uow.commit()
+        dien_in(services, uow, size, gebruiker, voorstel)
     verzegel(services)
     return voorstel
 
@@ -156,11 +155,7 @@ def stel_partnerwijziging_voor(
         voorstel = Voorstel(
             new_id(), soort, Status.OPEN, toelichting, gebruiker.id, now or utcnow(), basis, None, partner
         )
-        uow.voorstellen.add(voorstel)
-        services.log.append_in(
-            uow.log, size, [besluit(gebruiker, voorstel, Handeling.VOORSTEL, toelichting, basis, basis)]
-        )
-        uow.commit()
+        dien_in(services, uow, size, gebruiker, voorstel)
     verzegel(services)
     return voorstel
 
@@ -188,10 +183,13 @@ def keur_goed(
         voor = uow.beleid.active_version()
         na = voor
         convenant: tuple[str | None, str | None] = (None, None)
+        vernietiging: list[Vernietiging] = []  # soort casus-vernietiging: its destruction record
         if voorstel.soort is Soort.BELEID:
             na = _activeer(services, uow, voorstel, voor, gebruiker, now)
         elif voorstel.soort is Soort.CONVENANT:
             convenant = (convenantbeheer.activeer(services, uow, voorstel, gebruiker, now), voorstel.convenantversie)
+        elif voorstel.soort is Soort.CASUS_VERNIETIGING:
+            vernietiging.append(casusvernietiging.uitvoeren(uow, voorstel, now))
         elif voorstel.gebruiker is not None:
             gebruikersbeheer.voer_uit(uow, voorstel, now)
         else:
@@ -217,7 +215,7 @@ def keur_goed(
                 gebruiker, voorstel, Handeling.ACTIVERING, voorstel.toelichting, voor, na, now, convenant=convenant
             ),
         ]
-        services.log.append_in(uow.log, size, records)
+        services.log.append_in(uow.log, size, [*records, *vernietiging])
         uow.commit()
         result = _get(uow, voorstel_id)
     if voorstel.soort is Soort.CONVENANT:

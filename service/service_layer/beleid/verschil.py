@@ -92,8 +92,8 @@ def verschil(services: Services, voorstel_id: str) -> Verschil:
                 old = compiled(services, uow.beleid, found.basisversie, voor).table
                 new = compiled(services, uow.beleid, found.basisversie, na).table
                 regels = _convenantregels(services, uow, found.convenantbasis, found.convenantversie)
-            elif found.gebruiker is not None:
-                new = old  # a beheerder or FG changes: the field policy stays exactly as it is
+            elif found.gebruiker is not None or found.casus is not None:
+                new = old  # a beheerder or FG changes, or a casus is destroyed: the field policy stays as it is
             else:
                 without = _without(old, found.partner or "")
                 old, new = (without, old) if found.soort is Soort.PARTNER_HERSTEL else (old, without)

@@ -29,8 +29,9 @@ Invariants (DESIGN invariant 6):
 - `snelle_controle` checks, in O(log n) and without reading a record: the latest two checkpoints as above against
   the stored nodes, the two consistent by a consistency proof over the stored nodes, and the tail after the newest
   shorter than the signing rule allows (its record times only `verifieer` reads).
-- `verifieer_index` checks the lookup tables derived from the records (for access requests and the grondslag
-  filter) row for row against the records they cover; `deelpoort audit verify` runs both.
+- `verifieer_index` (`logboek/indexcontrole.py`, re-exported here) checks the lookup tables derived from the
+  records (for access requests and the grondslag filter) row for row against the records they cover, knowing
+  the betrokkenen that destruction records forget; `deelpoort audit verify` runs both.
 - Proofs are computed from stored nodes and are only useful together with a root the client trusts (a signed
   checkpoint): a client verifies them itself (`docs/proofs.md`), so serving them needs no trust in this code.
 """
@@ -44,7 +45,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from service.adapters.log_store import LogStore, RecordsUnreadableError, StoredCheckpoint
-from service.adapters.verantwoording_store import Afgeleid, afgeleid
 from service.audit import consistency_proof, inclusion_proof, root
 from service.audit.merkle import nodes_for_root
 from service.audit.proofs import nodes_for_consistency_proof, nodes_for_inclusion_proof
@@ -63,9 +63,11 @@ from service.audit.verification import (
 from service.crypto import CheckpointVerifier
 from service.domain.casus import Gebruiker
 from service.domain.errors import NietGevondenError, OngeldigeInvoerError
+from service.service_layer.logboek.indexcontrole import INDEX_BLOK, verifieer_index
 from service.service_layer.services import Services
 
 __all__ = [
+    "INDEX_BLOK",
     "Consistentiebewijs",
     "Insluitingsbewijs",
     "Verificatie",
@@ -207,46 +209,6 @@ def snelle_controle(services: Services) -> Verificatie:
 def _stored_root(store: LogStore, size: int, result: Verificatie) -> bytes | None:
     store.nodes.prefetch(nodes_for_root(size))
     return stored_root(result, store.nodes, size)
-
-
-def verifieer_index(services: Services, *, block: int = 5000) -> Verificatie:
-    """Check the derived lookup tables against the records they are made from: for every record the tables cover
-    (below their `tot`), exactly the rows `catch_up` stores for it; beyond it, none.
-
-    An access request and the grondslag filter read these tables, so a row deleted or changed there would hide a
-    verstrekking from a person's access request. `verifieer` does not read them (this check parses every record:
-    several times its cost). `grootte` is the number of records covered.
-    """
-    result = Verificatie()
-    with services.log.database.snapshot() as snapshot:
-        store = snapshot.verantwoording
-        head, tot = snapshot.log.size(), store.tot()
-        if tot > head:
-            result.fout(head, f"the lookup tables claim to cover {tot} records, the log has {head}")
-        end = min(tot, head)
-        for start in range(0, end, block):
-            stop = min(start + block, end)
-            expected: Afgeleid = (set(), set())
-            for index, data, tijd in store.bronnen(start, stop):
-                personen, grondslagen = afgeleid(index, data, tijd)
-                expected[0].update(personen)
-                expected[1].update(grondslagen)
-            bad = _first_difference(expected, store.opgeslagen(start, stop))
-            if bad is not None:
-                result.fout(bad, f"index {bad}: its lookup rows (access requests, grondslagen) differ from the record")
-                break
-        beyond = _first_difference((set(), set()), store.opgeslagen(end, None))
-        if beyond is not None:
-            result.fout(beyond, f"index {beyond}: lookup rows for a record beyond the {end} the tables cover")
-        result.grootte = end
-    return result
-
-
-def _first_difference(expected: Afgeleid, stored: Afgeleid) -> int | None:
-    personen = expected[0] ^ stored[0]
-    grondslagen = expected[1] ^ stored[1]
-    indexes = [index for _, index, _ in personen] + [index for _, index in grondslagen]
-    return min(indexes) if indexes else None
 
 
 def _database_checks(

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from service.adapters.log_store import StoredCheckpoint
+from service.audit.recompute import DEFAULT_BLOCK_LEVEL
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.errors import ConflictError, NietGevondenError
 from service.domain.verantwoording import BRONNEN, MAX_PROBLEMEN, Integriteitscontrole
@@ -42,7 +43,8 @@ def controleer(
     regel: tuple[int, int] | None = None,
     getuigen: bool = False,
 ) -> Integriteitscontrole:
-    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block, `regel` is
+    """Verify the whole log and its lookup tables now (reads only); `voortgang` is advanced per block of either
+    pass (`stappen` says about how often), `regel` is
     the signing rule's (records, seconds) to check when not the settings' (`logboek.verifieer`).
 
     With `getuigen` (`audit verify --getuigen`), every witness is asked first for its latest cosigned checkpoint,
@@ -75,7 +77,7 @@ def controleer(
                 None,
                 f"{in_orde} of {len(oordeel.verslagen)} witnesses vouch for this log; the quorum is {oordeel.quorum}",
             )
-    tabellen = logboek.verifieer_index(services)
+    tabellen = logboek.verifieer_index(services, voortgang=voortgang)
     return Integriteitscontrole(
         id=new_id(),
         begonnen_op=begonnen,
@@ -90,6 +92,14 @@ def controleer(
         tabellen_problemen=tuple(tabellen.problemen[:MAX_PROBLEMEN]),
         tabellen_eerste_fout=tabellen.eerste_fout,
     )
+
+
+def stappen(services: Services) -> int:
+    """About how many times `controleer` advances `voortgang` (the log's blocks, then the lookup tables'), for a
+    progress bar: an estimate, since the log may grow meanwhile."""
+    with services.uow() as uow:
+        size, tot = uow.log.size(), uow.verantwoording.tot()
+    return -(-size // (1 << DEFAULT_BLOCK_LEVEL)) + -(-min(size, tot) // logboek.INDEX_BLOK)
 
 
 def bewaar(services: Services, controle: Integriteitscontrole) -> None:

@@ -357,6 +357,15 @@ def verlopen(services: Services, *, now: dt.datetime | None = None) -> Verlopen:
     return Verlopen(signalen, gesloten)
 
 
+def te_verlopen(services: Services, *, now: dt.datetime | None = None) -> Verlopen:
+    """What `verlopen` would delete at `now`, counted without changing anything (`retention run --droog`)."""
+    now = now or utcnow()
+    termijn = services.routeeroverleg.bewaartermijn
+    with services.uow() as uow:
+        signalen, gesloten = uow.routeeroverleg.te_verlopen((now - termijn).date(), now - termijn)
+    return Verlopen(signalen, gesloten)
+
+
 def demo_trace() -> Trace:
     """A fresh trace for exchanges started by a command rather than a request."""
     return Trace(secrets.token_hex(16), secrets.token_hex(8))
