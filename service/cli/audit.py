@@ -108,7 +108,7 @@ def audit_getuigen() -> None:
     with services_for(settings()) as services:
         if services.getuigen is None:
             raise click.UsageError("no witnesses are set up (DEELPOORT_GETUIGEN_BESTAND)")
-        verzendingen = getuigen.ronde(services)
+        verzendingen = getuigen.ronde(services, na_fout_wachten=False)
     if not verzendingen:
         click.echo("nothing to send: the log has no checkpoint yet (or another worker is sending now)")
     for v in verzendingen:

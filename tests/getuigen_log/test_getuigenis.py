@@ -31,6 +31,7 @@ from tests.getuigen_log.conftest import getuigen_bestand, witnessed_services
 from tests.helpers.getuige import Getuigeproces
 from tests.helpers.logboek import rebuild_derived as _rebuild_derived
 from tests.helpers.logboek import synthetic
+from tests.helpers.nginx import free_port
 
 
 def _append(services: Services, n: int, start: int = 0) -> None:
@@ -290,5 +291,30 @@ def test_a_witness_is_not_asked_again_until_half_the_allowed_lag_has_passed(
         time.sleep(0.35)  # past half the allowed lag: asked again (a fresh cosignature of the same checkpoint)
         assert all(v.gecosigneerd and v.fout is None for v in getuigen.ronde(services))
         assert counting.submitted == 4
+    finally:
+        plain.engine.dispose()
+
+
+def test_a_witness_that_failed_is_left_alone_for_a_while_but_a_command_asks_at_once(
+    settings: Settings, migrated_database: None, origin: str, twee_getuigen: tuple[Getuigeproces, ...], tmp_path: Path
+) -> None:
+    """A witness that is down is not hammered every round (each attempt costs the log's database two writes):
+    the background rounds leave it alone for a while; `deelpoort audit getuigen` asks at once."""
+    dead = dataclasses.replace(twee_getuigen[1], port=free_port())  # nothing listens there
+    bestand = getuigen_bestand(tmp_path / "getuigen.yaml", (twee_getuigen[0], dead), quorum=1, achterstand=60)
+    plain = witnessed_services(settings, origin, bestand)
+    assert plain.getuigen is not None
+    counting = _Counting(plain.getuigen.client)
+    services = dataclasses.replace(plain, getuigen=GetuigenDienst(plain.getuigen.inrichting, counting))
+    try:
+        _append(services, 3)
+        first = getuigen.ronde(services)
+        assert [(v.gecosigneerd, (v.fout or "")[:11]) for v in first] == [(True, ""), (False, "unreachable")]
+        assert counting.submitted == 2
+        again = getuigen.ronde(services)  # een has nothing new; the dead one failed just now
+        assert [(v.gecosigneerd, (v.fout or "")[:11]) for v in again] == [(True, ""), (False, "unreachable")]
+        assert counting.submitted == 2
+        getuigen.ronde(services, na_fout_wachten=False)
+        assert counting.submitted == 3
     finally:
         plain.engine.dispose()

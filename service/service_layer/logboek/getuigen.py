@@ -43,6 +43,7 @@ from service.service_layer.services import Services
 log = structlog.get_logger("deelpoort.getuigen")
 
 LEASE = dt.timedelta(seconds=30)
+OPNIEUW_NA_FOUT = dt.timedelta(seconds=10)  # a witness that failed is tried again after this (or half the lag)
 SIZE_MEDIA_TYPE = "text/x.tlog.size"
 
 
@@ -57,9 +58,12 @@ class Verzending:
     alarm: bool = False
 
 
-def ronde(services: Services, now: Callable[[], dt.datetime] = utcnow) -> list[Verzending]:
+def ronde(
+    services: Services, now: Callable[[], dt.datetime] = utcnow, *, na_fout_wachten: bool = True
+) -> list[Verzending]:
     """One round (see the module docstring): returns what each witness did, in configuration order (a witness
-    another worker is serving this round is left out)."""
+    another worker is serving this round is left out). A witness that failed less than `OPNIEUW_NA_FOUT` ago is
+    left alone (its last failure is returned) unless `na_fout_wachten` is False (`deelpoort audit getuigen`)."""
     services.log.teken_staart()
     dienst = services.getuigen
     if dienst is None:
@@ -71,7 +75,8 @@ def ronde(services: Services, now: Callable[[], dt.datetime] = utcnow) -> list[V
     getuigen = dienst.inrichting.getuigen
     with ThreadPoolExecutor(len(getuigen), thread_name_prefix="getuige") as pool:
         verversen = dienst.inrichting.max_achterstand / 2
-        results = list(pool.map(lambda g: _naar(services, dienst.client, g, latest, now, verversen), getuigen))
+        wachten = min(OPNIEUW_NA_FOUT, verversen) if na_fout_wachten else dt.timedelta(0)
+        results = list(pool.map(lambda g: _naar(services, dienst.client, g, latest, now, verversen, wachten), getuigen))
     return [r for r in results if r is not None]
 
 
@@ -82,6 +87,7 @@ def _naar(
     latest: StoredCheckpoint,
     now: Callable[[], dt.datetime],
     verversen: dt.timedelta,
+    wachten: dt.timedelta,
 ) -> Verzending | None:
     """Offer `latest` to one witness unless it cosigned it less than `verversen` ago (a witness that cosigned
     it long ago is asked again: its fresh cosignature dates the log, and a witness that meanwhile saw a larger
@@ -95,6 +101,8 @@ def _naar(
         return Verzending(getuige.naam, latest.grootte, True)  # nothing new for it
     if staat.bezet_tot is not None and staat.bezet_tot > moment:
         return None  # another worker is sending to it
+    if staat.fout is not None and staat.laatste_poging is not None and moment - staat.laatste_poging < wachten:
+        return Verzending(getuige.naam, latest.grootte, False, staat.fout)  # it failed just now: no hammering
     with services.uow() as uow:
         taken = uow.getuigen.claim(getuige.naam, moment, moment + LEASE)
         uow.commit()
