@@ -126,6 +126,8 @@ class Verstrekking:
         }
         if self.certificaat_oin is not None:
             record["certificaatOin"] = self.certificaat_oin
+        if self.trace.parent_id is not None:
+            record["parentSpanId"] = self.trace.parent_id  # the caller's span (W3C traceparent), for LDV
         return record
 
 
@@ -231,6 +233,7 @@ class Routeerverstrekking:
             "beleidsversie": self.beleidsversie,
             "traceId": self.trace.trace_id,
             "spanId": self.trace.span_id,
+            **({"parentSpanId": self.trace.parent_id} if self.trace.parent_id is not None else {}),
         }
 
 

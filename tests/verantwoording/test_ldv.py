@@ -152,7 +152,20 @@ def test_the_callers_trace_is_kept(client: FlaskClient, logboek: Logboek) -> Non
     own_span = response.headers["traceparent"].split("-")[2]
     lines = [line for line in _lines(client, logboek.fg) if line["trace_id"] == trace]
     assert lines[0]["span_id"] == own_span
+    assert lines[0]["parent_span_id"] == caller_span  # the request span is the caller's span's child
     assert len(lines) == 3 and all(line["parent_span_id"] == own_span for line in lines[1:])
+
+
+def test_a_request_without_traceparent_has_a_request_span_without_parent(client: FlaskClient, logboek: Logboek) -> None:
+    response = client.post(
+        f"/v1/casussen/{logboek.casus['id']}/verstrekkingen",
+        json={"doel": "casusoverleg", "velden": ["achternaam"]},
+        headers=bearer(logboek.politie),
+    )
+    assert response.status_code == 201, response.get_json()
+    trace = response.headers["traceparent"].split("-")[1]
+    lines = [line for line in _lines(client, logboek.fg) if line["trace_id"] == trace]
+    assert lines and "parent_span_id" not in lines[0]
 
 
 # -- one record at a time ----------------------------------------------------------------------------------------

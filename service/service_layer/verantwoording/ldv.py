@@ -8,7 +8,8 @@ Invariants:
   the same lines, byte for byte (span ids that the record does not hold are derived from its log index and id).
 - Each record gives one line for its request span (the record's own trace id and span id) and, below it, one
   child span per data subject per verwerkingsactiviteit, parented to the request span. Span ids are unique
-  within a record; a child's `parent_span_id` is always its record's request span.
+  within a record; a child's `parent_span_id` is always its record's request span, and the request span's is the
+  caller's span when the record kept it (`parentSpanId`).
 - `status` follows the standard: `Ok` when Deelpoort did what was asked (`verstrekt`, `gedeeltelijk`,
   `vernietigd`), `Unset` when it handled the request correctly with nothing released (`leeg`, or refused
   because of the caller's input), `Error` only for a refusal caused inside Deelpoort (no usable field policy).
@@ -147,7 +148,11 @@ def ldv_regels(regel: Regel, bron: LdvBron) -> list[dict[str, Any]]:
     if processor:
         attributes["dpl.core.foreign_operation.processor"] = processor
     name = f"{regel.soort}:{regel.doel}"
-    lines = [{**common, "span_id": request_span, "name": name, "attributes": attributes}]
+    request_line: dict[str, Any] = {**common, "span_id": request_span, "name": name, "attributes": attributes}
+    parent = regel.parent_span_id
+    if span_id is not None and parent and _HEX16.fullmatch(parent):
+        request_line["parent_span_id"] = parent  # the caller's span (its traceparent), when the record kept it
+    lines = [request_line]
     for index, subject in enumerate(regel.betrokkenen):
         for activity in child_activities:
             lines.append(

@@ -97,6 +97,7 @@ class Regel:
     span_id: str | None
     betrokkenen: tuple[str, ...]
     certificaat_oin: str | None = None  # the OIN of the client certificate the request came with (docs/mtls.md)
+    parent_span_id: str | None = None  # the caller's span from its traceparent (records made since session 9)
 
     @property
     def grondslagen(self) -> tuple[str, ...]:
@@ -158,6 +159,7 @@ def regel(services: Services, gevonden: Gevonden) -> Regel:
         span_id=_text(record.get("spanId")),
         betrokkenen=_texts(record.get("betrokkenen")),
         certificaat_oin=_text(record.get("certificaatOin")),
+        parent_span_id=_text(record.get("parentSpanId")),
     )
 
 
