@@ -18,22 +18,19 @@ Invariants:
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 from collections.abc import Callable
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from service.crypto.errors import CryptoError, KeyMaterialError
 from service.crypto.signing import (
     KEY_HASH_SIZE,
     PRIVATE_KEY_SIZE,
-    PUBLIC_KEY_SIZE,
     SIGNATURE_SIZE,
+    Ed25519VerifierKey,
     check_key_name,
-    parse_verifier_key,
 )
 
 COSIGNATURE_TYPE = 0x04
@@ -41,55 +38,14 @@ TIMESTAMP_SIZE = 8
 COSIGNATURE_SIZE = KEY_HASH_SIZE + TIMESTAMP_SIZE + SIGNATURE_SIZE
 
 
-def cosigner_key_id(name: str, public_key: bytes) -> bytes:
-    """The 4-byte key id of an Ed25519 cosigner: SHA-256(name || 0x0A || 0x04 || key)[:4]."""
-    digest = hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([COSIGNATURE_TYPE]) + public_key)
-    return digest.digest()[:KEY_HASH_SIZE]
+class CosignatureVerifier(Ed25519VerifierKey):
+    """Verifies a witness's cosignatures with its public key (cosignature type 0x04; its name is a schema-less
+    URL, e.g. ``getuige.zvh-drenthe.example/fg``, and `key_hash` is the cosignature key id)."""
 
-
-class CosignatureVerifier:
-    """Verifies a witness's cosignatures with its public key.
-
-    Attributes:
-        name: The witness's key name (a schema-less URL, e.g. ``getuige.zvh-drenthe.example/fg``).
-        public_key: The raw 32-byte Ed25519 public key.
-        key_hash: The 4-byte cosignature key id.
-    """
-
-    __slots__ = ("_public", "key_hash", "name", "public_key")
-
-    def __init__(self, name: str, public_key: bytes) -> None:
-        """Raises `KeyMaterialError` when the name is invalid or the key is not 32 bytes."""
-        self.name = check_key_name(name)
-        if len(public_key) != PUBLIC_KEY_SIZE:
-            raise KeyMaterialError("witness verifier: an Ed25519 public key is 32 bytes")
-        self.public_key = bytes(public_key)
-        self._public = Ed25519PublicKey.from_public_bytes(self.public_key)
-        self.key_hash = cosigner_key_id(name, self.public_key)
-
-    @classmethod
-    def from_verifier_key(cls, vkey: str) -> CosignatureVerifier:
-        """Parse a witness vkey ``name+hash+base64(0x04 || public key)``.
-
-        Raises:
-            KeyMaterialError: `vkey` is malformed, not an Ed25519 cosignature key, or its hash does not match.
-        """
-        name, key_hash, public_key = parse_verifier_key(vkey, COSIGNATURE_TYPE, "witness verifier key")
-        verifier = cls(name, public_key)
-        if verifier.key_hash != key_hash:
-            raise KeyMaterialError("witness verifier key: key hash does not match the key")
-        return verifier
-
-    @property
-    def key_id(self) -> str:
-        """The key id as 8 lower-case hex characters."""
-        return self.key_hash.hex()
-
-    @property
-    def verifier_key(self) -> str:
-        """The witness's vkey, for the log's operators and the FG."""
-        encoded = base64.b64encode(bytes([COSIGNATURE_TYPE]) + self.public_key).decode("ascii")
-        return f"{self.name}+{self.key_id}+{encoded}"
+    __slots__ = ()
+    TYPE = COSIGNATURE_TYPE
+    KIND = "witness verifier"
+    VKEY = "witness verifier key"
 
     def verify_cosignature(self, cosignature: bytes, message_for: Callable[[int], bytes]) -> int:
         """Check a decoded cosignature (key id || timestamp || signature) and return its timestamp.

@@ -22,6 +22,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from typing import Self
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -46,10 +47,15 @@ def check_key_name(name: str) -> str:
     return name
 
 
+def key_hash_of(name: str, signature_type: int, public_key: bytes) -> bytes:
+    """The 4-byte signed-note key hash (or key id) of a key: SHA-256(name || 0x0A || type || key)[:4]."""
+    digest = hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([signature_type]) + public_key)
+    return digest.digest()[:KEY_HASH_SIZE]
+
+
 def note_key_hash(name: str, public_key: bytes) -> bytes:
     """The 4-byte signed-note key hash of an Ed25519 key: SHA-256(name || 0x0A || 0x01 || key)[:4]."""
-    digest = hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([ED25519_SIGNATURE_TYPE]) + public_key)
-    return digest.digest()[:KEY_HASH_SIZE]
+    return key_hash_of(name, ED25519_SIGNATURE_TYPE, public_key)
 
 
 def parse_verifier_key(vkey: str, signature_type: int, what: str) -> tuple[str, bytes, bytes]:
@@ -74,8 +80,11 @@ def parse_verifier_key(vkey: str, signature_type: int, what: str) -> tuple[str, 
     return name, key_hash, raw[1:]
 
 
-class CheckpointVerifier:
-    """Verifies checkpoint signatures with a public key.
+class Ed25519VerifierKey:
+    """A named Ed25519 public key with its signed-note key hash and vkey, for one signature type (`TYPE`): the
+    log's checkpoint key (0x01, `CheckpointVerifier`) or a witness's cosignature key (0x04,
+    `cosigning.CosignatureVerifier`). The type byte is part of the key hash and the vkey, so a key of one kind
+    never passes for the other.
 
     Attributes:
         name: The signed-note key name.
@@ -84,6 +93,9 @@ class CheckpointVerifier:
     """
 
     __slots__ = ("_public", "key_hash", "name", "public_key")
+    TYPE = ED25519_SIGNATURE_TYPE
+    KIND = "checkpoint verifier"  # how error messages name this kind of key ...
+    VKEY = "verifier key"  # ... and its vkey
 
     def __init__(self, name: str, public_key: bytes) -> None:
         """Build from a key name and a raw public key.
@@ -93,22 +105,22 @@ class CheckpointVerifier:
         """
         self.name = check_key_name(name)
         if len(public_key) != PUBLIC_KEY_SIZE:
-            raise KeyMaterialError("checkpoint verifier: an Ed25519 public key is 32 bytes")
+            raise KeyMaterialError(f"{self.KIND}: an Ed25519 public key is 32 bytes")
         self.public_key = bytes(public_key)
         self._public = Ed25519PublicKey.from_public_bytes(self.public_key)
-        self.key_hash = note_key_hash(name, self.public_key)
+        self.key_hash = key_hash_of(name, self.TYPE, self.public_key)
 
     @classmethod
-    def from_verifier_key(cls, vkey: str) -> CheckpointVerifier:
-        """Parse a signed-note verifier key ``name+hash+base64(0x01 || public key)``.
+    def from_verifier_key(cls, vkey: str) -> Self:
+        """Parse a vkey ``name+hash+base64(type || public key)`` of this kind.
 
         Raises:
-            KeyMaterialError: `vkey` is malformed, not Ed25519, or its hash does not match its key.
+            KeyMaterialError: `vkey` is malformed, not an Ed25519 key of this type, or its hash does not match.
         """
-        name, key_hash, public_key = parse_verifier_key(vkey, ED25519_SIGNATURE_TYPE, "verifier key")
+        name, key_hash, public_key = parse_verifier_key(vkey, cls.TYPE, cls.VKEY)
         verifier = cls(name, public_key)
         if verifier.key_hash != key_hash:
-            raise KeyMaterialError("verifier key: key hash does not match the key")
+            raise KeyMaterialError(f"{cls.VKEY}: key hash does not match the key")
         return verifier
 
     @property
@@ -118,9 +130,15 @@ class CheckpointVerifier:
 
     @property
     def verifier_key(self) -> str:
-        """The signed-note verifier key, for publishing to partners and the FG."""
-        encoded = base64.b64encode(bytes([ED25519_SIGNATURE_TYPE]) + self.public_key).decode("ascii")
+        """The vkey, for publishing (to partners and the FG; a witness's to the log's operators)."""
+        encoded = base64.b64encode(bytes([self.TYPE]) + self.public_key).decode("ascii")
         return f"{self.name}+{self.key_id}+{encoded}"
+
+
+class CheckpointVerifier(Ed25519VerifierKey):
+    """Verifies checkpoint signatures with the log's public key (signature type 0x01)."""
+
+    __slots__ = ()
 
     def verify(self, message: bytes, signature: bytes) -> None:
         """Check a raw 64-byte Ed25519 `signature` over `message`.
