@@ -1,10 +1,12 @@
 """YAML set-up files read strictly: the safe loader, refusing a key that appears twice in one mapping (plain YAML
-keeps the last one silently, so a misspelt or repeated entry would change the set-up unseen)."""
+keeps the last one silently, so a misspelt or repeated entry would change the set-up unseen), and the one check
+of the URLs such files name (`url_probleem`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -51,3 +53,20 @@ def yaml_reason(error: yaml.YAMLError) -> str:
     if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
         return f"{error.problem} at line {error.problem_mark.line + 1}"
     return "syntax error"
+
+
+def url_probleem(value: object, *, production: bool, max_lengte: int) -> str | None:
+    """What is wrong with a URL in a set-up file (None: nothing): it must be an absolute http(s) URL without query,
+    fragment, spaces or control characters, of at most `max_lengte` characters, and https in production."""
+    if not isinstance(value, str) or not value:
+        return "required, a URL"
+    if len(value) > max_lengte:
+        return f"at most {max_lengte} characters"
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment or "#" in value:
+        return "must be an absolute http(s) URL without query or fragment"
+    if production and parts.scheme != "https":
+        return "must be an https URL in production"
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        return "must not contain spaces or control characters"
+    return None

@@ -122,18 +122,10 @@ def controleer_geheimen(
 
 
 def _url(value: object, where: str, *, production: bool, fout: Callable[[str, str], OidcInrichtingError]) -> str:
-    if not isinstance(value, str) or not value:
-        raise fout(where, "required, a URL")
-    if len(value) > MAX_URL:
-        raise fout(where, f"at most {MAX_URL} characters")
-    parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment or "#" in value:
-        raise fout(where, "must be an absolute http(s) URL without query or fragment")
-    if production and parts.scheme != "https":
-        raise fout(where, "must be an https URL in production")
-    if any(c.isspace() or ord(c) < 32 for c in value):
-        raise fout(where, "must not contain spaces or control characters")
-    return value
+    probleem = strikte_yaml.url_probleem(value, production=production, max_lengte=MAX_URL)
+    if probleem is not None:
+        raise fout(where, probleem)
+    return str(value)
 
 
 def _mapping(value: object, fout: Callable[[str, str], OidcInrichtingError], where: str) -> Mapping[str, Any]:

@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from service.adapters.getuigen_http import Antwoord
 from service.crypto import KeyMaterialError
@@ -127,13 +126,9 @@ def _getuige(entry: object, where: str, production: bool, fout: Any) -> Getuige:
     if unknown:
         raise fout(where, f"unknown entry {unknown[0]!r} (known: url, vkey)")
     url = entry.get("url")
-    if not isinstance(url, str) or not url or len(url) > MAX_URL or any(c.isspace() for c in url):
-        raise fout(f"{where}.url", f"required, a URL of at most {MAX_URL} characters without spaces")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment or "#" in url:
-        raise fout(f"{where}.url", "must be an absolute http(s) URL without query or fragment")
-    if production and parts.scheme != "https":
-        raise fout(f"{where}.url", "must be an https URL in production")
+    probleem = strikte_yaml.url_probleem(url, production=production, max_lengte=MAX_URL)
+    if probleem is not None:
+        raise fout(f"{where}.url", probleem)
     vkey = entry.get("vkey")
     if not isinstance(vkey, str):
         raise fout(f"{where}.vkey", "required, the witness's verifier key (name+hash+base64)")
@@ -141,7 +136,7 @@ def _getuige(entry: object, where: str, production: bool, fout: Any) -> Getuige:
         verifier = CosignatureVerifier.from_verifier_key(vkey)
     except KeyMaterialError as exc:
         raise fout(f"{where}.vkey", str(exc)) from None
-    return Getuige(url.rstrip("/"), verifier)
+    return Getuige(str(url).rstrip("/"), verifier)
 
 
 def _number(value: object, where: str, fout: Any, *, integer: bool = False) -> float:
