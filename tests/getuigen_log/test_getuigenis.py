@@ -274,14 +274,19 @@ class _Counting:
         return self.client.checkpoint(url, origin)
 
 
+def _counted(plain: Services) -> tuple[Services, _Counting]:
+    """`plain`'s services, their witness client counting what it submits."""
+    assert plain.getuigen is not None
+    counting = _Counting(plain.getuigen.client)
+    return dataclasses.replace(plain, getuigen=GetuigenDienst(plain.getuigen.inrichting, counting)), counting
+
+
 def test_a_witness_is_not_asked_again_until_half_the_allowed_lag_has_passed(
     settings: Settings, migrated_database: None, origin: str, twee_getuigen: tuple[Getuigeproces, ...], tmp_path: Path
 ) -> None:
     bestand = getuigen_bestand(tmp_path / "getuigen.yaml", twee_getuigen, achterstand=0.6, interval=0.1)
     plain = witnessed_services(settings, origin, bestand)
-    assert plain.getuigen is not None
-    counting = _Counting(plain.getuigen.client)
-    services = dataclasses.replace(plain, getuigen=GetuigenDienst(plain.getuigen.inrichting, counting))
+    services, counting = _counted(plain)
     try:
         _append(services, 3)
         assert all(v.gecosigneerd for v in getuigen.ronde(services))
@@ -303,9 +308,7 @@ def test_a_witness_that_failed_is_left_alone_for_a_while_but_a_command_asks_at_o
     dead = dataclasses.replace(twee_getuigen[1], port=free_port())  # nothing listens there
     bestand = getuigen_bestand(tmp_path / "getuigen.yaml", (twee_getuigen[0], dead), quorum=1, achterstand=60)
     plain = witnessed_services(settings, origin, bestand)
-    assert plain.getuigen is not None
-    counting = _Counting(plain.getuigen.client)
-    services = dataclasses.replace(plain, getuigen=GetuigenDienst(plain.getuigen.inrichting, counting))
+    services, counting = _counted(plain)
     try:
         _append(services, 3)
         first = getuigen.ronde(services)
