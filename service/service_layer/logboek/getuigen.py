@@ -35,7 +35,7 @@ from service.adapters.getuigen_http import GetuigeOnbereikbaarError
 from service.adapters.log_store import StoredCheckpoint
 from service.audit.cosignature import CosignatureError, add_checkpoint, cosignatures, signature_lines
 from service.domain.casus import utcnow
-from service.domain.getuigen import Cosignatuur
+from service.domain.getuigen import Cosignatuur, GetuigeStaat
 from service.service_layer.logboek.controle import consistentiebewijs
 from service.service_layer.logboek.getuigen_inrichting import Getuige, GetuigenClient
 from service.service_layer.services import Services
@@ -68,41 +68,50 @@ def ronde(
     dienst = services.getuigen
     if dienst is None:
         return []
-    with services.uow() as uow:
+    with services.uow() as uow:  # one read per round: the latest checkpoint and what the log knows of each witness
         latest = uow.log.latest_checkpoint()
+        staten = {staat.getuige: staat for staat in uow.getuigen.staten()}
+        al = set() if latest is None else {c.getuige for c in uow.getuigen.cosignaturen(latest.grootte)}
     if latest is None:
         return []
-    getuigen = dienst.inrichting.getuigen
-    with ThreadPoolExecutor(len(getuigen), thread_name_prefix="getuige") as pool:
-        verversen = dienst.inrichting.max_achterstand / 2
-        wachten = min(OPNIEUW_NA_FOUT, verversen) if na_fout_wachten else dt.timedelta(0)
-        results = list(pool.map(lambda g: _naar(services, dienst.client, g, latest, now, verversen, wachten), getuigen))
-    return [r for r in results if r is not None]
+    moment = now()
+    verversen = dienst.inrichting.max_achterstand / 2
+    wachten = min(OPNIEUW_NA_FOUT, verversen) if na_fout_wachten else dt.timedelta(0)
+    uitkomsten: dict[str, Verzending | None] = {}
+    te_sturen: list[tuple[Getuige, GetuigeStaat]] = []
+    for getuige in dienst.inrichting.getuigen:
+        staat = staten.get(getuige.naam, GetuigeStaat(getuige.naam))
+        vers = staat.gelukt_op is not None and moment - staat.gelukt_op < verversen
+        if getuige.naam in al and staat.grootte == latest.grootte and vers:
+            uitkomsten[getuige.naam] = Verzending(getuige.naam, latest.grootte, True)  # nothing new for it
+        elif staat.bezet_tot is not None and staat.bezet_tot > moment:
+            uitkomsten[getuige.naam] = None  # another worker is sending to it
+        elif staat.fout is not None and staat.laatste_poging is not None and moment - staat.laatste_poging < wachten:
+            uitkomsten[getuige.naam] = Verzending(getuige.naam, latest.grootte, False, staat.fout)  # not hammered
+        else:
+            te_sturen.append((getuige, staat))
+    if te_sturen:  # an idle round reads once and starts no thread
+        with ThreadPoolExecutor(len(te_sturen), thread_name_prefix="getuige") as pool:
+            for getuige, uitkomst in zip(
+                (g for g, _ in te_sturen),
+                pool.map(lambda paar: _naar(services, dienst.client, paar[0], paar[1], latest, moment), te_sturen),
+                strict=True,
+            ):
+                uitkomsten[getuige.naam] = uitkomst
+    ordered = (uitkomsten[g.naam] for g in dienst.inrichting.getuigen)
+    return [uitkomst for uitkomst in ordered if uitkomst is not None]
 
 
 def _naar(
     services: Services,
     client: GetuigenClient,
     getuige: Getuige,
+    staat: GetuigeStaat,
     latest: StoredCheckpoint,
-    now: Callable[[], dt.datetime],
-    verversen: dt.timedelta,
-    wachten: dt.timedelta,
+    moment: dt.datetime,
 ) -> Verzending | None:
-    """Offer `latest` to one witness unless it cosigned it less than `verversen` ago (a witness that cosigned
-    it long ago is asked again: its fresh cosignature dates the log, and a witness that meanwhile saw a larger
-    tree, because this database was rolled back, says so with a 409)."""
-    moment = now()
-    with services.uow() as uow:  # reads only: an idle round writes nothing (the log's writer never waits on it)
-        staat = uow.getuigen.staat(getuige.naam)
-        al = any(c.getuige == getuige.naam for c in uow.getuigen.cosignaturen(latest.grootte))
-    vers = staat.gelukt_op is not None and moment - staat.gelukt_op < verversen
-    if al and staat.grootte == latest.grootte and vers:
-        return Verzending(getuige.naam, latest.grootte, True)  # nothing new for it
-    if staat.bezet_tot is not None and staat.bezet_tot > moment:
-        return None  # another worker is sending to it
-    if staat.fout is not None and staat.laatste_poging is not None and moment - staat.laatste_poging < wachten:
-        return Verzending(getuige.naam, latest.grootte, False, staat.fout)  # it failed just now: no hammering
+    """Offer `latest` to one witness that needs it (see `ronde`), under the lease; None when another worker took
+    the lease first."""
     with services.uow() as uow:
         taken = uow.getuigen.claim(getuige.naam, moment, moment + LEASE)
         uow.commit()
