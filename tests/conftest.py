@@ -23,7 +23,7 @@ from service.crypto import write_development_keys
 from service.domain.convenant import Convenant
 from service.service_layer.services import Services
 from service.settings import Settings
-from tests.helpers.casus import aanmelding, bearer
+from tests.helpers.casus import aanmelding, bearer, zorgbijdrage
 from tests.helpers.databases import Inhoud, Templates
 from tests.helpers.gebruikers import TokenFor, add_gebruiker
 from tests.helpers.projectdata import CONVENANTEN
@@ -207,11 +207,11 @@ def beheerder_b(token_for: TokenFor) -> str:
 
 
 @pytest.fixture
-def casus(client: FlaskClient, politie: str) -> dict[str, Any]:
-    """A regular casus referred by the police, its hoofdpersoon with a health field (psychischeGezondheid)."""
-    body = aanmelding()
-    body["betrokkenen"][0]["velden"].update({"psychischeGezondheid": "signalen"})
-    response = client.post("/v1/casussen", json=body, headers=bearer(politie))
+def casus(client: FlaskClient, services: Services, politie: str, procesregisseur: str) -> dict[str, Any]:
+    """A regular casus referred by the police; the GGD (a care partner, added as deelnemer) supplied a health
+    field of its hoofdpersoon (psychischeGezondheid) as a bijdrage."""
+    response = client.post("/v1/casussen", json=aanmelding(), headers=bearer(politie))
     assert response.status_code == 201, response.get_json()
     created: dict[str, Any] = response.get_json()
+    zorgbijdrage(client, services, created, procesregisseur, {"psychischeGezondheid": "signalen"})
     return created

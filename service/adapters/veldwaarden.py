@@ -220,6 +220,10 @@ class Versleuteld:
             out.setdefault(veld, []).append(betrokkene)
         return out
 
+    def bronnen(self) -> dict[Plaats, str]:
+        """Per place holding a value, the partner that supplied it (its bron)."""
+        return {plaats: bron for plaats, (_, bron, _) in self._tokens.items()}
+
     def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
         """Decrypt the values of the given velden (None: all).
 

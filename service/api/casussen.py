@@ -10,11 +10,13 @@ from typing import Any
 from flask.views import MethodView
 from marshmallow import RAISE, Schema, fields, validate
 
-from service.api.auth import authenticated, gebruiker, services
+from service.api.auth import authenticated, certificaat_oin, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
+from service.api.trace import current_trace
 from service.domain.casus import Casus, utcnow
 from service.domain.convenant import Fase
 from service.service_layer.casus import aanmelding as casussen
+from service.service_layer.casus.aanlevering import Herkomst
 
 blp = Blueprint("casussen", __name__, description="Casussen: aanmelding, bijdragen")
 
@@ -136,8 +138,15 @@ class Casussen(MethodView):
     @authenticated(blp, *sorted(casussen.AANMELDER_ROLLEN))
     @blp.arguments(AanmeldingSchema)
     @blp.response(201, CasusDetailSchema)
+    @blp.alt_response(
+        403,
+        schema=ProblemSchema,
+        description="this partner or rol may not refer, or the bronregels do not allow it to supply a veld (named)",
+        content_type=PROBLEM_JSON,
+    )
     def post(self, body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-        """Aanmelding: refer a casus with its betrokkenen and field values (stored encrypted)."""
+        """Aanmelding: refer a casus with its betrokkenen and field values (stored encrypted; logged as the
+        aanmelder's aanlevering, each veld on the grondslag the bronregels give this partner)."""
         aanmelding = casussen.Aanmelding(
             casustype=body["casustype"],
             gemeente=body["gemeente"],
@@ -145,7 +154,7 @@ class Casussen(MethodView):
             betrokkenen=_betrokkenen(body["betrokkenen"]),
             velden=body["velden"],
         )
-        casus = casussen.aanmelden(services(), gebruiker(), aanmelding)
+        casus = casussen.aanmelden(services(), gebruiker(), aanmelding, herkomst=_herkomst())
         return casus_json(casus, detail=True), 201, {"Location": f"/v1/casussen/{casus.id}"}
 
 
@@ -157,12 +166,24 @@ class Bijdragen(MethodView):
     @blp.alt_response(
         404, schema=ProblemSchema, description="no such casus for this partner", content_type=PROBLEM_JSON
     )
+    @blp.alt_response(
+        403,
+        schema=ProblemSchema,
+        description="the rol may not contribute, or the bronregels do not allow this partner to supply a veld (named)",
+        content_type=PROBLEM_JSON,
+    )
     @blp.alt_response(409, schema=ProblemSchema, description="the casus is closed", content_type=PROBLEM_JSON)
     @blp.alt_response(
         410, schema=ProblemSchema, description="the casus's data was destroyed", content_type=PROBLEM_JSON
     )
     def post(self, body: dict[str, Any], casus_id: str) -> dict[str, Any]:
-        """Contribute or update field values of a casus this partner takes part in (the partner is the bron)."""
+        """Contribute or update field values of a casus this partner takes part in (the partner is the bron;
+        logged as its aanlevering, each veld on the grondslag the bronregels give this partner)."""
         bijdrage = casussen.Bijdrage(betrokkenen=_betrokkenen(body["betrokkenen"]), velden=body["velden"])
-        stored = casussen.bijdragen(services(), gebruiker(), casus_id, bijdrage)
+        stored = casussen.bijdragen(services(), gebruiker(), casus_id, bijdrage, herkomst=_herkomst())
         return {"casus": casus_id, "opgeslagen": stored}
+
+
+def _herkomst() -> Herkomst:
+    """This request's trace context and client certificate, as the aanlevering's record names them."""
+    return Herkomst(current_trace(), certificaat_oin())

@@ -16,12 +16,16 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from service.demo.bronnen import verdeel
 from service.demo.regio import DemoRegion
 from service.domain.casus import Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, SoortGebruiker
 from service.domain.levensloop import Besluit, Gebeurtenis, Handeling, Uitkomst
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
+from service.domain.verstrekking import Verstrekking
+from service.service_layer.casus import aanlevering
+from service.service_layer.casus.aanlevering import Herkomst
 from service.service_layer.identiteit.authentication import nieuw_token
 from service.service_layer.services import Services
 
@@ -42,7 +46,11 @@ class DemoCredential:
 
 
 def install_region(services: Services, region: DemoRegion, *, now: dt.datetime | None = None) -> list[DemoCredential]:
-    """Replace the database's partners, gebruikers and casussen with `region`, in one transaction."""
+    """Replace the database's partners, gebruikers and casussen with `region`, in one transaction.
+
+    Each value is stored with a bron the active policy's bronregels allow (`demo/bronnen.py`), and each supply is
+    logged as an aanlevering in the same transaction.
+    """
     now = now or utcnow()
     convenant = services.convenant
     credentials: list[DemoCredential] = []
@@ -71,6 +79,8 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
         for casus in region.casussen:
             uow.casussen.add(casus)
         uow.flush()
+        regels = aanlevering.bronregels(services, uow)
+        records: list[Verstrekking] = []
         for casus in region.casussen:
             regime = Regime.of(casus.casustype)
             own = values.get(casus.id, {})
@@ -78,9 +88,28 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                 if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
                     uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
             uow.veldwaarden.create_data_key(casus.id, regime, now)
-            uow.veldwaarden.store(casus.id, regime, own, casus.aanmelder, now)
+            ids = tuple(b.id for b in casus.betrokkenen)
+            for levering in verdeel(regels, casus, own):
+                bron = Gebruiker(DEMO_GEBRUIKER, levering.partner, levering.rol, DEMO_GEBRUIKER, True)
+                ingang = aanlevering.beoordeel_in(
+                    services,
+                    uow,
+                    bron,
+                    (casus.id, casus.casustype, levering.fase),
+                    levering.doel,
+                    levering.waarden,
+                    ids,
+                    Herkomst(),
+                    now,
+                )
+                if ingang.besluit.weigering is not None:
+                    raise ValueError(f"the demo's bron does not fit the bronregels: {ingang.besluit.reden}")
+                records.append(ingang.record)
+                uow.veldwaarden.store(casus.id, regime, levering.waarden, levering.partner, now)
+                uow.veldwaarden.record_contribution(casus.id, levering.partner, DEMO_GEBRUIKER, levering.waarden, now)
             for entry in _historie(convenant, casus):
                 uow.historie.add(entry, regime)
+        services.log.append_in(uow.log, uow.log.lock_head(), records)
         uow.commit()
     return credentials
 

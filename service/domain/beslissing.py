@@ -8,8 +8,10 @@ Invariants (DESIGN 1, deny by default):
   with a grondslag that the verwerkingsactiviteit for (casustype, doel) names, (b) the partner actively takes
   part in the casus, (c) the doel is permitted in the casus's current fase by that verwerkingsactiviteit, and
   (d) the casus holds a value for it. Anything unknown (doel, veld, casus, activity, policy) releases nothing.
-- The checks run in a fixed order and the first that fails is the refusal: unknown names, deelname, fase,
-  policy, destroyed data. A refusal releases nothing and withholds nothing.
+- The checks run in a fixed order and the first that fails is the refusal: unknown names, a doel for supplying
+  data (`AANLEVERDOELEN`: nothing leaves under one), deelname, fase, policy, destroyed data. A refusal
+  releases nothing and withholds nothing.
+- Each released veld names the bron (the supplying partner) of each place's value, when the facts know it.
 - Withheld names are what was asked for (everything with a value, when nothing was named) and is not granted;
   names only, never values.
 """
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from service.domain.casus import Casus, neemt_deel
 from service.domain.convenant import Convenant, Verwerkingsactiviteit
 from service.domain.decision import Grant
-from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, VerstrektVeld, Weigering
+from service.domain.verstrekking import AANLEVERDOELEN, Trace, Uitkomst, Verstrekking, VerstrektVeld, Weigering
 
 MAX_VELDEN = 200
 CASUS = "casus"  # the place of a value that belongs to the casus itself, not to one of its betrokkenen
@@ -59,6 +61,7 @@ class Feiten:
     verwerkingsactiviteit: Verwerkingsactiviteit | None = None
     beleid: Beleid | None = None
     aanwezig: Mapping[str, Sequence[str | None]] | None = None
+    bronnen: Mapping[tuple[str | None, str], str] | None = None  # (place, veld) -> the partner that supplied it
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,9 @@ def beslis(feiten: Feiten) -> Beslissing:
     """Decide a verstrekking from `feiten`; never raises for any combination of facts."""
     if feiten.onbekend:
         return Beslissing(Weigering.ONBEKENDE_NAAM, "unknown names", None, None, onbekend=tuple(feiten.onbekend))
+    if feiten.verzoek.doel in AANLEVERDOELEN:
+        reden = f"doel '{feiten.verzoek.doel}' is for supplying data to a casus, not for receiving it"
+        return Beslissing(Weigering.AANLEVERDOEL, reden, None, None, onbekend=(("doel", reden),))
     casus = feiten.casus
     if casus is None or not neemt_deel(casus, feiten.partner_id, feiten.nu):
         return Beslissing(Weigering.GEEN_DEELNEMER, "no such casus for this partner", None, None)
@@ -144,8 +150,7 @@ def beslis(feiten: Feiten) -> Beslissing:
     withheld = sorted((set(gevraagd) if gevraagd is not None else set(aanwezig)) - grants.keys())
     betrokkenen = {b.id for b in casus.betrokkenen}
     verstrekt = tuple(
-        VerstrektVeld(veld, grants[veld].grondslag, va.id, va.versie, _plaatsen(aanwezig[veld], betrokkenen))
-        for veld in released
+        _verstrekt(veld, grants[veld], va, _plaatsen(aanwezig[veld], betrokkenen), feiten.bronnen) for veld in released
     )
     return Beslissing(None, "", casustype, versie, verstrekt=verstrekt, onthouden=tuple(withheld))
 
@@ -174,6 +179,21 @@ def als_verstrekking(beslissing: Beslissing, aanvrager: Aanvrager, casus: Casus 
         trace=aanvrager.trace,
         weigering=beslissing.weigering,
         certificaat_oin=aanvrager.certificaat_oin,
+    )
+
+
+def _verstrekt(
+    veld: str,
+    grant: Grant,
+    va: Verwerkingsactiviteit,
+    plaatsen: tuple[str, ...],
+    bronnen: Mapping[tuple[str | None, str], str] | None,
+) -> VerstrektVeld:
+    """One released veld with its grondslag, activity, places and (when every place's bron is known) bronnen."""
+    bron = [bronnen.get((None if p == CASUS else p, veld)) for p in plaatsen] if bronnen is not None else []
+    known = tuple(b for b in bron if b is not None)
+    return VerstrektVeld(
+        veld, grant.grondslag, va.id, va.versie, plaatsen, known if len(known) == len(plaatsen) else ()
     )
 
 

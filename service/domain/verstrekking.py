@@ -8,6 +8,11 @@ Invariants (DESIGN invariant 3):
 - When the request came with a PKIoverheid client certificate, the record names its OIN (`certificaatOin`); a
   record without one has no such key, so records written before certificates existed hash as they did.
 - Denied attempts are records too (`Uitkomst.GEWEIGERD`, with the reason as a fixed code).
+- Both sides of every flow (DESIGN invariant 12): what a partner supplies to a casus (an aanmelding, a bijdrage)
+  is an `aanlevering`, recorded with the same shape (`soort` "aanlevering"): `partner` is then the bron that
+  supplied, `doel` one of `AANLEVERDOELEN`, and each veld carries the bron's own grondslag under the bronregels.
+  A verstrekking names per released veld the bron of each place's value (`bronnen`, parallel to `plaatsen`);
+  records written before bronnen existed have no such key and hash as they did.
 - `as_record()` is the exact content that is hashed into the log; changing it changes the format version.
 """
 
@@ -19,6 +24,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 RECORD_FORMAT = 1
+VERSTREKKING = "verstrekking"  # the soort of a record of what left the service for a partner
+AANLEVERING = "aanlevering"  # the soort of a record of what a partner supplied to a casus (inflow)
+# The doelen under which partners supply data to a casus: what the bronregels (policy lines with these doelen)
+# allow a partner to supply. They are never doelen under which data leaves the service.
+AANLEVERDOELEN = frozenset({"aanmelding", "bijdrage"})
 DEELPOORT = "deelpoort"  # the service itself, as the actor of records it makes on its own (destruction)
 
 
@@ -42,6 +52,8 @@ class Weigering(enum.StrEnum):
     FASE = "fase"  # the doel is not permitted in the casus's fase by the register
     VERNIETIGD = "vernietigd"  # the casus's data was destroyed
     GEEN_BELEID = "geen-beleid"  # no usable active field policy
+    AANLEVERDOEL = "aanleverdoel"  # data was asked for under a doel for supplying it (`AANLEVERDOELEN`)
+    BRONREGEL = "bronregel"  # an aanlevering of velden the bronregels do not allow this partner to supply
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +72,23 @@ class VerstrektVeld:
     verwerkingsactiviteit: str
     va_versie: int
     plaatsen: tuple[str, ...]  # betrokkene ids, or "casus", whose value of this veld was released
+    bronnen: tuple[str, ...] = ()  # the partner that supplied each place's value (parallel to plaatsen), if known
+
+    def __post_init__(self) -> None:
+        if self.bronnen and len(self.bronnen) != len(self.plaatsen):
+            raise ValueError("bronnen name one partner per place")
 
 
 def _verstrekt_record(verstrekt: tuple[VerstrektVeld, ...]) -> list[dict[str, object]]:
-    """The released velden as a record lists them: name, grondslag, verwerkingsactiviteit, places."""
+    """The released velden as a record lists them: name, grondslag, verwerkingsactiviteit, places (and the bron
+    of each place's value, when known)."""
     return [
         {
             "veld": v.veld,
             "grondslag": v.grondslag,
             "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
             "plaatsen": list(v.plaatsen),
+            **({"bronnen": list(v.bronnen)} if v.bronnen else {}),
         }
         for v in verstrekt
     ]
@@ -94,8 +113,15 @@ class Verstrekking:
     trace: Trace
     weigering: Weigering | None = None
     certificaat_oin: str | None = None  # the OIN of the client certificate used, when one was
+    soort: str = VERSTREKKING  # or AANLEVERING: `partner` supplied the velden to the casus (module docstring)
 
     def __post_init__(self) -> None:
+        if self.soort not in (VERSTREKKING, AANLEVERING):
+            raise ValueError(f"unknown soort {self.soort!r}")
+        if self.soort == AANLEVERING and self.doel not in AANLEVERDOELEN:
+            raise ValueError("an aanlevering has a doel for supplying data")
+        if self.soort == VERSTREKKING and self.doel in AANLEVERDOELEN and self.verstrekt:
+            raise ValueError("nothing is released under a doel for supplying data")
         if (self.uitkomst is Uitkomst.GEWEIGERD) != (self.weigering is not None):
             raise ValueError("a refused verstrekking names its reason, and only a refused one")
         if self.uitkomst is Uitkomst.GEWEIGERD and self.verstrekt:
@@ -105,7 +131,7 @@ class Verstrekking:
         """The record as logged (JSON-ready; names and ids only)."""
         record: dict[str, object] = {
             "formaat": RECORD_FORMAT,
-            "soort": "verstrekking",
+            "soort": self.soort,
             "id": self.id,
             "tijd": record_tijd(self.tijd),
             "partner": self.partner,

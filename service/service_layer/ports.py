@@ -97,6 +97,9 @@ class VersleuteldeWaarden(Protocol):
     def plaatsen(self) -> dict[str, list[str | None]]:
         """Per veld with a value, the places holding one (a betrokkene id, or None for the casus itself)."""
 
+    def bronnen(self) -> dict[Plaats, str]:
+        """Per place holding a value, the partner that supplied it (its bron)."""
+
     def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
         """The values of the given velden (None: all), in plaintext.
 

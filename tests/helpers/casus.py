@@ -17,6 +17,7 @@ from service.service_layer.services import Services
 
 BSN_HOOFDPERSOON = "999900122"
 BSN_SYSTEEMLID = "999900110"
+ZORGPARTNER = "ggd-drenthe"  # GGD Drenthe – OGGZ: the care partner that supplies health data in the tests
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -64,6 +65,23 @@ def refer(client: FlaskClient, token: str, **overrides: Any) -> dict[str, Any]:
     assert response.status_code == 201, response.get_json()
     created: dict[str, Any] = response.get_json()
     return created
+
+
+def zorgbijdrage(
+    client: FlaskClient, services: Services, casus: dict[str, Any], regisseur: str, velden: dict[str, Any]
+) -> str:
+    """Let the care partner supply `velden` about the hoofdpersoon: health data comes only from care partners
+    (the bronregels), so the regie holder (`regisseur`) adds it as a deelnemer first. Returns its token."""
+    from tests.helpers.gebruikers import add_gebruiker
+
+    pad = f"/v1/casussen/{casus['id']}"
+    toegevoegd = post(client, regisseur, f"{pad}/deelnemers", {"partner": ZORGPARTNER, "rol": "deelnemer"})
+    assert toegevoegd.status_code == 201, toegevoegd.get_json()
+    token = add_gebruiker(services, ZORGPARTNER, "deelnemer")
+    hoofd = next(b for b in casus["betrokkenen"] if b["rol"] == "hoofdpersoon")
+    response = post(client, token, f"{pad}/bijdragen", {"betrokkenen": [{"id": hoofd["id"], "velden": velden}]})
+    assert response.status_code == 201, response.get_json()
+    return token
 
 
 def vraag(client: FlaskClient, token: str, casus_id: str, **body: Any) -> Any:

@@ -13,12 +13,12 @@ from flask.testing import FlaskClient
 
 from service.audit.record import parse
 from service.domain.convenant import Fase
+from service.domain.verstrekking import AANLEVERDOELEN
 from service.service_layer.services import Services
 from tests.helpers.casus import set_fase, vraag
 
 A, T, P, V, W, S = Fase.AANMELDING, Fase.TRIAGE, Fase.PROCESREGIE, Fase.ADVIES, Fase.AFGEWEZEN, Fase.AFGESLOTEN
 PERMITTED: dict[tuple[str, str], set[Fase]] = {
-    ("regulier", "aanmelding"): {A},
     ("regulier", "triage"): {A, T},
     ("regulier", "casusoverleg"): {P, V},
     ("regulier", "plan-van-aanpak"): {P, V},
@@ -26,7 +26,6 @@ PERMITTED: dict[tuple[str, str], set[Fase]] = {
     ("regulier", "routeeroverleg"): {A},
     ("regulier", "overdracht"): {P, V, S},
     ("regulier", "verantwoording"): set(),
-    ("cter", "aanmelding"): set(),
     ("cter", "triage"): {A, T},
     ("cter", "casusoverleg"): {P, V},
     ("cter", "plan-van-aanpak"): {P, V},
@@ -38,7 +37,39 @@ PERMITTED: dict[tuple[str, str], set[Fase]] = {
 
 
 def test_the_table_covers_every_doel_of_the_convenant(services: Services) -> None:
-    assert {doel for _, doel in PERMITTED} == services.convenant.ids("doel")
+    assert {doel for _, doel in PERMITTED} | AANLEVERDOELEN == services.convenant.ids("doel")
+    assert not {doel for _, doel in PERMITTED} & AANLEVERDOELEN
+
+
+@pytest.mark.parametrize("casustype", ["regulier", "cter"])
+@pytest.mark.parametrize("doel", sorted(AANLEVERDOELEN))
+def test_nothing_leaves_under_a_doel_for_supplying_data_in_any_fase(
+    client: FlaskClient,
+    services: Services,
+    regulier: dict[str, Any],
+    cter: dict[str, Any],
+    politie: str,
+    casustype: str,
+    doel: str,
+) -> None:
+    """The bronregels (policy lines for aanmelding and bijdrage) grant the politie its own data: asking for a
+    verstrekking under such a doel must still release nothing, in every fase, and is logged as refused."""
+    casus_id = (regulier if casustype == "regulier" else cter)["id"]
+    for fase in Fase:
+        set_fase(services, casus_id, fase)
+        response = vraag(client, politie, casus_id, doel=doel)
+        body = response.get_json()
+        assert response.status_code == 400, (fase, body)
+        assert "velden" not in body and "betrokkenen" not in body
+        with services.uow() as uow:
+            last = parse(list(uow.log.records())[-1].record)
+        assert (last["soort"], last["doel"], last["uitkomst"], last["weigering"]) == (
+            "verstrekking",
+            doel,
+            "geweigerd",
+            "aanleverdoel",
+        ), fase
+        assert last["verstrekt"] == [] and last["betrokkenen"] == []
 
 
 @pytest.mark.parametrize(("casustype", "doel"), list(PERMITTED), ids=[f"{c}-{d}" for c, d in PERMITTED])

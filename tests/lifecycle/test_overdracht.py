@@ -14,18 +14,17 @@ from service.domain.convenant import Fase
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.casus.overdracht import verifieer_pakket
 from service.service_layer.services import Services
-from tests.helpers.casus import BSN_HOOFDPERSOON, aanmelding, bearer, post, set_fase
+from tests.helpers.casus import BSN_HOOFDPERSOON, aanmelding, bearer, post, set_fase, zorgbijdrage
 from tests.helpers.gebruikers import add_gebruiker
 
 
 @pytest.fixture
 def gesloten(client: FlaskClient, services: Services, politie: str, procesregisseur: str) -> dict[str, Any]:
     """A regular casus with a health field, closed by the Bureau with an overdracht to ZVH Groningen."""
-    body = aanmelding()
-    body["betrokkenen"][0]["velden"]["psychischeGezondheid"] = "signalen"
-    response = client.post("/v1/casussen", json=body, headers=bearer(politie))
+    response = client.post("/v1/casussen", json=aanmelding(), headers=bearer(politie))
     assert response.status_code == 201
     casus: dict[str, Any] = response.get_json()
+    zorgbijdrage(client, services, casus, procesregisseur, {"psychischeGezondheid": "signalen"})
     set_fase(services, casus["id"], Fase.PROCESREGIE)
     afsluiting = {"uitkomst": "overgedragen", "overdracht": "zvh-groningen", "toelichting": "verhuisd"}
     assert post(client, procesregisseur, f"/v1/casussen/{casus['id']}/afsluiting", afsluiting).status_code == 201

@@ -77,6 +77,7 @@ class State:
     activeringen: list[Activering] = field(default_factory=list)
     signalen: dict[str, Signaal] = field(default_factory=dict)  # in the order received
     matches: dict[str, RouteerMatch] = field(default_factory=dict)
+    logboek: list[LogRecord] = field(default_factory=list)  # records appended in a transaction (`append_in`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,9 @@ class FakeVersleuteld:
         for betrokkene, veld in self._stored:
             out.setdefault(veld, []).append(betrokkene)
         return out
+
+    def bronnen(self) -> dict[Plaats, str]:
+        return {p: w.bron for p, w in self._stored.items()}
 
     def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
         self._veldwaarden._require_key(self._casus_id, self._regime)
@@ -491,8 +495,9 @@ class FakeUnitOfWork:
         _not_faked("convenanten")
 
     @property
-    def log(self) -> NoReturn:
-        _not_faked("log")
+    def log(self) -> FakeLogStore:
+        assert self._state is not None, "the log store inside the with block"
+        return FakeLogStore(self._state, self.writes)
 
     @property
     def voorstellen(self) -> NoReturn:
@@ -527,6 +532,25 @@ def _not_faked(name: str) -> NoReturn:
     raise NotImplementedError(f"uow.{name} has no fake yet: test this use case with the database")
 
 
+class FakeLogStore(LogStore):
+    """The log as a unit of work sees it: only the head lock and appending in the transaction are faked (no
+    session: any other method fails); the records land in the state (`logboek`), so they are committed, or lost,
+    with everything else."""
+
+    def __init__(self, state: State, writes: list[tuple[str, str]]) -> None:
+        self._state = state
+        self._writes = writes
+
+    def lock_head(self, advance: int = 0) -> int:
+        self._writes.append(("log.lock_head", ""))
+        return len(self._state.logboek)
+
+    def voeg_toe(self, size: int, records: Sequence[LogRecord]) -> None:
+        assert size == len(self._state.logboek), "append at the locked head"
+        self._writes.append(("log.append_in", str(len(records))))
+        self._state.logboek.extend(records)
+
+
 class FakeLog:
     """The verstrekking log writer: records what is appended; `fail = True` makes `append` fail closed."""
 
@@ -556,7 +580,11 @@ class FakeLog:
         )
 
     def append_in(self, store: LogStore, size: int, records: Sequence[LogRecord], /) -> list[StoredCheckpoint]:
-        raise NotImplementedError("beheer transactions append through the log store: test them with the database")
+        """In the unit of work's transaction: the records go to its state (see `FakeLogStore`)."""
+        if not isinstance(store, FakeLogStore):
+            raise NotImplementedError("the fake log appends only through the fake unit of work's store")
+        store.voeg_toe(size, records)
+        return []
 
     def checkpoint_now(self) -> StoredCheckpoint | None:
         self.checkpoints += 1

@@ -9,18 +9,17 @@ from flask.testing import FlaskClient
 
 from service.domain.convenant import Fase
 from service.service_layer.services import Services
-from tests.helpers.casus import aanmelding, bearer, set_fase, vraag
+from tests.helpers.casus import aanmelding, bearer, set_fase, vraag, zorgbijdrage
 from tests.helpers.verantwoording import Logboek
 
 
 @pytest.fixture
 def logboek(client: FlaskClient, services: Services, fg: str, politie: str, procesregisseur: str) -> Logboek:
     """A casus with a released, a partly released and a refused verstrekking (see `Logboek`)."""
-    body = aanmelding()
-    body["betrokkenen"][0]["velden"].update({"psychischeGezondheid": "zorgmijdend"})
-    created = client.post("/v1/casussen", json=body, headers=bearer(politie))
+    created = client.post("/v1/casussen", json=aanmelding(), headers=bearer(politie))
     assert created.status_code == 201, created.get_json()
     casus: dict[str, Any] = created.get_json()
+    zorgbijdrage(client, services, casus, procesregisseur, {"psychischeGezondheid": "zorgmijdend"})
     first = vraag(client, procesregisseur, casus["id"], doel="triage")
     assert first.status_code == 201, first.get_json()
     set_fase(services, casus["id"], Fase.PROCESREGIE)

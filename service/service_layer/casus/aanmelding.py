@@ -17,10 +17,14 @@ Invariants:
     `NietGevondenError` (the casus's existence is not revealed); a withdrawn or closed deelname counts as none.
 - The aanmelding is the first entry of the casus's history.
 - The contributing partner is recorded as the bron of each value and in a bijdrage record (names only).
+- Only what the bronregels allow this partner to supply is stored (`casus/aanlevering.py`): one veld outside
+  them refuses the whole request, logged as refused. An accepted aanmelding or bijdrage is logged as an
+  aanlevering in the same transaction that stores its values.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +36,8 @@ from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.convenant import Onderwerp as VeldOnderwerp
 from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
-from service.service_layer.casus import levensloop
+from service.service_layer.casus import aanlevering, levensloop
+from service.service_layer.casus.aanlevering import AANMELDING, BIJDRAGE, Herkomst
 from service.service_layer.services import Services
 
 SORTERINGEN = CasusRepository.SORTERINGEN  # how the casussen list can be ordered
@@ -67,13 +72,22 @@ class Bijdrage:
 
 
 def aanmelden(
-    services: Services, gebruiker: Gebruiker, aanmelding: Aanmelding, *, now: dt.datetime | None = None
+    services: Services,
+    gebruiker: Gebruiker,
+    aanmelding: Aanmelding,
+    *,
+    herkomst: Herkomst | None = None,
+    now: dt.datetime | None = None,
 ) -> Casus:
-    """Register a referral: the casus, its betrokkenen, a data key and every value encrypted.
+    """Register a referral: the casus, its betrokkenen, a data key and every value encrypted, logged as the
+    aanmelder's aanlevering.
 
     Raises:
         OngeldigeInvoerError: any invalid part of the aanmelding (all listed).
-        NietToegestaanError: this partner or rol may not refer this casustype.
+        NietToegestaanError: this partner or rol may not refer this casustype, or the bronregels do not allow
+            it to supply a veld (named; the refusal is logged).
+        GeenBeleidError: no usable field policy is in force (logged).
+        LogNietBeschikbaarError: the log could not record it (nothing stored).
     """
     now = now or utcnow()
     convenant = services.convenant
@@ -119,23 +133,46 @@ def aanmelden(
     )
     regime = Regime.of(kind)
     with services.uow() as uow:
-        uow.casussen.add(casus)
-        for betrokkene in betrokkenen:
-            bsn = values.get((betrokkene.id, "bsn"))
-            if isinstance(bsn, str):
-                uow.casussen.set_bsn_index(betrokkene.id, services.keys.blind_index.bsn_hex(regime, bsn))
-        uow.veldwaarden.create_data_key(casus_id, regime, now)
-        uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
-        uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
-        uow.historie.add(levensloop.aanmelding_entry(casus, gebruiker, now), regime)
-        uow.commit()
+        ids = tuple(b.id for b in betrokkenen)
+        ingang = aanlevering.beoordeel_in(
+            services,
+            uow,
+            gebruiker,
+            (casus_id, kind, Fase.AANMELDING),
+            AANMELDING,
+            values,
+            ids,
+            herkomst or Herkomst(),
+            now,
+        )
+        if ingang.besluit.weigering is None:
+            aanlevering.log_in(services, uow, ingang)
+            uow.casussen.add(casus)
+            for betrokkene in betrokkenen:
+                bsn = values.get((betrokkene.id, "bsn"))
+                if isinstance(bsn, str):
+                    uow.casussen.set_bsn_index(betrokkene.id, services.keys.blind_index.bsn_hex(regime, bsn))
+            uow.veldwaarden.create_data_key(casus_id, regime, now)
+            uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
+            uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
+            uow.historie.add(levensloop.aanmelding_entry(casus, gebruiker, now), regime)
+            uow.commit()
+    if ingang.besluit.weigering is not None:
+        raise aanlevering.weiger(services, _zonder_casus(ingang))
     return casus
 
 
 def bijdragen(
-    services: Services, gebruiker: Gebruiker, casus_id: str, bijdrage: Bijdrage, *, now: dt.datetime | None = None
+    services: Services,
+    gebruiker: Gebruiker,
+    casus_id: str,
+    bijdrage: Bijdrage,
+    *,
+    herkomst: Herkomst | None = None,
+    now: dt.datetime | None = None,
 ) -> list[str]:
-    """Store a participating partner's contributed or updated values; returns the names stored.
+    """Store a participating partner's contributed or updated values, logged as its aanlevering; returns the
+    names stored.
 
     Raises:
         NietGevondenError: no such casus, or this partner does not take part in it (indistinguishable).
@@ -143,6 +180,9 @@ def bijdragen(
         ConflictError: the casus is closed.
         CasusVernietigdError: the casus's data was destroyed.
         OngeldigeInvoerError: any invalid part (all listed).
+        NietToegestaanError: the bronregels do not allow this partner to supply a veld (named; logged).
+        GeenBeleidError: no usable field policy is in force (logged).
+        LogNietBeschikbaarError: the log could not record it (nothing stored).
     """
     now = now or utcnow()
     convenant = services.convenant
@@ -169,14 +209,35 @@ def bijdragen(
         if problems:
             raise OngeldigeInvoerError(problems)
         regime = Regime.of(casus.casustype)
-        uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
-        for (betrokkene, veld), waarde in values.items():
-            if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
-                uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
-        uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
-        uow.casussen.touch(casus_id, now)
-        uow.commit()
+        ids = tuple(b.id for b in casus.betrokkenen)
+        ingang = aanlevering.beoordeel_in(
+            services,
+            uow,
+            gebruiker,
+            (casus_id, casus.casustype, casus.fase),
+            BIJDRAGE,
+            values,
+            ids,
+            herkomst or Herkomst(),
+            now,
+        )
+        if ingang.besluit.weigering is None:
+            aanlevering.log_in(services, uow, ingang)
+            uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
+            for (betrokkene, veld), waarde in values.items():
+                if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
+                    uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
+            uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
+            uow.casussen.touch(casus_id, now)
+            uow.commit()
+    if ingang.besluit.weigering is not None:
+        raise aanlevering.weiger(services, ingang)
     return sorted(f"{b or 'casus'}/{v}" for b, v in values)
+
+
+def _zonder_casus(ingang: aanlevering.Aanlevering) -> aanlevering.Aanlevering:
+    """A refused aanmelding created no casus: its record names none."""
+    return aanlevering.Aanlevering(ingang.besluit, dataclasses.replace(ingang.record, casus=None))
 
 
 def _one_of(value: str, allowed: Sequence[str], name: str, problems: list[tuple[str, str]]) -> str | None:

@@ -144,13 +144,15 @@ def _laad(
     beleid = Beleid(access.version, access.allowed_fields(key))
     versleuteld = uow.veldwaarden.versleuteld(casus.id, Regime.of(casus.casustype))
     aanwezig = versleuteld.plaatsen() if versleuteld is not None else None
-    return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus, va, beleid, aanwezig), versleuteld, None
+    bronnen = versleuteld.bronnen() if versleuteld is not None else None
+    feiten = Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus, va, beleid, aanwezig, bronnen)
+    return feiten, versleuteld, None
 
 
 def _fout(beslissing: Beslissing, geen_beleid: GeenBeleidError | None) -> Exception:
     """The domain error of a refusal (its message names names and codes, never a value)."""
     match beslissing.weigering:
-        case Weigering.ONBEKENDE_NAAM:
+        case Weigering.ONBEKENDE_NAAM | Weigering.AANLEVERDOEL:
             return OngeldigeInvoerError(list(beslissing.onbekend))
         case Weigering.GEEN_DEELNEMER:
             return NietGevondenError(beslissing.reden)

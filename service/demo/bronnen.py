@@ -1,0 +1,48 @@
+"""Who supplied each value of a generated demo casus: a bron the bronregels allow, as in a working region.
+
+Invariants:
+- Every value gets the first partner of the casus that the bronregels allow to supply it: the aanmelder (doel
+  `aanmelding`, in fase aanmelding), else the other deelnemers in the order they joined (doel `bijdrage`, in
+  fase triage). A value nobody in the casus may supply is left out, as the service would refuse it.
+- The result is grouped per (bron, doel): one aanlevering each, in the order above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from service.domain.casus import Casus
+from service.domain.convenant import Fase
+from service.domain.veldwaarde import JsonWaarde
+from service.service_layer.casus.aanlevering import AANMELDING, BIJDRAGE, Bronregels
+
+Plaats = tuple[str | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Levering:
+    """The values one partner supplied to a demo casus, under one doel, acting in its rol in the casus."""
+
+    partner: str
+    rol: str
+    doel: str
+    fase: Fase
+    waarden: dict[Plaats, JsonWaarde]
+
+
+def verdeel(regels: Bronregels, casus: Casus, waarden: Mapping[Plaats, JsonWaarde]) -> list[Levering]:
+    """The casus's values grouped per bron and doel (see the module invariants)."""
+    aanmelder = [d for d in casus.deelnames if d.partner_id == casus.aanmelder][:1]
+    kandidaten = [(d.partner_id, d.rol, AANMELDING, Fase.AANMELDING) for d in aanmelder]
+    kandidaten += [
+        (d.partner_id, d.rol, BIJDRAGE, Fase.TRIAGE) for d in casus.deelnames if d.partner_id != casus.aanmelder
+    ]
+    leveringen = {k: Levering(*k, {}) for k in kandidaten}
+    for plaats, waarde in waarden.items():
+        for kandidaat in kandidaten:
+            partner, rol, doel, fase = kandidaat
+            if regels.mag(partner, rol, casus.casustype, doel, fase, plaats[1], casus.aangemeld_op.date()):
+                leveringen[kandidaat].waarden[plaats] = waarde
+                break
+    return [levering for levering in leveringen.values() if levering.waarden]

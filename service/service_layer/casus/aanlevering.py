@@ -1,0 +1,162 @@
+"""The inflow side of every flow: what a partner supplies to a casus is held against the bronregels and logged
+as an aanlevering (DESIGN invariant 12).
+
+Invariants:
+- The bronregels are the active field policy's lines for the doelen `aanmelding` and `bijdrage`; the decision
+  is the pure `domain.aanlevering.beoordeel`. A partner never supplies a veld they do not grant.
+- All or nothing: one veld outside the bronregels refuses the whole aanlevering. The refusal is logged durably
+  (uitkomst geweigerd, reden `bronregel`, the refused names in `onthouden`, no betrokkenen) before
+  `NietToegestaanError` names every refused veld; nothing is stored.
+- An accepted aanlevering's record is appended in the caller's transaction, which holds the log's head lock
+  (`VerstrekkingLog.append_in`): the stored values and their record commit together or not at all. Its
+  `partner` is the bron, each veld names the bron's grondslag and the places supplied; never a value.
+- No usable policy refuses every aanlevering (`GeenBeleidError`, logged as refused like a verstrekking).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from service.access import Access, DecisionKey
+from service.domain.aanlevering import Aanleverbesluit, beoordeel
+from service.domain.casus import Gebruiker, new_id
+from service.domain.convenant import Casustype, Fase
+from service.domain.errors import GeenBeleidError, NietToegestaanError
+from service.domain.veldwaarde import JsonWaarde
+from service.domain.verstrekking import AANLEVERING, Trace, Verstrekking, Weigering
+from service.service_layer.beleid.actief import active_access
+from service.service_layer.services import Services
+from service.service_layer.unit_of_work import UnitOfWork
+
+AANMELDING = "aanmelding"  # the doel of the values supplied with an aanmelding
+BIJDRAGE = "bijdrage"  # the doel of the values supplied later by a partner that takes part
+
+Plaats = tuple[str | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Herkomst:
+    """Where an aanlevering came from, beyond the gebruiker: the request's trace and client certificate."""
+
+    trace: Trace | None = None  # None: the service starts a trace of its own (a command, the demo)
+    certificaat_oin: str | None = None
+    oin: str = ""  # the supplying partner's OIN (filled in from the convenant)
+
+
+@dataclass(frozen=True, slots=True)
+class Aanlevering:
+    """An aanlevering judged in the caller's transaction: the decision, its record, and the policy version."""
+
+    besluit: Aanleverbesluit
+    record: Verstrekking
+
+
+def beoordeel_in(
+    services: Services,
+    uow: UnitOfWork,
+    gebruiker: Gebruiker,
+    casus: tuple[str | None, Casustype, Fase],
+    doel: str,
+    values: Mapping[Plaats, JsonWaarde],
+    betrokkenen: Sequence[str],
+    herkomst: Herkomst,
+    now: dt.datetime,
+) -> Aanlevering:
+    """Judge `values` supplied by `gebruiker`'s partner for `doel` to the casus (id, casustype, fase) in the
+    caller's transaction; `betrokkenen` are the ids the record names when it is accepted."""
+    casus_id, casustype, fase = casus
+    partner = services.convenant.partner(gebruiker.partner_id)
+    herkomst = Herkomst(herkomst.trace, herkomst.certificaat_oin, partner.oin if partner else "")
+    plaatsen: dict[str, list[str | None]] = {}
+    for betrokkene, veld in values:
+        plaatsen.setdefault(veld, []).append(betrokkene)
+    try:
+        access = active_access(services, uow.beleid)
+    except GeenBeleidError as exc:
+        besluit = Aanleverbesluit((), tuple(sorted(plaatsen)), Weigering.GEEN_BELEID, str(exc))
+        return Aanlevering(besluit, _record(gebruiker, (casus_id, casustype), doel, besluit, None, (), herkomst, now))
+    grants = access.allowed_fields(DecisionKey(gebruiker.partner_id, gebruiker.rol, casustype.value, doel))
+    va = services.convenant.verwerkingsactiviteit(casustype, doel, now.date())
+    besluit = beoordeel(services.convenant, gebruiker.partner_id, grants, va, fase, plaatsen)
+    genoemd = tuple(betrokkenen) if besluit.weigering is None else ()
+    record = _record(gebruiker, (casus_id, casustype), doel, besluit, access.version, genoemd, herkomst, now)
+    return Aanlevering(besluit, record)
+
+
+@dataclass(frozen=True, slots=True)
+class Bronregels:
+    """The bronregels of the policy in force, for asking about one veld at a time (the demo's generated past)."""
+
+    services: Services
+    access: Access
+
+    def mag(self, partner: str, rol: str, casustype: Casustype, doel: str, fase: Fase, veld: str, op: dt.date) -> bool:
+        """Whether `partner` acting in `rol` may supply `veld` for `doel` to a casus in `fase` on date `op`."""
+        grants = self.access.allowed_fields(DecisionKey(partner, rol, casustype.value, doel))
+        va = self.services.convenant.verwerkingsactiviteit(casustype, doel, op)
+        return beoordeel(self.services.convenant, partner, grants, va, fase, {veld: [None]}).weigering is None
+
+
+def bronregels(services: Services, uow: UnitOfWork) -> Bronregels:
+    """The bronregels in force, read in the caller's transaction.
+
+    Raises:
+        GeenBeleidError: no usable field policy is in force.
+    """
+    return Bronregels(services, active_access(services, uow.beleid))
+
+
+def log_in(services: Services, uow: UnitOfWork, aanlevering: Aanlevering) -> None:
+    """Append an accepted aanlevering's record in the caller's transaction (it takes the head lock here; the
+    caller commits)."""
+    size = uow.log.lock_head()
+    services.log.append_in(uow.log, size, [aanlevering.record])
+
+
+def weiger(services: Services, aanlevering: Aanlevering) -> Exception:
+    """Log a refused aanlevering durably (its own transaction) and return the error to raise.
+
+    Raises:
+        LogNietBeschikbaarError: the refusal could not be logged.
+    """
+    services.log.append(aanlevering.record)
+    if aanlevering.besluit.weigering is Weigering.GEEN_BELEID:
+        return GeenBeleidError(aanlevering.besluit.reden)
+    return NietToegestaanError(aanlevering.besluit.reden)
+
+
+def _record(
+    gebruiker: Gebruiker,
+    casus: tuple[str | None, Casustype],
+    doel: str,
+    besluit: Aanleverbesluit,
+    beleidsversie: str | None,
+    betrokkenen: tuple[str, ...],
+    herkomst: Herkomst,
+    now: dt.datetime,
+) -> Verstrekking:
+    partner_id = gebruiker.partner_id
+    trace = herkomst.trace or Trace(secrets.token_hex(16), secrets.token_hex(8))
+    return Verstrekking(
+        id=new_id(),
+        tijd=now,
+        partner=partner_id,
+        oin=herkomst.oin,
+        gebruiker=gebruiker.id,
+        rol=gebruiker.rol,
+        casus=casus[0],
+        casustype=casus[1].value,
+        betrokkenen=betrokkenen,
+        doel=doel,
+        uitkomst=besluit.uitkomst,
+        verstrekt=besluit.verstrekt,
+        onthouden=besluit.geweigerd,
+        beleidsversie=beleidsversie,
+        trace=trace,
+        weigering=besluit.weigering,
+        certificaat_oin=herkomst.certificaat_oin,
+        soort=AANLEVERING,
+    )
