@@ -76,12 +76,20 @@ class VerstrektVeldSchema(Schema):
     categorie = fields.String(allow_none=True)
     grondslag = fields.String(required=True)
     verwerkingsactiviteit = fields.Nested(VaRefSchema, required=True)
+    bronnen = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "the partners that supplied the values (empty for records made before bronnen)"},
+    )
 
 
 class LogregelSchema(Schema):
     logIndex = fields.Integer(required=True)  # noqa: N815
     id = fields.String(required=True)
-    soort = fields.String(required=True)
+    soort = fields.String(
+        required=True,
+        metadata={"description": "verstrekking (released to `partner`) or aanlevering (supplied by `partner`)"},
+    )
     tijd = fields.String(required=True)
     partner = fields.String(required=True)
     oin = fields.String(allow_none=True)
@@ -124,7 +132,16 @@ class GrondslagRefSchema(Schema):
     artikel = fields.String(required=True)
 
 
+class PartnerRefSchema(Schema):
+    id = fields.String(required=True)
+    naam = fields.String(required=True)
+
+
 class InzageRegelSchema(Schema):
+    soort = fields.String(
+        required=True, metadata={"description": "aanlevering (a partner supplied it) or verstrekking (released)"}
+    )
+    bronnen = fields.List(fields.Nested(PartnerRefSchema), required=True)
     tijd = fields.String(required=True)
     ontvanger = fields.String(required=True)
     ontvangerNaam = fields.String(required=True)  # noqa: N815
@@ -205,13 +222,16 @@ class Inzageverzoeken(MethodView):
     @blp.arguments(InzageverzoekSchema)
     @blp.response(200, InzageSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
-        """A person's access request (AVG art. 15): every verstrekking about them, as hoofdpersoon or systeemlid."""
+        """A person's access request (AVG art. 15): every flow of data about them, as hoofdpersoon or systeemlid:
+        what partners supplied (aanleveringen, with their bron) and what was released to partners."""
         inzage = verantwoording.inzageverzoek(services(), gebruiker(), body["bsn"])
         return {
             "aantalBetrokkenen": inzage.aantal_betrokkenen,
             "afgekapt": inzage.afgekapt,
             "verstrekkingen": [
                 {
+                    "soort": r.soort,
+                    "bronnen": [{"id": i, "naam": n} for i, n in r.bronnen],
                     "tijd": r.tijd,
                     "ontvanger": r.ontvanger,
                     "ontvangerNaam": r.ontvanger_naam,

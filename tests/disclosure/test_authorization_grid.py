@@ -13,9 +13,10 @@ from sqlalchemy import delete, update
 from service.access import DecisionKey
 from service.adapters.orm import CasusRow, DeelnameRow
 from service.domain.casus import Gebruiker, new_id, utcnow
-from service.domain.convenant import Casustype, Convenant, Fase, Veld, Veldtype
-from service.domain.errors import NietGevondenError, NietToegestaanError
-from service.domain.verstrekking import Trace
+from service.domain.convenant import Casustype, Convenant, Fase, Regime, Veld, Veldtype
+from service.domain.errors import NietGevondenError, NietToegestaanError, OngeldigeInvoerError
+from service.domain.veldwaarde import normaliseer
+from service.domain.verstrekking import AANLEVERDOELEN, Trace
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.casus import aanmelding as casussen
 from service.service_layer.services import Services
@@ -58,21 +59,32 @@ def waarde(veld: Veld, index: int) -> Any:
 
 
 def _refer(services: Services, convenant: Convenant, casustype: Casustype, aanmelder: str) -> str:
-    betrokkene = {v.id: waarde(v, 0) for v in convenant.velden if v.onderwerp.value == "betrokkene"}
-    systeemlid = {v.id: waarde(v, 1) for v in convenant.velden if v.onderwerp.value == "betrokkene"}
-    casus_velden = {v.id: waarde(v, 0) for v in convenant.velden if v.onderwerp.value == "casus"}
+    """A casus with a value in every veld of the catalogue. The aanmelding itself supplies only what the
+    bronregels allow the aanmelder; the rest is stored directly, as if supplied by the partners the bronregels
+    allow (this grid is about what leaves; the bronregels have their own tests)."""
     aanmelding = casussen.Aanmelding(
         casustype=casustype.value,
         gemeente="assen",
         onderwerp="verward-gedrag",
         betrokkenen=[
-            casussen.BetrokkeneInvoer("hoofdpersoon", betrokkene),
-            casussen.BetrokkeneInvoer("systeemlid", systeemlid, relatie="kind"),
+            casussen.BetrokkeneInvoer("hoofdpersoon", {"bsn": "999900122"}),
+            casussen.BetrokkeneInvoer("systeemlid", {"bsn": "999900110"}, relatie="kind"),
         ],
-        velden=casus_velden,
     )
     gebruiker = Gebruiker(new_id(), aanmelder, "casusregisseur", "test")
-    return casussen.aanmelden(services, gebruiker, aanmelding).id
+    casus = casussen.aanmelden(services, gebruiker, aanmelding)
+    hoofd, systeemlid = (b.id for b in casus.betrokkenen)
+    values: dict[tuple[str | None, str], Any] = {}
+    for veld in convenant.velden:
+        if veld.onderwerp.value == "betrokkene":
+            values[(hoofd, veld.id)] = normaliseer(veld, waarde(veld, 0))
+            values[(systeemlid, veld.id)] = normaliseer(veld, waarde(veld, 1))
+        else:
+            values[(None, veld.id)] = normaliseer(veld, waarde(veld, 0))
+    with services.uow() as uow:
+        uow.veldwaarden.store(casus.id, Regime.of(casustype), values, aanmelder, utcnow())
+        uow.commit()
+    return casus.id
 
 
 @pytest.mark.slow
@@ -111,7 +123,10 @@ def test_the_released_set_is_exactly_the_policy_answer_over_the_grid(services: S
                 trace = Trace("1" * 32, "2" * 16)
                 va = convenant.verwerkingsactiviteit(casustype, doel, now.date())
                 where = (partner, rol, casustype.value, doel, participates, fase.value)
-                if not participates:
+                if doel in AANLEVERDOELEN:  # nothing ever leaves under a doel for supplying data
+                    with pytest.raises(OngeldigeInvoerError):
+                        verstrekkingen.verstrekken(services, gebruiker, casus_id, verzoek, trace)
+                elif not participates:
                     with pytest.raises(NietGevondenError):
                         verstrekkingen.verstrekken(services, gebruiker, casus_id, verzoek, trace)
                 elif va is None or fase not in va.fasen:

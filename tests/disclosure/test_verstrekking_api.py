@@ -18,9 +18,10 @@ from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, set_fase, vraa
 from tests.helpers.gebruikers import add_gebruiker
 
 
-def _records(services: Services) -> list[dict[str, Any]]:
+def _records(services: Services, soort: str = "verstrekking") -> list[dict[str, Any]]:
+    """The log's records of one soort (the fixture's aanmelding and bijdrage are aanleveringen)."""
     with services.uow() as uow:
-        return [parse(r.record) for r in uow.log.records()]
+        return [record for r in uow.log.records() if (record := parse(r.record))["soort"] == soort]
 
 
 def _allowed(services: Services, partner: str, rol: str, doel: str) -> set[str]:
@@ -48,8 +49,8 @@ def test_triage_releases_the_allowed_values_with_grondslag_and_a_receipt(
     assert released <= _allowed(services, "bureau-zvh-drenthe", "procesregisseur", "triage")
     assert body["uitkomst"] == "verstrekt" and body["onthouden"] == []
     receipt = body["ontvangstbewijs"]
-    assert receipt["logIndex"] == 0
-    assert response.headers["Location"] == "/v1/verantwoording/bewijzen/0"
+    assert receipt["logIndex"] == 2  # after the aanmelding and the GGD's bijdrage
+    assert response.headers["Location"] == "/v1/verantwoording/bewijzen/2"
     assert re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-00", response.headers["traceparent"])
 
     [record] = _records(services)
@@ -60,6 +61,10 @@ def test_triage_releases_the_allowed_values_with_grondslag_and_a_receipt(
         k: v["grondslag"] for k, v in body["grondslagen"].items()
     }
     assert sorted(record["betrokkenen"]) == sorted(b["id"] for b in body["betrokkenen"])
+    bronnen = {v["veld"]: set(v["bronnen"]) for v in record["verstrekt"]}  # who supplied each released value
+    assert bronnen["bsn"] == bronnen["achternaam"] == {"politie-noord-nederland"}
+    assert bronnen["psychischeGezondheid"] == {"ggd-drenthe"}
+    assert all(len(v["bronnen"]) == len(v["plaatsen"]) for v in record["verstrekt"])
     raw = str(record)
     for value in (BSN_HOOFDPERSOON, BSN_SYSTEEMLID, "Testpersoon-Synthetisch", "Synthetisch signaal"):
         assert value not in raw  # the record says why, never what

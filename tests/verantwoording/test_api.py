@@ -55,8 +55,11 @@ def test_access_request_refused_to_other_rollen_and_inactive_fg(client: FlaskCli
 def test_list_shows_every_record_newest_first_without_values(client: FlaskClient, logboek: Logboek) -> None:
     body = _lijst(client, logboek.fg)
     records = body["verstrekkingen"]
-    assert [r["uitkomst"] for r in records] == ["geweigerd", "gedeeltelijk", "verstrekt"]
-    assert [r["logIndex"] for r in records] == [2, 1, 0]
+    assert [r["uitkomst"] for r in records] == ["geweigerd", "gedeeltelijk", "verstrekt", "verstrekt", "verstrekt"]
+    assert [r["logIndex"] for r in records] == [4, 3, 2, 1, 0]
+    assert [r["soort"] for r in records] == ["verstrekking"] * 3 + ["aanlevering"] * 2  # both sides of each flow
+    assert (records[4]["partner"], records[4]["doel"]) == ("politie-noord-nederland", "aanmelding")
+    assert (records[3]["partner"], records[3]["doel"]) == ("ggd-drenthe", "bijdrage")
     triage = records[2]
     assert triage["doel"] == "triage" and triage["partner"] == "bureau-zvh-drenthe"
     assert {"veld": "bsn", "categorie": "bsn", "grondslag": "uavg-46-bsn"}.items() <= next(
@@ -72,16 +75,16 @@ def test_list_shows_every_record_newest_first_without_values(client: FlaskClient
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"partner": "politie-noord-nederland"}, [2, 1]),
-        ({"partner": "bureau-zvh-drenthe"}, [0]),
-        ({"doel": "triage"}, [0]),
-        ({"uitkomst": "gedeeltelijk"}, [1]),
-        ({"uitkomst": "geweigerd"}, [2]),
-        ({"grondslag": "uavg-46-bsn"}, [0]),
+        ({"partner": "politie-noord-nederland"}, [4, 3, 0]),  # its aanmelding (index 0) too
+        ({"partner": "bureau-zvh-drenthe"}, [2]),
+        ({"doel": "triage"}, [2]),
+        ({"uitkomst": "gedeeltelijk"}, [3]),
+        ({"uitkomst": "geweigerd"}, [4]),
+        ({"grondslag": "uavg-46-bsn"}, [2, 0]),  # the BSN was supplied with the aanmelding on UAVG art. 46
         ({"grondslag": "wpg-20"}, []),
-        ({"partner": "ggd-drenthe"}, []),
+        ({"partner": "veilig-thuis-drenthe"}, []),
         ({"van": "2000-01-01T00:00:00Z", "tot": "2001-01-01T00:00:00Z"}, []),
-        ({"sorteer": "tijd"}, [0, 1, 2]),
+        ({"sorteer": "tijd"}, [0, 1, 2, 3, 4]),
     ],
     ids=[
         "partner",
@@ -102,26 +105,26 @@ def test_filters_and_sorting(client: FlaskClient, logboek: Logboek, query: dict[
 
 def test_casus_and_period_filters(client: FlaskClient, logboek: Logboek) -> None:
     casus = logboek.casus["id"]
-    assert [r["logIndex"] for r in _lijst(client, logboek.fg, casus=casus)["verstrekkingen"]] == [2, 1, 0]
+    assert [r["logIndex"] for r in _lijst(client, logboek.fg, casus=casus)["verstrekkingen"]] == [4, 3, 2, 1, 0]
     assert _lijst(client, logboek.fg, casus="0" * 32)["verstrekkingen"] == []
     now = dt.datetime.now(dt.UTC)
     around = {"van": (now - dt.timedelta(hours=1)).isoformat(), "tot": (now + dt.timedelta(hours=1)).isoformat()}
-    assert len(_lijst(client, logboek.fg, **around)["verstrekkingen"]) == 3
+    assert len(_lijst(client, logboek.fg, **around)["verstrekkingen"]) == 5
 
 
 def test_paging_links(client: FlaskClient, logboek: Logboek) -> None:
-    first = _lijst(client, logboek.fg, pageSize=2, partner="politie-noord-nederland")
-    assert first["page"] == 1 and first["pageSize"] == 2
+    first = _lijst(client, logboek.fg, pageSize=3, partner="politie-noord-nederland")
+    assert first["page"] == 1 and first["pageSize"] == 3
     assert "next" not in first["_links"]
     page1 = _lijst(client, logboek.fg, pageSize=1)
-    assert [r["logIndex"] for r in page1["verstrekkingen"]] == [2]
+    assert [r["logIndex"] for r in page1["verstrekkingen"]] == [4]
     assert "prev" not in page1["_links"]
     nxt = page1["_links"]["next"]["href"]
     page2 = client.get(nxt, headers=bearer(logboek.fg)).get_json()
-    assert [r["logIndex"] for r in page2["verstrekkingen"]] == [1]
+    assert [r["logIndex"] for r in page2["verstrekkingen"]] == [3]
     assert "page=1" in page2["_links"]["prev"]["href"]
-    page3 = _lijst(client, logboek.fg, pageSize=1, page=3)
-    assert [r["logIndex"] for r in page3["verstrekkingen"]] == [0] and "next" not in page3["_links"]
+    last = _lijst(client, logboek.fg, pageSize=1, page=5)
+    assert [r["logIndex"] for r in last["verstrekkingen"]] == [0] and "next" not in last["_links"]
 
 
 def test_invalid_parameters_are_all_named(client: FlaskClient, logboek: Logboek) -> None:
@@ -157,14 +160,27 @@ def test_access_request_finds_every_disclosure_about_the_person(
     body = response.get_json()
     assert body["aantalBetrokkenen"] == 1 and body["afgekapt"] is False
     rows = body["verstrekkingen"]
-    # the triage (everything) and the casusoverleg (partly); never the refused request
-    assert [r["doel"] for r in rows] == ["triage", "casusoverleg"]
-    assert rows[0]["ontvanger"] == "bureau-zvh-drenthe" and rows[0]["ontvangerNaam"]
-    assert rows[1]["ontvanger"] == "politie-noord-nederland"
-    expected_rol = "systeemlid" if bsn == BSN_SYSTEEMLID else "hoofdpersoon"
+    # both sides, in log order: the police's aanmelding and (for the hoofdpersoon) the GGD's bijdrage, then the
+    # triage (everything) and the casusoverleg (partly); never the refused request
+    hoofd = bsn != BSN_SYSTEEMLID
+    expected = [("aanlevering", "aanmelding")] + [("aanlevering", "bijdrage")] * hoofd
+    expected += [("verstrekking", "triage"), ("verstrekking", "casusoverleg")]
+    assert [(r["soort"], r["doel"]) for r in rows] == expected
+    aanmelding = rows[0]
+    assert [b["id"] for b in aanmelding["bronnen"]] == ["politie-noord-nederland"] and aanmelding["bronnen"][0]["naam"]
+    assert aanmelding["ontvanger"] == "casus"
+    if hoofd:
+        assert [b["id"] for b in rows[1]["bronnen"]] == ["ggd-drenthe"]
+        assert [g["id"] for g in rows[1]["grondslagen"]] == ["avg-9-uavg-30"]  # the GGD's own ground
+    triage, overleg = rows[-2:]
+    assert triage["ontvanger"] == "bureau-zvh-drenthe" and triage["ontvangerNaam"]
+    assert overleg["ontvanger"] == "politie-noord-nederland"
+    # who supplied what was released: the police its own aanmelding, the GGD the health field (hoofdpersoon)
+    assert {b["id"] for b in triage["bronnen"]} == {"politie-noord-nederland"} | ({"ggd-drenthe"} if hoofd else set())
+    expected_rol = "hoofdpersoon" if hoofd else "systeemlid"
     assert {r["rolBetrokkene"] for r in rows} == {expected_rol}
-    assert any(g["id"] == "uavg-46-bsn" and g["artikel"] for g in rows[0]["grondslagen"])
-    assert rows[0]["categorieen"]
+    assert any(g["id"] == "uavg-46-bsn" and g["artikel"] for g in triage["grondslagen"])
+    assert triage["categorieen"]
     text = response.get_data(as_text=True)
     for value in CASE_VALUES:
         assert value not in text
@@ -202,7 +218,7 @@ def test_the_derived_index_follows_new_records(client: FlaskClient, logboek: Log
     before = client.post(
         "/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(logboek.fg)
     )
-    assert len(before.get_json()["verstrekkingen"]) == 2
+    assert len(before.get_json()["verstrekkingen"]) == 4
     again = client.post(
         f"/v1/casussen/{logboek.casus['id']}/verstrekkingen",
         json={"doel": "casusoverleg"},
@@ -212,7 +228,7 @@ def test_the_derived_index_follows_new_records(client: FlaskClient, logboek: Log
     after = client.post(
         "/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(logboek.fg)
     )
-    assert len(after.get_json()["verstrekkingen"]) == 3
+    assert len(after.get_json()["verstrekkingen"]) == 5
 
 
 def test_a_partners_fg_sees_only_its_own_organisations_records(
@@ -220,7 +236,7 @@ def test_a_partners_fg_sees_only_its_own_organisations_records(
 ) -> None:
     politie_fg = add_gebruiker(services, "politie-noord-nederland", "fg")
     records = _lijst(client, politie_fg)["verstrekkingen"]
-    assert {r["partner"] for r in records} == {"politie-noord-nederland"} and len(records) == 2
+    assert {r["partner"] for r in records} == {"politie-noord-nederland"} and len(records) == 3  # with its aanmelding
     other = client.get(
         "/v1/verantwoording/verstrekkingen", query_string={"partner": "bureau-zvh-drenthe"}, headers=bearer(politie_fg)
     )
@@ -230,8 +246,16 @@ def test_a_partners_fg_sees_only_its_own_organisations_records(
     inzage = client.post(
         "/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(politie_fg)
     ).get_json()
-    assert [r["ontvanger"] for r in inzage["verstrekkingen"]] == ["politie-noord-nederland"]
+    # its own flows about the person: what it supplied (the aanmelding) and what it received
+    assert [(r["soort"], r["ontvanger"]) for r in inzage["verstrekkingen"]] == [
+        ("aanlevering", "casus"),
+        ("verstrekking", "politie-noord-nederland"),
+    ]
     ggd_fg = add_gebruiker(services, "ggd-drenthe", "fg")
-    nothing = client.post("/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(ggd_fg))
+    ggd = client.post("/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(ggd_fg))
+    assert [(r["soort"], r["doel"]) for r in ggd.get_json()["verstrekkingen"]] == [("aanlevering", "bijdrage")]
+    assert [r["partner"] for r in _lijst(client, ggd_fg)["verstrekkingen"]] == ["ggd-drenthe"]
+    vt_fg = add_gebruiker(services, "veilig-thuis-drenthe", "fg")
+    nothing = client.post("/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(vt_fg))
     assert nothing.get_json() == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": []}
-    assert _lijst(client, ggd_fg)["verstrekkingen"] == []
+    assert _lijst(client, vt_fg)["verstrekkingen"] == []

@@ -32,8 +32,12 @@ def test_csv_export_of_a_filtered_selection(client: FlaskClient, logboek: Logboe
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert [r["uitkomst"] for r in rows] == ["gedeeltelijk", "geweigerd"]
-    assert rows[0]["onthoudenVelden"] == "psychischeGezondheid"
+    assert [(r["soort"], r["uitkomst"]) for r in rows] == [
+        ("aanlevering", "verstrekt"),  # the police's aanmelding: both sides of every flow
+        ("verstrekking", "gedeeltelijk"),
+        ("verstrekking", "geweigerd"),
+    ]
+    assert rows[1]["onthoudenVelden"] == "psychischeGezondheid"
 
 
 def test_json_export_matches_the_list(client: FlaskClient, logboek: Logboek) -> None:
@@ -76,9 +80,9 @@ def test_csv_cells_cannot_start_a_formula() -> None:
     assert _safe_cell("triage") == "triage"
 
 
-@pytest.mark.parametrize("cap", [1, 2, 3, 4])
+@pytest.mark.parametrize("cap", [1, 2, 5, 6])
 def test_exports_stop_at_the_configured_maximum(app: Flask, client: FlaskClient, logboek: Logboek, cap: int) -> None:
     settings: Settings = app.extensions["deelpoort.settings"]
     app.extensions["deelpoort.settings"] = dataclasses.replace(settings, export_max=cap)
     exported = json.loads(_export(client, logboek.fg, formaat="json").get_data(as_text=True))
-    assert [r["logIndex"] for r in exported["verstrekkingen"]] == [0, 1, 2][:cap]
+    assert [r["logIndex"] for r in exported["verstrekkingen"]] == [0, 1, 2, 3, 4][:cap]

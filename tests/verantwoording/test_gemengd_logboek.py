@@ -38,10 +38,12 @@ from tests.helpers.web import login
 BUREAU = "bureau-zvh-drenthe"
 POLITIE = "politie-noord-nederland"
 GRONINGEN = "zvh-groningen"
-# The logboek fixture's verstrekkingen: Bureau ZVH's triage (verstrekt), the police's casusoverleg
-# (gedeeltelijk) and the police's refused request (geweigerd).
-VERWACHT_PER_UITKOMST = {"verstrekt": 1, "gedeeltelijk": 1, "leeg": 0, "geweigerd": 1, "vernietigd": 0}
-VERWACHT_PER_PARTNER = {BUREAU: 1, POLITIE: 2}
+GGD = "ggd-drenthe"
+# The logboek fixture's records: the police's aanmelding and the GGD's bijdrage (aanleveringen, verstrekt),
+# Bureau ZVH's triage (verstrekt), the police's casusoverleg (gedeeltelijk) and its refused request (geweigerd).
+VERWACHT_PER_UITKOMST = {"verstrekt": 3, "gedeeltelijk": 1, "leeg": 0, "geweigerd": 1, "vernietigd": 0}
+VERWACHT_PER_PARTNER = {BUREAU: 1, POLITIE: 3, GGD: 1}
+STROMEN = {"verstrekking", "aanlevering"}  # both sides of every flow; never a beheer record
 NACHTELIJKE_AFWIJZINGEN = 6
 
 
@@ -168,8 +170,8 @@ def _lijst(client: FlaskClient, token: str, **query: Any) -> list[dict[str, Any]
 
 def test_the_list_holds_only_the_verstrekkingen(client: FlaskClient, gemengd: Gemengd) -> None:
     records = _lijst(client, gemengd.logboek.fg)
-    assert [r["uitkomst"] for r in records] == ["geweigerd", "gedeeltelijk", "verstrekt"]
-    assert {r["soort"] for r in records} == {"verstrekking"}
+    assert [r["uitkomst"] for r in records] == ["geweigerd", "gedeeltelijk", "verstrekt", "verstrekt", "verstrekt"]
+    assert {r["soort"] for r in records} == STROMEN
     assert not {r["id"] for r in records} & gemengd.beheer_ids
 
 
@@ -177,7 +179,7 @@ def test_the_list_holds_only_the_verstrekkingen(client: FlaskClient, gemengd: Ge
 def test_every_uitkomst_filter_counts_only_verstrekkingen(client: FlaskClient, gemengd: Gemengd, uitkomst: str) -> None:
     records = _lijst(client, gemengd.logboek.fg, uitkomst=uitkomst)
     assert len(records) == VERWACHT_PER_UITKOMST[uitkomst]
-    assert all(r["uitkomst"] == uitkomst and r["soort"] == "verstrekking" for r in records)
+    assert all(r["uitkomst"] == uitkomst and r["soort"] in STROMEN for r in records)
 
 
 @pytest.mark.parametrize("handeling", [h.value for h in Handeling])
@@ -202,7 +204,7 @@ def test_a_selection_on_a_beheer_handeling_finds_and_counts_nothing(
         ({"partner": BUREAU}, 1),
         ({"partner": GRONINGEN}, 0),  # its only records are beheer records
         ({"doel": "beheer"}, 0),
-        ({"sorteer": "tijd"}, 3),
+        ({"sorteer": "tijd"}, 5),
     ],
     ids=["bureau", "groningen", "doel-beheer", "oldest-first"],
 )
@@ -222,7 +224,7 @@ def test_the_night_of_beheer_work_holds_no_verstrekking(client: FlaskClient, gem
 
 def test_paging_walks_exactly_the_verstrekkingen(client: FlaskClient, gemengd: Gemengd) -> None:
     seen = []
-    for page in range(1, 6):
+    for page in range(1, 8):
         response = client.get(
             "/v1/verantwoording/verstrekkingen",
             query_string={"pageSize": 1, "page": page, "sorteer": "tijd"},
@@ -232,7 +234,7 @@ def test_paging_walks_exactly_the_verstrekkingen(client: FlaskClient, gemengd: G
         seen += [r["logIndex"] for r in body["verstrekkingen"]]
         if "next" not in body["_links"]:
             break
-    assert seen == [0, 1, 2]
+    assert seen == [0, 1, 2, 3, 4]
 
 
 # -- overview ------------------------------------------------------------------------------------------------------
@@ -242,18 +244,22 @@ def test_overview_counts_only_verstrekkingen(services: Services, gemengd: Gemeng
     data = signalering.overzicht(services, _fg(services, gemengd.logboek.fg))
     assert {p: n for p, _, n in data.per_partner} == VERWACHT_PER_PARTNER
     assert data.per_uitkomst == VERWACHT_PER_UITKOMST
-    assert data.totaal == 3 == sum(data.per_uitkomst.values())  # no record of an unknown outcome
-    assert sum(n for _, n in data.per_maand) == 3
+    assert data.totaal == 5 == sum(data.per_uitkomst.values())  # no record of an unknown outcome
+    assert sum(n for _, n in data.per_maand) == 5
 
 
 def test_overview_page_and_charts_show_only_verstrekkingen(client: FlaskClient, gemengd: Gemengd) -> None:
     login(client, gemengd.logboek.fg)
     html = client.get("/fg/").get_data(as_text=True)
-    assert re.search(r'id="totaal">3<', html)
+    assert re.search(r'id="totaal">5<', html)
     bars = re.findall(r"<title>([^<]+): (\d+)</title>", html)
     per_partner = {label: int(n) for label, n in bars if not re.fullmatch(r"\d{4}-\d\d", label)}
-    assert per_partner == {"Bureau Zorg- en Veiligheidshuis Drenthe": 1, "Politie eenheid Noord-Nederland": 2}
-    assert sum(int(n) for label, n in bars if re.fullmatch(r"\d{4}-\d\d", label)) == 3
+    assert per_partner == {
+        "Bureau Zorg- en Veiligheidshuis Drenthe": 1,
+        "Politie eenheid Noord-Nederland": 3,
+        "GGD Drenthe – OGGZ": 1,
+    }
+    assert sum(int(n) for label, n in bars if re.fullmatch(r"\d{4}-\d\d", label)) == 5
 
 
 # -- signals -------------------------------------------------------------------------------------------------------
@@ -303,14 +309,14 @@ def test_csv_export_holds_only_verstrekkingen(client: FlaskClient, gemengd: Geme
     response = client.get("/v1/verantwoording/exporten?formaat=csv", headers=bearer(gemengd.logboek.fg))
     text = response.get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["logIndex"] for r in rows] == ["0", "1", "2"]
+    assert [r["logIndex"] for r in rows] == ["0", "1", "2", "3", "4"]
     _geen_beheer(text, gemengd)
 
 
 def test_json_export_holds_only_verstrekkingen(client: FlaskClient, gemengd: Gemengd) -> None:
     response = client.get("/v1/verantwoording/exporten?formaat=json", headers=bearer(gemengd.logboek.fg))
     text = response.get_data(as_text=True)
-    assert [r["logIndex"] for r in json.loads(text)["verstrekkingen"]] == [0, 1, 2]
+    assert [r["logIndex"] for r in json.loads(text)["verstrekkingen"]] == [0, 1, 2, 3, 4]
     _geen_beheer(text, gemengd)
 
 
@@ -318,8 +324,8 @@ def test_ldv_export_holds_only_verstrekkingen(client: FlaskClient, gemengd: Geme
     response = client.get("/v1/verantwoording/exporten?formaat=ldv", headers=bearer(gemengd.logboek.fg))
     text = response.get_data(as_text=True)
     lines = [json.loads(line) for line in text.splitlines()]
-    assert sorted({line["attributes"]["deelpoort.log_index"] for line in lines}) == [0, 1, 2]
-    assert all(line["name"].startswith("verstrekking:") for line in lines)
+    assert sorted({line["attributes"]["deelpoort.log_index"] for line in lines}) == [0, 1, 2, 3, 4]
+    assert all(line["name"].split(":")[0] in STROMEN for line in lines)
     _geen_beheer(text, gemengd)
 
 
@@ -341,7 +347,7 @@ def test_fg_pages_of_verstrekkingen_show_no_beheer_record(client: FlaskClient, g
         for toelichting in gemengd.toelichtingen:
             assert toelichting not in html, path
     rows = client.get("/fg/verstrekkingen").get_data(as_text=True).count('<tr class="uitkomst-')
-    assert rows == 3
+    assert rows == 5
 
 
 def test_access_request_and_derived_tables_ignore_beheer_records(
@@ -350,7 +356,7 @@ def test_access_request_and_derived_tables_ignore_beheer_records(
     response = client.post(
         "/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(gemengd.logboek.fg)
     )
-    assert len(response.get_json()["verstrekkingen"]) == 2
+    assert len(response.get_json()["verstrekkingen"]) == 4  # aanmelding, bijdrage, triage, casusoverleg
     verantwoording.bijwerken(services)
     with services.engine.connect() as connection:
         indexed = set(connection.scalars(select(VerstrekkingBetrokkeneRow.log_index)))
@@ -460,7 +466,7 @@ def test_a_damaged_beheer_record_is_reported_and_never_breaks_the_verstrekkingen
     assert client.get("/v1/beleid/geschiedenis", headers=bearer(gemengd.logboek.fg)).status_code == 503
     for path in ("/fg/", "/fg/verstrekkingen", "/fg/signalen", "/fg/export?formaat=ldv"):
         assert client.get(path).status_code == 200, path
-    assert len(_lijst(client, gemengd.logboek.fg)) == 3
+    assert len(_lijst(client, gemengd.logboek.fg)) == 5
 
 
 def test_without_a_session_the_beheer_page_asks_to_log_in(client: FlaskClient, gemengd: Gemengd) -> None:

@@ -41,7 +41,7 @@ def _full(client: FlaskClient, token: str) -> Any:
 def test_a_fresh_log_has_a_quick_check_and_no_full_verification_yet(client: FlaskClient, logboek: Logboek) -> None:
     body = _view(client, logboek.fg)
     assert body["snelleControle"]["intact"] is True and body["snelleControle"]["problemen"] == []
-    assert body["snelleControle"]["grootte"] == 3
+    assert body["snelleControle"]["grootte"] == 5  # two aanleveringen and three verstrekkingen
     assert body["laatsteControle"] is None and body["recordsSindsLaatsteControle"] is None
     assert body["laatsteCheckpoint"]["grootte"] >= 1 and body["vkey"]
 
@@ -70,8 +70,8 @@ def test_a_full_verification_is_stored_and_shown(client: FlaskClient, services: 
     assert inzage.status_code == 200
     controle = _full(client, logboek.fg)
     assert controle["intact"] is True and controle["bron"] == "fg"
-    assert (controle["grootte"], controle["problemen"], controle["eersteFout"]) == (3, [], None)
-    assert controle["opzoektabellen"] == {"gedekt": 3, "problemen": [], "eersteFout": None}
+    assert (controle["grootte"], controle["problemen"], controle["eersteFout"]) == (5, [], None)
+    assert controle["opzoektabellen"] == {"gedekt": 5, "problemen": [], "eersteFout": None}
     body = _view(client, logboek.fg)
     assert body["laatsteControle"] == controle and body["recordsSindsLaatsteControle"] == 0
     again = client.get(f"/v1/verantwoording/integriteitscontroles/{controle['id']}", headers=bearer(logboek.fg))
@@ -90,7 +90,7 @@ def test_new_records_since_the_latest_verification_are_counted(client: FlaskClie
     )
     assert response.status_code == 201, response.get_json()
     body = _view(client, logboek.fg)
-    assert body["snelleControle"]["grootte"] == 4 and body["recordsSindsLaatsteControle"] == 1
+    assert body["snelleControle"]["grootte"] == 6 and body["recordsSindsLaatsteControle"] == 1
 
 
 def test_a_changed_record_shows_in_a_full_verification_and_is_stored_as_such(
@@ -122,9 +122,9 @@ def test_the_quick_check_catches_a_deleted_latest_checkpoint(
 def test_the_quick_check_catches_a_changed_node_on_the_path_to_the_root(
     client: FlaskClient, services: Services, logboek: Logboek
 ) -> None:
-    assert services.log.checkpoint_now() is not None  # the latest checkpoint covers all 3 records
-    with services.engine.begin() as connection:
-        connection.execute(update(LogknoopRow).where(LogknoopRow.niveau == 1).values(hash=bytes(32)))
+    assert services.log.checkpoint_now() is not None  # the latest checkpoint covers all 5 records
+    with services.engine.begin() as connection:  # the root of 5 is made of the node over 0..3 and leaf 4
+        connection.execute(update(LogknoopRow).where(LogknoopRow.niveau == 2).values(hash=bytes(32)))
     body = _view(client, logboek.fg)
     assert body["snelleControle"]["intact"] is False
     assert any("root differs" in p for p in body["snelleControle"]["problemen"])
@@ -132,7 +132,7 @@ def test_the_quick_check_catches_a_changed_node_on_the_path_to_the_root(
 
 def test_the_quick_check_catches_a_missing_node(client: FlaskClient, services: Services, logboek: Logboek) -> None:
     with services.engine.begin() as connection:
-        connection.execute(delete(LogknoopRow).where(LogknoopRow.niveau == 0, LogknoopRow.positie == 2))
+        connection.execute(delete(LogknoopRow).where(LogknoopRow.niveau == 0, LogknoopRow.positie == 4))
     body = _view(client, logboek.fg)
     assert body["snelleControle"]["intact"] is False
     assert any("do not give the root" in p for p in body["snelleControle"]["problemen"])
@@ -243,7 +243,7 @@ def test_audit_verify_reports_and_exits_by_the_outcome_when_it_cannot_store_it(
     monkeypatch.setattr(IntegriteitStore, "add", read_only)
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
-    assert "OK: 3 records" in good.output and "not stored for the FG (PermissionError" in good.output
+    assert "OK: 5 records" in good.output and "not stored for the FG (PermissionError" in good.output
     with services.engine.begin() as connection:
         connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == 1).values(doel="triage"))
     bad = CliRunner().invoke(main, ["audit", "verify"])

@@ -66,7 +66,8 @@ def beoordeel_in(
     now: dt.datetime,
 ) -> Aanlevering:
     """Judge `values` supplied by `gebruiker`'s partner for `doel` to the casus (id, casustype, fase) in the
-    caller's transaction; `betrokkenen` are the ids the record names when it is accepted."""
+    caller's transaction; `betrokkenen` are the casus's betrokkene ids (in order), of which the record names
+    those the values are about."""
     casus_id, casustype, fase = casus
     partner = services.convenant.partner(gebruiker.partner_id)
     herkomst = Herkomst(herkomst.trace, herkomst.certificaat_oin, partner.oin if partner else "")
@@ -81,7 +82,7 @@ def beoordeel_in(
     grants = access.allowed_fields(DecisionKey(gebruiker.partner_id, gebruiker.rol, casustype.value, doel))
     va = services.convenant.verwerkingsactiviteit(casustype, doel, now.date())
     besluit = beoordeel(services.convenant, gebruiker.partner_id, grants, va, fase, plaatsen)
-    genoemd = tuple(betrokkenen) if besluit.weigering is None else ()
+    genoemd = _genoemd(betrokkenen, values) if besluit.weigering is None else ()
     record = _record(gebruiker, (casus_id, casustype), doel, besluit, access.version, genoemd, herkomst, now)
     return Aanlevering(besluit, record)
 
@@ -126,6 +127,13 @@ def weiger(services: Services, aanlevering: Aanlevering) -> Exception:
     if aanlevering.besluit.weigering is Weigering.GEEN_BELEID:
         return GeenBeleidError(aanlevering.besluit.reden)
     return NietToegestaanError(aanlevering.besluit.reden)
+
+
+def _genoemd(betrokkenen: Sequence[str], values: Mapping[Plaats, JsonWaarde]) -> tuple[str, ...]:
+    """The betrokkenen an accepted aanlevering is about: those whose own values were supplied, and everyone of
+    the casus when a value of the casus itself was (as a verstrekking counts a casus value as about them all)."""
+    plaatsen = {betrokkene for betrokkene, _ in values}
+    return tuple(b for b in betrokkenen if None in plaatsen or b in plaatsen)
 
 
 def _record(

@@ -62,6 +62,7 @@ def als_dict(regel: Regel) -> dict[str, Any]:
                 "categorie": v.categorie,
                 "grondslag": v.grondslag,
                 "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.versie},
+                "bronnen": sorted(set(v.bronnen)),
             }
             for v in regel.verstrekt
         ],

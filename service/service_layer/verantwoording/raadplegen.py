@@ -27,9 +27,12 @@ from service.domain.casus import Gebruiker
 from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
 from service.domain.verantwoording import Pagina, Selectie
+from service.domain.verstrekking import AANLEVERING, VERSTREKKING
 from service.service_layer.services import Services
 
 FG = "fg"
+CASUS_ONTVANGER = "casus"  # who receives what a partner supplies: the shared casus, not one partner
+CASUS_ONTVANGER_NAAM = "de casus in het Zorg- en Veiligheidshuis"
 MAX_INZAGE = 10_000  # records in one access-request report
 _UITGEVOERD = frozenset({"verstrekt", "gedeeltelijk"})
 
@@ -71,6 +74,7 @@ class VerstrektVeldRegel:
     verwerkingsactiviteit: str
     versie: int | None
     plaatsen: tuple[str, ...]
+    bronnen: tuple[str, ...] = ()  # the partner that supplied each place's value (records since bronnen exist)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +140,7 @@ def regel(services: Services, gevonden: Gevonden) -> Regel:
                 _text(va.get("id")) or "",
                 versie,
                 _texts(item.get("plaatsen")),
+                _texts(item.get("bronnen")),
             )
         )
     return Regel(
@@ -216,10 +221,11 @@ def alle_verstrekkingen(
 
 @dataclass(frozen=True, slots=True)
 class InzageRegel:
-    """One verstrekking of data about the person: to whom, when, why, which categories, on what grondslag."""
+    """One flow of data about the person: an aanlevering (a partner supplied it to the casus) or a verstrekking
+    (it went to a partner): who supplied it, who received it, when, why, which categories, on what grondslag."""
 
     tijd: str
-    ontvanger: str  # partner id
+    ontvanger: str  # partner id; for an aanlevering `CASUS_ONTVANGER`
     ontvanger_naam: str
     oin: str | None
     doel: str
@@ -229,6 +235,8 @@ class InzageRegel:
     rol_betrokkene: str  # hoofdpersoon | systeemlid
     casus: str | None
     log_index: int
+    soort: str = VERSTREKKING
+    bronnen: tuple[tuple[str, str], ...] = ()  # (partner id, name) of who supplied what flowed, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +247,8 @@ class Inzage:
 
 
 def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str) -> Inzage:
-    """Every verstrekking of data about the person with this BSN, found through the blind index of each regime.
+    """Every flow of data about the person with this BSN, found through the blind index of each regime: what
+    partners supplied to a casus about them (aanleveringen) and what was released to partners (verstrekkingen).
 
     Raises:
         NietToegestaanError: not an FG.
@@ -273,7 +282,7 @@ def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str) -> Inzage:
 
 
 def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], casussen: set[str]) -> InzageRegel | None:
-    if found.soort != "verstrekking" or found.uitkomst not in _UITGEVOERD:
+    if found.soort not in (VERSTREKKING, AANLEVERING) or found.uitkomst not in _UITGEVOERD:
         return None  # a refused or empty request disclosed nothing about the person
     ids = set(rol_van)
     about = [
@@ -292,10 +301,13 @@ def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], cas
         g = convenant.grondslag(gid)
         grondslagen.append((gid, g.naam if g else gid, g.artikel if g else ""))
     rollen = sorted({rol_van[b] for b in found.betrokkenen if b in rol_van} or {rol_van[next(iter(ids))]})
+    aanlevering = found.soort == AANLEVERING
+    bron_ids = [found.partner] if aanlevering else sorted({b for v in about for b in v.bronnen})
+    bronnen = tuple((b, p.naam if (p := convenant.partner(b)) else b) for b in bron_ids)
     return InzageRegel(
         tijd=found.tijd,
-        ontvanger=found.partner,
-        ontvanger_naam=partner.naam if partner else found.partner,
+        ontvanger=CASUS_ONTVANGER if aanlevering else found.partner,
+        ontvanger_naam=CASUS_ONTVANGER_NAAM if aanlevering else partner.naam if partner else found.partner,
         oin=found.oin,
         doel=found.doel,
         doel_naam=doelen.get(found.doel, found.doel),
@@ -304,4 +316,6 @@ def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], cas
         rol_betrokkene=", ".join(rollen),
         casus=found.casus,
         log_index=found.log_index,
+        soort=found.soort,
+        bronnen=bronnen,
     )
