@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from service.domain.casus import Casus, Gebruiker, utcnow
 from service.domain.errors import CasusVernietigdError, NietGevondenError, NietToegestaanError
-from service.domain.verstrekking import Trace
+from service.domain.verstrekking import AANLEVERDOELEN, Trace
 from service.service_layer.services import Services
 from service.service_layer.verstrekking.verstrekken import Verzoek, verstrekken
 
@@ -30,7 +30,7 @@ def demo_verstrekkingen(
     per_partner: dict[str, list[Gebruiker]] = {}
     for gebruiker in gebruikers:
         per_partner.setdefault(gebruiker.partner_id, []).append(gebruiker)
-    doelen = sorted(services.convenant.ids("doel"))
+    doelen = sorted(services.convenant.ids("doel") - AANLEVERDOELEN)  # data leaves only under the others
     logged = 0
     candidates = [c for c in casussen if c.deelnames]
     rng.shuffle(candidates)

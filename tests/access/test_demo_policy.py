@@ -92,8 +92,13 @@ def test_policy_check_explain_and_diff(tmp_path: Path, access: Access) -> None:
     shutil.copytree(POLICIES, changed)
     text = (changed / "zvh-drenthe.csv").read_text()
     (changed / "zvh-drenthe.csv").write_text(text.replace("p, *, fg, *, *, *, -, deny\n", ""))
-    assert runner.invoke(main, ["policy", "diff", str(POLICIES), str(changed)]).output.endswith(
-        "0 decision(s) change (" + access.policy.short_version + " -> " + _short(runner, changed) + ")\n"
+    output = runner.invoke(main, ["policy", "diff", str(POLICIES), str(changed)]).output
+    # Without the FG's deny line no FG receives anything more (no allow line reaches it), but the bronregels
+    # (rol *) would let an FG supply data: the deny line is what keeps the FG out of the casus's content.
+    changes = [line.split() for line in output.splitlines() if line.startswith("+ ")]
+    assert changes and {(c[2], c[4]) for c in changes} == {("fg", "aanmelding"), ("fg", "bijdrage")}
+    assert output.endswith(
+        f"{len(changes)} decision(s) change (" + access.policy.short_version + " -> " + _short(runner, changed) + ")\n"
     )
     (changed / "zvh-drenthe.csv").write_text(text + "p, zorg, deelnemer, regulier, triage, bsn, uavg-46-bsn, allow\n")
     diff = runner.invoke(main, ["policy", "diff", str(POLICIES), str(changed)])

@@ -174,7 +174,11 @@ def test_rol_doel_and_grondslag_are_added_in_one_version(
     assert voorstel.status_code == 201, voorstel.get_json()
     assert "waarnemer" not in services.convenant.ids("rol")
     diff = client.get(f"/v1/beleid/voorstellen/{voorstel.get_json()['id']}/verschil", headers=bearer(beheerder_b))
-    assert diff.get_json()["groepen"] == []  # nothing in the policy names them yet: no decision changes
+    # Nothing in the policy names them yet, so nothing leaves for them; only the bronregels, written for any rol
+    # (`*`), now also let the new rol supply data (the use case admits only its own rollen, and the four eyes see it)
+    groepen = diff.get_json()["groepen"]
+    assert {(g["rol"], g["doel"]) for g in groepen} <= {("waarnemer", "aanmelding"), ("waarnemer", "bijdrage")}
+    assert all(b["soort"] == "gekregen" for g in groepen for b in g["beslissingen"])
     regels = [r["regel"] for r in diff.get_json()["convenantregels"]]
     assert len(regels) == 3 and all(any(x in r for r in regels) for x in ("waarnemer", "nazorg", "avg-6-1-c-test"))
     assert approve(client, beheerder_b, voorstel.get_json()["id"]).status_code == 200

@@ -32,8 +32,9 @@ def gesloten(client: FlaskClient, services: Services, politie: str, procesregiss
 
 
 def _records(services: Services) -> list[dict[str, Any]]:
+    """The verstrekkingen in the log (the casussen's aanmelding and bijdragen are aanleveringen)."""
     with services.uow() as uow:
-        return [parse(r.record) for r in uow.log.records()]
+        return [record for r in uow.log.records() if (record := parse(r.record))["soort"] == "verstrekking"]
 
 
 def test_the_package_holds_only_what_the_region_may_receive_and_is_logged_to_it(
