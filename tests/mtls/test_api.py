@@ -90,8 +90,9 @@ def _vraag(client: FlaskClient, token: str, casus_id: str, koppen: dict[str, str
 
 
 def _records(services: Services) -> list[dict[str, Any]]:
+    """The verstrekkingen in the log (the casus fixture's aanmelding and bijdrage are aanleveringen)."""
     with services.uow() as uow:
-        return [parse(r.record) for r in uow.log.records()]
+        return [record for r in uow.log.records() if (record := parse(r.record))["soort"] == "verstrekking"]
 
 
 def _signalen(services: Services) -> dict[str, int]:
@@ -130,7 +131,17 @@ def test_the_partners_certificate_gets_the_verstrekking_and_its_oin_is_logged(
     [record] = _records(services)
     assert record["certificaatOin"] == BUREAU_OIN and record["oin"] == BUREAU_OIN
     listed = client.get("/v1/verantwoording/verstrekkingen", headers=bearer(fg)).get_json()
-    assert [r["certificaatOin"] for r in listed["verstrekkingen"]] == [BUREAU_OIN]
+    assert [r["certificaatOin"] for r in listed["verstrekkingen"] if r["soort"] == "verstrekking"] == [BUREAU_OIN]
+    # what the partner supplies is logged with the certificate too (its aanlevering)
+    bijdrage = client.post(
+        f"/v1/casussen/{casus['id']}/bijdragen",
+        json={"velden": {"planDoelen": "Synthetisch doel."}},
+        headers={**bearer(procesregisseur), **_koppen(bureau_cert)},
+    )
+    assert bijdrage.status_code == 201, bijdrage.get_json()
+    with services.uow() as uow:
+        last = parse(list(uow.log.records())[-1].record)
+    assert (last["soort"], last["partner"], last["certificaatOin"]) == ("aanlevering", "bureau-zvh-drenthe", BUREAU_OIN)
 
 
 def test_without_a_certificate_the_record_has_no_certificate_oin(

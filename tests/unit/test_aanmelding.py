@@ -21,9 +21,9 @@ from service.domain.errors import (
     OngeldigeInvoerError,
 )
 from service.domain.levensloop import Handeling
+from service.service_layer.beleid.actief import installeer
 from service.service_layer.casus.aanmelding import Aanmelding, BetrokkeneInvoer, Bijdrage, aanmelden, bijdragen
 from service.service_layer.casus.levensloop import weegploeg
-from service.service_layer.beleid.actief import installeer
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
 from tests.unit.fakes import FakeDatabase
