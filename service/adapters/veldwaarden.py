@@ -220,8 +220,10 @@ class Versleuteld:
             out.setdefault(veld, []).append(betrokkene)
         return out
 
-    def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
-        """Decrypt the values of the given velden (None: all).
+    def ontsleutel(
+        self, velden: Collection[str] | None, plaatsen: Collection[Plaats] | None = None
+    ) -> dict[Plaats, OpgeslagenWaarde]:
+        """Decrypt the values of the given velden (None: all); with `plaatsen`, only the values at those places.
 
         Raises:
             CryptoError: a stored token or key does not decrypt (tampering or a key problem).
@@ -230,5 +232,5 @@ class Versleuteld:
         return {
             (betrokkene, veld): OpgeslagenWaarde(decode(cipher.decrypt(_bound_name(betrokkene, veld), token)), bron, op)
             for (betrokkene, veld), (token, bron, op) in self._tokens.items()
-            if velden is None or veld in velden
+            if (velden is None or veld in velden) and (plaatsen is None or (betrokkene, veld) in plaatsen)
         }

@@ -97,8 +97,10 @@ class VersleuteldeWaarden(Protocol):
     def plaatsen(self) -> dict[str, list[str | None]]:
         """Per veld with a value, the places holding one (a betrokkene id, or None for the casus itself)."""
 
-    def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
-        """The values of the given velden (None: all), in plaintext.
+    def ontsleutel(
+        self, velden: Collection[str] | None, plaatsen: Collection[Plaats] | None = None
+    ) -> dict[Plaats, OpgeslagenWaarde]:
+        """The values of the given velden (None: all), in plaintext; with `plaatsen`, only at those places.
 
         Raises:
             CryptoError: a stored value or key does not decrypt.
