@@ -15,12 +15,22 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import BeperkingRow, BetrokkeneRow, CasusRow, DeelnameRow, UitstelRow
 from service.domain.convenant import Regime
 from service.domain.rechten import Beperking, Grond, Opheffingsreden, Uitstel
+
+# Built once (every verstrekking runs it): the active beperkingen of a casus's betrokkenen, by blind index.
+_BEPERKT = (
+    select(BetrokkeneRow.id, BeperkingRow.doelen)
+    .join(
+        BeperkingRow,
+        and_(BeperkingRow.bsn_index == BetrokkeneRow.bsn_index, BeperkingRow.regime == bindparam("regime")),
+    )
+    .where(BetrokkeneRow.casus_id == bindparam("casus_id"), BeperkingRow.opgeheven_op.is_(None))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +86,8 @@ class RechtenRepository:
 
     def beperkt(self, casus_id: str, regime: Regime) -> dict[str, frozenset[str]]:
         """The casus's restricted betrokkenen, each with the doelen every active beperking of it still allows."""
-        b, r = BetrokkeneRow, BeperkingRow
-        query = (
-            select(b.id, r.doelen)
-            .join(r, and_(r.bsn_index == b.bsn_index, r.regime == regime.value))
-            .where(b.casus_id == casus_id, r.opgeheven_op.is_(None))
-        )
         out: dict[str, frozenset[str]] = {}
-        for betrokkene, doelen in self._session.execute(query):
+        for betrokkene, doelen in self._session.execute(_BEPERKT, {"casus_id": casus_id, "regime": regime.value}):
             allowed = frozenset(json.loads(doelen))
             out[betrokkene] = out[betrokkene] & allowed if betrokkene in out else allowed
         return out
