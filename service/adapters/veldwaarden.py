@@ -224,8 +224,10 @@ class Versleuteld:
         """Per place holding a value, the partner that supplied it (its bron)."""
         return {plaats: bron for plaats, (_, bron, _) in self._tokens.items()}
 
-    def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
-        """Decrypt the values of the given velden (None: all).
+    def ontsleutel(
+        self, velden: Collection[str] | None, plaatsen: Collection[Plaats] | None = None
+    ) -> dict[Plaats, OpgeslagenWaarde]:
+        """Decrypt the values of the given velden (None: all); with `plaatsen`, only the values at those places.
 
         Raises:
             CryptoError: a stored token or key does not decrypt (tampering or a key problem).
@@ -234,5 +236,5 @@ class Versleuteld:
         return {
             (betrokkene, veld): OpgeslagenWaarde(decode(cipher.decrypt(_bound_name(betrokkene, veld), token)), bron, op)
             for (betrokkene, veld), (token, bron, op) in self._tokens.items()
-            if velden is None or veld in velden
+            if (velden is None or veld in velden) and (plaatsen is None or (betrokkene, veld) in plaatsen)
         }

@@ -19,6 +19,7 @@ from service.api.casussen import blp as casussen_blp
 from service.api.gebruikers import blp as gebruikers_blp
 from service.api.integriteit import blp as integriteit_blp
 from service.api.levensloop import blp as levensloop_blp
+from service.api.rechten import blp as rechten_blp
 from service.api.registry import blp as registry_blp
 from service.api.routeeroverleg import blp as routeeroverleg_blp
 from service.api.status import blp as status_blp
@@ -49,6 +50,7 @@ def init_app(app: Flask, services: Services) -> None:
         gebruikers_blp,
         routeeroverleg_blp,
         verantwoording_fg_blp,
+        rechten_blp,
         integriteit_blp,
     ):
         api.register_blueprint(blp, url_prefix="/v1")

@@ -20,6 +20,7 @@ from service.api.base import Blueprint
 from service.api.paginering import LinksSchema, links
 from service.domain.errors import OngeldigeInvoerError
 from service.domain.verantwoording import MAX_PAGINA_GROOTTE, Pagina, Selectie
+from service.service_layer.rechten.markering import Uitstelmarkering
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
 from service.service_layer.verantwoording.export import als_dict, csv_export, json_export
@@ -137,6 +138,14 @@ class PartnerRefSchema(Schema):
     naam = fields.String(required=True)
 
 
+class UitgesteldSchema(Schema):
+    tot = fields.Date(required=True, metadata={"description": "deferred while the day is before this date"})
+    partner = fields.String(required=True)
+    partnerNaam = fields.String(required=True)  # noqa: N815
+    grondslag = fields.Nested(GrondslagRefSchema, required=True)
+    uitstel = fields.String(required=True)
+
+
 class InzageRegelSchema(Schema):
     soort = fields.String(
         required=True, metadata={"description": "aanlevering (a partner supplied it) or verstrekking (released)"}
@@ -152,7 +161,13 @@ class InzageRegelSchema(Schema):
     grondslagen = fields.List(fields.Nested(GrondslagRefSchema), required=True)
     rolBetrokkene = fields.String(required=True)  # noqa: N815
     casus = fields.String(allow_none=True)
+    casustype = fields.String(allow_none=True)
     logIndex = fields.Integer(required=True)  # noqa: N815
+    uitgesteld = fields.Nested(
+        UitgesteldSchema,
+        allow_none=True,
+        metadata={"description": "an uitstel defers informing the person of this record (a report for them omits it)"},
+    )
 
 
 class InzageSchema(Schema):
@@ -242,11 +257,25 @@ class Inzageverzoeken(MethodView):
                     "grondslagen": [{"id": i, "naam": n, "artikel": a} for i, n, a in r.grondslagen],
                     "rolBetrokkene": r.rol_betrokkene,
                     "casus": r.casus,
+                    "casustype": r.casustype,
                     "logIndex": r.log_index,
+                    "uitgesteld": _uitgesteld(r.uitgesteld),
                 }
                 for r in inzage.regels
             ],
         }
+
+
+def _uitgesteld(mark: Uitstelmarkering | None) -> dict[str, Any] | None:
+    if mark is None:
+        return None
+    return {
+        "tot": mark.tot,
+        "partner": mark.partner,
+        "partnerNaam": mark.partner_naam,
+        "grondslag": {"id": mark.grondslag, "naam": mark.grondslag_naam, "artikel": mark.artikel},
+        "uitstel": mark.uitstel,
+    }
 
 
 @blp.route("/verantwoording/signalen")

@@ -12,17 +12,21 @@ Invariants (DESIGN 1, deny by default):
   data (`AANLEVERDOELEN`: nothing leaves under one), deelname, fase, policy, destroyed data. A refusal
   releases nothing and withholds nothing.
 - Each released veld names the bron (the supplying partner) of each place's value, when the facts know it.
-- Withheld names are what was asked for (everything with a value, when nothing was named) and is not granted;
-  names only, never values.
+- Withheld names are what was asked for (everything with a value, when nothing was named) and is not granted,
+  or whose every value belongs to a place withheld by a beperking; names only, never values.
+- A beperking (AVG art. 18, `domain.rechten`) withholds a restricted betrokkene's values for every doel its
+  beperkingen do not list, and the casus's own values too when that betrokkene is the hoofdpersoon; the
+  withheld places are named (`beperkt`), other betrokkenen still get theirs. It is a filter on places after the
+  checks, never a refusal: the record then names the betrokkenen and says whose restriction withheld what.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from service.domain.casus import Casus, neemt_deel
+from service.domain.casus import BetrokkeneRol, Casus, neemt_deel
 from service.domain.convenant import Convenant, Verwerkingsactiviteit
 from service.domain.decision import Grant
 from service.domain.verstrekking import AANLEVERDOELEN, Trace, Uitkomst, Verstrekking, VerstrektVeld, Weigering
@@ -62,6 +66,7 @@ class Feiten:
     beleid: Beleid | None = None
     aanwezig: Mapping[str, Sequence[str | None]] | None = None
     bronnen: Mapping[tuple[str | None, str], str] | None = None  # (place, veld) -> the partner that supplied it
+    beperkt: Mapping[str, frozenset[str]] = field(default_factory=dict)  # restricted betrokkene -> doelen allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,7 @@ class Beslissing:
     verstrekt: tuple[VerstrektVeld, ...] = ()
     onthouden: tuple[str, ...] = ()
     onbekend: tuple[tuple[str, str], ...] = ()
+    beperkt: tuple[str, ...] = ()  # places ("casus" or betrokkene ids) whose values a beperking withheld
 
     @property
     def uitkomst(self) -> Uitkomst:
@@ -86,12 +92,17 @@ class Beslissing:
             return Uitkomst.GEWEIGERD
         if not self.verstrekt:
             return Uitkomst.LEEG
-        return Uitkomst.GEDEELTELIJK if self.onthouden else Uitkomst.VERSTREKT
+        return Uitkomst.GEDEELTELIJK if self.onthouden or self.beperkt else Uitkomst.VERSTREKT
 
     @property
     def vrijgegeven(self) -> frozenset[str]:
         """The names of the released velden: the only ones whose values may be decrypted."""
         return frozenset(v.veld for v in self.verstrekt)
+
+    @property
+    def vrijgegeven_plaatsen(self) -> frozenset[tuple[str | None, str]]:
+        """The released (betrokkene id or None for the casus, veld) places: the only values that may be decrypted."""
+        return frozenset((None if p == CASUS else p, v.veld) for v in self.verstrekt for p in v.plaatsen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +157,50 @@ def beslis(feiten: Feiten) -> Beslissing:
     aanwezig = feiten.aanwezig
     gevraagd = feiten.verzoek.velden
     asked = set(gevraagd) if gevraagd is not None else aanwezig.keys() | grants.keys()
-    released = sorted(asked & grants.keys() & aanwezig.keys())
-    withheld = sorted((set(gevraagd) if gevraagd is not None else set(aanwezig)) - grants.keys())
+    afgeschermd = _afgeschermd(feiten, casus)
+    open_ = _open(aanwezig, afgeschermd) if afgeschermd else aanwezig
+    released = sorted(asked & grants.keys() & open_.keys())
+    withheld = (set(gevraagd) if gevraagd is not None else set(aanwezig)) - grants.keys()
+    beperkt: set[str] = set()
+    if afgeschermd:  # what a beperking withheld: its places of the velden otherwise released
+        considered = asked & grants.keys() & aanwezig.keys()
+        beperkt = {CASUS if p is None else p for v in considered for p in aanwezig[v]} & afgeschermd
+        withheld |= considered - open_.keys()
     betrokkenen = {b.id for b in casus.betrokkenen}
     verstrekt = tuple(
-        _verstrekt(veld, grants[veld], va, _plaatsen(aanwezig[veld], betrokkenen), feiten.bronnen) for veld in released
+        _verstrekt(veld, grants[veld], va, _plaatsen(open_[veld], betrokkenen), feiten.bronnen) for veld in released
     )
-    return Beslissing(None, "", casustype, versie, verstrekt=verstrekt, onthouden=tuple(withheld))
+    return Beslissing(
+        None,
+        "",
+        casustype,
+        versie,
+        verstrekt=verstrekt,
+        onthouden=tuple(sorted(withheld)),
+        beperkt=tuple(sorted(beperkt, key=lambda p: (p != CASUS, p))),
+    )
+
+
+def _afgeschermd(feiten: Feiten, casus: Casus) -> frozenset[str]:
+    """The places a beperking withholds for this doel: each restricted betrokkene whose beperkingen do not list
+    it, and the casus itself when one of them is the hoofdpersoon."""
+    if not feiten.beperkt:
+        return frozenset()
+    doel = feiten.verzoek.doel
+    places = {b for b, doelen in feiten.beperkt.items() if doel not in doelen}
+    if any(b.id in places and b.rol is BetrokkeneRol.HOOFDPERSOON for b in casus.betrokkenen):
+        places.add(CASUS)
+    return frozenset(places)
+
+
+def _open(aanwezig: Mapping[str, Sequence[str | None]], afgeschermd: frozenset[str]) -> dict[str, list[str | None]]:
+    """Per veld the places holding a value that no beperking withholds (velden left without one are dropped)."""
+    out: dict[str, list[str | None]] = {}
+    for veld, plaatsen in aanwezig.items():
+        kept = [p for p in plaatsen if (CASUS if p is None else p) not in afgeschermd]
+        if kept:
+            out[veld] = kept
+    return out
 
 
 def als_verstrekking(beslissing: Beslissing, aanvrager: Aanvrager, casus: Casus | None) -> Verstrekking:
@@ -179,6 +227,7 @@ def als_verstrekking(beslissing: Beslissing, aanvrager: Aanvrager, casus: Casus 
         trace=aanvrager.trace,
         weigering=beslissing.weigering,
         certificaat_oin=aanvrager.certificaat_oin,
+        beperkt=beslissing.beperkt,
     )
 
 

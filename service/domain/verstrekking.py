@@ -5,6 +5,8 @@ Invariants (DESIGN invariant 3):
   reference, pseudonymous references of the betrokkenen (their opaque ids), the doel, for each released veld
   its grondslag and verwerkingsactiviteit (id and version), the withheld field names, the policy version and
   the request's trace context. Never a field value: there is no place for one.
+- When a beperking (AVG art. 18) withheld a restricted betrokkene's values, the record names the withheld places
+  (`beperkt`: "casus" and betrokkene ids); a record without any has no such key.
 - When the request came with a PKIoverheid client certificate, the record names its OIN (`certificaatOin`); a
   record without one has no such key, so records written before certificates existed hash as they did.
 - Denied attempts are records too (`Uitkomst.GEWEIGERD`, with the reason as a fixed code).
@@ -114,6 +116,7 @@ class Verstrekking:
     weigering: Weigering | None = None
     certificaat_oin: str | None = None  # the OIN of the client certificate used, when one was
     soort: str = VERSTREKKING  # or AANLEVERING: `partner` supplied the velden to the casus (module docstring)
+    beperkt: tuple[str, ...] = ()  # places whose values a beperking (AVG art. 18) withheld
 
     def __post_init__(self) -> None:
         if self.soort not in (VERSTREKKING, AANLEVERING):
@@ -154,6 +157,8 @@ class Verstrekking:
             record["certificaatOin"] = self.certificaat_oin
         if self.trace.parent_id is not None:
             record["parentSpanId"] = self.trace.parent_id  # the caller's span (W3C traceparent), for LDV
+        if self.beperkt:
+            record["beperkt"] = list(self.beperkt)  # only when something was withheld: older records hash as they did
         return record
 
 

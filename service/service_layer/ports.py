@@ -100,8 +100,10 @@ class VersleuteldeWaarden(Protocol):
     def bronnen(self) -> dict[Plaats, str]:
         """Per place holding a value, the partner that supplied it (its bron)."""
 
-    def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
-        """The values of the given velden (None: all), in plaintext.
+    def ontsleutel(
+        self, velden: Collection[str] | None, plaatsen: Collection[Plaats] | None = None
+    ) -> dict[Plaats, OpgeslagenWaarde]:
+        """The values of the given velden (None: all), in plaintext; with `plaatsen`, only at those places.
 
         Raises:
             CryptoError: a stored value or key does not decrypt.

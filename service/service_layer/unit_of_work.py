@@ -27,6 +27,7 @@ from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
 from service.adapters.oidc_inlogpogingen import OidcInlogpogingRepository
 from service.adapters.policy_store import BeleidRepository
+from service.adapters.rechten import RechtenRepository
 from service.adapters.repository import CasusRepository, PartnerRepository
 from service.adapters.routeeroverleg import RouteerRepository
 from service.adapters.veldwaarden import VeldwaardeRepository
@@ -79,6 +80,8 @@ class UnitOfWork(Protocol):
     def oidc_inlogpogingen(self) -> OidcInlogpogingRepository: ...
     @property
     def getuigen(self) -> GetuigenStore: ...
+    @property
+    def rechten(self) -> RechtenRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -114,6 +117,7 @@ class SqlAlchemyUnitOfWork:
     beveiligingssignalen: BeveiligingssignaalRepository  # hourly counts of security signals for the FG
     oidc_inlogpogingen: OidcInlogpogingRepository  # OpenID Connect logins in progress (single use)
     getuigen: GetuigenStore  # the log's witnesses: cosignatures received, what each last cosigned
+    rechten: RechtenRepository  # beperkingen and uitstellen (rights of the betrokkene)
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -139,6 +143,7 @@ class SqlAlchemyUnitOfWork:
         self.beveiligingssignalen = BeveiligingssignaalRepository(self._session)
         self.oidc_inlogpogingen = OidcInlogpogingRepository(self._session)
         self.getuigen = GetuigenStore(self._session)
+        self.rechten = RechtenRepository(self._session)
         return self
 
     def __exit__(

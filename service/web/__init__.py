@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.web import account, beheer, fg, gebruikersbeheer, inloggen_oidc, sessie
+from service.web import account, beheer, fg, gebruikersbeheer, inloggen_oidc, rechten, sessie
 
 
 def init_app(app: Flask) -> None:
     sessie.init_app(app)
     app.register_blueprint(inloggen_oidc.bp)
     app.register_blueprint(fg.bp)
+    app.register_blueprint(rechten.bp)
     app.register_blueprint(beheer.bp)
     app.register_blueprint(gebruikersbeheer.bp)
     app.register_blueprint(account.bp)

@@ -3,7 +3,9 @@
 Invariants:
 - Every view is behind `login_required("fg")`; the service layer checks the rol again.
 - Pages show log metadata only (built from `Regel`), never a field value; the BSN of an access request is
-  posted (never in a URL), used once and never shown back, not even on the printable report.
+  posted (never in a URL), used once and never shown back, not even on the printable report. The FG sees every
+  record found, deferred ones marked; the printable report for the person is `rechten.rapport.voor_betrokkene`
+  (no deferred and no CTER records).
 - The verstrekkingen pages (list, overview, timeline, signals, exports) never show a beheer history record; the
   beheer page shows those records and nothing else, each with a link to its inclusion proof.
 """
@@ -28,6 +30,7 @@ from service.domain.verantwoording import Pagina, Selectie
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.logboek import integriteit as integriteit_service
+from service.service_layer.rechten.rapport import voor_betrokkene
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
 from service.service_layer.verantwoording.export import csv_export, json_export
@@ -198,16 +201,22 @@ def tijdlijn(casus_id: str) -> Any:
 @bp.route("/inzageverzoek", methods=["GET", "POST"])
 @login_required("fg")
 def inzageverzoek() -> Any:
-    inzage = None
+    inzage = rapport = None
     fout = None
     status = 200
     if request.method == "POST":
         try:
             inzage = verantwoording.inzageverzoek(app_services(), gebruiker(), request.form.get("bsn", "")[:40])
+            rapport = voor_betrokkene(inzage)  # the printable report: no deferred and no CTER records
         except OngeldigeInvoerError:
             fout, status = "Vul een BSN van negen cijfers in.", 400
     return render_template(
-        "fg/inzage.html", titel="Inzageverzoek", inzage=inzage, fout=fout, datum=dt.datetime.now(dt.UTC)
+        "fg/inzage.html",
+        titel="Inzageverzoek",
+        inzage=inzage,
+        rapport=rapport,
+        fout=fout,
+        datum=dt.datetime.now(dt.UTC),
     ), status
 
 

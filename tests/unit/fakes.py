@@ -78,6 +78,7 @@ class State:
     signalen: dict[str, Signaal] = field(default_factory=dict)  # in the order received
     matches: dict[str, RouteerMatch] = field(default_factory=dict)
     logboek: list[LogRecord] = field(default_factory=list)  # records appended in a transaction (`append_in`)
+    beperkingen: dict[str, frozenset[str]] = field(default_factory=dict)  # blind index -> doelen still allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +215,15 @@ class FakeVersleuteld:
     def bronnen(self) -> dict[Plaats, str]:
         return {p: w.bron for p, w in self._stored.items()}
 
-    def ontsleutel(self, velden: Collection[str] | None) -> dict[Plaats, OpgeslagenWaarde]:
+    def ontsleutel(
+        self, velden: Collection[str] | None, plaatsen: Collection[Plaats] | None = None
+    ) -> dict[Plaats, OpgeslagenWaarde]:
         self._veldwaarden._require_key(self._casus_id, self._regime)
-        return {p: copy.deepcopy(w) for p, w in self._stored.items() if velden is None or p[1] in velden}
+        return {
+            p: copy.deepcopy(w)
+            for p, w in self._stored.items()
+            if (velden is None or p[1] in velden) and (plaatsen is None or p in plaatsen)
+        }
 
 
 class FakeVeldwaarden:
@@ -440,6 +447,22 @@ class FakeDatabase:
         return [w for unit in self.units for w in unit.writes]
 
 
+class FakeRechten:
+    """The beperkingen as the verstrekking reads them: per blind index the doelen still allowed."""
+
+    def __init__(self, state: State) -> None:
+        self._state = state
+
+    def beperkt(self, casus_id: str, regime: Regime) -> dict[str, frozenset[str]]:
+        casus = self._state.casussen[casus_id]
+        out: dict[str, frozenset[str]] = {}
+        for betrokkene in casus.betrokkenen:
+            index = self._state.bsn_index.get(betrokkene.id)
+            if index is not None and index in self._state.beperkingen:
+                out[betrokkene.id] = self._state.beperkingen[index]
+        return out
+
+
 class FakeUnitOfWork:
     """A unit of work on a private copy of the database's state; see the module docstring."""
 
@@ -448,6 +471,7 @@ class FakeUnitOfWork:
     historie: FakeHistorie
     beleid: FakeBeleid
     routeeroverleg: FakeRouteeroverleg
+    rechten: FakeRechten
 
     def __init__(self, database: FakeDatabase) -> None:
         self._database = database
@@ -465,6 +489,7 @@ class FakeUnitOfWork:
         self.historie = FakeHistorie(self._state, self.writes)
         self.beleid = FakeBeleid(self._state, self.writes)
         self.routeeroverleg = FakeRouteeroverleg(self._state, self.writes)
+        self.rechten = FakeRechten(self._state)
         return self
 
     def __exit__(

@@ -19,6 +19,7 @@ from service.domain.errors import (
 )
 from service.domain.verstrekking import Trace, Uitkomst, Verstrekking, Weigering
 from service.service_layer.beleid.actief import installeer
+from service.service_layer.ports import Plaats
 from service.service_layer.services import Services
 from service.service_layer.verstrekking.verstrekken import Verzoek, verstrekken
 from service.settings import PROJECT_ROOT
@@ -40,9 +41,11 @@ def decrypted(monkeypatch: pytest.MonkeyPatch) -> list[frozenset[str] | None]:
     asked: list[frozenset[str] | None] = []
     original = FakeVersleuteld.ontsleutel
 
-    def spy(self: FakeVersleuteld, velden: Collection[str] | None) -> object:
+    def spy(
+        self: FakeVersleuteld, velden: Collection[str] | None, plaatsen: Collection[Plaats] | None = None
+    ) -> object:
         asked.append(None if velden is None else frozenset(velden))
-        return original(self, velden)
+        return original(self, velden, plaatsen)
 
     monkeypatch.setattr(FakeVersleuteld, "ontsleutel", spy)
     return asked

@@ -1,7 +1,7 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`casus`, `identiteit`, `beheer`, `log`, `routeeroverleg`) on one `Base`; importing this package
-registers every table on `Base.metadata`, which Alembic and the mirror test read.
+One module per area (`casus`, `identiteit`, `beheer`, `log`, `rechten`, `routeeroverleg`) on one `Base`; importing
+this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
 """
 
 from service.adapters.orm.base import NAMING, Base, UTCDateTime
@@ -43,6 +43,7 @@ from service.adapters.orm.log import (
     VerstrekkingGrondslagRow,
     VerstrekkingRow,
 )
+from service.adapters.orm.rechten import BeperkingRow, UitstelRow
 from service.adapters.orm.routeeroverleg import RouteerMatchRow, RouteerSignaalRow, RouteerSlotRow
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "BeleidsactiveringRow",
     "BeleidsregelRow",
     "BeleidsversieRow",
+    "BeperkingRow",
     "BetrokkeneRow",
     "BeveiligingssignaalRow",
     "BijdrageRow",
@@ -76,6 +78,7 @@ __all__ = [
     "TokenRow",
     "TokenpogingRow",
     "UTCDateTime",
+    "UitstelRow",
     "VeldwaardeRow",
     "VerantwoordingIndexRow",
     "VerstrekkingBetrokkeneRow",

@@ -9,7 +9,8 @@ Invariants:
 - What leaves is built field by field from the record's metadata (ids, names, times, codes) through `Regel`;
   a record never reaches a caller as a whole, so a value smuggled into a record would not be shown either.
 - An access request takes the BSN in a body, turns it into the blind index of each regime and forgets it; the
-  BSN is never stored, logged or returned.
+  BSN is never stored, logged or returned. Records an uitstel defers are marked (`uitgesteld`), never dropped:
+  the FG sees them; a report for the person goes through `rechten.rapport.voor_betrokkene`.
 - The derived lookup tables are brought up to date (`bijwerken`) before any query that uses them.
 - Beheer history records share the log but are no verstrekkingen: the store never returns or counts them for
   anything here (lists, exports, access requests, overview, signals); the FG reads them via `beheer.geschiedenis`.
@@ -18,6 +19,7 @@ Invariants:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,7 @@ from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
 from service.domain.verantwoording import Pagina, Selectie
 from service.domain.verstrekking import AANLEVERING, VERSTREKKING
+from service.service_layer.rechten.markering import Stroom, Uitstelmarkering, uitgesteld
 from service.service_layer.services import Services
 
 FG = "fg"
@@ -237,6 +240,8 @@ class InzageRegel:
     log_index: int
     soort: str = VERSTREKKING
     bronnen: tuple[tuple[str, str], ...] = ()  # (partner id, name) of who supplied what flowed, when known
+    casustype: str | None = None
+    uitgesteld: Uitstelmarkering | None = None  # an uitstel defers informing the person of this record
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,9 +251,10 @@ class Inzage:
     afgekapt: bool = False  # more than MAX_INZAGE records: the report is incomplete and says so
 
 
-def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str) -> Inzage:
+def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str, *, now: dt.datetime | None = None) -> Inzage:
     """Every flow of data about the person with this BSN, found through the blind index of each regime: what
-    partners supplied to a casus about them (aanleveringen) and what was released to partners (verstrekkingen).
+    partners supplied to a casus about them (aanleveringen) and what was released to partners (verstrekkingen);
+    each a deferral covers `now` is marked.
 
     Raises:
         NietToegestaanError: not an FG.
@@ -267,6 +273,7 @@ def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str) -> Inzage:
     casussen = {t.casus_id for t in treffers}
     selectie = Selectie(betrokkenen=tuple(sorted(rol_van)))
     out: list[InzageRegel] = []
+    stromen: list[Stroom] = []
     seen = 0
     for found in alle_verstrekkingen(services, gebruiker, selectie, limiet=MAX_INZAGE + 1):
         seen += 1
@@ -275,6 +282,11 @@ def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str) -> Inzage:
         entry = _inzage_regel(services, found, rol_van, casussen)
         if entry is not None:
             out.append(entry)
+            partners = frozenset({found.partner, *(b for v in found.verstrekt for b in v.bronnen)})
+            stromen.append(Stroom(found.log_index, partners, found.casus, found.betrokkenen))
+    with services.uow() as uow:  # mark what an uitstel defers (the FG sees it; a report for the person drops it)
+        marks = uitgesteld(services, uow, indexes, stromen, (now or dt.datetime.now(dt.UTC)).date())
+    out = [dataclasses.replace(r, uitgesteld=marks[r.log_index]) if r.log_index in marks else r for r in out]
     # A partner's FG learns only about casussen its own organisation received data from, not whether the
     # person is known elsewhere in the region.
     found_in = len(treffers) if bereik(services, gebruiker) is None else len({r.casus for r in out})
@@ -318,4 +330,5 @@ def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], cas
         log_index=found.log_index,
         soort=found.soort,
         bronnen=bronnen,
+        casustype=found.casustype,
     )

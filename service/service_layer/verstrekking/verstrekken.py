@@ -8,7 +8,8 @@ Invariants (DESIGN 1, 2, 3):
 - Every request that names a casus is logged, released, empty or refused alike, with the grondslag and
   verwerkingsactiviteit per released veld and the withheld names; never a value.
 - The use case is load -> decide -> decrypt what is released -> log -> answer: the decision is the pure
-  `domain.beslissing.beslis`; only the velden it releases are decrypted.
+  `domain.beslissing.beslis`; only the velden it releases are decrypted, only at the places it releases them
+  (a beperking of a betrokkene, loaded in the same unit of work, withholds its places).
 - Log before release, fail closed: the values are returned to the caller only after `VerstrekkingLog.append`
   confirmed the record is durable. If it cannot, `LogNietBeschikbaarError` (503) and nothing is returned.
 - A refusal reveals nothing more than its status: a casus the partner does not take part in is "not found",
@@ -111,8 +112,12 @@ def verstrekken(
         casus = uow.casussen.get(casus_id) if not onbekend and aanvrager.casus is not None else None
         feiten, versleuteld, geen_beleid = _laad(services, uow, gebruiker, verzoek, onbekend, casus, now)
         beslissing = beslis(feiten)
-        # Decrypt only what the decision releases: a withheld value never becomes plaintext, not even here.
-        waarden = versleuteld.ontsleutel(beslissing.vrijgegeven) if versleuteld and not beslissing.weigering else {}
+        # Decrypt only what the decision releases, at the places it releases (a beperking withholds places): a
+        # withheld value never becomes plaintext, not even here.
+        vrij = beslissing.vrijgegeven_plaatsen
+        waarden = (
+            versleuteld.ontsleutel(beslissing.vrijgegeven, vrij) if versleuteld and not beslissing.weigering else {}
+        )
     verstrekking = als_verstrekking(beslissing, aanvrager, casus)
     bewijs = services.log.append(verstrekking)  # durable before anything is returned (raises: fail closed)
     if beslissing.weigering is not None:
@@ -142,10 +147,14 @@ def _laad(
         return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus, va), None, exc
     key = DecisionKey(gebruiker.partner_id, gebruiker.rol, casus.casustype.value, verzoek.doel)
     beleid = Beleid(access.version, access.allowed_fields(key))
-    versleuteld = uow.veldwaarden.versleuteld(casus.id, Regime.of(casus.casustype))
+    regime = Regime.of(casus.casustype)
+    versleuteld = uow.veldwaarden.versleuteld(casus.id, regime)
     aanwezig = versleuteld.plaatsen() if versleuteld is not None else None
     bronnen = versleuteld.bronnen() if versleuteld is not None else None
-    feiten = Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus, va, beleid, aanwezig, bronnen)
+    beperkt = uow.rechten.beperkt(casus.id, regime)  # AVG art. 18: restricted betrokkenen, doelen still allowed
+    feiten = Feiten(
+        gebruiker.partner_id, verzoek, onbekend, now, casus, va, beleid, aanwezig, bronnen=bronnen, beperkt=beperkt
+    )
     return feiten, versleuteld, None
 
 
