@@ -286,6 +286,7 @@ def _build(parsed: _Parsed) -> Convenant:
                 weegploeg=frozenset(d.data["weegploeg"]),
                 routeeroverleg=frozenset(d.data["routeeroverleg"]),
                 bureau=d.data["bureau"],
+                contact=d.data["contact"],
             )
             for d in parsed.documents
         ),

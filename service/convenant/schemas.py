@@ -50,6 +50,8 @@ class DocumentSchema(_Strict):
     weegploeg = _slugs()
     routeeroverleg = _slugs()
     bureau = fields.String(load_default=None, validate=validate.Regexp(SLUG, error="must be lower-case kebab-case"))
+    # Whom a person contacts about their data (the FG of the Bureau ZVH): printed in the report for the person.
+    contact = fields.String(load_default=None, validate=validate.Length(min=1, max=500))
 
 
 class PartnertypeSchema(_Strict):

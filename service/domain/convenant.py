@@ -193,6 +193,7 @@ class ConvenantDocument:
     weegploeg: frozenset[str] = frozenset()  # Partnertype ids that take part by right (CTER)
     routeeroverleg: frozenset[str] = frozenset()  # Partner ids that take part in the routeeroverleg
     bureau: str | None = None  # Partner id of the Bureau ZVH that triages and directs this convenant's casussen
+    contact: str | None = None  # whom a person contacts about their data (the FG), as printed in their report
 
 
 def _index(items: tuple[object, ...]) -> Mapping[str, object]:

@@ -4,7 +4,7 @@ Invariants:
 - Every view is behind `login_required("fg")`; the service layer checks the rol again.
 - Pages show log metadata only (built from `Regel`), never a field value; the BSN of an access request is
   posted (never in a URL), used once and never shown back, not even on the printable report. The FG sees every
-  record found, deferred ones marked; the printable report for the person is `rechten.rapport.voor_betrokkene`
+  record found, deferred ones marked; the printable report for the person is `rechten.persoonsrapport.uit_inzage`
   (no deferred and no CTER records).
 - The verstrekkingen pages (list, overview, timeline, signals, exports) never show a beheer history record; the
   beheer page shows those records and nothing else, each with a link to its inclusion proof.
@@ -30,7 +30,7 @@ from service.domain.verantwoording import Pagina, Selectie
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.logboek import integriteit as integriteit_service
-from service.service_layer.rechten.rapport import voor_betrokkene
+from service.service_layer.rechten.persoonsrapport import uit_inzage
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
 from service.service_layer.verantwoording.export import csv_export, json_export
@@ -206,8 +206,10 @@ def inzageverzoek() -> Any:
     status = 200
     if request.method == "POST":
         try:
-            inzage = verantwoording.inzageverzoek(app_services(), gebruiker(), request.form.get("bsn", "")[:40])
-            rapport = voor_betrokkene(inzage)  # the printable report: no deferred and no CTER records
+            nu = dt.datetime.now(dt.UTC)
+            bsn = request.form.get("bsn", "")[:40]
+            inzage = verantwoording.inzageverzoek(app_services(), gebruiker(), bsn, now=nu)
+            rapport = uit_inzage(app_services(), inzage, nu.date())  # for the person: no deferred, no CTER records
         except OngeldigeInvoerError:
             fout, status = "Vul een BSN van negen cijfers in.", 400
     return render_template(

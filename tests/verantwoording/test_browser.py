@@ -46,13 +46,13 @@ def _no_case_values(page: Any) -> None:
 
 def test_login_overview_charts_and_logout(page: Any, logboek: Logboek) -> None:
     _login(page, logboek.fg)
-    assert page.locator("#totaal").inner_text() == "3"
+    assert page.locator("#totaal").inner_text() == "5"  # two aanleveringen, three verstrekkingen
     charts = page.locator("svg.staafgrafiek")
     assert charts.count() == 2
     for i in range(2):
         box = charts.nth(i).bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 20
-    assert page.locator("svg.staafgrafiek rect").count() >= 12 + 2  # 12 months and two partners
+    assert page.locator("svg.staafgrafiek rect").count() >= 12 + 3  # 12 months and three partners
     _no_case_values(page)
     klik(page, "text=Uitloggen")
     assert "/inloggen" in page.url
@@ -63,7 +63,7 @@ def test_login_overview_charts_and_logout(page: Any, logboek: Logboek) -> None:
 def test_filter_timeline_and_every_page_without_case_values(page: Any, logboek: Logboek) -> None:
     _login(page, logboek.fg)
     klik(page, "nav >> text=Verstrekkingen")
-    assert page.locator("table.regels tbody tr").count() == 3
+    assert page.locator("table.regels tbody tr").count() == 5
     page.select_option("select[name=uitkomst]", "gedeeltelijk")
     klik(page, "form.filters button[type=submit]")
     assert "uitkomst=gedeeltelijk" in page.url
@@ -73,8 +73,12 @@ def test_filter_timeline_and_every_page_without_case_values(page: Any, logboek: 
     klik(rows.first.locator("a"))
     assert f"/fg/casussen/{logboek.casus['id']}" in page.url
     items = page.locator("ol.tijdlijn li")
-    assert items.count() == 3
-    assert "triage" in items.nth(0).inner_text() and "nieuwsgierigheid" not in page.content()
+    assert items.count() == 5
+    assert (
+        "aanmelding" in items.nth(0).inner_text()
+        and "triage" in items.nth(2).inner_text()
+        and "nieuwsgierigheid" not in page.content()
+    )
     _no_case_values(page)
     for link in ("Integriteit", "Signalen", "Inzageverzoek", "Overzicht"):
         klik(page, f"nav >> text={link}")
@@ -96,9 +100,15 @@ def test_access_request_gives_a_printable_report(page: Any, logboek: Logboek, bs
     klik(page, "form.formulier button[type=submit]")
     report = page.locator("#rapport")
     expect(report).to_be_visible()
-    rows = report.locator("tbody tr")
-    assert rows.count() == 2
-    assert "Bureau" in rows.nth(0).inner_text()
+    rows = report.locator("li.stroom")
+    # both sides: the police's aanmelding, (for the hoofdpersoon) the GGD's bijdrage, the triage, the casusoverleg
+    assert rows.count() == (4 if bsn == BSN_HOOFDPERSOON else 3)
+    assert "Politie eenheid Noord-Nederland heeft gegevens over u aangeleverd" in rows.nth(0).inner_text()
+    triage = rows.nth(rows.count() - 2).inner_text()
+    assert "Bureau Zorg- en Veiligheidshuis Drenthe heeft gegevens over u ontvangen" in triage
+    assert "2 jaar" in triage and "Triage door het Bureau ZVH" in triage  # its verwerkingsactiviteit and term
+    assert "Autoriteit Persoonsgegevens" in report.locator("#uw-rechten").inner_text()
+    assert "privacy@zvh-drenthe.example" in report.locator("#contact").inner_text()
     _no_case_values(page)
     page.emulate_media(media="print")
     # The print style applies after a style recalculation: wait for it (Playwright retries until its timeout).
@@ -125,4 +135,4 @@ def test_the_beheer_history_and_a_records_inclusion_proof(page: Any, services: S
     assert "/fg/bewijzen/" in page.url
     assert page.locator("#blad").inner_text().strip() and page.locator("#wortel").inner_text().strip()
     klik(page, "nav >> text=Verstrekkingen")
-    assert page.locator("table.regels tbody tr").count() == 3  # the beheer records are no verstrekkingen
+    assert page.locator("table.regels tbody tr").count() == 5  # the beheer records are no verstrekkingen

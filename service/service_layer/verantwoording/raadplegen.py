@@ -240,6 +240,7 @@ class InzageRegel:
     log_index: int
     soort: str = VERSTREKKING
     bronnen: tuple[tuple[str, str], ...] = ()  # (partner id, name) of who supplied what flowed, when known
+    verwerkingsactiviteiten: tuple[tuple[str, int | None], ...] = ()  # (id, versie) the flow rested on
     casustype: str | None = None
     uitgesteld: Uitstelmarkering | None = None  # an uitstel defers informing the person of this record
 
@@ -330,5 +331,6 @@ def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], cas
         log_index=found.log_index,
         soort=found.soort,
         bronnen=bronnen,
+        verwerkingsactiviteiten=tuple(sorted({(v.verwerkingsactiviteit, v.versie) for v in about}, key=str)),
         casustype=found.casustype,
     )
