@@ -61,6 +61,7 @@ def test_the_report_tells_inflow_and_outflow_in_order_with_bron_recipient_and_be
     assert triage["zin"].startswith(f"{BUREAU} heeft gegevens over u ontvangen")
     assert triage["verwerkingen"] == [{"naam": "Triage door het Bureau ZVH", "bewaartermijn": "2 jaar"}]
     assert overleg["ontvanger"] == POLITIE and overleg["bronnen"] == [POLITIE]  # achternaam: the police's own
+    assert overleg["zin"].endswith("die het zelf had aangeleverd.")
     assert all(r["uAls"] == "hoofdpersoon" and r["doelOmschrijving"] and r["grondslagen"] for r in regels)
     assert any("Autoriteit Persoonsgegevens" in tekst for tekst in body["rechten"])
     assert "privacy@zvh-drenthe.example" in body["contact"]

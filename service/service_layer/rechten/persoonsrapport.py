@@ -111,6 +111,8 @@ def _regel(
     soorten = ", ".join(c.lower() for c in regel.categorieen)
     if aangeleverd:
         zin = f"{_opsomming(bronnen)} heeft gegevens over u aangeleverd aan de casus ({soorten})."
+    elif bronnen == (regel.ontvanger_naam,):
+        zin = f"{regel.ontvanger_naam} heeft gegevens over u ontvangen ({soorten}) die het zelf had aangeleverd."
     else:
         zin = (
             f"{regel.ontvanger_naam} heeft gegevens over u ontvangen ({soorten}), afkomstig van {_opsomming(bronnen)}."
