@@ -17,9 +17,14 @@ from service.service_layer.beheer.voorstellen import Gebeurtenis
 from service.service_layer.verantwoording.raadplegen import Regel
 
 SOORTEN: dict[str, str] = {
-    "verstrekking": "Verstrekking",
+    "verstrekking": "Verstrekking (aan de partner)",
+    "aanlevering": "Aanlevering (door de partner, de bron)",
     "vernietiging": "Vernietiging van casusgegevens",
     "routeeroverleg": "Uitwisseling in het routeeroverleg",
+    "beperking": "Beperking ingesteld (AVG art. 18)",
+    "opheffing-beperking": "Beperking opgeheven",
+    "uitstel": "Uitstel van informeren",
+    "einde-uitstel": "Einde van uitstel van informeren",
 }
 HANDELINGEN: dict[str, str] = {
     Handeling.VOORSTEL: "Voorstel",
