@@ -1,4 +1,5 @@
-"""The repository of the rights of the betrokkene: beperkingen and uitstellen (blind indexes, codes and ids only).
+"""The repository of the rights of the betrokkene: beperkingen, uitstellen and correctieverzoeken (blind indexes,
+codes and ids only).
 
 Invariants:
 - A person is found only through the BSN blind index of one regime, and only among betrokkenen of casussen of
@@ -6,6 +7,8 @@ Invariants:
 - Lifting a beperking and ending an uitstel are conditional updates (`... WHERE opgeheven_op IS NULL`): of two
   that race, exactly one succeeds. Lifting empties the beperking's blind index (no longer needed).
 - `beperkt` answers the verstrekking in one indexed query: the active beperkingen of the casus's betrokkenen.
+- Answering a correctieverzoek is a conditional update (`... WHERE status != 'afgehandeld'`): of two answers
+  that race, exactly one is recorded.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from service.adapters.orm import BeperkingRow, BetrokkeneRow, CasusRow, DeelnameRow, UitstelRow
+from service.adapters.orm import BeperkingRow, BetrokkeneRow, CasusRow, CorrectieverzoekRow, DeelnameRow, UitstelRow
 from service.domain.convenant import Regime
+from service.domain.correctie import Afwijzingsreden, Correctieverzoek, Resultaat, Status, VerzoekSoort
 from service.domain.rechten import Beperking, Grond, Opheffingsreden, Uitstel
 
 # Built once (every verstrekking runs it): the active beperkingen of a casus's betrokkenen, by blind index.
@@ -136,6 +140,59 @@ class RechtenRepository:
         )
         return bool(getattr(result, "rowcount", 0) == 1)
 
+    # -- correctieverzoeken (AVG art. 16 and 17) ------------------------------------------------------------------
+
+    def add_correctieverzoek(self, verzoek: Correctieverzoek) -> None:
+        self._session.add(
+            CorrectieverzoekRow(
+                id=verzoek.id,
+                aanvraag=verzoek.aanvraag,
+                soort=verzoek.soort.value,
+                regime=verzoek.regime.value,
+                casus_id=verzoek.casus,
+                betrokkenen=json.dumps(list(verzoek.betrokkenen)),
+                plaatsen=json.dumps([list(p) for p in verzoek.plaatsen]),
+                bron=verzoek.bron,
+                status=verzoek.status.value,
+                ontvangen_op=verzoek.ontvangen_op,
+                doorgestuurd_op=verzoek.doorgestuurd_op,
+                ingediend_door=verzoek.ingediend_door,
+                ingediend_partner=verzoek.ingediend_partner,
+            )
+        )
+        self._session.flush()
+
+    def correctieverzoek(self, verzoek_id: str) -> Correctieverzoek | None:
+        row = self._session.get(CorrectieverzoekRow, verzoek_id)
+        return _correctieverzoek(row) if row is not None else None
+
+    def correctieverzoeken(self, bron: str | None = None) -> list[Correctieverzoek]:
+        """Every correctieverzoek (routed to `bron`, when given): the open ones first, newest first within each."""
+        r = CorrectieverzoekRow
+        query = select(r).order_by(r.status == Status.AFGEHANDELD.value, r.ontvangen_op.desc(), r.id)
+        if bron is not None:
+            query = query.where(r.bron == bron)
+        return [_correctieverzoek(row) for row in self._session.scalars(query)]
+
+    def handel_af(
+        self, verzoek_id: str, op: dt.datetime, door: str, resultaat: Resultaat, reden: Afwijzingsreden | None
+    ) -> bool:
+        """Record the bron's answer to an open verzoek; False when it was answered already."""
+        r = CorrectieverzoekRow
+        result = self._session.execute(
+            update(r)
+            .where(r.id == verzoek_id, r.status != Status.AFGEHANDELD.value)
+            .values(
+                status=Status.AFGEHANDELD.value,
+                afgehandeld_op=op,
+                afgehandeld_door=door,
+                resultaat=resultaat.value,
+                reden=reden.value if reden else None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
     # -- where a person is found --------------------------------------------------------------------------------
 
     def personen(self, index: str, regime: Regime, *, partner_id: str | None = None) -> list[Persoon]:
@@ -183,4 +240,26 @@ def _uitstel(row: UitstelRow) -> Uitstel:
         ingesteld_door=row.ingesteld_door,
         beeindigd_op=row.beeindigd_op,
         beeindigd_door=row.beeindigd_door,
+    )
+
+
+def _correctieverzoek(row: CorrectieverzoekRow) -> Correctieverzoek:
+    return Correctieverzoek(
+        id=row.id,
+        aanvraag=row.aanvraag,
+        soort=VerzoekSoort(row.soort),
+        regime=Regime(row.regime),
+        casus=row.casus_id,
+        betrokkenen=tuple(json.loads(row.betrokkenen)),
+        plaatsen=tuple((str(b), str(v)) for b, v in json.loads(row.plaatsen)),
+        bron=row.bron,
+        status=Status(row.status),
+        ontvangen_op=row.ontvangen_op,
+        doorgestuurd_op=row.doorgestuurd_op,
+        ingediend_door=row.ingediend_door,
+        ingediend_partner=row.ingediend_partner,
+        afgehandeld_op=row.afgehandeld_op,
+        afgehandeld_door=row.afgehandeld_door,
+        resultaat=Resultaat(row.resultaat) if row.resultaat else None,
+        reden=Afwijzingsreden(row.reden) if row.reden else None,
     )

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.casus_keys import CasusKeys
-from service.adapters.orm import BijdrageRow, CasusRow, CasusSleutelRow, GebeurtenisRow, VeldwaardeRow
+from service.adapters.orm import BetrokkeneRow, BijdrageRow, CasusRow, CasusSleutelRow, GebeurtenisRow, VeldwaardeRow
 from service.crypto import kek_version_of
 from service.domain.convenant import Regime
 from service.domain.errors import CasusVernietigdError
@@ -134,6 +134,32 @@ class VeldwaardeRepository:
             (betrokkene or None, veld): (token, bron, op) for _, betrokkene, veld, token, bron, op in rows if veld
         }
         return Versleuteld(casus_id, regime, rows[0][0], tokens, self._keys)
+
+    def herkomst(self, casus_id: str) -> dict[Plaats, tuple[str, dt.datetime]]:
+        """Per place holding a value, its bron and when it was supplied (metadata only: nothing is decrypted)."""
+        query = select(_V.betrokkene, _V.veld, _V.bron, _V.bijgedragen_op).where(_V.casus_id == casus_id)
+        return {(b or None, v): (bron, op) for b, v, bron, op in self._session.execute(query)}
+
+    def verwijder(self, casus_id: str, plaatsen: Iterable[Plaats]) -> int:
+        """Delete the values at `plaatsen` (an erasure, AVG art. 17); a deleted `bsn` also deletes its
+        betrokkene's blind index, so the person is no longer found there. Returns how many values were deleted."""
+        deleted = 0
+        for betrokkene, veld in plaatsen:
+            result = self._session.execute(
+                delete(VeldwaardeRow).where(
+                    VeldwaardeRow.casus_id == casus_id,
+                    VeldwaardeRow.betrokkene == (betrokkene or ""),
+                    VeldwaardeRow.veld == veld,
+                )
+            )
+            deleted += result.rowcount  # type: ignore[attr-defined]
+            if veld == "bsn" and betrokkene is not None:
+                self._session.execute(
+                    update(BetrokkeneRow)
+                    .where(BetrokkeneRow.id == betrokkene, BetrokkeneRow.casus_id == casus_id)
+                    .values(bsn_index=None)
+                )
+        return deleted
 
     def record_contribution(
         self, casus_id: str, partner_id: str, gebruiker_id: str, plaatsen: Iterable[Plaats], op: dt.datetime

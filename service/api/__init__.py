@@ -16,6 +16,7 @@ from service.api import certificaat, errors, headers, openapi, trace
 from service.api.base import DeelpoortApi
 from service.api.beleid import blp as beleid_blp
 from service.api.casussen import blp as casussen_blp
+from service.api.correcties import blp as correcties_blp
 from service.api.gebruikers import blp as gebruikers_blp
 from service.api.integriteit import blp as integriteit_blp
 from service.api.inzagerapport import blp as inzagerapport_blp
@@ -53,6 +54,7 @@ def init_app(app: Flask, services: Services) -> None:
         verantwoording_fg_blp,
         rechten_blp,
         inzagerapport_blp,
+        correcties_blp,
         integriteit_blp,
     ):
         api.register_blueprint(blp, url_prefix="/v1")

@@ -60,6 +60,8 @@ class Soort(enum.StrEnum):
     OPHEFFING_BEPERKING = "opheffing-beperking"
     UITSTEL = "uitstel"
     EINDE_UITSTEL = "einde-uitstel"
+    CORRECTIEVERZOEK = "correctieverzoek"  # a correctie or verwijdering received and routed (`domain.correctie`)
+    AFHANDELING_CORRECTIEVERZOEK = "afhandeling-correctieverzoek"  # the bron partner's answer
 
 
 SOORTEN = frozenset(s.value for s in Soort)
@@ -131,8 +133,9 @@ def beperkte_doelen(beperkingen: Iterable[Beperking]) -> frozenset[str] | None:
 class Rechtenrecord:
     """One log record of a rights step about one casus (or about no casus when the person was found in none).
 
-    `betreft` is the beperking's or uitstel's id; `codes` the step's fixed codes (grond, doelen, reden,
-    grondslag, einddatum, the deferring partner), all from the convenant or this module.
+    `betreft` is the beperking's, uitstel's or correctieverzoek's id; `codes` the step's fixed codes (grond,
+    doelen, reden, grondslag, einddatum, veld names, the bron partner, a result), all from the convenant or the
+    domain.
     """
 
     id: str
@@ -145,7 +148,7 @@ class Rechtenrecord:
     casustype: str | None
     betrokkenen: tuple[str, ...]
     betreft: str
-    uitkomst: str  # "ingesteld" | "opgeheven" | "beeindigd"
+    uitkomst: str  # "ingesteld" | "opgeheven" | "beeindigd" | "doorgestuurd" | "geen-waarde" | a `Resultaat`
     codes: tuple[tuple[str, str | list[str]], ...]
 
     def as_record(self) -> dict[str, object]:

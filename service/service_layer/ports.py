@@ -135,6 +135,13 @@ class Veldwaarden(Protocol):
     def versleuteld(self, casus_id: str, regime: Regime) -> VersleuteldeWaarden | None:
         """The casus's stored values, not yet decrypted; None when its data key is gone (destroyed)."""
 
+    def herkomst(self, casus_id: str) -> dict[Plaats, tuple[str, dt.datetime]]:
+        """Per place holding a value, its bron and when it was supplied (nothing decrypted; empty once destroyed)."""
+
+    def verwijder(self, casus_id: str, plaatsen: Iterable[Plaats]) -> int:
+        """Delete the values at `plaatsen` (a deleted `bsn` takes its betrokkene's blind index with it); returns
+        how many were deleted."""
+
     def record_contribution(
         self, casus_id: str, partner_id: str, gebruiker_id: str, plaatsen: Iterable[Plaats], op: dt.datetime
     ) -> None:

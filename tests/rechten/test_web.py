@@ -9,7 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from service.adapters.orm import BeperkingRow
+from service.adapters.orm import BeperkingRow, CorrectieverzoekRow
 from service.domain.convenant import Fase
 from service.service_layer.services import Services
 from tests.helpers.casus import BSN_HOOFDPERSOON, set_fase, vraag
@@ -73,3 +73,31 @@ def test_the_inzage_page_marks_deferred_records_and_leaves_them_out_of_the_repor
     assert "Politie" not in report and "Bureau Zorg- en Veiligheidshuis Drenthe" not in report
     assert "Veiligheidshuis" in report  # the GGD's bijdrage to the casus is
     assert "uitgesteld" in html(client.get("/fg/rechten/")) or "tot de einddatum" in html(client.get("/fg/rechten/"))
+
+
+def test_the_fg_enters_a_correctieverzoek_and_sees_its_bron_and_earlier_recipients(
+    client: FlaskClient, services: Services, casus: dict[str, Any], fg: str, procesregisseur: str
+) -> None:
+    assert vraag(client, procesregisseur, casus["id"], doel="triage").status_code == 201
+    login(client, fg)
+    bare = client.post("/fg/rechten/correctieverzoeken", data={"bsn": BSN_HOOFDPERSOON, "soort": "correctie"})
+    assert bare.status_code == 400  # no CSRF token: nothing happens
+    velden = {"bsn": BSN_HOOFDPERSOON, "soort": "correctie", "velden": ["psychischeGezondheid", "verslaving"]}
+    made = _form(client, "/fg/rechten/correctieverzoeken", velden)
+    assert made.status_code == 200
+    page = html(made)
+    assert "1 verzoek(en) doorgestuurd" in page and "Geen waarde in casus" in page
+    lijst = page.split('id="correctielijst"')[1]
+    assert "GGD Drenthe – OGGZ" in lijst and "Bureau Zorg- en Veiligheidshuis Drenthe (Triage" in lijst
+    assert BSN_HOOFDPERSOON not in page and "signalen" not in lijst
+    with services.engine.connect() as connection:
+        assert connection.scalar(select(CorrectieverzoekRow.bron)) == "ggd-drenthe"
+
+
+def test_bad_input_for_a_correctieverzoek_on_the_page_is_400(client: FlaskClient, services: Services, fg: str) -> None:
+    login(client, fg)
+    response = _form(client, "/fg/rechten/correctieverzoeken", {"bsn": "99990012x", "soort": "correctie"})
+    assert response.status_code == 400
+    assert "99990012x" not in html(response) and "Controleer de invoer" in html(response)
+    with services.engine.connect() as connection:
+        assert connection.scalar(select(CorrectieverzoekRow.id)) is None

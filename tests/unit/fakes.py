@@ -262,6 +262,20 @@ class FakeVeldwaarden:
             return None
         return FakeVersleuteld(self, casus_id, regime)
 
+    def herkomst(self, casus_id: str) -> dict[Plaats, tuple[str, dt.datetime]]:
+        return {p: (w.bron, w.bijgedragen_op) for p, w in self._state.waarden.get(casus_id, {}).items()}
+
+    def verwijder(self, casus_id: str, plaatsen: Iterable[Plaats]) -> int:
+        self._writes.append(("veldwaarden.verwijder", casus_id))
+        stored = self._state.waarden.get(casus_id, {})
+        deleted = 0
+        for betrokkene, veld in plaatsen:
+            if stored.pop((betrokkene, veld), None) is not None:
+                deleted += 1
+            if veld == "bsn" and betrokkene is not None:
+                self._state.bsn_index.pop(betrokkene, None)
+        return deleted
+
     def record_contribution(
         self, casus_id: str, partner_id: str, gebruiker_id: str, plaatsen: Iterable[Plaats], op: dt.datetime
     ) -> None:

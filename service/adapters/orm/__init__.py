@@ -43,7 +43,7 @@ from service.adapters.orm.log import (
     VerstrekkingGrondslagRow,
     VerstrekkingRow,
 )
-from service.adapters.orm.rechten import BeperkingRow, UitstelRow
+from service.adapters.orm.rechten import BeperkingRow, CorrectieverzoekRow, UitstelRow
 from service.adapters.orm.routeeroverleg import RouteerMatchRow, RouteerSignaalRow, RouteerSlotRow
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "CheckpointRow",
     "ConvenantactiveringRow",
     "ConvenantversieRow",
+    "CorrectieverzoekRow",
     "CosignatuurRow",
     "DeelnameRow",
     "GebeurtenisRow",

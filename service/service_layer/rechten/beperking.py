@@ -18,13 +18,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 from service.domain.casus import Gebruiker, new_id, utcnow
-from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
+from service.domain.errors import ConflictError, NietGevondenError, OngeldigeInvoerError
 from service.domain.rechten import Beperking, Grond, Opheffingsreden, Soort
 from service.service_layer.beheer.stap import verzegel
-from service.service_layer.rechten.vastleggen import bsn_index, is_id, leg_vast, records, regime_van
+from service.service_layer.rechten.vastleggen import bsn_index, is_id, leg_vast, records, regime_van, require_bureau
 from service.service_layer.services import Services
 
-BEPERKERS = frozenset({"fg", "procesregisseur"})
 MAX_DOELEN = 50
 
 
@@ -32,9 +31,7 @@ def require_beperker(services: Services, gebruiker: Gebruiker) -> None:
     """Raises:
     NietToegestaanError: not an FG or procesregisseur of a Bureau ZVH.
     """
-    bureaus = {d.bureau for d in services.convenant.documenten if d.bureau}
-    if gebruiker.rol not in BEPERKERS or gebruiker.partner_id not in bureaus:
-        raise NietToegestaanError("only an FG or a procesregisseur of the Bureau ZVH restricts processing")
+    require_bureau(services, gebruiker, "restricts processing")
 
 
 def stel_in(

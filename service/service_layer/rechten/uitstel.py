@@ -17,11 +17,18 @@ import dataclasses
 import datetime as dt
 
 from service.domain.casus import Gebruiker, new_id, utcnow
-from service.domain.convenant import Regime
 from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
 from service.domain.rechten import Soort, Uitstel
 from service.service_layer.beheer.stap import verzegel
-from service.service_layer.rechten.vastleggen import bsn_index, is_id, leg_vast, records, regime_van
+from service.service_layer.rechten.vastleggen import (
+    bsn_index,
+    casusregime,
+    in_casus,
+    is_id,
+    leg_vast,
+    optioneel_regime,
+    records,
+)
 from service.service_layer.services import Services
 from service.service_layer.verantwoording.raadplegen import FG, bereik
 
@@ -63,30 +70,14 @@ def stel_in(
         problemen.append(("grondslag", "unknown grondslag (not in the convenant)"))
     if not now.date() < einddatum <= now.date() + dt.timedelta(days=MAX_DAGEN):
         problemen.append(("einddatum", f"must be after today and at most {MAX_DAGEN} days ahead"))
-    gekozen: Regime | None = None
-    try:
-        gekozen = regime_van(regime) if regime is not None else None
-    except OngeldigeInvoerError as exc:
-        problemen += exc.problemen
+    gegeven = optioneel_regime(regime, problemen)
     if problemen:
         raise OngeldigeInvoerError(problemen)
     with services.uow() as uow:
         size = uow.log.lock_head()
-        if casus_id is not None:
-            casus = uow.casussen.get(casus_id) if is_id(casus_id) else None
-            if casus is None or not any(d.partner_id == gebruiker.partner_id for d in casus.deelnames):
-                raise NietGevondenError("no such casus for this partner")
-            casus_regime = Regime.of(casus.casustype)
-            if gekozen not in (None, casus_regime):
-                raise OngeldigeInvoerError([("regime", "differs from the casus's casustype")])
-            gekozen = casus_regime
-        gekozen = gekozen or Regime.REGULIER
+        gekozen = casusregime(uow, casus_id, gegeven, deelnemer=gebruiker.partner_id)
         index = bsn_index(services, gekozen, bsn)
-        personen = uow.rechten.personen(index, gekozen, partner_id=gebruiker.partner_id)
-        if casus_id is not None:
-            personen = [p for p in personen if p.casus_id == casus_id]
-            if not personen:
-                raise OngeldigeInvoerError([("bsn", "the person is not a betrokkene of this casus")])
+        personen = in_casus(uow.rechten.personen(index, gekozen, partner_id=gebruiker.partner_id), casus_id)
         uitstel = Uitstel(
             new_id(), gekozen, index, gebruiker.partner_id, casus_id, grondslag, einddatum, now, gebruiker.id
         )
