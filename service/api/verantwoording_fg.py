@@ -170,10 +170,28 @@ class InzageRegelSchema(Schema):
     )
 
 
+class RechtsstapSchema(Schema):
+    tijd = fields.String(required=True)
+    soort = fields.String(
+        required=True,
+        metadata={"description": "beperking, opheffing-beperking, uitstel, einde-uitstel, correctieverzoek, ..."},
+    )
+    uitkomst = fields.String(required=True)
+    partner = fields.String(required=True)
+    partnerNaam = fields.String(required=True)  # noqa: N815
+    casus = fields.String(allow_none=True)
+    logIndex = fields.Integer(required=True)  # noqa: N815
+
+
 class InzageSchema(Schema):
     aantalBetrokkenen = fields.Integer(required=True)  # noqa: N815
     afgekapt = fields.Boolean(required=True)
     verstrekkingen = fields.List(fields.Nested(InzageRegelSchema), required=True)
+    rechtsstappen = fields.List(
+        fields.Nested(RechtsstapSchema),
+        required=True,
+        metadata={"description": "the rights the person exercised, step by step (the FG's view only)"},
+    )
 
 
 class SignaalSchema(Schema):
@@ -241,6 +259,18 @@ class Inzageverzoeken(MethodView):
         what partners supplied (aanleveringen, with their bron) and what was released to partners."""
         inzage = verantwoording.inzageverzoek(services(), gebruiker(), body["bsn"])
         return {
+            "rechtsstappen": [
+                {
+                    "tijd": st.tijd,
+                    "soort": st.soort,
+                    "uitkomst": st.uitkomst,
+                    "partner": st.partner,
+                    "partnerNaam": st.partner_naam,
+                    "casus": st.casus,
+                    "logIndex": st.log_index,
+                }
+                for st in inzage.stappen
+            ],
             "aantalBetrokkenen": inzage.aantal_betrokkenen,
             "afgekapt": inzage.afgekapt,
             "verstrekkingen": [

@@ -25,6 +25,8 @@ SOORTEN: dict[str, str] = {
     "opheffing-beperking": "Beperking opgeheven",
     "uitstel": "Uitstel van informeren",
     "einde-uitstel": "Einde van uitstel van informeren",
+    "correctieverzoek": "Verzoek om correctie of verwijdering (AVG art. 16, 17)",
+    "afhandeling-correctieverzoek": "Afhandeling van een verzoek om correctie of verwijdering",
 }
 HANDELINGEN: dict[str, str] = {
     Handeling.VOORSTEL: "Voorstel",

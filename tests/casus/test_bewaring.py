@@ -152,7 +152,7 @@ def test_after_destruction_an_access_request_by_bsn_finds_nothing_while_audit_ve
 
     systeemlid = _inzage(client, fg, BSN_SYSTEEMLID)
     hoofdpersoon = _inzage(client, fg, BSN_HOOFDPERSOON)
-    assert systeemlid == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": []}
+    assert systeemlid == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": [], "rechtsstappen": []}
     # the same person in a casus that was not destroyed is still found there, and only there
     assert hoofdpersoon["aantalBetrokkenen"] == 1
     assert {r["casus"] for r in hoofdpersoon["verstrekkingen"]} == {other["id"]}

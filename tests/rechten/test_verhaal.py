@@ -50,6 +50,22 @@ def test_one_person_from_aanmelding_to_destruction(
     withheld = vraag(client, politie, casus_id, doel="casusoverleg").get_json()
     assert withheld["uitkomst"] in ("gedeeltelijk", "leeg") and hoofd not in {b["id"] for b in withheld["betrokkenen"]}
     assert hef_op(client, fg, beperking.get_json()["id"]).status_code == 200
+    # another right: the person disputes their achternaam; the verzoek goes to its bron (the police), which
+    # supplies the corrected value as a new bijdrage and answers; the Bureau learns who had the old value
+    verzoek = post(
+        client,
+        fg,
+        "/v1/verantwoording/correctieverzoeken",
+        {"bsn": BSN_HOOFDPERSOON, "soort": "correctie", "velden": ["achternaam"]},
+    )
+    assert verzoek.status_code == 201, verzoek.get_json()
+    [routed] = verzoek.get_json()["verzoeken"]
+    assert routed["bron"] == "politie-noord-nederland"
+    assert {o["partner"] for o in routed["eerdereOntvangers"]} == {"bureau-zvh-drenthe", "politie-noord-nederland"}
+    nieuw = {"betrokkenen": [{"id": hoofd, "velden": {"achternaam": "Testpersoon-Gecorrigeerd"}}]}
+    assert post(client, politie, f"/v1/casussen/{casus_id}/bijdragen", nieuw).status_code == 201
+    afhandeling = {"resultaat": "gecorrigeerd"}
+    assert post(client, politie, f"/v1/correctieverzoeken/{routed['id']}/afhandeling", afhandeling).status_code == 200
 
     log = _log(services)
     about = [
@@ -66,13 +82,18 @@ def test_one_person_from_aanmelding_to_destruction(
         ("verstrekking", "bureau-zvh-drenthe", "triage"),
         ("verstrekking", "politie-noord-nederland", "casusoverleg"),
     ]
+    assert story[-1] == ("aanlevering", "politie-noord-nederland", "bijdrage")  # the corrected value
     refusals = [r for _, r in log if r["soort"] == "aanlevering" and r["uitkomst"] == "geweigerd"]
     assert [(r["partner"], r["weigering"], r["onthouden"]) for r in refusals] == [
         (ZORGPARTNER, "bronregel", ["wapenbezit"])
     ]
-    assert {r["soort"] for _, r in log} >= {"beperking", "opheffing-beperking"}
+    rechten = ["beperking", "opheffing-beperking", "correctieverzoek", "afhandeling-correctieverzoek"]
+    assert [r["soort"] for _, r in log if r["soort"] in rechten] == rechten
 
-    fg_view = inzage(client, fg)["verstrekkingen"]
+    fg_inzage = inzage(client, fg)
+    assert [st["soort"] for st in fg_inzage["rechtsstappen"]] == rechten  # every right exercised, in order
+    assert [st["logIndex"] for st in fg_inzage["rechtsstappen"]] == [i for i, r in log if r["soort"] in rechten]
+    fg_view = fg_inzage["verstrekkingen"]
     assert [r["logIndex"] for r in fg_view] == [i for i, _ in about]  # the FG sees exactly the log's story
     for row, (_, record) in zip(fg_view, about, strict=True):
         assert row["soort"] == record["soort"] and row["doel"] == record["doel"]
@@ -90,7 +111,8 @@ def test_one_person_from_aanmelding_to_destruction(
 
     vernietig_casus(services, casus_id)
     after = client.post("/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(fg))
-    assert after.get_json() == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": []}
+    assert after.get_json() == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": [], "rechtsstappen": []}
+    assert "Gecorrigeerd" not in str(_log(services))  # never a value in the log
     assert client.post(RAPPORTEN, json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(fg)).get_json()["regels"] == []
     assert logboek.verifieer(services).ok  # the log keeps its records and verifies
     assert len(_log(services)) == len(log) + 1  # one more: the destruction itself

@@ -15,7 +15,7 @@ from service.service_layer.services import Services
 from tests.helpers.casus import BSN_HOOFDPERSOON, set_fase, vraag
 from tests.helpers.gebruikers import add_gebruiker
 from tests.helpers.web import csrf, html, login
-from tests.rechten.conftest import stel_uit
+from tests.rechten.conftest import beperk, stel_uit
 
 
 def _form(client: FlaskClient, path: str, data: dict[str, Any]) -> Any:
@@ -101,3 +101,15 @@ def test_bad_input_for_a_correctieverzoek_on_the_page_is_400(client: FlaskClient
     assert "99990012x" not in html(response) and "Controleer de invoer" in html(response)
     with services.engine.connect() as connection:
         assert connection.scalar(select(CorrectieverzoekRow.id)) is None
+
+
+def test_the_inzage_page_lists_the_rights_exercised_for_the_fg_only(
+    client: FlaskClient, services: Services, casus: dict[str, Any], fg: str
+) -> None:
+    assert beperk(client, fg, ["plan-van-aanpak"]).status_code == 201
+    login(client, fg)
+    token = csrf(client.get("/fg/inzageverzoek").get_data(as_text=True))
+    page = html(client.post("/fg/inzageverzoek", data={"bsn": BSN_HOOFDPERSOON, "csrf_token": token}))
+    fg_view, report = page.split('id="rapport"')
+    assert 'id="rechtsstappen"' in fg_view and "Beperking ingesteld (AVG art. 18)" in fg_view
+    assert "Beperking ingesteld" not in report  # the person's report lists the flows and their rights, not steps

@@ -189,7 +189,7 @@ def test_access_request_finds_every_disclosure_about_the_person(
 def test_access_request_for_an_unknown_person_is_empty(client: FlaskClient, logboek: Logboek) -> None:
     response = client.post("/v1/verantwoording/inzageverzoeken", json={"bsn": "999900134"}, headers=bearer(logboek.fg))
     assert response.status_code == 200
-    assert response.get_json() == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": []}
+    assert response.get_json() == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": [], "rechtsstappen": []}
 
 
 @pytest.mark.parametrize(
@@ -257,5 +257,5 @@ def test_a_partners_fg_sees_only_its_own_organisations_records(
     assert [r["partner"] for r in _lijst(client, ggd_fg)["verstrekkingen"]] == ["ggd-drenthe"]
     vt_fg = add_gebruiker(services, "veilig-thuis-drenthe", "fg")
     nothing = client.post("/v1/verantwoording/inzageverzoeken", json={"bsn": BSN_HOOFDPERSOON}, headers=bearer(vt_fg))
-    assert nothing.get_json() == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": []}
+    assert nothing.get_json() == {"aantalBetrokkenen": 0, "afgekapt": False, "verstrekkingen": [], "rechtsstappen": []}
     assert _lijst(client, vt_fg)["verstrekkingen"] == []

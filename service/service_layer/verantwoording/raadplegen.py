@@ -28,6 +28,7 @@ from service.adapters.verantwoording_store import Gevonden
 from service.domain.casus import Gebruiker
 from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
+from service.domain.rechten import SOORTEN as RECHTEN_SOORTEN
 from service.domain.verantwoording import Pagina, Selectie
 from service.domain.verstrekking import AANLEVERING, VERSTREKKING
 from service.service_layer.rechten.markering import Stroom, Uitstelmarkering, uitgesteld
@@ -246,10 +247,25 @@ class InzageRegel:
 
 
 @dataclass(frozen=True, slots=True)
+class Rechtsstap:
+    """A step of a right the person exercised (beperking, uitstel, correctieverzoek, ...), as the log records it:
+    the FG's view only (an uitstel is never shown to the person)."""
+
+    tijd: str
+    soort: str  # `domain.rechten.Soort`
+    uitkomst: str  # the step's fixed code (ingesteld, opgeheven, doorgestuurd, gecorrigeerd, ...)
+    partner: str  # who took the step
+    partner_naam: str
+    casus: str | None
+    log_index: int
+
+
+@dataclass(frozen=True, slots=True)
 class Inzage:
     aantal_betrokkenen: int  # in how many casussen (as hoofdpersoon or systeemlid) the person was found
     regels: list[InzageRegel] = field(default_factory=list)
     afgekapt: bool = False  # more than MAX_INZAGE records: the report is incomplete and says so
+    stappen: list[Rechtsstap] = field(default_factory=list)  # the rights exercised, in log order (FG only)
 
 
 def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str, *, now: dt.datetime | None = None) -> Inzage:
@@ -274,12 +290,16 @@ def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str, *, now: dt
     casussen = {t.casus_id for t in treffers}
     selectie = Selectie(betrokkenen=tuple(sorted(rol_van)))
     out: list[InzageRegel] = []
+    stappen: list[Rechtsstap] = []
     stromen: list[Stroom] = []
     seen = 0
     for found in alle_verstrekkingen(services, gebruiker, selectie, limiet=MAX_INZAGE + 1):
         seen += 1
         if seen > MAX_INZAGE:
             break
+        if found.soort in RECHTEN_SOORTEN:
+            stappen.append(_stap(services, found))
+            continue
         entry = _inzage_regel(services, found, rol_van, casussen)
         if entry is not None:
             out.append(entry)
@@ -291,7 +311,13 @@ def inzageverzoek(services: Services, gebruiker: Gebruiker, bsn: str, *, now: dt
     # A partner's FG learns only about casussen its own organisation received data from, not whether the
     # person is known elsewhere in the region.
     found_in = len(treffers) if bereik(services, gebruiker) is None else len({r.casus for r in out})
-    return Inzage(found_in, out, seen > MAX_INZAGE)
+    return Inzage(found_in, out, seen > MAX_INZAGE, stappen)
+
+
+def _stap(services: Services, found: Regel) -> Rechtsstap:
+    partner = services.convenant.partner(found.partner)
+    naam = partner.naam if partner else found.partner
+    return Rechtsstap(found.tijd, found.soort, found.uitkomst, found.partner, naam, found.casus, found.log_index)
 
 
 def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], casussen: set[str]) -> InzageRegel | None:
