@@ -12,24 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields
 
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import Blueprint
+from service.api.verantwoording_fg import InzageverzoekSchema
 from service.service_layer.rechten.persoonsrapport import Persoonsrapport, persoonsrapport
 
 blp = Blueprint("inzagerapporten", __name__, description="The report for the person who asked for inzage")
-
-
-class InzagerapportVerzoekSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    bsn = fields.String(
-        required=True,
-        validate=validate.Length(min=9, max=20),
-        metadata={"description": "the person's BSN (nine digits; spaces and dots allowed); never stored"},
-    )
 
 
 class GrondslagTekstSchema(Schema):
@@ -69,7 +59,7 @@ class InzagerapportSchema(Schema):
 @blp.route("/verantwoording/inzagerapporten")
 class Inzagerapporten(MethodView):
     @authenticated(blp, "fg")
-    @blp.arguments(InzagerapportVerzoekSchema)
+    @blp.arguments(InzageverzoekSchema)  # the same body as the FG's access request
     @blp.response(200, InzagerapportSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """The report for the person (AVG art. 15), to hand to them: every flow of data about them in plain Dutch
