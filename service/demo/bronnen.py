@@ -42,7 +42,7 @@ def verdeel(regels: Bronregels, casus: Casus, waarden: Mapping[Plaats, JsonWaard
     for plaats, waarde in waarden.items():
         for kandidaat in kandidaten:
             partner, rol, doel, fase = kandidaat
-            if regels.mag(partner, rol, casus.casustype, doel, fase, plaats[1], casus.aangemeld_op.date()):
+            if regels.mag(partner, rol, (casus.casustype, fase), doel, plaats[1], casus.aangemeld_op.date()):
                 leveringen[kandidaat].waarden[plaats] = waarde
                 break
     return [levering for levering in leveringen.values() if levering.waarden]

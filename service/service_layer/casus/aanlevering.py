@@ -43,12 +43,11 @@ class Herkomst:
 
     trace: Trace | None = None  # None: the service starts a trace of its own (a command, the demo)
     certificaat_oin: str | None = None
-    oin: str = ""  # the supplying partner's OIN (filled in from the convenant)
 
 
 @dataclass(frozen=True, slots=True)
 class Aanlevering:
-    """An aanlevering judged in the caller's transaction: the decision, its record, and the policy version."""
+    """An aanlevering judged in the caller's transaction: the decision and its log record."""
 
     besluit: Aanleverbesluit
     record: Verstrekking
@@ -70,35 +69,47 @@ def beoordeel_in(
     those the values are about."""
     casus_id, casustype, fase = casus
     partner = services.convenant.partner(gebruiker.partner_id)
-    herkomst = Herkomst(herkomst.trace, herkomst.certificaat_oin, partner.oin if partner else "")
+    bron = (gebruiker, partner.oin if partner else "")
     plaatsen: dict[str, list[str | None]] = {}
     for betrokkene, veld in values:
         plaatsen.setdefault(veld, []).append(betrokkene)
     try:
-        access = active_access(services, uow.beleid)
+        regels = bronregels(services, uow)
     except GeenBeleidError as exc:
         besluit = Aanleverbesluit((), tuple(sorted(plaatsen)), Weigering.GEEN_BELEID, str(exc))
-        return Aanlevering(besluit, _record(gebruiker, (casus_id, casustype), doel, besluit, None, (), herkomst, now))
-    grants = access.allowed_fields(DecisionKey(gebruiker.partner_id, gebruiker.rol, casustype.value, doel))
-    va = services.convenant.verwerkingsactiviteit(casustype, doel, now.date())
-    besluit = beoordeel(services.convenant, gebruiker.partner_id, grants, va, fase, plaatsen)
+        return Aanlevering(besluit, _record(bron, (casus_id, casustype), doel, besluit, None, (), herkomst, now))
+    besluit = regels.beoordeel(gebruiker.partner_id, gebruiker.rol, (casustype, fase), doel, plaatsen, now.date())
     genoemd = _genoemd(betrokkenen, values) if besluit.weigering is None else ()
-    record = _record(gebruiker, (casus_id, casustype), doel, besluit, access.version, genoemd, herkomst, now)
+    record = _record(bron, (casus_id, casustype), doel, besluit, regels.access.version, genoemd, herkomst, now)
     return Aanlevering(besluit, record)
 
 
 @dataclass(frozen=True, slots=True)
 class Bronregels:
-    """The bronregels of the policy in force, for asking about one veld at a time (the demo's generated past)."""
+    """The bronregels of the policy in force (one compiled version), asked per aanlevering or per veld."""
 
     services: Services
     access: Access
 
-    def mag(self, partner: str, rol: str, casustype: Casustype, doel: str, fase: Fase, veld: str, op: dt.date) -> bool:
-        """Whether `partner` acting in `rol` may supply `veld` for `doel` to a casus in `fase` on date `op`."""
+    def beoordeel(
+        self,
+        partner: str,
+        rol: str,
+        casus: tuple[Casustype, Fase],
+        doel: str,
+        plaatsen: Mapping[str, Sequence[str | None]],
+        op: dt.date,
+    ) -> Aanleverbesluit:
+        """The decision on `partner`, acting in `rol`, supplying values at `plaatsen` for `doel` to a casus of that
+        casustype in that fase, on date `op` (the register's activity in force then)."""
+        casustype, fase = casus
         grants = self.access.allowed_fields(DecisionKey(partner, rol, casustype.value, doel))
         va = self.services.convenant.verwerkingsactiviteit(casustype, doel, op)
-        return beoordeel(self.services.convenant, partner, grants, va, fase, {veld: [None]}).weigering is None
+        return beoordeel(self.services.convenant, partner, grants, va, fase, plaatsen)
+
+    def mag(self, partner: str, rol: str, casus: tuple[Casustype, Fase], doel: str, veld: str, op: dt.date) -> bool:
+        """Whether `partner` acting in `rol` may supply `veld` for `doel` (the demo's generated past)."""
+        return self.beoordeel(partner, rol, casus, doel, {veld: [None]}, op).weigering is None
 
 
 def bronregels(services: Services, uow: UnitOfWork) -> Bronregels:
@@ -137,7 +148,7 @@ def _genoemd(betrokkenen: Sequence[str], values: Mapping[Plaats, JsonWaarde]) ->
 
 
 def _record(
-    gebruiker: Gebruiker,
+    bron: tuple[Gebruiker, str],
     casus: tuple[str | None, Casustype],
     doel: str,
     besluit: Aanleverbesluit,
@@ -146,13 +157,14 @@ def _record(
     herkomst: Herkomst,
     now: dt.datetime,
 ) -> Verstrekking:
-    partner_id = gebruiker.partner_id
+    """The log record of an aanlevering by `bron` (the gebruiker and its partner's OIN)."""
+    gebruiker, oin = bron
     trace = herkomst.trace or Trace(secrets.token_hex(16), secrets.token_hex(8))
     return Verstrekking(
         id=new_id(),
         tijd=now,
-        partner=partner_id,
-        oin=herkomst.oin,
+        partner=gebruiker.partner_id,
+        oin=oin,
         gebruiker=gebruiker.id,
         rol=gebruiker.rol,
         casus=casus[0],
