@@ -12,6 +12,8 @@ Invariants (DESIGN 1, deny by default):
   data (`AANLEVERDOELEN`: nothing leaves under one), deelname, fase, policy, destroyed data. A refusal
   releases nothing and withholds nothing.
 - Each released veld names the bron (the supplying partner) of each place's value, when the facts know it.
+- Doel `terugkoppeling` is asked only by the casus's own aanmelder, whose deelname may have ended (`mag_vragen`);
+  any other partner is refused as one that does not take part.
 - Withheld names are what was asked for (everything with a value, when nothing was named) and is not granted,
   or whose every value belongs to a place withheld by a beperking; names only, never values.
 - A beperking (AVG art. 18, `domain.rechten`) withholds a restricted betrokkene's values for every doel its
@@ -32,6 +34,7 @@ from service.domain.decision import Grant
 from service.domain.verstrekking import AANLEVERDOELEN, Trace, Uitkomst, Verstrekking, VerstrektVeld, Weigering
 
 MAX_VELDEN = 200
+TERUGKOPPELING = "terugkoppeling"  # the doel under which the aanmelder hears the outcome of its closed casus
 CASUS = "casus"  # the place of a value that belongs to the casus itself, not to one of its betrokkenen
 
 
@@ -142,7 +145,7 @@ def beslis(feiten: Feiten) -> Beslissing:
         reden = f"doel '{feiten.verzoek.doel}' is for supplying data to a casus, not for receiving it"
         return Beslissing(Weigering.AANLEVERDOEL, reden, None, None, onbekend=(("doel", reden),))
     casus = feiten.casus
-    if casus is None or not neemt_deel(casus, feiten.partner_id, feiten.nu):
+    if casus is None or not mag_vragen(casus, feiten.partner_id, feiten.verzoek.doel, feiten.nu):
         return Beslissing(Weigering.GEEN_DEELNEMER, "no such casus for this partner", None, None)
     casustype = casus.casustype.value
     va = feiten.verwerkingsactiviteit
@@ -201,6 +204,15 @@ def _open(aanwezig: Mapping[str, Sequence[str | None]], afgeschermd: frozenset[s
         if kept:
             out[veld] = kept
     return out
+
+
+def mag_vragen(casus: Casus, partner_id: str, doel: str, nu: dt.datetime) -> bool:
+    """Whether `partner_id` may ask for a verstrekking of `casus` for `doel` at all: an active deelnemer for every
+    doel but `TERUGKOPPELING`, which only the casus's own aanmelder asks, also after its deelname ended (the
+    register permits that doel only once the casus is closed)."""
+    if doel == TERUGKOPPELING:
+        return casus.aanmelder == partner_id
+    return neemt_deel(casus, partner_id, nu)
 
 
 def als_verstrekking(beslissing: Beslissing, aanvrager: Aanvrager, casus: Casus | None) -> Verstrekking:

@@ -45,12 +45,16 @@ class Handeling(enum.StrEnum):
 
 
 class Uitkomst(enum.StrEnum):
-    """The outcome recorded at afsluiting."""
+    """The outcome recorded at afsluiting: one vocabulary with the casus veld `afsluitreden` (whose keuzes in the
+    veldcatalogus are exactly these values, checked by the tests), which the afsluiting fills in."""
 
     DOEL_GEREALISEERD = "doel-gerealiseerd"
     DOEL_DEELS_GEREALISEERD = "doel-deels-gerealiseerd"
     DOEL_NIET_GEREALISEERD = "doel-niet-gerealiseerd"
     OVERGEDRAGEN = "overgedragen"
+    VERHUISD = "verhuisd"
+    OVERLEDEN = "overleden"
+    ANDERS = "anders"
 
 
 # (from fase, besluit or "afsluiting") -> to fase. The whole state machine; nothing else moves a casus.

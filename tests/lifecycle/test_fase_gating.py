@@ -25,6 +25,7 @@ PERMITTED: dict[tuple[str, str], set[Fase]] = {
     ("regulier", "monitoring"): {P},
     ("regulier", "routeeroverleg"): {A},
     ("regulier", "overdracht"): {P, V, S},
+    ("regulier", "terugkoppeling"): {S},  # the aanmelder (politie here) hears the outcome once closed
     ("regulier", "verantwoording"): set(),
     ("cter", "triage"): {A, T},
     ("cter", "casusoverleg"): {P, V},
@@ -32,6 +33,7 @@ PERMITTED: dict[tuple[str, str], set[Fase]] = {
     ("cter", "monitoring"): {P},
     ("cter", "routeeroverleg"): set(),
     ("cter", "overdracht"): set(),
+    ("cter", "terugkoppeling"): set(),
     ("cter", "verantwoording"): set(),
 }
 

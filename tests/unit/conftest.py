@@ -15,10 +15,12 @@ from service.adapters.casus_keys import CasusKeys
 from service.convenant.versies import laad, lees_map
 from service.crypto import load_key_material, write_development_keys
 from service.domain.convenant import Convenant
+from service.service_layer.beleid.actief import installeer
 from service.service_layer.register.bron import ConvenantBron
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
 from tests.unit.fakes import FakeDatabase, FakeLog, refusing_engine
+from tests.unit.scenario import T0
 
 # The fixtures of the suite's conftest (an application, a database, its keys): a unit test uses none of them.
 SUITE_FIXTURES = frozenset(
@@ -97,3 +99,12 @@ def fake_services(
         unit_of_work=database.uow,
     )
     engine.dispose()
+
+
+@pytest.fixture
+def beleid(fake_services: Services, database: FakeDatabase) -> None:
+    """The field policy in force (its bronregels decide what each partner may supply). The installation's own
+    units of work and commits are forgotten, so a test counts only those of the use case under test."""
+    installeer(fake_services, PROJECT_ROOT / "policies", now=T0)
+    database.units.clear()
+    database.commits = 0

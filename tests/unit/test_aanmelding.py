@@ -21,11 +21,9 @@ from service.domain.errors import (
     OngeldigeInvoerError,
 )
 from service.domain.levensloop import Handeling
-from service.service_layer.beleid.actief import installeer
 from service.service_layer.casus.aanmelding import Aanmelding, BetrokkeneInvoer, Bijdrage, aanmelden, bijdragen
 from service.service_layer.casus.levensloop import weegploeg
 from service.service_layer.services import Services
-from service.settings import PROJECT_ROOT
 from tests.unit.fakes import FakeDatabase
 from tests.unit.scenario import (
     AGENT,
@@ -37,7 +35,6 @@ from tests.unit.scenario import (
     POLITIE,
     POLITIE_FG,
     REGISSEUR,
-    T0,
     casus_in,
 )
 
@@ -48,13 +45,7 @@ SIGNAAL = "Synthetisch signaal: herhaalde overlast en zorgen om veiligheid."
 ANDERE_ZVH_REGISSEUR = Gebruiker("g-andere-zvh", ANDERE_ZVH, "casusregisseur", "casusregisseur zvh groningen 1")
 
 
-@pytest.fixture(autouse=True)
-def beleid(fake_services: Services, database: FakeDatabase) -> None:
-    """The field policy in force: its bronregels decide what each partner may supply. The installation's own
-    units of work and commits are forgotten, so the tests count only the use case's."""
-    installeer(fake_services, PROJECT_ROOT / "policies", now=T0)
-    database.units.clear()
-    database.commits = 0
+pytestmark = pytest.mark.usefixtures("beleid")
 
 
 def hoofdpersoon(**velden: Any) -> BetrokkeneInvoer:

@@ -13,22 +13,16 @@ from service.domain.casus import Gebruiker
 from service.domain.convenant import Fase
 from service.domain.errors import CasusVernietigdError, NietToegestaanError
 from service.domain.verstrekking import AANLEVERING, Uitkomst, Verstrekking, Weigering
-from service.service_layer.beleid.actief import installeer
 from service.service_layer.casus.aanmelding import Aanmelding, BetrokkeneInvoer, Bijdrage, aanmelden, bijdragen
 from service.service_layer.services import Services
-from service.settings import PROJECT_ROOT
 from tests.unit.fakes import FakeDatabase, FakeLog
-from tests.unit.scenario import AGENT, BUREAU, GGZ, NOW, POLITIE, REGISSEUR, T0, casus_in
+from tests.unit.scenario import AGENT, BUREAU, GGZ, NOW, POLITIE, REGISSEUR, casus_in
 
 GGZ_DEELNEMER = Gebruiker("g-ggz-deelnemer", GGZ, "deelnemer", "deelnemer ggz 1")
 VEILIG_THUIS = Gebruiker("g-vt", "veilig-thuis-drenthe", "deelnemer", "deelnemer veilig thuis 1")
 
 
-@pytest.fixture(autouse=True)
-def beleid(fake_services: Services, database: FakeDatabase) -> None:
-    installeer(fake_services, PROJECT_ROOT / "policies", now=T0)
-    database.units.clear()
-    database.commits = 0
+pytestmark = pytest.mark.usefixtures("beleid")
 
 
 def melding(**velden: Any) -> Aanmelding:

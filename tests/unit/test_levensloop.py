@@ -420,6 +420,7 @@ def test_prioriteren_refusals_write_nothing(
 # --- afsluiting -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("beleid")  # the afsluiting supplies afsluitreden under the bronregels
 def test_afsluiten_closes_and_ends_every_deelname_but_the_bureaus(
     fake_services: Services, database: FakeDatabase
 ) -> None:
@@ -440,6 +441,7 @@ def test_afsluiten_closes_and_ends_every_deelname_but_the_bureaus(
     assert database.commits == 1
 
 
+@pytest.mark.usefixtures("beleid")  # the afsluiting supplies afsluitreden under the bronregels
 def test_an_overdracht_lets_the_receiver_take_part_as_deelnemer(
     fake_services: Services, database: FakeDatabase
 ) -> None:
@@ -452,6 +454,7 @@ def test_an_overdracht_lets_the_receiver_take_part_as_deelnemer(
     assert entry.toelichting is None
 
 
+@pytest.mark.usefixtures("beleid")  # the afsluiting supplies afsluitreden under the bronregels
 def test_an_overdracht_to_the_bureau_adds_no_second_deelname(fake_services: Services, database: FakeDatabase) -> None:
     casus = casus_in(database, fake_services, fase=Fase.ADVIES)
 

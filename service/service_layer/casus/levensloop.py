@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.domain.casus import Casus, Deelname, Gebruiker, neemt_deel, utcnow
-from service.domain.convenant import Fase, Regime
+from service.domain.convenant import Casustype, Fase, Regime
 from service.domain.errors import ConflictError
 from service.domain.levensloop import (
     AFSLUITING,
@@ -31,6 +31,9 @@ from service.domain.levensloop import (
     Handeling,
     Uitkomst,
 )
+from service.domain.veldwaarde import JsonWaarde
+from service.service_layer.casus import aanlevering
+from service.service_layer.casus.aanlevering import BIJDRAGE, Herkomst
 from service.service_layer.casus.deelname import (
     Uitnodiging,
     beeindig_deelnames,
@@ -231,6 +234,7 @@ def afsluiten(
 
     def wijzig(uow: UnitOfWork, casus: Casus, now: dt.datetime) -> tuple[Fase, Gegevens]:
         naar = overgang(casus, AFSLUITING)
+        _vul_afsluiting(services, uow, gebruiker, casus, (uitkomst, overdracht), now)
         uow.casussen.set_fase(casus.id, naar, now)
         beeindig_deelnames(uow, convenant, casus, now)
         if overdracht is not None and not blijft_na_afsluiting(convenant, casus, overdracht):
@@ -239,6 +243,40 @@ def afsluiten(
 
     stap = Stap(Handeling.AFSLUITING, toelichting, problems, controle)
     return regiestap(services, gebruiker, casus_id, stap, wijzig, now=now)
+
+
+def _vul_afsluiting(
+    services: Services,
+    uow: UnitOfWork,
+    gebruiker: Gebruiker,
+    casus: Casus,
+    afsluiting: tuple[str, str | None],
+    now: dt.datetime,
+) -> None:
+    """In the afsluiting's transaction: the regie holder supplies the casus velden `afsluitreden` (the uitkomst,
+    one vocabulary) and `overdrachtAan` (the partner that took over, by name), as its aanlevering under the
+    bronregels, so the aanmelder's terugkoppeling (doel `terugkoppeling`) can release them. A CTER casus has no
+    terugkoppeling (under the Wet PGA the burgemeester informs): nothing is filled in there.
+
+    Raises:
+        NietToegestaanError: the bronregels do not let the regie holder supply them (the refusal is logged).
+    """
+    if casus.casustype is not Casustype.REGULIER:
+        return
+    uitkomst, overdracht = afsluiting
+    values: dict[tuple[str | None, str], JsonWaarde] = {(None, "afsluitreden"): uitkomst}
+    if overdracht is not None:
+        partner = services.convenant.partner(overdracht)
+        values[(None, "overdrachtAan")] = partner.naam if partner else overdracht
+    ids = tuple(b.id for b in casus.betrokkenen)
+    ingang = aanlevering.beoordeel_in(
+        services, uow, gebruiker, (casus.id, casus.casustype, casus.fase), BIJDRAGE, values, ids, Herkomst(), now
+    )
+    if ingang.besluit.weigering is not None:
+        raise aanlevering.weiger(services, ingang)
+    aanlevering.log_in(services, uow, ingang)
+    uow.veldwaarden.store(casus.id, Regime.of(casus.casustype), values, gebruiker.partner_id, now)
+    uow.veldwaarden.record_contribution(casus.id, gebruiker.partner_id, gebruiker.id, values, now)
 
 
 def historie(

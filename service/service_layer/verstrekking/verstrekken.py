@@ -34,9 +34,10 @@ from service.domain.beslissing import (
     Verzoek,
     als_verstrekking,
     beslis,
+    mag_vragen,
     onbekende_namen,
 )
-from service.domain.casus import Betrokkene, Casus, Gebruiker, neemt_deel, new_id, utcnow
+from service.domain.casus import Betrokkene, Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Regime, Verwerkingsactiviteit
 from service.domain.errors import (
     CasusVernietigdError,
@@ -138,7 +139,7 @@ def _laad(
 ) -> tuple[Feiten, VersleuteldeWaarden | None, GeenBeleidError | None]:
     """The facts the decision reads. Only for a partner that takes part in the casus are the policy and the
     casus's tokens loaded at all; the tokens stay encrypted."""
-    if casus is None or not neemt_deel(casus, gebruiker.partner_id, now):
+    if casus is None or not mag_vragen(casus, gebruiker.partner_id, verzoek.doel, now):
         return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus), None, None
     va = services.convenant.verwerkingsactiviteit(casus.casustype, verzoek.doel, now.date())
     try:
