@@ -132,6 +132,19 @@ class CasusRepository:
             query = query.where(CasusRow.fase.in_([f.value for f in fasen]))
         return [_casus(r) for r in self._session.scalars(query)]
 
+    def afgesloten_aanmeldingen(self, aanmelder: str, casustype: Casustype) -> Sequence[tuple[str, dt.datetime]]:
+        """The casussen of `casustype` that `aanmelder` referred and that were closed: id and when, newest first."""
+        query = (
+            select(CasusRow.id, CasusRow.afgesloten_op)
+            .where(
+                CasusRow.aanmelder == aanmelder,
+                CasusRow.casustype == casustype.value,
+                CasusRow.fase == Fase.AFGESLOTEN.value,
+            )
+            .order_by(CasusRow.afgesloten_op.desc(), CasusRow.id)
+        )
+        return [(casus_id, op) for casus_id, op in self._session.execute(query) if op is not None]
+
     def set_fase(self, casus_id: str, fase: Fase, op: dt.datetime) -> None:
         """Move a casus to `fase`; a final fase (afgesloten, afgewezen) also sets afgesloten_op."""
         values: dict[str, object] = {"fase": fase.value, "gewijzigd_op": op}

@@ -25,6 +25,7 @@ from service.api.rechten import blp as rechten_blp
 from service.api.registry import blp as registry_blp
 from service.api.routeeroverleg import blp as routeeroverleg_blp
 from service.api.status import blp as status_blp
+from service.api.terugkoppeling import blp as terugkoppeling_blp
 from service.api.verantwoording import blp as verantwoording_blp
 from service.api.verantwoording_fg import blp as verantwoording_fg_blp
 from service.api.verstrekkingen import blp as verstrekkingen_blp
@@ -55,6 +56,7 @@ def init_app(app: Flask, services: Services) -> None:
         rechten_blp,
         inzagerapport_blp,
         correcties_blp,
+        terugkoppeling_blp,
         integriteit_blp,
     ):
         api.register_blueprint(blp, url_prefix="/v1")

@@ -56,6 +56,10 @@ class Casussen(Protocol):
             ValueError: `sort` is not one of the repository's `SORTERINGEN`.
         """
 
+    def afgesloten_aanmeldingen(self, aanmelder: str, casustype: Casustype) -> Sequence[tuple[str, dt.datetime]]:
+        """The casussen of `casustype` that `aanmelder` referred and that were closed (fase afgesloten): their id
+        and when, newest first (metadata only)."""
+
     def set_fase(self, casus_id: str, fase: Fase, op: dt.datetime) -> None:
         """Move a casus to `fase`; a final fase also sets its afgesloten_op."""
 

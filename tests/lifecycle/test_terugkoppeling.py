@@ -13,7 +13,7 @@ from service.audit.record import parse
 from service.domain.convenant import Convenant, Fase
 from service.domain.levensloop import Uitkomst
 from service.service_layer.services import Services
-from tests.helpers.casus import post, set_fase, vraag
+from tests.helpers.casus import bearer, post, set_fase, vraag
 from tests.helpers.gebruikers import add_gebruiker
 
 TERUGKOPPELING = {"doel": "terugkoppeling"}
@@ -105,3 +105,23 @@ def test_a_cter_casus_has_no_terugkoppeling(
 def test_one_vocabulary_for_uitkomst_and_afsluitreden(convenant: Convenant) -> None:
     veld = convenant.veld("afsluitreden")
     assert veld is not None and list(veld.keuzes) == [u.value for u in Uitkomst]
+
+
+def test_the_aanmelder_finds_its_closed_casussen_and_no_one_elses(
+    client: FlaskClient,
+    services: Services,
+    regulier: dict[str, Any],
+    cter: dict[str, Any],
+    politie: str,
+    procesregisseur: str,
+) -> None:
+    assert client.get("/v1/terugkoppelingen", headers=bearer(politie)).get_json() == {"terugkoppelingen": []}
+    _sluit(client, services, regulier, procesregisseur, uitkomst="doel-gerealiseerd")
+    set_fase(services, cter["id"], Fase.PROCESREGIE)
+    assert post(client, politie, f"/v1/casussen/{cter['id']}/afsluiting", {"uitkomst": "anders"}).status_code == 201
+    listed = client.get("/v1/terugkoppelingen", headers=bearer(politie)).get_json()["terugkoppelingen"]
+    assert [t["casus"] for t in listed] == [regulier["id"]]  # never the CTER casus
+    other = add_gebruiker(services, "gemeente-assen-veiligheid", "casusregisseur")
+    assert client.get("/v1/terugkoppelingen", headers=bearer(other)).get_json() == {"terugkoppelingen": []}
+    fg = add_gebruiker(services, "politie-noord-nederland", "fg")
+    assert client.get("/v1/terugkoppelingen", headers=bearer(fg)).status_code == 403

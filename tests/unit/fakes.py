@@ -106,6 +106,14 @@ class FakeCasussen:
         found = self._state.casussen.get(casus_id)
         return copy.deepcopy(found) if found is not None else None
 
+    def afgesloten_aanmeldingen(self, aanmelder: str, casustype: Casustype) -> Sequence[tuple[str, dt.datetime]]:
+        found = [
+            (c.id, c.afgesloten_op)
+            for c in self._state.casussen.values()
+            if c.aanmelder == aanmelder and c.casustype is casustype and c.fase is Fase.AFGESLOTEN and c.afgesloten_op
+        ]
+        return sorted(found, key=lambda f: (-f[1].timestamp(), f[0]))
+
     def list_for_partner(
         self, partner_id: str, op: dt.datetime, fase: Fase | Iterable[Fase] | None = None, sort: str = "-aangemeldOp"
     ) -> Sequence[Casus]:
