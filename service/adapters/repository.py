@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from service.adapters.orm import (
     BetrokkeneRow,
     BijdrageRow,
+    CasusNevenonderwerpRow,
     CasusRow,
     CasusSleutelRow,
     DeelnameRow,
@@ -20,7 +21,7 @@ from service.adapters.orm import (
     PartnerRow,
     VeldwaardeRow,
 )
-from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Onderwerp
+from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname
 from service.domain.convenant import Casustype, Fase, Partner
 
 
@@ -76,7 +77,7 @@ class CasusRepository:
                 casustype=casus.casustype.value,
                 fase=casus.fase.value,
                 gemeente=casus.gemeente,
-                onderwerp=casus.onderwerp.value,
+                onderwerp=casus.hoofdonderwerp,
                 aanmelder=casus.aanmelder,
                 aangemeld_op=casus.aangemeld_op,
                 gewijzigd_op=casus.gewijzigd_op,
@@ -90,6 +91,10 @@ class CasusRepository:
             BetrokkeneRow(id=b.id, casus_id=casus.id, rol=b.rol.value, relatie=b.relatie) for b in casus.betrokkenen
         )
         self._session.add_all(
+            CasusNevenonderwerpRow(casus_id=casus.id, onderwerp=o, volgorde=i)
+            for i, o in enumerate(casus.nevenonderwerpen)
+        )
+        self._session.add_all(
             DeelnameRow(
                 casus_id=casus.id, partner_id=d.partner_id, rol=d.rol, sinds=d.sinds, tot=d.tot, grondslag=d.grondslag
             )
@@ -97,13 +102,14 @@ class CasusRepository:
         )
 
     def get(self, casus_id: str) -> Casus | None:
-        """The casus with its betrokkenen and deelnames (three prepared Core queries: this is on every request's
-        path, and building statements or ORM objects per call costs more than the queries)."""
+        """The casus with its nevenonderwerpen, betrokkenen and deelnames (prepared Core queries: this is on every
+        request's path, and building statements or ORM objects per call costs more than the queries)."""
         params = {"casus_id": casus_id}
         row = self._session.execute(_CASUS_BY_ID, params).first()
         if row is None:
             return None
         casus = _casus(row)
+        casus.nevenonderwerpen = tuple(self._session.scalars(_NEVENONDERWERPEN, params))
         casus.betrokkenen = [
             Betrokkene(i, c, BetrokkeneRol(r), relatie)
             for i, c, r, relatie in self._session.execute(_BETROKKENEN, params)
@@ -130,7 +136,18 @@ class CasusRepository:
         if fase is not None:
             fasen = [fase] if isinstance(fase, Fase) else list(fase)
             query = query.where(CasusRow.fase.in_([f.value for f in fasen]))
-        return [_casus(r) for r in self._session.scalars(query)]
+        found = [_casus(r) for r in self._session.scalars(query)]
+        neven = self._session.execute(
+            select(CasusNevenonderwerpRow.casus_id, CasusNevenonderwerpRow.onderwerp)
+            .where(CasusNevenonderwerpRow.casus_id.in_(participating))
+            .order_by(CasusNevenonderwerpRow.casus_id, CasusNevenonderwerpRow.volgorde)
+        )
+        per_casus: dict[str, list[str]] = {}
+        for casus_id, onderwerp in neven:
+            per_casus.setdefault(casus_id, []).append(onderwerp)
+        for casus in found:
+            casus.nevenonderwerpen = tuple(per_casus.get(casus.id, ()))
+        return found
 
     def afgesloten_aanmeldingen(self, aanmelder: str, casustype: Casustype) -> Sequence[tuple[str, dt.datetime]]:
         """The casussen of `casustype` that `aanmelder` referred and that were closed: id and when, newest first."""
@@ -227,7 +244,7 @@ class CasusRepository:
         return self._session.scalar(select(func.count()).select_from(CasusRow)) or 0
 
     def delete_all(self) -> None:
-        for table in (VeldwaardeRow, BijdrageRow, CasusSleutelRow, DeelnameRow, GebeurtenisRow):
+        for table in (VeldwaardeRow, BijdrageRow, CasusSleutelRow, DeelnameRow, GebeurtenisRow, CasusNevenonderwerpRow):
             self._session.execute(delete(table))
         self._session.execute(delete(BetrokkeneRow))
         self._session.execute(delete(CasusRow))
@@ -259,6 +276,8 @@ _CASUS_BY_ID = select(*_CASUS_COLUMNS).where(_C.id == bindparam("casus_id"))
 _BETROKKENEN = (
     select(_B.id, _B.casus_id, _B.rol, _B.relatie).where(_B.casus_id == bindparam("casus_id")).order_by(_B.id)
 )
+_N = CasusNevenonderwerpRow.__table__.c
+_NEVENONDERWERPEN = select(_N.onderwerp).where(_N.casus_id == bindparam("casus_id")).order_by(_N.volgorde)
 _DEELNAMES = (
     select(_D.casus_id, _D.partner_id, _D.rol, _D.sinds, _D.tot, _D.grondslag)
     .where(_D.casus_id == bindparam("casus_id"))
@@ -272,7 +291,7 @@ def _casus(row: Any) -> Casus:  # a CasusRow, or a Core row with the same column
         casustype=Casustype(row.casustype),
         fase=Fase(row.fase),
         gemeente=row.gemeente,
-        onderwerp=Onderwerp(row.onderwerp),
+        hoofdonderwerp=row.onderwerp,
         aanmelder=row.aanmelder,
         aangemeld_op=row.aangemeld_op,
         gewijzigd_op=row.gewijzigd_op,

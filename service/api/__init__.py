@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Flask
 
 from service.api import certificaat, errors, headers, openapi, trace
+from service.api.adviezen import blp as adviezen_blp
 from service.api.base import DeelpoortApi
 from service.api.beleid import blp as beleid_blp
 from service.api.casussen import blp as casussen_blp
@@ -47,6 +48,7 @@ def init_app(app: Flask, services: Services) -> None:
         registry_blp,
         casussen_blp,
         levensloop_blp,
+        adviezen_blp,
         verstrekkingen_blp,
         verantwoording_blp,
         beleid_blp,

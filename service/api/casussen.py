@@ -37,7 +37,19 @@ class BetrokkeneInSchema(_Strict):
 class AanmeldingSchema(_Strict):
     casustype = fields.String(required=True, metadata={"description": "regulier or cter"})
     gemeente = fields.String(required=True, validate=validate.Length(max=80))
-    onderwerp = fields.String(required=True, validate=validate.Length(max=40))
+    onderwerp = fields.String(
+        required=True,
+        validate=validate.Length(max=40),
+        metadata={
+            "description": "the hoofdonderwerp: an id of the convenant's onderwerpen (`overig` is read as "
+            "overige-veiligheid-omgeving)"
+        },
+    )
+    nevenonderwerpen = fields.List(
+        fields.String(validate=validate.Length(max=40)),
+        load_default=list,
+        metadata={"description": "further onderwerpen (ids of the convenant's onderwerpen), distinct, at most 5"},
+    )
     betrokkenen = fields.List(fields.Nested(BetrokkeneInSchema), required=True)
     velden = fields.Dict(keys=fields.String(validate=validate.Length(max=80)), values=fields.Raw(), load_default=dict)
 
@@ -63,7 +75,8 @@ class CasusSchema(Schema):
     casustype = fields.String(required=True)
     fase = fields.String(required=True)
     gemeente = fields.String(required=True)
-    onderwerp = fields.String(required=True)
+    onderwerp = fields.String(required=True, metadata={"description": "the hoofdonderwerp"})
+    nevenonderwerpen = fields.List(fields.String(), required=True)
     aanmelder = fields.String(required=True)
     aangemeldOp = fields.DateTime(required=True)  # noqa: N815
     gewijzigdOp = fields.DateTime(required=True)  # noqa: N815
@@ -105,7 +118,8 @@ def casus_json(casus: Casus, *, detail: bool = False) -> dict[str, Any]:
         "casustype": casus.casustype.value,
         "fase": casus.fase.value,
         "gemeente": casus.gemeente,
-        "onderwerp": casus.onderwerp.value,
+        "onderwerp": casus.hoofdonderwerp,
+        "nevenonderwerpen": list(casus.nevenonderwerpen),
         "aanmelder": casus.aanmelder,
         "aangemeldOp": casus.aangemeld_op,
         "gewijzigdOp": casus.gewijzigd_op,
@@ -153,6 +167,7 @@ class Casussen(MethodView):
             onderwerp=body["onderwerp"],
             betrokkenen=_betrokkenen(body["betrokkenen"]),
             velden=body["velden"],
+            nevenonderwerpen=body["nevenonderwerpen"],
         )
         casus = casussen.aanmelden(services(), gebruiker(), aanmelding, herkomst=_herkomst())
         return casus_json(casus, detail=True), 201, {"Location": f"/v1/casussen/{casus.id}"}

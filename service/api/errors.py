@@ -63,6 +63,7 @@ def _invalid_transition(exc: OngeldigeOvergangError) -> Response:
     body = json.loads(response.get_data())
     body["fase"] = exc.fase
     body["toegestaneOvergangen"] = list(exc.toegestaan)
+    body["toegestaneBesluiten"] = list(exc.besluiten)
     response.set_data(json.dumps(body))
     return response
 

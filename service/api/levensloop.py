@@ -33,7 +33,12 @@ class _Strict(Schema):
 
 class TriageSchema(_Strict):
     besluit = fields.String(
-        required=True, validate=validate.Length(max=40), metadata={"enum": [b.value for b in Besluit]}
+        required=True,
+        validate=validate.Length(max=40),
+        metadata={
+            "enum": [b.value for b in Besluit],
+            "description": "uitgebreid-advies was `advies` before (still accepted, recorded as uitgebreid-advies)",
+        },
     )
     toelichting = fields.String(load_default=None, metadata={"description": "required: why"})
 
@@ -143,7 +148,7 @@ def _conflict(view: Any) -> Any:
     return blp.alt_response(
         409,
         schema=ProblemSchema,
-        description="not allowed in the current fase (`toegestaneOvergangen` lists what is)",
+        description="not allowed in the current fase (`toegestaneOvergangen` and `toegestaneBesluiten` list what is)",
         content_type=PROBLEM_JSON,
     )(view)
 

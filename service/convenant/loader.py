@@ -22,6 +22,7 @@ from service.convenant.errors import ConvenantError, Problem
 from service.convenant.schemas import SECTIONS, DocumentSchema
 from service.domain.beheer import BEHEER
 from service.domain.convenant import (
+    Casusonderwerp,
     Casustype,
     Categorie,
     Convenant,
@@ -333,6 +334,7 @@ def _build(parsed: _Parsed) -> Convenant:
             )
             for r in rows("verwerkingsactiviteiten")
         ),
+        onderwerpen=tuple(Casusonderwerp(r["id"], r["naam"]) for r in rows("onderwerpen")),
     )
 
 

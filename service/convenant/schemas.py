@@ -75,6 +75,17 @@ class NamedSchema(_Strict):
     naam = _text()
 
 
+class OnderwerpSchema(NamedSchema):
+    # Stored as a casus's and an advies's onderwerp (40 characters) and counted per id in the annual report.
+    id = fields.String(
+        required=True,
+        validate=[
+            validate.Regexp(SLUG, error="must be lower-case kebab-case"),
+            validate.Length(max=40, error="at most 40 characters"),
+        ],
+    )
+
+
 class DescribedSchema(NamedSchema):
     omschrijving = _text(2000)
 
@@ -139,4 +150,5 @@ SECTIONS: dict[str, type[Schema]] = {
     "categorieen": NamedSchema,
     "velden": VeldSchema,
     "verwerkingsactiviteiten": VerwerkingsactiviteitSchema,
+    "onderwerpen": OnderwerpSchema,
 }

@@ -124,7 +124,7 @@ _PAD: dict[Fase, tuple[tuple[Handeling, str, Fase], ...]] = {
     ),
     Fase.ADVIES: (
         (Handeling.TRIAGE, Besluit.IN_BEHANDELING, Fase.TRIAGE),
-        (Handeling.TRIAGE, Besluit.ADVIES, Fase.ADVIES),
+        (Handeling.TRIAGE, Besluit.UITGEBREID_ADVIES, Fase.ADVIES),
     ),
     Fase.AFGEWEZEN: (
         (Handeling.TRIAGE, Besluit.IN_BEHANDELING, Fase.TRIAGE),

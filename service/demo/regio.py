@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from service.demo import personen as synth
-from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Onderwerp
+from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname
 from service.domain.convenant import Casustype, Convenant, ConvenantDocument, Fase
 from service.domain.convenant import Onderwerp as VeldOnderwerp
 
@@ -74,15 +74,16 @@ MEEDENKERS = (
     "mee-drenthe",
     "leger-des-heils-welzijn",
 )
+# Hoofdonderwerpen (ids of the convenant's onderwerpen) and their weights.
 ONDERWERPEN = {
-    Onderwerp.VERWARD_GEDRAG: 30,
-    Onderwerp.ERNSTIGE_OVERLAST: 20,
-    Onderwerp.HUISELIJK_GEWELD: 15,
-    Onderwerp.STALKING: 11,
-    Onderwerp.BURENRUZIE: 8,
-    Onderwerp.MENSENHANDEL: 3,
-    Onderwerp.ZEDEN: 3,
-    Onderwerp.OVERIG: 10,
+    "verward-gedrag": 30,
+    "ernstige-overlast": 20,
+    "huiselijk-geweld": 15,
+    "stalking": 11,
+    "burenruzie": 8,
+    "mensenhandel": 3,
+    "zeden": 3,
+    "overige-veiligheid-omgeving": 10,
 }
 # Age of the hoofdpersoon of active casussen: (lowest, highest, count).
 LEEFTIJDEN = ((14, 17, 21), (18, 23, 12), (24, 40, 102), (41, 65, 49), (66, 80, 2))
@@ -144,9 +145,9 @@ class _Generator:
     def id(self) -> str:
         return f"{self.rng.getrandbits(128):032x}"
 
-    def weighted(self, weights: dict[str, int] | dict[Onderwerp, int]) -> str:
+    def weighted(self, weights: dict[str, int]) -> str:
         keys = list(weights)
-        return str(self.rng.choices(keys, weights=[weights[k] for k in keys])[0])  # type: ignore[index]
+        return str(self.rng.choices(keys, weights=[weights[k] for k in keys])[0])
 
     def days_ago(self, low: int, high: int) -> dt.datetime:
         return self.now - dt.timedelta(days=self.rng.randint(low, high), minutes=self.rng.randrange(600))
@@ -199,7 +200,7 @@ class _Generator:
         self._fill(casus)
 
     def _casus(self, casustype: Casustype, fase: Fase, gemeente: str, aanmelder: str, aangemeld: dt.datetime) -> Casus:
-        onderwerp = Onderwerp.RADICALISERING if casustype is Casustype.CTER else Onderwerp(self.weighted(ONDERWERPEN))
+        onderwerp = "radicalisering" if casustype is Casustype.CTER else self.weighted(ONDERWERPEN)
         casus = Casus(self.id(), casustype, fase, gemeente, onderwerp, aanmelder, aangemeld, aangemeld)
         self.region.casussen.append(casus)
         return casus

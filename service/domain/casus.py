@@ -1,8 +1,9 @@
 """Casus, betrokkenen, deelnames and gebruikers: the case side of the domain.
 
 Invariants:
-- A Casus carries metadata only (casustype, fase, gemeente, onderwerp, dates, aanmelder). Field values about
-  betrokkenen live in `Veldwaarde`s, which only the repository turns into ciphertext and back.
+- A Casus carries metadata only (casustype, fase, gemeente, hoofdonderwerp and nevenonderwerpen from the
+  convenant's list, dates, aanmelder). Field values about betrokkenen live in `Veldwaarde`s, which only the
+  repository turns into ciphertext and back.
 - Ids are opaque random strings (uuid4 hex); they carry no personal data and may appear in URLs.
 - Times are timezone-aware UTC.
 """
@@ -33,18 +34,31 @@ class BetrokkeneRol(enum.StrEnum):
     SYSTEEMLID = "systeemlid"
 
 
-class Onderwerp(enum.StrEnum):
-    """The topic a casus was referred for (the annual report's categories)."""
+# Onderwerp ids casussen had before the convenant listed them (section `onderwerpen`), with the id that replaced
+# each: an aanmelding naming one is read as the new id, and migration 0019 moved the stored casussen.
+EERDERE_ONDERWERPEN: dict[str, str] = {"overig": "overige-veiligheid-omgeving"}
+MAX_NEVENONDERWERPEN = 5
 
-    VERWARD_GEDRAG = "verward-gedrag"
-    ERNSTIGE_OVERLAST = "ernstige-overlast"
-    RADICALISERING = "radicalisering"
-    BURENRUZIE = "burenruzie"
-    HUISELIJK_GEWELD = "huiselijk-geweld"
-    STALKING = "stalking"
-    MENSENHANDEL = "mensenhandel"
-    ZEDEN = "zeden"
-    OVERIG = "overig"
+
+def onderwerp_problemen(
+    onderwerpen: frozenset[str], hoofd: str, neven: tuple[str, ...], plaats: str = ""
+) -> list[tuple[str, str]]:
+    """What is wrong with a hoofdonderwerp and its nevenonderwerpen, given the convenant's onderwerp ids: each
+    from the list, the nevenonderwerpen distinct, without the hoofdonderwerp, at most `MAX_NEVENONDERWERPEN`."""
+    problems: list[tuple[str, str]] = []
+    if hoofd not in onderwerpen:
+        problems.append((f"{plaats}onderwerp", "unknown onderwerp (not in the convenant's onderwerpen)"))
+    if len(neven) > MAX_NEVENONDERWERPEN:
+        problems.append((f"{plaats}nevenonderwerpen", f"at most {MAX_NEVENONDERWERPEN}"))
+    for index, item in enumerate(neven):
+        where = f"{plaats}nevenonderwerpen[{index}]"
+        if item not in onderwerpen:
+            problems.append((where, "unknown onderwerp (not in the convenant's onderwerpen)"))
+        elif item == hoofd:
+            problems.append((where, "is the hoofdonderwerp already"))
+        elif item in neven[:index]:
+            problems.append((where, "named twice"))
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,12 +92,13 @@ class Casus:
     casustype: Casustype
     fase: Fase
     gemeente: str  # Gemeente.id
-    onderwerp: Onderwerp
+    hoofdonderwerp: str  # Casusonderwerp.id of the convenant
     aanmelder: str  # Partner.id
     aangemeld_op: dt.datetime
     gewijzigd_op: dt.datetime
     prioriteit: int | None = None
     afgesloten_op: dt.datetime | None = None
+    nevenonderwerpen: tuple[str, ...] = ()  # further Casusonderwerp ids, distinct, without the hoofdonderwerp
     betrokkenen: list[Betrokkene] = field(default_factory=list)
     deelnames: list[Deelname] = field(default_factory=list)
 

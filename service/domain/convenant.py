@@ -120,6 +120,15 @@ class Gemeente:
 
 
 @dataclass(frozen=True, slots=True)
+class Casusonderwerp:
+    """One entry of the convenant's list of onderwerpen: what a casus or an advies is about (the annual report's
+    categories, e.g. `huiselijk-geweld`). A code of the convenant, never personal data."""
+
+    id: str
+    naam: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rol:
     id: str
     naam: str
@@ -214,6 +223,7 @@ class Convenant:
     categorieen: tuple[Categorie, ...]
     velden: tuple[Veld, ...]
     verwerkingsactiviteiten: tuple[Verwerkingsactiviteit, ...]
+    onderwerpen: tuple[Casusonderwerp, ...] = ()  # what a casus or advies can be about (section `onderwerpen`)
     _by_kind: dict[str, Mapping[str, object]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -229,6 +239,7 @@ class Convenant:
                 "grondslag": _index(self.grondslagen),
                 "categorie": _index(self.categorieen),
                 "veld": _index(self.velden),
+                "onderwerp": _index(self.onderwerpen),
             },
         )
 
@@ -248,7 +259,7 @@ class Convenant:
         return self._by_kind["grondslag"].get(grondslag_id)  # type: ignore[return-value]
 
     def ids(self, kind: str) -> frozenset[str]:
-        """All ids of one kind: partnertype, partner, gemeente, rol, doel, grondslag, categorie, veld."""
+        """All ids of one kind: partnertype, partner, gemeente, rol, doel, grondslag, categorie, veld, onderwerp."""
         return frozenset(self._by_kind[kind])
 
     def domeinen(self) -> frozenset[str]:

@@ -34,13 +34,18 @@ class ConflictError(DeelpoortError):
 
 
 class OngeldigeOvergangError(ConflictError):
-    """A lifecycle action the casus's current fase does not allow (409, naming the transitions that are allowed)."""
+    """A lifecycle action the casus's current fase does not allow (409, naming the transitions that are allowed
+    and the triage besluiten the fase accepts)."""
 
-    def __init__(self, fase: str, toegestaan: Sequence[str]) -> None:
+    def __init__(self, fase: str, toegestaan: Sequence[str], besluiten: Sequence[str] = ()) -> None:
         self.fase = fase
         self.toegestaan = tuple(toegestaan)
+        self.besluiten = tuple(besluiten)
         allowed = ", ".join(self.toegestaan) or "none (the fase is final)"
-        super().__init__(f"not allowed in fase '{fase}'; allowed transitions: {allowed}")
+        accepted = ", ".join(self.besluiten) or "none"
+        super().__init__(
+            f"not allowed in fase '{fase}'; allowed transitions: {allowed}; besluiten accepted: {accepted}"
+        )
 
 
 class CasusVernietigdError(DeelpoortError):

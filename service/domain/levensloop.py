@@ -25,12 +25,18 @@ from service.domain.convenant import Casustype, Convenant, Fase
 
 
 class Besluit(enum.StrEnum):
-    """What the triage decides. `in-behandeling` starts the triage of a fresh aanmelding."""
+    """What the triage decides (DOMAIN: procesregie, (uitgebreid) advies, or not taken on). `in-behandeling`
+    starts the triage of a fresh aanmelding. A kort advies or an informatieknooppunt question is no triage
+    outcome: it concerns no persons, so it is never a casus but an advies record of its own (`domain.advies`)."""
 
     IN_BEHANDELING = "in-behandeling"
     PROCESREGIE = "procesregie"
-    ADVIES = "advies"
-    AFGEWEZEN = "afgewezen"
+    UITGEBREID_ADVIES = "uitgebreid-advies"  # fase advies: advice and support, the direction stays local
+    AFGEWEZEN = "afgewezen"  # not taken on
+
+
+# Besluit values accepted before the besluit named its soort of advies, with the value each now means.
+EERDERE_BESLUITEN: Mapping[str, Besluit] = {"advies": Besluit.UITGEBREID_ADVIES}
 
 
 class Handeling(enum.StrEnum):
@@ -63,7 +69,7 @@ OVERGANGEN: Mapping[tuple[Fase, str], Fase] = {
     (Fase.AANMELDING, Besluit.IN_BEHANDELING): Fase.TRIAGE,
     (Fase.AANMELDING, Besluit.AFGEWEZEN): Fase.AFGEWEZEN,
     (Fase.TRIAGE, Besluit.PROCESREGIE): Fase.PROCESREGIE,
-    (Fase.TRIAGE, Besluit.ADVIES): Fase.ADVIES,
+    (Fase.TRIAGE, Besluit.UITGEBREID_ADVIES): Fase.ADVIES,
     (Fase.TRIAGE, Besluit.AFGEWEZEN): Fase.AFGEWEZEN,
     (Fase.PROCESREGIE, AFSLUITING): Fase.AFGESLOTEN,
     (Fase.ADVIES, AFSLUITING): Fase.AFGESLOTEN,
@@ -80,6 +86,11 @@ REGIEROLLEN = frozenset({"casusregisseur", "procesregisseur"})
 def toegestaan_vanuit(fase: Fase) -> tuple[str, ...]:
     """The transitions allowed from `fase`, as `"<from>-><to>"` strings (what a 409 lists)."""
     return tuple(f"{van.value}->{naar.value}" for (van, _), naar in OVERGANGEN.items() if van is fase)
+
+
+def toegestane_besluiten(fase: Fase) -> tuple[str, ...]:
+    """The triage besluiten accepted in `fase` (what a 409 lists besides the transitions)."""
+    return tuple(b.value for (van, b) in OVERGANGEN if van is fase and isinstance(b, Besluit))
 
 
 def volgende_fase(fase: Fase, handeling: str) -> Fase | None:

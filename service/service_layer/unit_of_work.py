@@ -16,6 +16,7 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.adapters.adviezen import AdviesRepository
 from service.adapters.beheer_store import VoorstelRepository
 from service.adapters.beveiligingssignalen import BeveiligingssignaalRepository
 from service.adapters.casus_keys import CasusKeys
@@ -82,6 +83,8 @@ class UnitOfWork(Protocol):
     def getuigen(self) -> GetuigenStore: ...
     @property
     def rechten(self) -> RechtenRepository: ...
+    @property
+    def adviezen(self) -> AdviesRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -118,6 +121,7 @@ class SqlAlchemyUnitOfWork:
     oidc_inlogpogingen: OidcInlogpogingRepository  # OpenID Connect logins in progress (single use)
     getuigen: GetuigenStore  # the log's witnesses: cosignatures received, what each last cosigned
     rechten: RechtenRepository  # beperkingen and uitstellen (rights of the betrokkene)
+    adviezen: AdviesRepository  # adviezen: metadata only, counted for the annual report
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -144,6 +148,7 @@ class SqlAlchemyUnitOfWork:
         self.oidc_inlogpogingen = OidcInlogpogingRepository(self._session)
         self.getuigen = GetuigenStore(self._session)
         self.rechten = RechtenRepository(self._session)
+        self.adviezen = AdviesRepository(self._session)
         return self
 
     def __exit__(

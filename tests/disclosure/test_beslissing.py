@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from service.domain.beslissing import Aanvrager, Beleid, Feiten, Verzoek, als_verstrekking, beslis
-from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Onderwerp
+from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname
 from service.domain.convenant import Casustype, Fase, Verwerkingsactiviteit
 from service.domain.decision import Grant
 from service.domain.verstrekking import Trace, Uitkomst, Weigering
@@ -60,7 +60,7 @@ def casus(*, fase: Fase = Fase.PROCESREGIE, deelnames: Sequence[Deelname] | None
         casustype=Casustype.REGULIER,
         fase=fase,
         gemeente="assen",
-        onderwerp=Onderwerp.ERNSTIGE_OVERLAST,
+        hoofdonderwerp="ernstige-overlast",
         aanmelder=POLITIE,
         aangemeld_op=NU - dt.timedelta(days=30),
         gewijzigd_op=NU - dt.timedelta(days=1),

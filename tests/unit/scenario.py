@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Gebruiker, Onderwerp, new_id
+from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Gebruiker, new_id
 from service.domain.convenant import Casustype, Fase, Regime
 from service.domain.levensloop import Gebeurtenis
 from service.service_layer.casus.levensloop import weegploeg
@@ -67,7 +67,7 @@ def casus_in(
         casustype=casustype,
         fase=fase,
         gemeente="assen",
-        onderwerp=Onderwerp.VERWARD_GEDRAG,
+        hoofdonderwerp="verward-gedrag",
         aanmelder=POLITIE,
         aangemeld_op=T0,
         gewijzigd_op=T0,

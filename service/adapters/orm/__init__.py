@@ -1,9 +1,10 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`casus`, `identiteit`, `beheer`, `log`, `rechten`, `routeeroverleg`) on one `Base`; importing
-this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
+One module per area (`advies`, `casus`, `identiteit`, `beheer`, `log`, `rechten`, `routeeroverleg`) on one
+`Base`; importing this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
 """
 
+from service.adapters.orm.advies import AdviesRow
 from service.adapters.orm.base import NAMING, Base, UTCDateTime
 from service.adapters.orm.beheer import (
     BeheervoorstelRow,
@@ -16,6 +17,7 @@ from service.adapters.orm.beheer import (
 from service.adapters.orm.casus import (
     BetrokkeneRow,
     BijdrageRow,
+    CasusNevenonderwerpRow,
     CasusRow,
     CasusSleutelRow,
     DeelnameRow,
@@ -48,6 +50,7 @@ from service.adapters.orm.routeeroverleg import RouteerMatchRow, RouteerSignaalR
 
 __all__ = [
     "NAMING",
+    "AdviesRow",
     "Base",
     "BeheervoorstelRow",
     "BeleidsactiveringRow",
@@ -57,6 +60,7 @@ __all__ = [
     "BetrokkeneRow",
     "BeveiligingssignaalRow",
     "BijdrageRow",
+    "CasusNevenonderwerpRow",
     "CasusRow",
     "CasusSleutelRow",
     "CheckpointRow",

@@ -37,13 +37,24 @@ class CasusRow(Base):
     casustype: Mapped[str] = mapped_column(String(16), index=True)
     fase: Mapped[str] = mapped_column(String(16))
     gemeente: Mapped[str] = mapped_column(String(80))
-    onderwerp: Mapped[str] = mapped_column(String(40))
+    onderwerp: Mapped[str] = mapped_column(String(40))  # the hoofdonderwerp (an id of the convenant's onderwerpen)
     aanmelder: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     aangemeld_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     gewijzigd_op: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     afgesloten_op: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     prioriteit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     vernietigd_op: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CasusNevenonderwerpRow(Base):
+    """A nevenonderwerp of a casus (an id of the convenant's onderwerpen; the hoofdonderwerp is on the casus).
+    A row per onderwerp, so the annual report counts casussen per onderwerp with one GROUP BY."""
+
+    __tablename__ = "casus_nevenonderwerpen"
+
+    casus_id: Mapped[str] = mapped_column(ForeignKey("casussen.id", ondelete="CASCADE"), primary_key=True)
+    onderwerp: Mapped[str] = mapped_column(String(40), primary_key=True)
+    volgorde: Mapped[int] = mapped_column(Integer)  # as the aanmelding listed them
 
 
 class BetrokkeneRow(Base):

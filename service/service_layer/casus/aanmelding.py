@@ -31,7 +31,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.adapters.repository import CasusRepository
-from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname, Gebruiker, Onderwerp, new_id, utcnow
+from service.domain.casus import (
+    EERDERE_ONDERWERPEN,
+    Betrokkene,
+    BetrokkeneRol,
+    Casus,
+    Deelname,
+    Gebruiker,
+    new_id,
+    onderwerp_problemen,
+    utcnow,
+)
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.convenant import Onderwerp as VeldOnderwerp
 from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
@@ -60,9 +70,10 @@ class BetrokkeneInvoer:
 class Aanmelding:
     casustype: str
     gemeente: str
-    onderwerp: str
+    onderwerp: str  # the hoofdonderwerp (an id of the convenant's onderwerpen; an old id is read as its successor)
     betrokkenen: Sequence[BetrokkeneInvoer]
     velden: Mapping[str, Any] = field(default_factory=dict)
+    nevenonderwerpen: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,9 @@ def aanmelden(
     casustype = _one_of(aanmelding.casustype, [c.value for c in Casustype], "casustype", problems)
     if aanmelding.gemeente not in convenant.ids("gemeente"):
         problems.append(("gemeente", "unknown gemeente"))
-    _one_of(aanmelding.onderwerp, [o.value for o in Onderwerp], "onderwerp", problems)
+    hoofdonderwerp = EERDERE_ONDERWERPEN.get(aanmelding.onderwerp, aanmelding.onderwerp)
+    nevenonderwerpen = tuple(aanmelding.nevenonderwerpen)
+    problems += onderwerp_problemen(convenant.ids("onderwerp"), hoofdonderwerp, nevenonderwerpen)
     if not aanmelding.betrokkenen or len(aanmelding.betrokkenen) > MAX_BETROKKENEN:
         problems.append(("betrokkenen", f"between 1 and {MAX_BETROKKENEN} betrokkenen"))
     hoofdpersonen = [b for b in aanmelding.betrokkenen if b.rol == BetrokkeneRol.HOOFDPERSOON]
@@ -124,7 +137,8 @@ def aanmelden(
         casustype=kind,
         fase=Fase.AANMELDING,
         gemeente=aanmelding.gemeente,
-        onderwerp=Onderwerp(aanmelding.onderwerp),
+        hoofdonderwerp=hoofdonderwerp,
+        nevenonderwerpen=nevenonderwerpen,
         aanmelder=gebruiker.partner_id,
         aangemeld_op=now,
         gewijzigd_op=now,

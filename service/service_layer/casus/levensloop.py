@@ -24,6 +24,7 @@ from service.domain.convenant import Casustype, Fase, Regime
 from service.domain.errors import ConflictError
 from service.domain.levensloop import (
     AFSLUITING,
+    EERDERE_BESLUITEN,
     PRIORITEIT_MAX,
     PRIORITEIT_MIN,
     Besluit,
@@ -83,15 +84,17 @@ def triage(
     *,
     now: dt.datetime | None = None,
 ) -> Gebeurtenis:
-    """Start the triage of an aanmelding, or decide it: procesregie, advies or afgewezen.
+    """Start the triage of an aanmelding, or decide it: procesregie, uitgebreid-advies (`advies`, the value
+    before the besluit named its soort, is still accepted and recorded as uitgebreid-advies) or afgewezen.
 
     Raises:
         NietGevondenError: no such casus for this partner.
         NietToegestaanError: the gebruiker does not hold the regie of the casus.
         OngeldigeInvoerError: unknown besluit or missing toelichting.
-        OngeldigeOvergangError: the besluit does not fit the fase (the allowed transitions are named).
+        OngeldigeOvergangError: the besluit does not fit the fase (the allowed transitions and besluiten are named).
     """
     problems: list[tuple[str, str]] = []
+    besluit = EERDERE_BESLUITEN.get(besluit, besluit)
     if besluit not in {b.value for b in Besluit}:
         problems.append(("besluit", f"must be one of: {', '.join(b.value for b in Besluit)}"))
     vereis_toelichting(toelichting, problems)

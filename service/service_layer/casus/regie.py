@@ -31,6 +31,7 @@ from service.domain.levensloop import (
     Handeling,
     regisseert,
     toegestaan_vanuit,
+    toegestane_besluiten,
     volgende_fase,
 )
 from service.service_layer.services import Services
@@ -88,7 +89,7 @@ def regiestap(
 def overgang(casus: Casus, besluit: str) -> Fase:
     naar = volgende_fase(casus.fase, besluit)
     if naar is None:
-        raise OngeldigeOvergangError(casus.fase.value, toegestaan_vanuit(casus.fase))
+        raise OngeldigeOvergangError(casus.fase.value, toegestaan_vanuit(casus.fase), toegestane_besluiten(casus.fase))
     return naar
 
 

@@ -1,0 +1,1 @@
+"""Adviezen: kort advies, uitgebreid advies (anonymous or through a casus) and informatieknooppunt contacts."""
