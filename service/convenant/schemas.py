@@ -139,4 +139,7 @@ SECTIONS: dict[str, type[Schema]] = {
     "categorieen": NamedSchema,
     "velden": VeldSchema,
     "verwerkingsactiviteiten": VerwerkingsactiviteitSchema,
+    # The region's thematic tables (e.g. pga-tafel, stalking): overleg soorten besides the fixed casusoverleg and
+    # procesregieoverleg; each holds casussen of its file's casustype only.
+    "overlegsoorten": NamedSchema,
 }

@@ -1,7 +1,7 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`casus`, `identiteit`, `beheer`, `log`, `rechten`, `routeeroverleg`) on one `Base`; importing
-this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
+One module per area (`casus`, `identiteit`, `beheer`, `log`, `overleg`, `rechten`, `routeeroverleg`) on one
+`Base`; importing this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
 """
 
 from service.adapters.orm.base import NAMING, Base, UTCDateTime
@@ -43,11 +43,13 @@ from service.adapters.orm.log import (
     VerstrekkingGrondslagRow,
     VerstrekkingRow,
 )
+from service.adapters.orm.overleg import AgendapuntRow, OverlegRow, UitnodigingRow, VerklaringRow
 from service.adapters.orm.rechten import BeperkingRow, CorrectieverzoekRow, UitstelRow
 from service.adapters.orm.routeeroverleg import RouteerMatchRow, RouteerSignaalRow, RouteerSlotRow
 
 __all__ = [
     "NAMING",
+    "AgendapuntRow",
     "Base",
     "BeheervoorstelRow",
     "BeleidsactiveringRow",
@@ -72,6 +74,7 @@ __all__ = [
     "LoghoofdRow",
     "LogknoopRow",
     "OidcInlogpogingRow",
+    "OverlegRow",
     "PartnerRow",
     "RouteerMatchRow",
     "RouteerSignaalRow",
@@ -79,9 +82,11 @@ __all__ = [
     "TokenRow",
     "TokenpogingRow",
     "UTCDateTime",
+    "UitnodigingRow",
     "UitstelRow",
     "VeldwaardeRow",
     "VerantwoordingIndexRow",
+    "VerklaringRow",
     "VerstrekkingBetrokkeneRow",
     "VerstrekkingGrondslagRow",
     "VerstrekkingRow",
