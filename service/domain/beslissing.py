@@ -11,8 +11,7 @@ Invariants (DESIGN 1, deny by default):
 - The checks run in a fixed order and the first that fails is the refusal: unknown names, a doel for supplying
   data (`AANLEVERDOELEN`: nothing leaves under one), deelname, the overleg when one is named (`domain.overleg.toets`:
   doel casusoverleg, on its agenda, attending, an incidental participant's verklaring), fase, policy, destroyed
-  data. A refusal
-  releases nothing and withholds nothing.
+  data. A refusal releases nothing and withholds nothing.
 - Each released veld names the bron (the supplying partner) of each place's value, when the facts know it.
 - Withheld names are what was asked for (everything with a value, when nothing was named) and is not granted,
   or whose every value belongs to a place withheld by a beperking; names only, never values.
