@@ -10,6 +10,7 @@ from service.service_layer.logboek.controle import verifieer
 from service.service_layer.services import Services
 from tests.helpers.casus import ZORGPARTNER, bearer, post, vraag
 from tests.helpers.overleg import GGZ, POLITIE, aanwezig, agendeer, bijgewoond, maak_overleg, overleg_records, vraag_in
+from tests.helpers.web import login
 
 
 def test_every_verstrekking_in_an_overleg_names_it_and_is_refused_for_absent_partners(
@@ -120,6 +121,10 @@ def test_the_fg_sees_which_overleg_a_verstrekking_was_made_in(
     response = client.get(f"/v1/verantwoording/verstrekkingen?casus={casus}&doel=casusoverleg", headers=bearer(fg))
     assert response.status_code == 200, response.get_json()
     assert [r["overleg"] for r in response.get_json()["verstrekkingen"]] == [overleg]
+    login(client, fg)
+    pagina = client.get(f"/fg/verstrekkingen?casus={casus}&doel=casusoverleg")
+    assert pagina.status_code == 200
+    assert f"(overleg {overleg[:8]})" in pagina.get_data(as_text=True)
 
 
 def test_cter_overleggen_follow_the_cter_rules_on_every_path(
