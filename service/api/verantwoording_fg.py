@@ -110,6 +110,7 @@ class LogregelSchema(Schema):
     certificaatOin = fields.String(  # noqa: N815
         allow_none=True, metadata={"description": "OIN of the PKIoverheid client certificate used, if any"}
     )
+    overleg = fields.String(allow_none=True, metadata={"description": "the overleg it was asked in, if any"})
 
 
 class LijstSchema(Schema):

@@ -31,6 +31,11 @@ class VerzoekSchema(Schema):
         load_default=None,
         metadata={"description": "the velden asked for; absent: everything the convenant allows"},
     )
+    overleg = fields.String(
+        validate=validate.Length(min=1, max=64),
+        load_default=None,
+        metadata={"description": "the overleg this is asked in (doel casusoverleg; the partner must attend it)"},
+    )
 
 
 class VerwerkingsactiviteitRefSchema(Schema):
@@ -84,13 +89,13 @@ class Verstrekkingen(MethodView):
     @blp.arguments(VerzoekSchema)
     @blp.response(201, VerstrekkingSchema)
     @_problem(404, "no such casus for this partner (existence is not revealed)")
-    @_problem(403, "the doel is not permitted in the casus's fase")
+    @_problem(403, "the doel is not permitted in the casus's fase; in an overleg: not attending, or no verklaring")
     @_problem(410, "the casus's data was destroyed")
     @_problem(503, "the verstrekking log could not record the request: nothing was disclosed")
     def post(self, body: dict[str, Any], casus_id: str) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Ask for the case information the convenant allows for a doel; every request is logged first."""
         velden = tuple(body["velden"]) if body.get("velden") is not None else None
-        verzoek = verstrekkingen.Verzoek(doel=body["doel"], velden=velden)
+        verzoek = verstrekkingen.Verzoek(doel=body["doel"], velden=velden, overleg=body["overleg"])
         uitgifte = verstrekkingen.verstrekken(
             services(), gebruiker(), casus_id[:64], verzoek, current_trace(), certificaat_oin=certificaat_oin()
         )

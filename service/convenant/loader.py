@@ -22,6 +22,7 @@ from service.convenant.errors import ConvenantError, Problem
 from service.convenant.schemas import SECTIONS, DocumentSchema
 from service.domain.beheer import BEHEER
 from service.domain.convenant import (
+    VASTE_OVERLEGSOORTEN,
     Casusonderwerp,
     Casustype,
     Categorie,
@@ -34,6 +35,7 @@ from service.domain.convenant import (
     Gevoeligheid,
     Grondslag,
     Onderwerp,
+    Overlegsoort,
     Partner,
     Partnertype,
     Rol,
@@ -220,6 +222,10 @@ def _check_reserved(parsed: _Parsed, problems: list[Problem]) -> None:
     for entry in parsed.sections["doelen"]:
         if entry.data["id"] == BEHEER:
             problems.append(Problem(entry.file, entry.label, f"id: '{BEHEER}' is reserved for beheer records"))
+    vast = {soort.id for soort in VASTE_OVERLEGSOORTEN}
+    for entry in parsed.sections["overlegsoorten"]:
+        if entry.data["id"] in vast:
+            problems.append(Problem(entry.file, entry.label, f"id: '{entry.data['id']}' is a fixed overleg soort"))
 
 
 def _check_references(parsed: _Parsed, problems: list[Problem]) -> None:
@@ -243,6 +249,9 @@ def _check_references(parsed: _Parsed, problems: list[Problem]) -> None:
             problems.append(Problem(doc.file, doc.label, "weegploeg: only a CTER convenant has a weegploeg"))
     for entry in parsed.sections["partners"]:
         ref(entry, "type", [entry.data["type"]], "partnertypen")
+        if entry.file not in document_of_file:
+            problems.append(Problem(entry.file, entry.label, "defined in a file without a valid header"))
+    for entry in parsed.sections["overlegsoorten"]:
         if entry.file not in document_of_file:
             problems.append(Problem(entry.file, entry.label, "defined in a file without a valid header"))
     for entry in parsed.sections["velden"]:
@@ -276,6 +285,7 @@ def _build(parsed: _Parsed) -> Convenant:
     def rows(section: str) -> list[Mapping[str, Any]]:
         return [e.data for e in s[section]]
 
+    casustype_of_file = {d.file: Casustype(d.data["casustype"]) for d in parsed.documents}
     return Convenant(
         documenten=tuple(
             ConvenantDocument(
@@ -335,6 +345,9 @@ def _build(parsed: _Parsed) -> Convenant:
             for r in rows("verwerkingsactiviteiten")
         ),
         onderwerpen=tuple(Casusonderwerp(r["id"], r["naam"]) for r in rows("onderwerpen")),
+        overlegsoorten=tuple(
+            Overlegsoort(e.data["id"], e.data["naam"], casustype_of_file[e.file]) for e in s["overlegsoorten"]
+        ),
     )
 
 

@@ -151,4 +151,7 @@ SECTIONS: dict[str, type[Schema]] = {
     "velden": VeldSchema,
     "verwerkingsactiviteiten": VerwerkingsactiviteitSchema,
     "onderwerpen": OnderwerpSchema,
+    # The region's thematic tables (e.g. pga-tafel, stalking): overleg soorten besides the fixed casusoverleg and
+    # procesregieoverleg; each holds casussen of its file's casustype only.
+    "overlegsoorten": NamedSchema,
 }

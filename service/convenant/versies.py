@@ -33,7 +33,16 @@ Documenten = Mapping[str, str]  # file name -> YAML text
 # What a proposal may add. Gemeenten, categorieen and velden change what is stored and encrypted per casus:
 # they come with a release of the service, never through beheer. `deelnemers` is the list in a document's
 # `convenant:` header of partners defined in another file that signed this convenant too ({"partner": id}).
-TOE_TE_VOEGEN = ("partnertypen", "partners", "rollen", "doelen", "grondslagen", "verwerkingsactiviteiten", "deelnemers")
+TOE_TE_VOEGEN = (
+    "partnertypen",
+    "partners",
+    "rollen",
+    "doelen",
+    "grondslagen",
+    "verwerkingsactiviteiten",
+    "deelnemers",
+    "overlegsoorten",
+)
 
 _TOP_LEVEL = re.compile(r"^[^\s#-]")
 

@@ -9,8 +9,9 @@ Invariants (DESIGN 1, deny by default):
   part in the casus, (c) the doel is permitted in the casus's current fase by that verwerkingsactiviteit, and
   (d) the casus holds a value for it. Anything unknown (doel, veld, casus, activity, policy) releases nothing.
 - The checks run in a fixed order and the first that fails is the refusal: unknown names, a doel for supplying
-  data (`AANLEVERDOELEN`: nothing leaves under one), deelname, fase, policy, destroyed data. A refusal
-  releases nothing and withholds nothing.
+  data (`AANLEVERDOELEN`: nothing leaves under one), deelname, the overleg when one is named (`domain.overleg.toets`:
+  doel casusoverleg, on its agenda, attending, an incidental participant's verklaring), fase, policy, destroyed
+  data. A refusal releases nothing and withholds nothing.
 - Each released veld names the bron (the supplying partner) of each place's value, when the facts know it.
 - Doel `terugkoppeling` is asked only by the casus's own aanmelder, whose deelname may have ended (`mag_vragen`);
   any other partner is refused as one that does not take part.
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from service.domain.casus import BetrokkeneRol, Casus, neemt_deel
 from service.domain.convenant import Convenant, Verwerkingsactiviteit
 from service.domain.decision import Grant
+from service.domain.overleg import OVERLEGDOEL, Overlegdeelname, toets
 from service.domain.verstrekking import AANLEVERDOELEN, Trace, Uitkomst, Verstrekking, VerstrektVeld, Weigering
 
 MAX_VELDEN = 200
@@ -42,6 +44,7 @@ CASUS = "casus"  # the place of a value that belongs to the casus itself, not to
 class Verzoek:
     doel: str
     velden: tuple[str, ...] | None = None  # None: everything the convenant allows
+    overleg: str | None = None  # the overleg this is asked in (doel casusoverleg), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class Feiten:
     aanwezig: Mapping[str, Sequence[str | None]] | None = None
     bronnen: Mapping[tuple[str | None, str], str] | None = None  # (place, veld) -> the partner that supplied it
     beperkt: Mapping[str, frozenset[str]] = field(default_factory=dict)  # restricted betrokkene -> doelen allowed
+    overleg: Overlegdeelname | None = None  # the caller's place on the overleg named in the verzoek
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +126,7 @@ class Aanvrager:
     doel: str  # the doel when the convenant knows it, else "onbekend"
     trace: Trace
     certificaat_oin: str | None = None  # the OIN of the client certificate used, when one was (docs/mtls.md)
+    overleg: str | None = None  # the overleg id when one was named and is well-formed (as for casus)
 
 
 def onbekende_namen(convenant: Convenant, verzoek: Verzoek) -> list[tuple[str, str]]:
@@ -148,6 +153,11 @@ def beslis(feiten: Feiten) -> Beslissing:
     if casus is None or not mag_vragen(casus, feiten.partner_id, feiten.verzoek.doel, feiten.nu):
         return Beslissing(Weigering.GEEN_DEELNEMER, "no such casus for this partner", None, None)
     casustype = casus.casustype.value
+    if feiten.verzoek.overleg is not None:
+        fout = toets(feiten.overleg or Overlegdeelname(feiten.verzoek.overleg, False), feiten.verzoek.doel)
+        if fout is not None:  # a wrong doel is the caller's input (400); the rest is about the overleg
+            onjuist = (("overleg", fout[1]),) if feiten.verzoek.doel != OVERLEGDOEL else ()
+            return Beslissing(fout[0], fout[1], casustype, None, onbekend=onjuist)
     va = feiten.verwerkingsactiviteit
     if va is None or casus.fase not in va.fasen:
         return Beslissing(Weigering.FASE, _fase_reden(feiten.verzoek.doel, casus, va), casustype, None)
@@ -240,6 +250,7 @@ def als_verstrekking(beslissing: Beslissing, aanvrager: Aanvrager, casus: Casus 
         weigering=beslissing.weigering,
         certificaat_oin=aanvrager.certificaat_oin,
         beperkt=beslissing.beperkt,
+        overleg=aanvrager.overleg,
     )
 
 

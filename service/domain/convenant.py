@@ -191,6 +191,22 @@ class Verwerkingsactiviteit:
 
 
 @dataclass(frozen=True, slots=True)
+class Overlegsoort:
+    """A kind of overleg (meeting) whose agenda holds casussen of one casustype only (regimes stay apart)."""
+
+    id: str
+    naam: str
+    casustype: Casustype  # the casustype of the convenant that defines it: the only casussen on its agenda
+
+
+# Every region has these two (regular casussen); a convenant adds its thematic tables under `overlegsoorten:`.
+VASTE_OVERLEGSOORTEN = (
+    Overlegsoort("casusoverleg", "Casusoverleg", Casustype.REGULIER),
+    Overlegsoort("procesregieoverleg", "Procesregieoverleg", Casustype.REGULIER),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class ConvenantDocument:
     """One signed convenant (one file): its identity and the casustype it governs."""
 
@@ -224,6 +240,7 @@ class Convenant:
     velden: tuple[Veld, ...]
     verwerkingsactiviteiten: tuple[Verwerkingsactiviteit, ...]
     onderwerpen: tuple[Casusonderwerp, ...] = ()  # what a casus or advies can be about (section `onderwerpen`)
+    overlegsoorten: tuple[Overlegsoort, ...] = ()  # configured in the convenants, besides VASTE_OVERLEGSOORTEN
     _by_kind: dict[str, Mapping[str, object]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -254,6 +271,10 @@ class Convenant:
 
     def veld(self, veld_id: str) -> Veld | None:
         return self._by_kind["veld"].get(veld_id)  # type: ignore[return-value]
+
+    def overlegsoort(self, soort_id: str) -> Overlegsoort | None:
+        """A fixed overleg soort or one a convenant configures, or None."""
+        return next((s for s in (*VASTE_OVERLEGSOORTEN, *self.overlegsoorten) if s.id == soort_id), None)
 
     def grondslag(self, grondslag_id: str) -> Grondslag | None:
         return self._by_kind["grondslag"].get(grondslag_id)  # type: ignore[return-value]

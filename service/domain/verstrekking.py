@@ -15,6 +15,8 @@ Invariants (DESIGN invariant 3):
   supplied, `doel` one of `AANLEVERDOELEN`, and each veld carries the bron's own grondslag under the bronregels.
   A verstrekking names per released veld the bron of each place's value (`bronnen`, parallel to `plaatsen`);
   records written before bronnen existed have no such key and hash as they did.
+- A verstrekking in an overleg (`domain.overleg`) names it (`overleg`, its opaque id), refused or not; other
+  records have no such key and hash as they did.
 - `as_record()` is the exact content that is hashed into the log; changing it changes the format version.
 """
 
@@ -56,6 +58,9 @@ class Weigering(enum.StrEnum):
     GEEN_BELEID = "geen-beleid"  # no usable active field policy
     AANLEVERDOEL = "aanleverdoel"  # data was asked for under a doel for supplying it (`AANLEVERDOELEN`)
     BRONREGEL = "bronregel"  # an aanlevering of velden the bronregels do not allow this partner to supply
+    OVERLEG = "overleg"  # in an overleg: a doel other than casusoverleg, or the casus not on its agenda
+    AFWEZIG = "afwezig"  # in an overleg: the partner is not recorded as attending the agendapunt
+    GEHEIMHOUDING = "geheimhouding"  # in an overleg: an incidental participant without a recorded verklaring
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,7 @@ class Verstrekking:
     certificaat_oin: str | None = None  # the OIN of the client certificate used, when one was
     soort: str = VERSTREKKING  # or AANLEVERING: `partner` supplied the velden to the casus (module docstring)
     beperkt: tuple[str, ...] = ()  # places whose values a beperking (AVG art. 18) withheld
+    overleg: str | None = None  # the overleg it was asked in (module docstring)
 
     def __post_init__(self) -> None:
         if self.soort not in (VERSTREKKING, AANLEVERING):
@@ -159,6 +165,8 @@ class Verstrekking:
             record["parentSpanId"] = self.trace.parent_id  # the caller's span (W3C traceparent), for LDV
         if self.beperkt:
             record["beperkt"] = list(self.beperkt)  # only when something was withheld: older records hash as they did
+        if self.overleg is not None:
+            record["overleg"] = self.overleg  # only in an overleg: other records hash as they did
         return record
 
 

@@ -27,6 +27,7 @@ from service.adapters.historie import GebeurtenisRepository
 from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
 from service.adapters.oidc_inlogpogingen import OidcInlogpogingRepository
+from service.adapters.overleggen import OverlegRepository
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.rechten import RechtenRepository
 from service.adapters.repository import CasusRepository, PartnerRepository
@@ -85,6 +86,8 @@ class UnitOfWork(Protocol):
     def rechten(self) -> RechtenRepository: ...
     @property
     def adviezen(self) -> AdviesRepository: ...
+    @property
+    def overleggen(self) -> OverlegRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -122,6 +125,7 @@ class SqlAlchemyUnitOfWork:
     getuigen: GetuigenStore  # the log's witnesses: cosignatures received, what each last cosigned
     rechten: RechtenRepository  # beperkingen and uitstellen (rights of the betrokkene)
     adviezen: AdviesRepository  # adviezen: metadata only, counted for the annual report
+    overleggen: OverlegRepository  # overleggen: agenda, invitations, attendance, verklaringen
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -149,6 +153,7 @@ class SqlAlchemyUnitOfWork:
         self.getuigen = GetuigenStore(self._session)
         self.rechten = RechtenRepository(self._session)
         self.adviezen = AdviesRepository(self._session)
+        self.overleggen = OverlegRepository(self._session)
         return self
 
     def __exit__(

@@ -1,6 +1,6 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`advies`, `casus`, `identiteit`, `beheer`, `log`, `rechten`, `routeeroverleg`) on one
+One module per area (`advies`, `casus`, `identiteit`, `beheer`, `log`, `overleg`, `rechten`, `routeeroverleg`) on one
 `Base`; importing this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
 """
 
@@ -45,12 +45,14 @@ from service.adapters.orm.log import (
     VerstrekkingGrondslagRow,
     VerstrekkingRow,
 )
+from service.adapters.orm.overleg import AgendapuntRow, OverlegRow, UitnodigingRow, VerklaringRow
 from service.adapters.orm.rechten import BeperkingRow, CorrectieverzoekRow, UitstelRow
 from service.adapters.orm.routeeroverleg import RouteerMatchRow, RouteerSignaalRow, RouteerSlotRow
 
 __all__ = [
     "NAMING",
     "AdviesRow",
+    "AgendapuntRow",
     "Base",
     "BeheervoorstelRow",
     "BeleidsactiveringRow",
@@ -76,6 +78,7 @@ __all__ = [
     "LoghoofdRow",
     "LogknoopRow",
     "OidcInlogpogingRow",
+    "OverlegRow",
     "PartnerRow",
     "RouteerMatchRow",
     "RouteerSignaalRow",
@@ -83,9 +86,11 @@ __all__ = [
     "TokenRow",
     "TokenpogingRow",
     "UTCDateTime",
+    "UitnodigingRow",
     "UitstelRow",
     "VeldwaardeRow",
     "VerantwoordingIndexRow",
+    "VerklaringRow",
     "VerstrekkingBetrokkeneRow",
     "VerstrekkingGrondslagRow",
     "VerstrekkingRow",

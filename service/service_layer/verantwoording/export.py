@@ -72,6 +72,7 @@ def als_dict(regel: Regel) -> dict[str, Any]:
         "spanId": regel.span_id,
         "aantalBetrokkenen": len(regel.betrokkenen),
         "certificaatOin": regel.certificaat_oin,
+        "overleg": regel.overleg,
     }
 
 

@@ -106,6 +106,7 @@ class Regel:
     betrokkenen: tuple[str, ...]
     certificaat_oin: str | None = None  # the OIN of the client certificate the request came with (docs/mtls.md)
     parent_span_id: str | None = None  # the caller's span from its traceparent (records made since session 9)
+    overleg: str | None = None  # the overleg a verstrekking was asked in (records since overleggen exist)
 
     @property
     def grondslagen(self) -> tuple[str, ...]:
@@ -169,6 +170,7 @@ def regel(services: Services, gevonden: Gevonden) -> Regel:
         betrokkenen=_texts(record.get("betrokkenen")),
         certificaat_oin=_text(record.get("certificaatOin")),
         parent_span_id=_text(record.get("parentSpanId")),
+        overleg=_text(record.get("overleg")),
     )
 
 

@@ -46,6 +46,8 @@ from service.domain.errors import (
     NietToegestaanError,
     OngeldigeInvoerError,
 )
+from service.domain.overleg import Overlegdeelname
+from service.domain.overleg import deelname as overlegdeelname
 from service.domain.veldwaarde import JsonWaarde
 from service.domain.verstrekking import Ontvangstbewijs, Trace, Verstrekking, Weigering
 from service.service_layer.beleid.actief import active_access
@@ -82,13 +84,17 @@ def verstrekken(
 ) -> Uitgifte:
     """Load, decide, decrypt what is released, log durably, then hand out the allowed values for a doel.
 
+    `verzoek.overleg` names the overleg it is asked in (docs/overleg.md): the record names it too.
     `certificaat_oin` is the OIN of the PKIoverheid client certificate the entry point accepted for this
     request (None when none was used); the log record names it.
 
     Raises (each after its refusal was logged):
         OngeldigeInvoerError: an unknown doel or veld (named).
         NietGevondenError: no such casus, or the partner does not take part in it.
-        NietToegestaanError: the doel is not permitted in the casus's fase.
+        NietToegestaanError: the doel is not permitted in the casus's fase; in an overleg, the partner is not
+            recorded as attending the agendapunt, or is an incidental participant without a recorded verklaring.
+        NietGevondenError: in an overleg, no such overleg with this casus on its agenda.
+        OngeldigeInvoerError: in an overleg, a doel other than casusoverleg.
         CasusVernietigdError: the casus's data was destroyed.
         GeenBeleidError: no usable active policy.
         LogNietBeschikbaarError: the log could not record (nothing disclosed).
@@ -107,6 +113,7 @@ def verstrekken(
         doel=verzoek.doel if verzoek.doel in convenant.ids("doel") else ONBEKEND,  # nor a doel name they typed
         trace=trace,
         certificaat_oin=certificaat_oin,
+        overleg=verzoek.overleg if verzoek.overleg and _CASUS_ID.fullmatch(verzoek.overleg) else None,
     )
     onbekend = onbekende_namen(convenant, verzoek)
     with services.uow() as uow:
@@ -142,10 +149,11 @@ def _laad(
     if casus is None or not mag_vragen(casus, gebruiker.partner_id, verzoek.doel, now):
         return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus), None, None
     va = services.convenant.verwerkingsactiviteit(casus.casustype, verzoek.doel, now.date())
+    overleg = _overleg(uow, verzoek, casus, gebruiker.partner_id)
     try:
         access = active_access(services, uow.beleid)
     except GeenBeleidError as exc:
-        return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus, va), None, exc
+        return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus, va, overleg=overleg), None, exc
     key = DecisionKey(gebruiker.partner_id, gebruiker.rol, casus.casustype.value, verzoek.doel)
     beleid = Beleid(access.version, access.allowed_fields(key))
     regime = Regime.of(casus.casustype)
@@ -154,9 +162,27 @@ def _laad(
     bronnen = versleuteld.bronnen() if versleuteld is not None else None
     beperkt = uow.rechten.beperkt(casus.id, regime)  # AVG art. 18: restricted betrokkenen, doelen still allowed
     feiten = Feiten(
-        gebruiker.partner_id, verzoek, onbekend, now, casus, va, beleid, aanwezig, bronnen=bronnen, beperkt=beperkt
+        gebruiker.partner_id,
+        verzoek,
+        onbekend,
+        now,
+        casus,
+        va,
+        beleid,
+        aanwezig,
+        bronnen=bronnen,
+        beperkt=beperkt,
+        overleg=overleg,
     )
     return feiten, versleuteld, None
+
+
+def _overleg(uow: UnitOfWork, verzoek: Verzoek, casus: Casus, partner_id: str) -> Overlegdeelname | None:
+    """The caller's place on the overleg the verzoek names (None when it names none)."""
+    if verzoek.overleg is None:
+        return None
+    gevonden = uow.overleggen.get(verzoek.overleg) if _CASUS_ID.fullmatch(verzoek.overleg) else None
+    return overlegdeelname(gevonden, verzoek.overleg, casus.id, casus.casustype, partner_id)
 
 
 def _fout(beslissing: Beslissing, geen_beleid: GeenBeleidError | None) -> Exception:
@@ -166,6 +192,14 @@ def _fout(beslissing: Beslissing, geen_beleid: GeenBeleidError | None) -> Except
             return OngeldigeInvoerError(list(beslissing.onbekend))
         case Weigering.GEEN_DEELNEMER:
             return NietGevondenError(beslissing.reden)
+        case Weigering.OVERLEG:  # a wrong doel is input (400); an overleg without this casus "not found"
+            return (
+                OngeldigeInvoerError(list(beslissing.onbekend))
+                if beslissing.onbekend
+                else NietGevondenError(beslissing.reden)
+            )
+        case Weigering.AFWEZIG | Weigering.GEHEIMHOUDING:
+            return NietToegestaanError(beslissing.reden)
         case Weigering.FASE:
             return NietToegestaanError(beslissing.reden)
         case Weigering.GEEN_BELEID:
