@@ -21,6 +21,7 @@ from service.api.gebruikers import blp as gebruikers_blp
 from service.api.integriteit import blp as integriteit_blp
 from service.api.inzagerapport import blp as inzagerapport_blp
 from service.api.levensloop import blp as levensloop_blp
+from service.api.plan import blp as plan_blp
 from service.api.rechten import blp as rechten_blp
 from service.api.registry import blp as registry_blp
 from service.api.routeeroverleg import blp as routeeroverleg_blp
@@ -46,6 +47,7 @@ def init_app(app: Flask, services: Services) -> None:
         registry_blp,
         casussen_blp,
         levensloop_blp,
+        plan_blp,
         verstrekkingen_blp,
         verantwoording_blp,
         beleid_blp,

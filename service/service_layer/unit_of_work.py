@@ -26,6 +26,7 @@ from service.adapters.historie import GebeurtenisRepository
 from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
 from service.adapters.oidc_inlogpogingen import OidcInlogpogingRepository
+from service.adapters.plannen import PlanRepository
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.rechten import RechtenRepository
 from service.adapters.repository import CasusRepository, PartnerRepository
@@ -82,6 +83,8 @@ class UnitOfWork(Protocol):
     def getuigen(self) -> GetuigenStore: ...
     @property
     def rechten(self) -> RechtenRepository: ...
+    @property
+    def plannen(self) -> PlanRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -118,6 +121,7 @@ class SqlAlchemyUnitOfWork:
     oidc_inlogpogingen: OidcInlogpogingRepository  # OpenID Connect logins in progress (single use)
     getuigen: GetuigenStore  # the log's witnesses: cosignatures received, what each last cosigned
     rechten: RechtenRepository  # beperkingen and uitstellen (rights of the betrokkene)
+    plannen: PlanRepository  # the plan van aanpak: items as metadata, texts encrypted
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -144,6 +148,7 @@ class SqlAlchemyUnitOfWork:
         self.oidc_inlogpogingen = OidcInlogpogingRepository(self._session)
         self.getuigen = GetuigenStore(self._session)
         self.rechten = RechtenRepository(self._session)
+        self.plannen = PlanRepository(self._session, self._keys)
         return self
 
     def __exit__(

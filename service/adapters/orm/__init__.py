@@ -1,7 +1,7 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`casus`, `identiteit`, `beheer`, `log`, `rechten`, `routeeroverleg`) on one `Base`; importing
-this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
+One module per area (`casus`, `identiteit`, `beheer`, `log`, `plan`, `rechten`, `routeeroverleg`) on one `Base`;
+importing this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
 """
 
 from service.adapters.orm.base import NAMING, Base, UTCDateTime
@@ -43,11 +43,13 @@ from service.adapters.orm.log import (
     VerstrekkingGrondslagRow,
     VerstrekkingRow,
 )
+from service.adapters.orm.plan import AveFaseRow, OpschalingRow, PlanactieRow, PlanafspraakRow, PlandoelRow
 from service.adapters.orm.rechten import BeperkingRow, CorrectieverzoekRow, UitstelRow
 from service.adapters.orm.routeeroverleg import RouteerMatchRow, RouteerSignaalRow, RouteerSlotRow
 
 __all__ = [
     "NAMING",
+    "AveFaseRow",
     "Base",
     "BeheervoorstelRow",
     "BeleidsactiveringRow",
@@ -72,7 +74,11 @@ __all__ = [
     "LoghoofdRow",
     "LogknoopRow",
     "OidcInlogpogingRow",
+    "OpschalingRow",
     "PartnerRow",
+    "PlanactieRow",
+    "PlanafspraakRow",
+    "PlandoelRow",
     "RouteerMatchRow",
     "RouteerSignaalRow",
     "RouteerSlotRow",

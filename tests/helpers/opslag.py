@@ -1,0 +1,59 @@
+"""Reading what a database holds at rest, byte for byte, and scanning it for plaintext: the SQLite file (with its
+WAL) or every table of the PostgreSQL schema as COPY text, with bytea decoded so no stored byte is hidden."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from service.service_layer.services import Services
+
+_HEX = re.compile(rb"[0-9a-f]+")
+
+
+def scan(blob: bytes, needles: list[bytes]) -> list[bytes]:
+    """The needles found in `blob`. A needle made of hex digits only (a BSN) counts only where it is not part
+    of a longer hex run: ids and hashes are stored as hex text, and a 9-digit BSN turns up inside one of
+    hundreds of thousands of random hex characters about once in a hundred runs."""
+    return [n for n in needles if n in blob and (not _HEX.fullmatch(n) or _bounded(n).search(blob))]
+
+
+def _bounded(needle: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![0-9a-f])" + re.escape(needle) + rb"(?![0-9a-f])")
+
+
+def sqlite_bytes(path: Path) -> bytes:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+def postgres_dump(services: Services) -> bytes:
+    """Every table of the test's schema as COPY text, with bytea hex decoded so no stored byte is hidden."""
+    chunks: list[bytes] = []
+    raw = services.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        for (table,) in cursor.fetchall():
+            with cursor.copy(f'COPY "{table}" TO STDOUT') as copy:  # type: ignore[attr-defined]
+                for block in copy:
+                    chunks.append(bytes(block))
+    finally:
+        raw.close()
+    text = b"".join(chunks)
+    decoded = [bytes.fromhex(m.decode()) for m in re.findall(rb"\\\\x([0-9a-f]+)", text)]
+    return text + b"".join(decoded)
+
+
+def database_bytes(services: Services) -> bytes:
+    """Everything the test's database holds, as one blob (the engine is disposed first on SQLite)."""
+    url = make_url(str(services.engine.url))
+    if url.drivername.startswith("sqlite"):
+        services.engine.dispose()
+        return sqlite_bytes(Path(str(url.database)))
+    return postgres_dump(services)
