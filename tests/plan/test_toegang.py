@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from service.adapters.orm import GebeurtenisRow, OpschalingRow, PlanactieRow, PlanafspraakRow, PlandoelRow
 from service.service_layer.services import Services
+from tests.helpers.beheer import approve, change, propose
 from tests.helpers.casus import set_fase
 from tests.helpers.gebruikers import TokenFor
 from tests.helpers.plan import actie, lees, plan, records
@@ -21,6 +22,7 @@ DOEL = {"leefgebied": "huisvesting", "tekst": "Synthetisch doel: een vaste woonp
 ACTIE = {"partner": "ggz-drenthe", "deadline": MORGEN, "omschrijving": "Synthetische actie."}
 AFSPRAAK = {"datum": MORGEN, "tekst": "Synthetische afspraak."}
 OPSCHALING = {"niveau": "lokale-driehoek", "datum": MORGEN, "reden": "Synthetische reden."}
+PLAN_VAN_IEDEREEN = "p, *, *, regulier, bijdrage, plan, avg-6-1-e-wgs, allow"  # the bronregel of the plan
 SCHRIJFPADEN = [("doelen", DOEL), ("acties", ACTIE), ("afspraken", AFSPRAAK), ("opschalingen", OPSCHALING)]
 
 
@@ -167,3 +169,24 @@ def test_an_opschaling_is_closed_once_with_its_uitkomst(
     assert (afgerond.get_json()["status"], afgerond.get_json()["uitkomst"]) == ("afgerond", "doorbraak")
     assert plan(client, procesregisseur, casus["id"], pad, {"uitkomst": "doorbraak"}).status_code == 409
     assert plan(client, procesregisseur, casus["id"], pad, {"uitkomst": "gewonnen"}).status_code == 400
+
+
+def test_a_text_the_bronregels_do_not_allow_is_refused_logged_and_not_stored(
+    client: FlaskClient,
+    services: Services,
+    casus: dict[str, Any],
+    procesregisseur: str,
+    beheerder_a: str,
+    beheerder_b: str,
+) -> None:
+    voorstel = propose(client, beheerder_a, **change(verwijderen=[PLAN_VAN_IEDEREEN]))
+    assert voorstel.status_code == 201, voorstel.get_json()
+    assert approve(client, beheerder_b, voorstel.get_json()["id"]).status_code == 200
+    voor = _stand(services)
+    response = plan(client, procesregisseur, casus["id"], "doelen", DOEL)
+    assert response.status_code == 403
+    assert "planDoelen" in response.get_json()["detail"]
+    laatste = records(services)[-1]
+    assert (laatste["soort"], laatste["uitkomst"], laatste["weigering"]) == ("aanlevering", "geweigerd", "bronregel")
+    assert laatste["onthouden"] == ["planDoelen"]
+    assert _stand(services)[:-1] == voor[:-1]  # nothing stored; only the refusal was logged
