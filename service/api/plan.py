@@ -248,7 +248,7 @@ class AveFaseView(MethodView):
     @blp.arguments(AveFaseInSchema)
     @blp.response(201, GebeurtenisSchema)
     @_NOT_FOUND
-    @_problem(409, "the casus is not about verward gedrag, not in procesregie or advies, or already in this fase")
+    @_problem(409, "the casus is not about verward gedrag, is closed, or is already in this fase")
     def post(self, body: dict[str, Any], casus_id: str) -> dict[str, Any]:
         """Set the AVE-fase (1-4) of a casus about verward gedrag (the regie); the history says from and to."""
         return gebeurtenis_json(

@@ -3,7 +3,8 @@ regie), closing an opschaling with its uitkomst, and the AVE-fase of a casus abo
 
 Invariants: those of the package (`service_layer.plan`). Every change is a history entry of the casus with its
 from and to (`van`, `naar`): codes and dates, never a text. The AVE-fase is set only on a casus whose onderwerp
-is verward gedrag (`ConflictError` otherwise) and only by its regie.
+is verward gedrag (`ConflictError` otherwise) and only by its regie, in any open fase (from the triage on, the
+regie may judge where the person stands).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from service.domain.plan import (
 )
 from service.service_layer.casus.aanlevering import Herkomst
 from service.service_layer.casus.regie import Gegevens, Stap, regiestap, toelichting_lengte
-from service.service_layer.plan.stap import Planwijziging, Toegang, een_van, planstap, tekst, vereis_planfase
+from service.service_layer.plan.stap import Planwijziging, Toegang, een_van, planstap, tekst
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -169,7 +170,7 @@ def ave_fase(
         NietGevondenError: no such casus for this partner.
         NietToegestaanError: the gebruiker does not hold the regie of the casus.
         OngeldigeInvoerError: a fase outside 1-4, or a toelichting that is too long.
-        ConflictError: the casus is not about verward gedrag, not in procesregie or advies, or already in that fase.
+        ConflictError: the casus is not about verward gedrag, is closed, or is already in that fase.
     """
     problems: list[tuple[str, str]] = []
     if fase not in AVE_FASEN:
@@ -179,7 +180,6 @@ def ave_fase(
     def wijzig(uow: UnitOfWork, casus: Casus, now: dt.datetime) -> tuple[Fase, Gegevens]:
         if casus.onderwerp is not AVE_ONDERWERP:
             raise ConflictError(f"an AVE-fase belongs only to a casus about {AVE_ONDERWERP.value}")
-        vereis_planfase(casus)
         huidig = uow.plannen.ave_fase(casus.id)
         if huidig is not None and huidig.fase == fase:
             raise ConflictError(f"the casus is already in AVE-fase {fase}")
