@@ -5,8 +5,9 @@ Invariants:
   other form (DESIGN invariant 4).
 - Every token is bound to its casus (through the casus's own data key and associated data) and to its place:
   `<betrokkene id>/<veld>` or `casus/<veld>`. Moved to another casus, betrokkene or veld it fails to decrypt.
-- Shredding deletes the casus's wrapped data key and its tokens in one transaction; afterwards every read
-  raises `CasusVernietigdError`, and a copy of the tokens (a backup) is unreadable without the key.
+- Shredding deletes the casus's wrapped data key and its tokens (the plan's texts too) in one transaction;
+  afterwards every read raises `CasusVernietigdError`, and a copy of the tokens (a backup) is unreadable without
+  the key.
 - Rewrapping updates a key only if it is still the one read (compare and swap), so rotation can run beside
   the service and be resumed after an interruption.
 """
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from service.adapters.casus_keys import CasusKeys
 from service.adapters.orm import BetrokkeneRow, BijdrageRow, CasusRow, CasusSleutelRow, GebeurtenisRow, VeldwaardeRow
+from service.adapters.plannen import leeg_teksten
 from service.crypto import kek_version_of
 from service.domain.convenant import Regime
 from service.domain.errors import CasusVernietigdError
@@ -176,11 +178,14 @@ class VeldwaardeRepository:
         )
 
     def shred(self, casus_id: str, op: dt.datetime) -> None:
-        """Delete the casus's data key, its tokens and its history's toelichtingen; mark it destroyed.
+        """Delete the casus's data key, its tokens, its history's toelichtingen and its plan's texts; mark it
+        destroyed.
 
-        The metadata (ids, dates, fase, the history without toelichting) stays for accountability.
+        The metadata (ids, dates, fase, the history without toelichting, the plan's codes) stays for
+        accountability.
         """
         self._session.execute(delete(VeldwaardeRow).where(VeldwaardeRow.casus_id == casus_id))
+        leeg_teksten(self._session, casus_id)
         self._session.execute(
             update(GebeurtenisRow).where(GebeurtenisRow.casus_id == casus_id).values(toelichting=None)
         )

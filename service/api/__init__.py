@@ -23,6 +23,7 @@ from service.api.integriteit import blp as integriteit_blp
 from service.api.inzagerapport import blp as inzagerapport_blp
 from service.api.levensloop import blp as levensloop_blp
 from service.api.overleggen import blp as overleggen_blp
+from service.api.plan import blp as plan_blp
 from service.api.rechten import blp as rechten_blp
 from service.api.registry import blp as registry_blp
 from service.api.routeeroverleg import blp as routeeroverleg_blp
@@ -50,6 +51,7 @@ def init_app(app: Flask, services: Services) -> None:
         casussen_blp,
         levensloop_blp,
         adviezen_blp,
+        plan_blp,
         verstrekkingen_blp,
         verantwoording_blp,
         beleid_blp,

@@ -111,7 +111,7 @@ class CasusMetDeelnemersSchema(CasusDetailSchema):
     deelnemers = fields.List(fields.Nested(DeelnameSchema), required=True)
 
 
-def _gebeurtenis(entry: Gebeurtenis) -> dict[str, Any]:
+def gebeurtenis_json(entry: Gebeurtenis) -> dict[str, Any]:
     return {
         "id": entry.id,
         "tijd": entry.tijd,
@@ -174,7 +174,7 @@ class Triage(MethodView):
     def post(self, body: dict[str, Any], casus_id: str) -> dict[str, Any]:
         """Triage by the regie: start it (`in-behandeling`) or decide procesregie, advies or afgewezen."""
         entry = levensloop.triage(services(), gebruiker(), casus_id, body["besluit"], body["toelichting"])
-        return _gebeurtenis(entry)
+        return gebeurtenis_json(entry)
 
 
 @blp.route("/casussen/<string:casus_id>/deelnemers")
@@ -187,7 +187,7 @@ class Deelnemers(MethodView):
     def post(self, body: dict[str, Any], casus_id: str) -> dict[str, Any]:
         """Add a partner with its rol in the casus (CTER: an invitation with grondslag and toelichting)."""
         uitnodiging = levensloop.Uitnodiging(body["partner"], body["rol"], body["toelichting"], body["grondslag"])
-        return _gebeurtenis(levensloop.deelnemer_toevoegen(services(), gebruiker(), casus_id, uitnodiging))
+        return gebeurtenis_json(levensloop.deelnemer_toevoegen(services(), gebruiker(), casus_id, uitnodiging))
 
     @authenticated(blp)
     @blp.arguments(DeelnemerIntrekkingSchema)
@@ -199,7 +199,7 @@ class Deelnemers(MethodView):
         entry = levensloop.deelnemer_verwijderen(
             services(), gebruiker(), casus_id, body["partner"], body["toelichting"]
         )
-        return _gebeurtenis(entry)
+        return gebeurtenis_json(entry)
 
 
 @blp.route("/casussen/<string:casus_id>/prioritering")
@@ -212,7 +212,7 @@ class Prioritering(MethodView):
     def post(self, body: dict[str, Any], casus_id: str) -> dict[str, Any]:
         """Set the prioriteit of an open casus in the werkvoorraad (the regie only)."""
         entry = levensloop.prioriteren(services(), gebruiker(), casus_id, body["prioriteit"], body["toelichting"])
-        return _gebeurtenis(entry)
+        return gebeurtenis_json(entry)
 
 
 @blp.route("/casussen/<string:casus_id>/afsluiting")
@@ -227,7 +227,7 @@ class Afsluiting(MethodView):
         entry = levensloop.afsluiten(
             services(), gebruiker(), casus_id, body["uitkomst"], body["toelichting"], body["overdracht"]
         )
-        return _gebeurtenis(entry)
+        return gebeurtenis_json(entry)
 
 
 @blp.route("/casussen/<string:casus_id>/historie")
@@ -238,7 +238,7 @@ class Historie(MethodView):
     @_not_found
     def get(self, casus_id: str) -> dict[str, Any]:
         """Every change of the casus (who, when, what, why), oldest first, for the partners taking part."""
-        return {"gebeurtenissen": [_gebeurtenis(e) for e in levensloop.historie(services(), gebruiker(), casus_id)]}
+        return {"gebeurtenissen": [gebeurtenis_json(e) for e in levensloop.historie(services(), gebruiker(), casus_id)]}
 
 
 class OverdrachtSchema(_Strict):

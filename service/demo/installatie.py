@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from service.demo.bronnen import verdeel
+from service.demo.plannen import maak_plan
 from service.demo.regio import DemoRegion
 from service.domain.casus import Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
@@ -49,7 +50,8 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
     """Replace the database's partners, gebruikers and casussen with `region`, in one transaction.
 
     Each value is stored with a bron the active policy's bronregels allow (`demo/bronnen.py`), and each supply is
-    logged as an aanlevering in the same transaction.
+    logged as an aanlevering in the same transaction; casussen in procesregie or advies get a plan van aanpak
+    (`demo/plannen.py`).
     """
     now = now or utcnow()
     convenant = services.convenant
@@ -107,6 +109,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                 records.append(ingang.record)
                 uow.veldwaarden.store(casus.id, regime, levering.waarden, levering.partner, now)
                 uow.veldwaarden.record_contribution(casus.id, levering.partner, DEMO_GEBRUIKER, levering.waarden, now)
+            records.extend(maak_plan(services, uow, casus, own, DEMO_GEBRUIKER, now))
             for entry in _historie(convenant, casus):
                 uow.historie.add(entry, regime)
         services.log.append_in(uow.log, uow.log.lock_head(), records)

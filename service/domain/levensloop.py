@@ -48,6 +48,8 @@ class Handeling(enum.StrEnum):
     DEELNEMER_VERWIJDERD = "deelnemer-verwijderd"
     PRIORITERING = "prioritering"
     AFSLUITING = "afsluiting"
+    PLAN = "plan"  # an item of the plan van aanpak added or changed (`gegevens`: soort, id, wijziging, van, naar)
+    AVE_FASE = "ave-fase"  # the AVE-fase of a casus about verward gedrag set (`gegevens`: van, naar)
 
 
 class Uitkomst(enum.StrEnum):

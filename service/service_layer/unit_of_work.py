@@ -28,6 +28,7 @@ from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
 from service.adapters.oidc_inlogpogingen import OidcInlogpogingRepository
 from service.adapters.overleggen import OverlegRepository
+from service.adapters.plannen import PlanRepository
 from service.adapters.policy_store import BeleidRepository
 from service.adapters.rechten import RechtenRepository
 from service.adapters.repository import CasusRepository, PartnerRepository
@@ -88,6 +89,8 @@ class UnitOfWork(Protocol):
     def adviezen(self) -> AdviesRepository: ...
     @property
     def overleggen(self) -> OverlegRepository: ...
+    @property
+    def plannen(self) -> PlanRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -126,6 +129,7 @@ class SqlAlchemyUnitOfWork:
     rechten: RechtenRepository  # beperkingen and uitstellen (rights of the betrokkene)
     adviezen: AdviesRepository  # adviezen: metadata only, counted for the annual report
     overleggen: OverlegRepository  # overleggen: agenda, invitations, attendance, verklaringen
+    plannen: PlanRepository  # the plan van aanpak: items as metadata, texts encrypted
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -154,6 +158,7 @@ class SqlAlchemyUnitOfWork:
         self.rechten = RechtenRepository(self._session)
         self.adviezen = AdviesRepository(self._session)
         self.overleggen = OverlegRepository(self._session)
+        self.plannen = PlanRepository(self._session, self._keys)
         return self
 
     def __exit__(

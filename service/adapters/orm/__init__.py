@@ -1,7 +1,8 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`advies`, `casus`, `identiteit`, `beheer`, `log`, `overleg`, `rechten`, `routeeroverleg`) on one
-`Base`; importing this package registers every table on `Base.metadata`, which Alembic and the mirror test read.
+One module per area (`advies`, `casus`, `identiteit`, `beheer`, `log`, `overleg`, `plan`, `rechten`,
+`routeeroverleg`) on one `Base`; importing this package registers every table on `Base.metadata`, which Alembic
+and the mirror test read.
 """
 
 from service.adapters.orm.advies import AdviesRow
@@ -46,6 +47,7 @@ from service.adapters.orm.log import (
     VerstrekkingRow,
 )
 from service.adapters.orm.overleg import AgendapuntRow, OverlegRow, UitnodigingRow, VerklaringRow
+from service.adapters.orm.plan import AveFaseRow, OpschalingRow, PlanactieRow, PlanafspraakRow, PlandoelRow
 from service.adapters.orm.rechten import BeperkingRow, CorrectieverzoekRow, UitstelRow
 from service.adapters.orm.routeeroverleg import RouteerMatchRow, RouteerSignaalRow, RouteerSlotRow
 
@@ -53,6 +55,7 @@ __all__ = [
     "NAMING",
     "AdviesRow",
     "AgendapuntRow",
+    "AveFaseRow",
     "Base",
     "BeheervoorstelRow",
     "BeleidsactiveringRow",
@@ -78,8 +81,12 @@ __all__ = [
     "LoghoofdRow",
     "LogknoopRow",
     "OidcInlogpogingRow",
+    "OpschalingRow",
     "OverlegRow",
     "PartnerRow",
+    "PlanactieRow",
+    "PlanafspraakRow",
+    "PlandoelRow",
     "RouteerMatchRow",
     "RouteerSignaalRow",
     "RouteerSlotRow",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from service.domain.verstrekking import Ontvangstbewijs
+from service.domain.verstrekking import Ontvangstbewijs, Verstrekking
 from service.service_layer.verstrekking.verstrekken import Uitgifte
 
 
@@ -25,13 +25,18 @@ def inhoud(uitgifte: Uitgifte) -> dict[str, Any]:
             for b, values in uitgifte.betrokkenen
         ],
         "velden": dict(uitgifte.casusvelden),
-        "grondslagen": {
-            v.veld: {
-                "grondslag": v.grondslag,
-                "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
-            }
-            for v in uitgifte.verstrekking.verstrekt
-        },
+        "grondslagen": grondslagen(uitgifte.verstrekking),
+    }
+
+
+def grondslagen(record: Verstrekking) -> dict[str, Any]:
+    """Per released veld, the grondslag and verwerkingsactiviteit (id, version) it was released on."""
+    return {
+        v.veld: {
+            "grondslag": v.grondslag,
+            "verwerkingsactiviteit": {"id": v.verwerkingsactiviteit, "versie": v.va_versie},
+        }
+        for v in record.verstrekt
     }
 
 

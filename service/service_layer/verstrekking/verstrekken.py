@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from service.access import DecisionKey
 from service.adapters.veldwaarden import OpgeslagenWaarde, Plaats
@@ -51,7 +52,6 @@ from service.domain.overleg import deelname as overlegdeelname
 from service.domain.veldwaarde import JsonWaarde
 from service.domain.verstrekking import Ontvangstbewijs, Trace, Verstrekking, Weigering
 from service.service_layer.beleid.actief import active_access
-from service.service_layer.ports import VersleuteldeWaarden
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -100,25 +100,15 @@ def verstrekken(
         LogNietBeschikbaarError: the log could not record (nothing disclosed).
     """
     now = now or utcnow()
-    convenant = services.convenant
-    partner = convenant.partner(gebruiker.partner_id)
-    aanvrager = Aanvrager(
-        id=new_id(),
-        tijd=now,
-        partner=gebruiker.partner_id,
-        oin=partner.oin if partner else "",
-        gebruiker=gebruiker.id,
-        rol=gebruiker.rol,
-        casus=casus_id if _CASUS_ID.fullmatch(casus_id) else None,  # never log what a caller typed as an id
-        doel=verzoek.doel if verzoek.doel in convenant.ids("doel") else ONBEKEND,  # nor a doel name they typed
-        trace=trace,
-        certificaat_oin=certificaat_oin,
-        overleg=verzoek.overleg if verzoek.overleg and _CASUS_ID.fullmatch(verzoek.overleg) else None,
+    aanvrager = aanvrager_van(
+        services, gebruiker, casus_id, verzoek.doel, trace, certificaat_oin, now, overleg=verzoek.overleg
     )
-    onbekend = onbekende_namen(convenant, verzoek)
+    onbekend = onbekende_namen(services.convenant, verzoek)
     with services.uow() as uow:
         casus = uow.casussen.get(casus_id) if not onbekend and aanvrager.casus is not None else None
-        feiten, versleuteld, geen_beleid = _laad(services, uow, gebruiker, verzoek, onbekend, casus, now)
+        feiten, versleuteld, geen_beleid = laad_feiten(
+            services, uow, gebruiker, (verzoek, onbekend), casus, now, uow.veldwaarden.versleuteld
+        )
         beslissing = beslis(feiten)
         # Decrypt only what the decision releases, at the places it releases (a beperking withholds places): a
         # withheld value never becomes plaintext, not even here.
@@ -129,23 +119,64 @@ def verstrekken(
     verstrekking = als_verstrekking(beslissing, aanvrager, casus)
     bewijs = services.log.append(verstrekking)  # durable before anything is returned (raises: fail closed)
     if beslissing.weigering is not None:
-        raise _fout(beslissing, geen_beleid)
+        raise fout(beslissing, geen_beleid)
     assert casus is not None and feiten.verwerkingsactiviteit is not None  # noqa: S101 - released: both known
     betrokkenen, casusvelden = _uitgifte(casus, waarden)
     return Uitgifte(verstrekking, betrokkenen, casusvelden, feiten.verwerkingsactiviteit, bewijs)
 
 
-def _laad(
+def aanvrager_van(
+    services: Services,
+    gebruiker: Gebruiker,
+    casus_id: str,
+    doel: str,
+    trace: Trace,
+    certificaat_oin: str | None,
+    now: dt.datetime,
+    *,
+    overleg: str | None = None,
+) -> Aanvrager:
+    """Who asks, as the log record names them: never a casus id, doel name or overleg id as the caller typed it."""
+    convenant = services.convenant
+    partner = convenant.partner(gebruiker.partner_id)
+    return Aanvrager(
+        id=new_id(),
+        tijd=now,
+        partner=gebruiker.partner_id,
+        oin=partner.oin if partner else "",
+        gebruiker=gebruiker.id,
+        rol=gebruiker.rol,
+        casus=casus_id if _CASUS_ID.fullmatch(casus_id) else None,  # never log what a caller typed as an id
+        doel=doel if doel in convenant.ids("doel") else ONBEKEND,  # nor a doel name they typed
+        trace=trace,
+        certificaat_oin=certificaat_oin,
+        overleg=overleg if overleg and _CASUS_ID.fullmatch(overleg) else None,
+    )
+
+
+class Aanwezig(Protocol):
+    """What the decision needs to know of stored values before any is decrypted: where they are, and whose."""
+
+    def plaatsen(self) -> dict[str, list[str | None]]: ...
+    def bronnen(self) -> dict[Plaats, str]: ...
+
+
+W = TypeVar("W", bound=Aanwezig)
+
+
+def laad_feiten(
     services: Services,
     uow: UnitOfWork,
     gebruiker: Gebruiker,
-    verzoek: Verzoek,
-    onbekend: list[tuple[str, str]],
+    gevraagd: tuple[Verzoek, list[tuple[str, str]]],
     casus: Casus | None,
     now: dt.datetime,
-) -> tuple[Feiten, VersleuteldeWaarden | None, GeenBeleidError | None]:
-    """The facts the decision reads. Only for a partner that takes part in the casus are the policy and the
-    casus's tokens loaded at all; the tokens stay encrypted."""
+    waarden: Callable[[str, Regime], W | None],
+) -> tuple[Feiten, W | None, GeenBeleidError | None]:
+    """The facts the decision reads about the request (`gevraagd`: the verzoek and its unknown names). Only for
+    a partner that may ask (`mag_vragen`) are the policy and the stored tokens (`waarden`: the casus's field
+    values, or its plan's texts) loaded at all; the tokens stay encrypted."""
+    verzoek, onbekend = gevraagd
     if casus is None or not mag_vragen(casus, gebruiker.partner_id, verzoek.doel, now):
         return Feiten(gebruiker.partner_id, verzoek, onbekend, now, casus), None, None
     va = services.convenant.verwerkingsactiviteit(casus.casustype, verzoek.doel, now.date())
@@ -157,7 +188,7 @@ def _laad(
     key = DecisionKey(gebruiker.partner_id, gebruiker.rol, casus.casustype.value, verzoek.doel)
     beleid = Beleid(access.version, access.allowed_fields(key))
     regime = Regime.of(casus.casustype)
-    versleuteld = uow.veldwaarden.versleuteld(casus.id, regime)
+    versleuteld = waarden(casus.id, regime)
     aanwezig = versleuteld.plaatsen() if versleuteld is not None else None
     bronnen = versleuteld.bronnen() if versleuteld is not None else None
     beperkt = uow.rechten.beperkt(casus.id, regime)  # AVG art. 18: restricted betrokkenen, doelen still allowed
@@ -185,7 +216,7 @@ def _overleg(uow: UnitOfWork, verzoek: Verzoek, casus: Casus, partner_id: str) -
     return overlegdeelname(gevonden, verzoek.overleg, casus.id, casus.casustype, partner_id)
 
 
-def _fout(beslissing: Beslissing, geen_beleid: GeenBeleidError | None) -> Exception:
+def fout(beslissing: Beslissing, geen_beleid: GeenBeleidError | None) -> Exception:
     """The domain error of a refusal (its message names names and codes, never a value)."""
     match beslissing.weigering:
         case Weigering.ONBEKENDE_NAAM | Weigering.AANLEVERDOEL:
