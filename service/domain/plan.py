@@ -21,7 +21,6 @@ import enum
 import re
 from dataclasses import dataclass
 
-
 AVE_ONDERWERP = "verward-gedrag"  # the convenant onderwerp id of verward/onbegrepen gedrag
 AVE_FASEN = (1, 2, 3, 4)
 OVERLEG_ID = re.compile(r"[0-9a-f]{32}")
