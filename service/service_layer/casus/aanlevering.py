@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from service.access import Access, DecisionKey
 from service.domain.aanlevering import Aanleverbesluit, beoordeel
 from service.domain.casus import Gebruiker, new_id
-from service.domain.convenant import Casustype, Fase
+from service.domain.convenant import Casustype, Fase, Regime
 from service.domain.errors import GeenBeleidError, NietToegestaanError
 from service.domain.veldwaarde import JsonWaarde
 from service.domain.verstrekking import AANLEVERING, Trace, Verstrekking, Weigering
@@ -126,6 +126,27 @@ def log_in(services: Services, uow: UnitOfWork, aanlevering: Aanlevering) -> Non
     caller commits)."""
     size = uow.log.lock_head()
     services.log.append_in(uow.log, size, [aanlevering.record])
+
+
+def sla_op(
+    services: Services,
+    uow: UnitOfWork,
+    aanlevering: Aanlevering,
+    casus: tuple[str, Regime],
+    values: Mapping[Plaats, JsonWaarde],
+    now: dt.datetime,
+) -> None:
+    """Store an accepted aanlevering in the caller's transaction: its record (`log_in`), the values encrypted with
+    the bron recorded, a supplied `bsn`'s blind index, and the bijdrage row (names only). The casus and its data
+    key exist; the caller commits."""
+    casus_id, regime = casus
+    bron, gebruiker_id = aanlevering.record.partner, aanlevering.record.gebruiker
+    log_in(services, uow, aanlevering)
+    uow.veldwaarden.store(casus_id, regime, values, bron, now)
+    for (betrokkene, veld), waarde in values.items():
+        if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
+            uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
+    uow.veldwaarden.record_contribution(casus_id, bron, gebruiker_id, values, now)
 
 
 def weiger(services: Services, aanlevering: Aanlevering) -> Exception:

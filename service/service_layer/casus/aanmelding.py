@@ -160,15 +160,9 @@ def aanmelden(
             now,
         )
         if ingang.besluit.weigering is None:
-            aanlevering.log_in(services, uow, ingang)
             uow.casussen.add(casus)
-            for betrokkene in betrokkenen:
-                bsn = values.get((betrokkene.id, "bsn"))
-                if isinstance(bsn, str):
-                    uow.casussen.set_bsn_index(betrokkene.id, services.keys.blind_index.bsn_hex(regime, bsn))
             uow.veldwaarden.create_data_key(casus_id, regime, now)
-            uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
-            uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
+            aanlevering.sla_op(services, uow, ingang, (casus_id, regime), values, now)
             uow.historie.add(levensloop.aanmelding_entry(casus, gebruiker, now), regime)
             uow.commit()
     if ingang.besluit.weigering is not None:
@@ -236,12 +230,7 @@ def bijdragen(
             now,
         )
         if ingang.besluit.weigering is None:
-            aanlevering.log_in(services, uow, ingang)
-            uow.veldwaarden.store(casus_id, regime, values, gebruiker.partner_id, now)
-            for (betrokkene, veld), waarde in values.items():
-                if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
-                    uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
-            uow.veldwaarden.record_contribution(casus_id, gebruiker.partner_id, gebruiker.id, values, now)
+            aanlevering.sla_op(services, uow, ingang, (casus_id, regime), values, now)
             uow.casussen.touch(casus_id, now)
             uow.commit()
     if ingang.besluit.weigering is not None:

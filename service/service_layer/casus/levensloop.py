@@ -277,9 +277,7 @@ def _vul_afsluiting(
     )
     if ingang.besluit.weigering is not None:
         raise aanlevering.weiger(services, ingang)
-    aanlevering.log_in(services, uow, ingang)
-    uow.veldwaarden.store(casus.id, Regime.of(casus.casustype), values, gebruiker.partner_id, now)
-    uow.veldwaarden.record_contribution(casus.id, gebruiker.partner_id, gebruiker.id, values, now)
+    aanlevering.sla_op(services, uow, ingang, (casus.id, Regime.of(casus.casustype)), values, now)
 
 
 def historie(
