@@ -1,5 +1,5 @@
-"""Server-rendered pages: `/fg` for functionarissen gegevensbescherming and `/beheer` for beheerders, both on
-`sessie`.
+"""Server-rendered pages: `/fg` for functionarissen gegevensbescherming, `/beheer` for beheerders and `/bureau`
+for the Bureau ZVH's procesregisseurs and procesondersteuners, all on `sessie`.
 
 Invariants: see `sessie` (login, sessions, CSRF, headers), `fg` (metadata only) and `beheer` (four eyes decided
 by the service layer, never by a page). No JavaScript and no external assets: the one stylesheet is served from
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.web import account, beheer, fg, gebruikersbeheer, inloggen_oidc, rechten, sessie
+from service.web import account, beheer, bureau, bureauplan, fg, gebruikersbeheer, inloggen_oidc, rechten, sessie
 
 
 def init_app(app: Flask) -> None:
@@ -20,4 +20,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(rechten.bp)
     app.register_blueprint(beheer.bp)
     app.register_blueprint(gebruikersbeheer.bp)
+    app.register_blueprint(bureau.bp)
+    app.register_blueprint(bureauplan.bp)
     app.register_blueprint(account.bp)

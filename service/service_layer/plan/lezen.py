@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from service.domain.casus import Gebruiker, utcnow
+from service.domain.casus import Casus, Gebruiker, utcnow
 from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError
 from service.domain.levensloop import REGIEROLLEN, Gebeurtenis, Handeling, regisseert
@@ -64,11 +64,23 @@ def werkvoorraad(
         NietToegestaanError: the caller's rol never holds a regie.
     """
     now = now or utcnow()
-    if gebruiker.rol not in REGIEROLLEN:
-        raise NietToegestaanError("the werkvoorraad of acties is the regie's")
+    eigen = [c.id for c in casussen_in_regie(services, gebruiker, now=now)]
     dag = vandaag(now)
     with services.uow() as uow:
-        casussen = uow.casussen.list_for_partner(gebruiker.partner_id, now, fase=PLANFASEN)
-        eigen = [c.id for c in casussen if regisseert(services.convenant, c, gebruiker)]
         acties = uow.plannen.lopende_acties(eigen, verlopen_op=dag if alleen_verlopen else None)
     return dag, acties
+
+
+def casussen_in_regie(services: Services, gebruiker: Gebruiker, *, now: dt.datetime | None = None) -> list[Casus]:
+    """The casussen in a fase with a plan (procesregie, advies) whose regie the caller holds, as metadata (no
+    value is read): what the werkvoorraad's acties belong to, and which of them have none.
+
+    Raises:
+        NietToegestaanError: the caller's rol never holds a regie.
+    """
+    now = now or utcnow()
+    if gebruiker.rol not in REGIEROLLEN:
+        raise NietToegestaanError("the werkvoorraad of acties is the regie's")
+    with services.uow() as uow:
+        casussen = uow.casussen.list_for_partner(gebruiker.partner_id, now, fase=PLANFASEN)
+    return [c for c in casussen if regisseert(services.convenant, c, gebruiker)]

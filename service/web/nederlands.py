@@ -1,0 +1,39 @@
+"""Dates and times as a Dutch reader expects them on a page: "ma 7 dec 2026", "7 dec 2026 09:14 CET".
+
+Invariants:
+- A moment (a timezone-aware datetime, stored in UTC) is always shown in Europe/Amsterdam with the zone's
+  abbreviation (CET or CEST), so a page never shows a UTC time as if it were local.
+- A day (a date) is shown as itself: a deadline or an overleg's date is a calendar day, not a moment.
+- Pure: no request, no clock (the caller passes "today" where it matters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+def datum(dag: dt.date) -> str:
+    """A calendar day with its weekday: "ma 7 dec 2026"."""
+    return f"{DAGEN[dag.weekday()]} {dag.day} {MAANDEN[dag.month - 1]} {dag.year}"
+
+
+def moment(tijd: dt.datetime) -> str:
+    """A moment in Dutch local time with its zone: "7 dec 2026 09:14 CET" (naive datetimes are read as UTC)."""
+    aware = tijd if tijd.tzinfo is not None else tijd.replace(tzinfo=dt.UTC)
+    lokaal = aware.astimezone(AMSTERDAM)
+    return f"{lokaal.day} {MAANDEN[lokaal.month - 1]} {lokaal.year} {lokaal:%H:%M} {lokaal.tzname()}"
+
+
+def dagen_te_laat(deadline: dt.date, vandaag: dt.date) -> int:
+    """How many days `deadline` lies before `vandaag` (0 when it has not passed)."""
+    return max(0, (vandaag - deadline).days)
+
+
+def meervoud(aantal: int, enkel: str, meer: str) -> str:
+    """ "1 actie", "3 acties": the count with the right form, never "actie(s)"."""
+    return f"{aantal} {enkel if aantal == 1 else meer}"
