@@ -127,7 +127,7 @@ class Afspraak:
     id: str
     casus_id: str
     datum: dt.date
-    overleg: str | None  # the id of the overleg it was made in (no reference checked yet)
+    overleg: str | None  # the id of the overleg it was made in: one with the casus on its agenda when recorded
     aangemaakt_op: dt.datetime
     bron: str
 

@@ -17,6 +17,7 @@ from service.service_layer.casus.bewaring import vernietig_casus
 from service.service_layer.services import Services
 from tests.helpers.at_rest import database_bytes, scan
 from tests.helpers.casus import post, set_fase
+from tests.helpers.overleg import agendeer, maak_overleg
 from tests.helpers.plan import lees, plan, records
 
 MORGEN = (dt.date.today() + dt.timedelta(days=1)).isoformat()
@@ -40,7 +41,8 @@ def gevuld(client: FlaskClient, casus: dict[str, Any], procesregisseur: str) -> 
         "acties",
         {"partner": "ggz-drenthe", "deadline": MORGEN, "omschrijving": ACTIETEKST, "doel": doel["id"]},
     ).get_json()
-    overleg = "a" * 32
+    overleg = maak_overleg(client, procesregisseur)["id"]
+    assert agendeer(client, procesregisseur, {"id": overleg}, pad, []).status_code == 201
     afspraak = plan(
         client, procesregisseur, pad, "afspraken", {"datum": MORGEN, "tekst": AFSPRAAKTEKST, "overleg": overleg}
     ).get_json()
@@ -66,7 +68,7 @@ def test_the_texts_leave_in_a_verstrekking_logged_with_its_grondslag(
     body = response.get_json()
     assert body["doelen"][0]["tekst"] == DOELTEKST
     assert body["acties"][0]["omschrijving"] == ACTIETEKST
-    assert (body["afspraken"][0]["tekst"], body["afspraken"][0]["overleg"]) == (AFSPRAAKTEKST, "a" * 32)
+    assert body["afspraken"][0]["tekst"] == AFSPRAAKTEKST and len(body["afspraken"][0]["overleg"]) == 32
     assert (body["opschalingen"][0]["reden"], body["opschalingen"][0]["toelichting"]) == (REDEN, UITKOMST)
     assert body["grondslagen"] == {
         veld: {"grondslag": "avg-6-1-e-wgs", "verwerkingsactiviteit": {"id": "va-plan-van-aanpak", "versie": 1}}

@@ -118,6 +118,7 @@ def test_a_partner_whose_deelname_ended_gets_not_found_for_its_own_actie(
         ("acties", {**ACTIE, "partner": "reclassering-nederland", "doel": "0" * 32}, ["doel", "partner"]),
         ("acties", {**ACTIE, "deadline": "morgen"}, ["deadline"]),
         ("afspraken", {**AFSPRAAK, "overleg": "Overleg met J. Jansen"}, ["overleg"]),
+        ("afspraken", {**AFSPRAAK, "overleg": "a" * 32}, ["overleg"]),  # no such overleg
         ("opschalingen", {**OPSCHALING, "niveau": "minister", "reden": ""}, ["niveau", "reden"]),
     ],
     ids=[
@@ -127,6 +128,7 @@ def test_a_partner_whose_deelname_ended_gets_not_found_for_its_own_actie(
         "actie-partner-en-doel",
         "actie-datum",
         "afspraak-overleg",
+        "afspraak-onbekend-overleg",
         "opschaling",
     ],
 )
@@ -190,3 +192,19 @@ def test_a_text_the_bronregels_do_not_allow_is_refused_logged_and_not_stored(
     assert (laatste["soort"], laatste["uitkomst"], laatste["weigering"]) == ("aanlevering", "geweigerd", "bronregel")
     assert laatste["onthouden"] == ["planDoelen"]
     assert _stand(services)[:-1] == voor[:-1]  # nothing stored; only the refusal was logged
+
+
+def test_an_afspraak_names_only_an_overleg_that_has_the_casus_on_its_agenda(
+    client: FlaskClient, services: Services, casus: dict[str, Any], procesregisseur: str
+) -> None:
+    from tests.helpers.overleg import agendeer, maak_overleg
+
+    overleg = maak_overleg(client, procesregisseur)
+    voor = _stand(services)
+    zonder = plan(client, procesregisseur, casus["id"], "afspraken", {**AFSPRAAK, "overleg": overleg["id"]})
+    assert zonder.status_code == 400 and [p["name"] for p in zonder.get_json()["invalidParams"]] == ["overleg"]
+    assert _stand(services) == voor
+    assert agendeer(client, procesregisseur, overleg, casus["id"], []).status_code == 201
+    met = plan(client, procesregisseur, casus["id"], "afspraken", {**AFSPRAAK, "overleg": overleg["id"]})
+    assert met.status_code == 201, met.get_json()
+    assert met.get_json()["overleg"] == overleg["id"]

@@ -136,8 +136,7 @@ def afspraak_toevoegen(
     herkomst: Herkomst | None = None,
     now: dt.datetime | None = None,
 ) -> Afspraak:
-    """Record an afspraak made on `datum`, optionally in an overleg (its id: no text, not checked against a
-    table of overleggen yet).
+    """Record an afspraak made on `datum`, optionally in an overleg: one that has this casus on its agenda.
 
     Raises:
         The errors of `stap.planstap`.
@@ -150,13 +149,20 @@ def afspraak_toevoegen(
     afspraak_id = new_id()
     gemaakt: list[Afspraak] = []
 
+    def controle(uow: UnitOfWork, casus: Casus, now: dt.datetime) -> list[tuple[str, str]]:
+        gevonden = uow.overleggen.get(overleg) if overleg is not None and not problems else None
+        if overleg is not None and not problems and (gevonden is None or gevonden.agendapunt(casus.id) is None):
+            return [("overleg", "no overleg with this casus on its agenda")]
+        return []
+
     def schrijf(uow: UnitOfWork, casus: Casus, regime: Regime, now: dt.datetime) -> Gegevens:
         afspraak = Afspraak(afspraak_id, casus.id, datum, overleg, now, gebruiker.partner_id)
         uow.plannen.add_afspraak(afspraak, tekst_ or "", regime)
         gemaakt.append(afspraak)
         return {"overleg": overleg}
 
-    wijziging = Planwijziging(Soort.AFSPRAAK, afspraak_id, "toegevoegd", problems, {AFSPRAAKTEKST: tekst_ or ""})
+    teksten = {AFSPRAAKTEKST: tekst_ or ""}
+    wijziging = Planwijziging(Soort.AFSPRAAK, afspraak_id, "toegevoegd", problems, teksten, controle)
     planstap(services, gebruiker, casus_id, wijziging, schrijf, herkomst=herkomst, now=now)
     return gemaakt[0]
 
