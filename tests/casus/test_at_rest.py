@@ -74,3 +74,11 @@ def test_no_personal_value_appears_in_the_database_at_rest(services: Services) -
     blob = database_bytes(services)
     assert len(blob) > 100_000, "the scan must have read the stored data"
     assert scan(blob, needles) == []
+
+
+def test_a_hex_needle_counts_only_as_a_whole_hex_run() -> None:
+    """The scan's one special case, on its own: a BSN inside a longer hex run (an id, a hash) is no finding; the
+    same digits between other characters are."""
+    assert scan(b"id=0f123456789e;", [b"123456789"]) == []
+    assert scan(b"id=0f123456789e; bsn=123456789;", [b"123456789", b"bsn=1"]) == [b"123456789", b"bsn=1"]
+    assert scan(b"123456789", [b"123456789", b"23456789"]) == [b"123456789"]  # a run's part is no run
