@@ -44,7 +44,8 @@ def init_app(app: Flask, services: Services) -> None:
         OPENAPI_URL_PREFIX=None,  # the document is served by openapi.py, post-processed for the ADR
     )
     api = DeelpoortApi(app, spec_kwargs=openapi.SPEC_KWARGS)
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    if not api.hergebruik():  # the document is the same for every app of a process: built once
+        api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     for blp in (
         status_blp,
         registry_blp,
@@ -66,6 +67,7 @@ def init_app(app: Flask, services: Services) -> None:
         overleggen_blp,
     ):
         api.register_blueprint(blp, url_prefix="/v1")
+    api.bewaar()
     openapi.register(app, api)
     certificaat.register(app)
     errors.register(app)

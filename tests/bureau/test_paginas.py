@@ -169,3 +169,28 @@ def test_the_agenda_period_is_checked(regie: FlaskClient, werk: Bureauwerk) -> N
     assert omgekeerd.status_code == 400 and "vóór" in tekst(omgekeerd)
     leeg = tekst(regie.get("/bureau/agenda?van=2020-01-01&tot=2020-01-31"))
     assert "0 overleggen" in leeg and "Casusoverleg" not in leeg
+
+
+def test_a_cter_casus_the_bureau_is_not_invited_to_does_not_exist_on_its_pages(
+    client: FlaskClient, regie: FlaskClient, services: Services, politie: str
+) -> None:
+    """CTER: the Bureau takes part only when the weegploeg invites it; until then its pages answer as for a casus
+    that does not exist, and asking for the texts is a refusal in the log."""
+    from service.domain.convenant import Fase
+    from tests.helpers.casus import cter_aanmelding, post, set_fase
+
+    aangemeld = post(client, politie, "/v1/casussen", cter_aanmelding())
+    assert aangemeld.status_code == 201, aangemeld.get_json()
+    casus = aangemeld.get_json()["id"]
+    set_fase(services, casus, Fase.PROCESREGIE)
+    assert regie.get(f"/bureau/casussen/{casus}/plan").status_code == 404
+    voor = len(records(services))
+    assert _post(regie, f"/bureau/casussen/{casus}/plan/teksten", {}).status_code == 404
+    na = records(services)
+    assert len(na) == voor + 1 and (na[-1]["uitkomst"], na[-1]["casus"]) == ("geweigerd", casus)
+    assert na[-1]["casustype"] is None  # as for an outsider: the refusal does not tell it is a CTER casus
+    assert casus not in tekst(regie.get("/bureau/"))
+
+    body = {"partner": "bureau-zvh-drenthe", "rol": "procesregisseur", "grondslag": "wet-pga-3", "toelichting": "t"}
+    assert post(client, politie, f"/v1/casussen/{casus}/deelnemers", body).status_code == 201
+    assert regie.get(f"/bureau/casussen/{casus}/plan").status_code == 200  # invited: now it takes part

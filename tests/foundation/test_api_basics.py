@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -26,6 +28,27 @@ def _is_problem(response: object, status: int) -> dict[str, object]:
     body = response.get_json()  # type: ignore[attr-defined]
     assert body["status"] == status and body["title"] and body["detail"]
     return body  # type: ignore[no-any-return]
+
+
+def test_an_app_built_later_in_the_process_serves_the_same_document_as_one_built_from_scratch(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OpenAPI document is built once per process (`DeelpoortApi`); a later app reuses it and still routes
+    every documented path (a reused document with routes missing, or a stale one, fails here)."""
+    from service import create_app
+    from service.api.base import DeelpoortApi
+
+    hergebruikt = app.test_client().get("/v1/openapi.json").get_json()
+    monkeypatch.setattr(DeelpoortApi, "_document", None)
+    vers = create_app(app.extensions["deelpoort.settings"])
+    assert vers.extensions["deelpoort"] is not app.extensions["deelpoort"]
+    assert vers.test_client().get("/v1/openapi.json").get_json() == hergebruikt
+    assert DeelpoortApi._document is not None  # the fresh one is kept for the apps after it
+    adapter = app.url_map.bind("localhost")
+    for path, operations in hergebruikt["paths"].items():
+        for method in operations:
+            if method in ("get", "post", "put", "patch", "delete"):
+                adapter.match("/v1" + re.sub(r"\{\w+\}", "1", path), method=method.upper())  # raises if unrouted
 
 
 def test_status_needs_no_token_and_checks_the_database(client: FlaskClient) -> None:

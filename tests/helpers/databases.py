@@ -149,7 +149,10 @@ class Templates:
             self._postgresql[inhoud] = template
             build(self.settings(self._database_url(template)), inhoud)
         name = _unique("dp_t")
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
+        # FILE_COPY copies the template's files instead of writing every page through the WAL and the shared
+        # buffers; the drop then has no dirty pages of the copy to flush (measured: 16 copies created and dropped
+        # in 2.0 s instead of 2.8 s with fsync on, 0.45 s instead of 1.45 s with fsync off as in CI).
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         try:
             yield self._database_url(name)
         finally:
