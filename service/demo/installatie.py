@@ -103,6 +103,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                     ids,
                     Herkomst(),
                     now,
+                    regels,
                 )
                 if ingang.besluit.weigering is not None:
                     raise ValueError(f"the demo's bron does not fit the bronregels: {ingang.besluit.reden}")
