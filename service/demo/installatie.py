@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from service.demo import DEMO_GEBRUIKER
 from service.demo.bronnen import verdeel
 from service.demo.plannen import maak_plan
 from service.demo.regio import DemoRegion
@@ -51,13 +52,14 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
 
     Each value is stored with a bron the active policy's bronregels allow (`demo/bronnen.py`), and each supply is
     logged as an aanlevering in the same transaction; casussen in procesregie or advies get a plan van aanpak
-    (`demo/plannen.py`).
+    (`demo/plannen.py`); the region's overleggen are stored whole in the same transaction.
     """
     now = now or utcnow()
     convenant = services.convenant
     credentials: list[DemoCredential] = []
     with services.uow() as uow:
         uow.casussen.delete_all()
+        uow.overleggen.delete_all()
         uow.gebruikers.delete_all()
         uow.partners.sync(convenant.partners)
         uow.flush()
@@ -113,6 +115,8 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
             records.extend(maak_plan(services, uow, casus, own, DEMO_GEBRUIKER, now))
             for entry in _historie(convenant, casus):
                 uow.historie.add(entry, regime)
+        for overleg in region.overleggen:
+            uow.overleggen.add(overleg)
         services.log.append_in(uow.log, uow.log.lock_head(), records)
         uow.commit()
     return credentials
@@ -140,7 +144,6 @@ _PAD: dict[Fase, tuple[tuple[Handeling, str, Fase], ...]] = {
         (Handeling.AFSLUITING, Uitkomst.DOEL_GEREALISEERD, Fase.AFGESLOTEN),
     ),
 }
-DEMO_GEBRUIKER = "demo"  # history entries of the generated past name no real gebruiker
 
 
 def _historie(convenant: Convenant, casus: Casus) -> list[Gebeurtenis]:
