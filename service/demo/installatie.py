@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from service.domain.casus import Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, SoortGebruiker
 from service.domain.levensloop import Besluit, Gebeurtenis, Handeling, Uitkomst
+from service.domain.overleg import Overleg
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
 from service.domain.verstrekking import Verstrekking
 from service.service_layer.casus import aanlevering
@@ -84,6 +86,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
             uow.casussen.add(casus)
         uow.flush()
         regels = aanlevering.bronregels(services, uow)
+        besprekingen = _besprekingen(region.overleggen)
         records: list[Verstrekking] = []
         for casus in region.casussen:
             regime = Regime.of(casus.casustype)
@@ -112,7 +115,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                 records.append(ingang.record)
                 uow.veldwaarden.store(casus.id, regime, levering.waarden, levering.partner, now)
                 uow.veldwaarden.record_contribution(casus.id, levering.partner, DEMO_GEBRUIKER, levering.waarden, now)
-            records.extend(maak_plan(services, uow, casus, own, DEMO_GEBRUIKER, now))
+            records.extend(maak_plan(services, (uow, regels), casus, own, besprekingen.get(casus.id, []), now))
             for entry in _historie(convenant, casus):
                 uow.historie.add(entry, regime)
         for overleg in region.overleggen:
@@ -120,6 +123,15 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
         services.log.append_in(uow.log, uow.log.lock_head(), records)
         uow.commit()
     return credentials
+
+
+def _besprekingen(overleggen: Iterable[Overleg]) -> dict[str, list[tuple[str, dt.date]]]:
+    """Per casus, the overleggen (id, datum) whose agenda held it, oldest first."""
+    out: dict[str, list[tuple[str, dt.date]]] = {}
+    for overleg in sorted(overleggen, key=lambda o: (o.datum, o.id)):
+        for punt in overleg.agenda:
+            out.setdefault(punt.casus, []).append((overleg.id, overleg.datum))
+    return out
 
 
 # The path through the lifecycle that leaves a casus in each fase (besluiten after the aanmelding).
