@@ -65,7 +65,7 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     services.engine.dispose()
     click.echo(
         f"Demo-regio: {len(region.casussen)} casussen, {len(credentials)} gebruikers, "
-        f"{len(region.overleggen)} overleggen"
+        f"{len(region.overleggen)} overleggen, {len(region.adviezen)} adviezen"
     )
     click.echo(f"Tokens per demo-gebruiker: {path}")
     if not no_serve:

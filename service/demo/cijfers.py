@@ -2,7 +2,7 @@
 and, where Drenthe publishes none, a plausible choice that says so.
 
 Invariants:
-- Data only (no code): the generators (`regio`, `overleggen`) read these; changing a figure changes
+- Data only (no code): the generators (`regio`, `overleggen`, `adviezen`) read these; changing a figure changes
   the region of every seed.
 - Ids are those of the convenant files (`convenants/`); "gemeente-*" stands for the partner of the gemeente in
   question.
@@ -79,4 +79,19 @@ NEVENONDERWERPEN = {
     "zeden": 1,
     "mensenhandel": 1,
     "overige-veiligheid-omgeving": 2,
+}
+
+# Adviezen in a year (docs/advies.md). Drenthe 2023: 182 uitgebreide adviezen, 119 of them anonymous (the others
+# name a casus in fase advies: one per such casus of the region, ADVIES above), about 200 informatieknooppunt
+# questions. Drenthe publishes no count of korte adviezen; Fryslân registers 344 in a region with more
+# inhabitants, so the demo takes 180.
+KORTE_ADVIEZEN, ANONIEME_UITGEBREIDE_ADVIEZEN, INFORMATIEKNOOPPUNT = 180, 119, 200
+# What adviezen are about: the casussen's onderwerpen plus those that bring more questions than casussen.
+ADVIESONDERWERPEN = {
+    **ONDERWERPEN,
+    "jeugd": 5,
+    "high-impact-crime": 4,
+    "nazorg-ex-gedetineerden": 4,
+    "bestuurlijke-informatie-justitiabelen": 4,
+    "radicalisering": 2,
 }

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from service.demo import DEMO_GEBRUIKER
+from service.demo.adviezen import DemoAdvies
 from service.demo.bronnen import verdeel
 from service.demo.plannen import maak_plan
 from service.demo.regio import DemoRegion
@@ -28,10 +29,12 @@ from service.domain.levensloop import Besluit, Gebeurtenis, Handeling, Uitkomst
 from service.domain.overleg import Overleg
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
 from service.domain.verstrekking import Verstrekking
+from service.service_layer.advies import registratie
 from service.service_layer.casus import aanlevering
 from service.service_layer.casus.aanlevering import Herkomst
 from service.service_layer.identiteit.authentication import nieuw_token
 from service.service_layer.services import Services
+from service.service_layer.unit_of_work import UnitOfWork
 
 # Demo tokens live 30 days, so a demo installed today still answers next week; production uses the settings.
 DEMO_TOKEN_DUUR = dt.timedelta(days=30)
@@ -54,7 +57,8 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
 
     Each value is stored with a bron the active policy's bronregels allow (`demo/bronnen.py`), and each supply is
     logged as an aanlevering in the same transaction; casussen in procesregie or advies get a plan van aanpak
-    (`demo/plannen.py`); the region's overleggen are stored whole in the same transaction.
+    (`demo/plannen.py`); the region's overleggen are stored whole and its adviezen registered through
+    `registratie.registreer_in`, all in the same transaction.
     """
     now = now or utcnow()
     convenant = services.convenant
@@ -62,6 +66,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
     with services.uow() as uow:
         uow.casussen.delete_all()
         uow.overleggen.delete_all()
+        uow.adviezen.delete_all()
         uow.gebruikers.delete_all()
         uow.partners.sync(convenant.partners)
         uow.flush()
@@ -120,6 +125,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                 uow.historie.add(entry, regime)
         for overleg in region.overleggen:
             uow.overleggen.add(overleg)
+        _registreer_adviezen(services, uow, region.adviezen)
         services.log.append_in(uow.log, uow.log.lock_head(), records)
         uow.commit()
     return credentials
@@ -132,6 +138,22 @@ def _besprekingen(overleggen: Iterable[Overleg]) -> dict[str, list[tuple[str, dt
         for punt in overleg.agenda:
             out.setdefault(punt.casus, []).append((overleg.id, overleg.datum))
     return out
+
+
+def _registreer_adviezen(services: Services, uow: UnitOfWork, adviezen: Iterable[DemoAdvies]) -> None:
+    """Register the region's adviezen through the use case's checks, in the caller's transaction.
+
+    Raises:
+        The errors of `registratie.registreer_in` (a demo advies that does not fit: the install fails).
+    """
+    document = services.convenant.document(Casustype.REGULIER)
+    bureau = document.bureau if document is not None else None
+    if bureau is None:
+        return
+    uow.flush()  # the casussen an uitgebreid advies names are read in this transaction
+    for advies in adviezen:
+        gebruiker = Gebruiker(DEMO_GEBRUIKER, bureau, advies.rol, DEMO_GEBRUIKER, True)
+        registratie.registreer_in(services, uow, gebruiker, advies.invoer, advies.op)
 
 
 # The path through the lifecycle that leaves a casus in each fase (besluiten after the aanmelding).

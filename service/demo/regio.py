@@ -8,9 +8,9 @@ Invariants:
 - Regimes stay apart: a CTER casus has only partners that signed the CTER convenant, its aanmelder is of a
   weegploeg partnertype, and none of its betrokkenen shares a BSN with a regular casus.
 - About a third of the regular casussen has one to three nevenonderwerpen; the region holds a year of
-  overleggen (`overleggen`) around its casussen. Each is drawn from a random stream of its own (seeded from the
-  seed), so the casussen, persons and values stay those the seed gave before they existed; the overleggen add
-  only their incidental participants' short deelnames.
+  overleggen (`overleggen`) and adviezen (`adviezen`) around its casussen. Each of these three is drawn from a
+  random stream of its own (seeded from the seed), so the casussen, persons and values stay those the seed gave
+  before they existed; the overleggen add only their incidental participants' short deelnames.
 - Every person and value is synthetic (see `personen`).
 """
 
@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from service.demo import personen as synth
+from service.demo.adviezen import DemoAdvies, plan_adviezen
 from service.demo.cijfers import (
     AANMELDERS,
     ADVIES,
@@ -102,6 +103,7 @@ class DemoRegion:
     gebruikers: list[DemoGebruiker] = field(default_factory=list)
     veldwaarden: dict[Plek, Waarde] = field(default_factory=dict)
     overleggen: list[Overleg] = field(default_factory=list)  # the past year's and the next four weeks'
+    adviezen: list[DemoAdvies] = field(default_factory=list)  # the past year's
 
 
 class _Generator:
@@ -307,6 +309,7 @@ def generate_region(convenant: Convenant, *, seed: int, today: dt.date) -> DemoR
     region = generator.region
     _nevenonderwerpen(convenant, region.casussen, random.Random(f"{seed}/nevenonderwerpen"))  # noqa: S311
     region.overleggen = plan_overleggen(convenant, region.casussen, seed=seed, today=today)
+    region.adviezen = plan_adviezen(convenant, region.casussen, seed=seed, today=today)
     return region
 
 

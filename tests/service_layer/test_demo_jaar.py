@@ -1,6 +1,6 @@
 """The demo region's year around its casussen, as generated (no database): overleggen on their rooster whose
-agendas the use cases would have accepted, nevenonderwerpen on a share of the casussen; all of it the same for the
-same seed and day."""
+agendas the use cases would have accepted, adviezen at a Drenthe year's volumes, nevenonderwerpen on a share of
+the casussen; all of it the same for the same seed and day."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from service.demo import DEMO_GEBRUIKER
+from service.demo.cijfers import ANONIEME_UITGEBREIDE_ADVIEZEN, INFORMATIEKNOOPPUNT, KORTE_ADVIEZEN
 from service.demo.regio import DemoRegion, generate_region
 from service.domain.casus import Casus
 from service.domain.convenant import Casustype, Convenant, Fase
@@ -39,6 +40,7 @@ def _neemt_deel(casus: Casus, partner: str, op: dt.datetime) -> bool:
 def test_the_same_seed_and_day_give_the_same_year(convenant: Convenant, region: DemoRegion) -> None:
     again = generate_region(convenant, seed=2023, today=TODAY)
     assert again.overleggen == region.overleggen
+    assert again.adviezen == region.adviezen
     assert [c.nevenonderwerpen for c in again.casussen] == [c.nevenonderwerpen for c in region.casussen]
     other = generate_region(convenant, seed=2024, today=TODAY)
     assert [o.id for o in other.overleggen] != [o.id for o in region.overleggen]
@@ -120,6 +122,39 @@ def test_a_casus_in_procesregie_is_discussed_several_times_a_year(region: DemoRe
 
 def _onderwerpen(casus: Casus) -> set[str]:
     return {casus.hoofdonderwerp, *casus.nevenonderwerpen}
+
+
+def test_adviezen_have_the_volumes_of_a_drenthe_year(region: DemoRegion) -> None:
+    per_soort = Counter((a.invoer.soort, a.invoer.casus is not None) for a in region.adviezen)
+    in_advies = [c for c in region.casussen if c.fase is Fase.ADVIES and c.casustype is Casustype.REGULIER]
+    assert per_soort == {
+        ("kort", False): KORTE_ADVIEZEN,
+        ("uitgebreid", False): ANONIEME_UITGEBREIDE_ADVIEZEN,
+        ("uitgebreid", True): len(in_advies),
+        ("informatieknooppunt", False): INFORMATIEKNOOPPUNT,
+    }
+    assert {a.invoer.casus for a in region.adviezen if a.invoer.casus} == {c.id for c in in_advies}
+    for advies in region.adviezen:
+        datum = advies.invoer.datum
+        assert datum is not None and datum.weekday() < 5, "on working days"
+        assert TODAY - dt.timedelta(days=364) <= datum < TODAY and advies.op.date() == datum
+    casussen = {c.id: c for c in region.casussen}
+    assert all(
+        a.invoer.datum is not None and a.invoer.datum > casussen[a.invoer.casus].aangemeld_op.date()
+        for a in region.adviezen
+        if a.invoer.casus
+    )
+
+
+def test_gemeente_veiligheid_and_politie_ask_most(convenant: Convenant, region: DemoRegion) -> None:
+    typen = Counter(
+        partner.type
+        for a in region.adviezen
+        if a.invoer.vrager and (partner := convenant.partner(a.invoer.vrager)) is not None
+    )
+    assert [t for t, _ in typen.most_common(2)] == ["gemeente-veiligheid", "politie"]
+    gemeenten = Counter(a.invoer.gemeente for a in region.adviezen if a.invoer.gemeente)
+    assert set(gemeenten) == convenant.ids("gemeente") and gemeenten.most_common(1)[0][0] == "emmen"
 
 
 def test_a_share_of_the_regular_casussen_has_nevenonderwerpen(convenant: Convenant, region: DemoRegion) -> None:
