@@ -39,7 +39,7 @@ from service.service_layer.unit_of_work import UnitOfWork
 # Demo tokens live 30 days, so a demo installed today still answers next week; production uses the settings.
 DEMO_TOKEN_DUUR = dt.timedelta(days=30)
 # Demo gebruikers in these rollen are people (they log in to the pages); the others stand for partner systems.
-_PERSONEN = frozenset({"beheerder", "fg", "procesondersteuner", "procesregisseur"})
+_PERSONEN = frozenset({"beheerder", "fg", "manager", "procesondersteuner", "procesregisseur"})
 
 
 @dataclass(frozen=True, slots=True)

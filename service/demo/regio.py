@@ -262,7 +262,7 @@ class _Generator:
 
     def gebruikers(self) -> None:
         bureau = self._document(Casustype.REGULIER).bureau
-        extra = {"procesregisseur": 3, "procesondersteuner": 2, "beheerder": 2, "fg": 1}
+        extra = {"procesregisseur": 3, "procesondersteuner": 2, "manager": 1, "beheerder": 2, "fg": 1}
         for partner in self.convenant.partners:
             rollen = {"casusregisseur": 1, "deelnemer": 1}
             if partner.id == bureau:

@@ -2,13 +2,16 @@
 from the published ones, counts fewer than the threshold of casussen (or persons).
 
 Invariants:
-- Primary: every cell (totals included) with 0 < n < drempel is withheld and shown as "< drempel". A 0 is shown:
-  it says nobody, and withholding it would protect no one.
+- Primary: every cell (totals included) with 0 < n < drempel is withheld. A 0 is shown: it says nobody, and
+  withholding it would protect no one.
 - Complementary: a table with totals is a set of linear equations (each row with a total column, each column
-  with a total row: the cells add up to the total). No withheld cell may be determined by those equations from
-  the published cells: after the primary step, more cells are withheld (shown as "x") until, for every withheld
-  cell, the equations leave it free. That is checked exactly, by the rank of the equations over the withheld
-  cells (`bepaalbaar`), not by a rule of thumb; the rule "never one withheld cell in a line" picks candidates.
+  with a total row: the cells add up to the total). More cells are withheld until no withheld cell is determined
+  by the published cells: neither by the equations (checked exactly, by the rank of the equations over the
+  withheld cells: `bepaalbaar`) nor by the equations with the fact that counts are never negative (interval
+  propagation: `begrensd`). The rule "never one withheld cell in a line" picks the first candidates.
+- Every withheld cell is shown the same: "x". Were a small cell shown as "< k" and a complementary one as "x", a
+  reader would know the first lies in 1..k-1 and the second is 0 or at least k, and with a published total
+  that gap can pin a cell down exactly (row 0, 1, 5 with total 6: "x", "< 5", "x", "6" can only hide a 1).
 - Deterministic: the same table and threshold give the same pattern (the smallest candidate first, then by
   position). Only counts of the table are read; nothing else.
 """
@@ -22,12 +25,13 @@ from fractions import Fraction
 from service.domain.jaarcijfers import Tabel
 
 Cel = tuple[int, int]  # (row, column) of a table's `cellen`
+VERBORGEN = "x"  # how a withheld cell is shown (small, or withheld so that a small one cannot be worked out)
 
 
 @dataclass(frozen=True, slots=True)
 class Publicatie:
-    """A table as published: `weergave[i][j]` is the figure or its replacement; `waarden` is None where
-    withheld; `primair` and `aanvullend` say which cells were withheld and why."""
+    """A table as published: `weergave[i][j]` is the figure or "x"; `waarden` is None where withheld; `primair`
+    and `aanvullend` say which cells were withheld and why (for the Bureau, never published)."""
 
     tabel: Tabel
     drempel: int
@@ -61,15 +65,13 @@ def onderdruk(tabel: Tabel, drempel: int) -> Publicatie:
         if eenzaam is not None:
             weg.add(_kandidaat(eenzaam, weg, waarde))
             continue
-        open_ = bepaalbaar(regels, weg) | begrensd(regels, weg, waarde, primair, drempel)
+        open_ = bepaalbaar(regels, weg) | begrensd(regels, weg, waarde)
         if not open_:
             break
         weg.add(_kandidaat(_lijn_om_te_openen(regels, min(open_), weg), weg, waarde))
     aanvullend = frozenset(weg - primair)
     weergave = tuple(
-        tuple(
-            f"< {drempel}" if (i, j) in primair else "x" if (i, j) in aanvullend else str(v) for j, v in enumerate(rij)
-        )
+        tuple(VERBORGEN if (i, j) in primair or (i, j) in aanvullend else str(v) for j, v in enumerate(rij))
         for i, rij in enumerate(tabel.cellen)
     )
     waarden = tuple(
@@ -120,15 +122,13 @@ def bepaalbaar(regels: Iterable[Sequence[Cel]], weg: set[Cel] | frozenset[Cel]) 
     return {onbekend[k] for k in _eenheidsrijen(vergelijkingen)}
 
 
-def begrensd(
-    regels: Sequence[Sequence[Cel]], weg: set[Cel], waarde: dict[Cel, int], primair: frozenset[Cel], drempel: int
-) -> set[Cel]:
-    """The withheld cells whose value the published cells pin down by bounds: what a reader knows is that a "< k"
-    cell holds 1..k-1 and an "x" cell 0 or at least k; each line narrows its withheld cells to the range its
-    total and the others' ranges leave, until nothing changes (interval propagation)."""
+def begrensd(regels: Sequence[Sequence[Cel]], weg: set[Cel], waarde: dict[Cel, int]) -> set[Cel]:
+    """The withheld cells whose value the published cells pin down with the lines' sums and non-negativity: a
+    reader knows only that a withheld cell ("x") holds 0 or more; each line narrows its withheld cells to the
+    range its total and the others' ranges leave, until nothing changes (interval propagation)."""
     oneindig = sum(waarde.values()) + 1  # more than any cell can hold; the reader's "no upper bound"
-    laag = {c: (1 if c in primair else 0) for c in weg}
-    hoog = {c: (drempel - 1 if c in primair else oneindig) for c in weg}
+    laag = dict.fromkeys(weg, 0)
+    hoog = dict.fromkeys(weg, oneindig)
     for c, v in waarde.items():
         if c not in weg:
             laag[c] = hoog[c] = v
@@ -147,13 +147,8 @@ def begrensd(
                 },
             }
             for c, (onder, boven) in grenzen.items():
-                if c not in weg:
-                    continue
                 onder, boven = max(laag[c], onder), min(hoog[c], boven)
-                if c not in primair:  # an "x" is 0 or at least the threshold, never in between
-                    onder = drempel if onder >= 1 else onder
-                    boven = 0 if boven < drempel else boven
-                if (onder, boven) != (laag[c], hoog[c]) and onder <= boven:
+                if c in weg and (onder, boven) != (laag[c], hoog[c]) and onder <= boven:
                     laag[c], hoog[c], gewijzigd = onder, boven, True
         if not gewijzigd:
             break
