@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Install, create instance/ with keys and the synthetic Drenthe region, and serve it on 127.0.0.1:8000.
+## Install, create instance/ with keys and the synthetic Drenthe region, and serve it on 127.0.0.1:$(PORT)
+## (`make run PORT=8080` for another port).
+PORT ?= 8000
 run: $(STAMP)
-	$(BIN)/deelpoort demo
+	$(BIN)/deelpoort demo --port $(PORT)
 
 ## Install and run the whole test suite (SQLite always; PostgreSQL when DEELPOORT_TEST_DATABASE_URL is set),
 ## spread over one pytest-xdist worker per core (TEST_WORKERS=0 runs it in one process).
