@@ -60,9 +60,12 @@ def audit_verify(regel: tuple[int, int] | None, met_getuigen: bool) -> None:
         except Exception as exc:  # a read-only copy may be verified too: the outcome stands, unstored
             bewaard = f"not stored for the FG ({type(exc).__name__}: is the database read-only?)"
     niet_geindexeerd = controle.grootte - controle.tabellen_gedekt
-    tabellen = f"the lookup tables agree with the {controle.tabellen_gedekt} records they cover"
-    if niet_geindexeerd > 0:
-        tabellen += f" (the other {niet_geindexeerd} are added before the FG's next query)"
+    if controle.tabellen_gedekt == 0 and niet_geindexeerd > 0:
+        tabellen = f"the lookup tables cover no record yet: all {niet_geindexeerd} are added before the FG's next query"
+    else:
+        tabellen = f"the lookup tables agree with the {controle.tabellen_gedekt} records they cover"
+        if niet_geindexeerd > 0:
+            tabellen += f" (the other {niet_geindexeerd} are added before the FG's next query)"
     for problemen, ok, fout, eerste in (
         (
             controle.problemen,

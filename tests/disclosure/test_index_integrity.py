@@ -130,6 +130,21 @@ def test_records_not_yet_indexed_are_not_a_problem(indexed: Services) -> None:
     assert result.ok and result.grootte == RECORDS
 
 
+def test_the_cli_says_plainly_when_the_lookup_tables_cover_nothing_yet(
+    settings: Settings, migrated_database: None, cli_settings: Settings
+) -> None:
+    """Right after the demo is installed nothing is indexed yet: no "agree with the 0 records they cover"."""
+    app = create_app(dataclasses.replace(settings, checkpoint_records=8, checkpoint_seconds=3600))
+    services: Services = app.extensions["deelpoort"]
+    for n in range(3):
+        services.log.append(synthetic(n))
+    services.engine.dispose()
+    result = CliRunner().invoke(main, ["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "OK: the lookup tables cover no record yet: all 3 are added before the FG's next query\n" in result.output
+    assert "0 records they cover" not in result.output
+
+
 def test_the_cli_checks_the_lookup_tables_too(indexed: Services, cli_settings: Settings) -> None:
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
