@@ -36,7 +36,7 @@ from service.service_layer.verantwoording import signalering
 from service.service_layer.verantwoording.export import csv_export, json_export
 from service.service_layer.verantwoording.ldv import ldv_bron, ldv_export
 from service.settings import API_VERSION, Settings
-from service.web import omschrijvingen
+from service.web import nederlands, omschrijvingen
 from service.web.grafieken import horizontaal, verticaal
 from service.web.sessie import app_services, beveilig, gebruiker, login_required, registreer_thuis
 
@@ -244,7 +244,9 @@ def integriteitscontrole() -> Any:
 
 def _integriteit_pagina(*, gekozen: str = "", fout: str | None = None) -> str:
     result = integriteit_service.integriteit(app_services(), gebruiker())
-    return render_template("fg/integriteit.html", titel="Integriteit", result=result, gekozen=gekozen, fout=fout)
+    return render_template(
+        "fg/integriteit.html", titel="Integriteit", result=result, gekozen=gekozen, fout=fout, nl=nederlands
+    )
 
 
 @bp.route("/signalen")

@@ -238,4 +238,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"csrf_veld": csrf_veld, "huidige_sessie": huidige_sessie}
+        return {"csrf_veld": csrf_veld, "huidige_sessie": huidige_sessie, "startpagina": thuis}

@@ -194,3 +194,9 @@ def test_a_cter_casus_the_bureau_is_not_invited_to_does_not_exist_on_its_pages(
     body = {"partner": "bureau-zvh-drenthe", "rol": "procesregisseur", "grondslag": "wet-pga-3", "toelichting": "t"}
     assert post(client, politie, f"/v1/casussen/{casus}/deelnemers", body).status_code == 201
     assert regie.get(f"/bureau/casussen/{casus}/plan").status_code == 200  # invited: now it takes part
+
+
+def test_geen_toegang_offers_the_way_back_to_ones_own_start_page(app: Flask, fg: str, werk: Bureauwerk) -> None:
+    page = ingelogd(app, fg).get("/bureau/")
+    assert page.status_code == 403
+    assert 'href="/fg/" id="terug">Naar uw startpagina' in tekst(page)

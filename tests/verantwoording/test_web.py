@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -167,6 +168,27 @@ def test_the_integrity_page_runs_a_full_verification_on_request_withcsrf(
     shown = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "Laatste volledige controle: intact" in shown
     assert f'id="controle-{controle.id}" class="gekozen"' in shown
+
+
+def test_the_integrity_page_says_how_much_of_the_log_is_under_a_signature(
+    client: FlaskClient, services: Services, logboek: Logboek
+) -> None:
+    """ "intact" must not overstate: the page counts the records under the latest signed checkpoint and names the
+    unsigned tail and how old it is, until a checkpoint covers everything."""
+    login(client, logboek.fg)
+    with services.uow() as uow:
+        latest = uow.log.latest_checkpoint()
+        grootte = uow.log.size()
+    ondertekend = latest.grootte if latest is not None else 0
+    assert grootte > ondertekend  # the fixture leaves a tail (else this test proves nothing)
+    page = client.get("/fg/integriteit").get_data(as_text=True)
+    staart = re.search(r'id="staart">De laatste <strong>(\d+)</strong>', page)
+    assert staart and int(staart.group(1)) == grootte - ondertekend
+    assert "het oudste daarvan is van" in page and ("CET" in page or "CEST" in page)
+    services.log.checkpoint_now()
+    page = client.get("/fg/integriteit").get_data(as_text=True)
+    assert f"vallen er\n<strong>{grootte}</strong> onder het laatste ondertekende checkpoint" in page
+    assert "Alle records vallen onder die handtekening." in page
 
 
 def test_the_integrity_page_says_when_a_verification_is_already_running(client: FlaskClient, logboek: Logboek) -> None:

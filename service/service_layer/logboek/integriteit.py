@@ -139,6 +139,18 @@ class Integriteit:
     # Why witnessing lags behind the rule (a checkpoint older than the allowed lag lacks the quorum); None: it
     # does not, or no witnesses are set up.
     getuigen_achterstand: str | None = None
+    # When the oldest record not yet under a signed checkpoint was appended (None: every record is under one).
+    staart_sinds: dt.datetime | None = None
+
+    @property
+    def ondertekend(self) -> int:
+        """Records under the latest signed checkpoint (the rest, the tail, is covered by no signature yet)."""
+        return min(self.checkpoint.grootte, self.snel.grootte) if self.checkpoint is not None else 0
+
+    @property
+    def staart(self) -> int:
+        """Records appended after the latest signed checkpoint."""
+        return max(self.snel.grootte - self.ondertekend, 0)
 
     @property
     def laatste(self) -> Integriteitscontrole | None:
@@ -168,8 +180,11 @@ def integriteit(services: Services, gebruiker: Gebruiker) -> Integriteit:
             if services.getuigen is None
             else uow.log.latest_checkpoint_until(nu - services.getuigen.inrichting.max_achterstand)
         )
+        eerste_ongetekend = uow.log.record(latest.grootte if latest is not None else 0)
     achterstand = None if oordeel is None else _achterstand(oordeel, te_getuigen, services)
-    return Integriteit(snel, controles, latest, logboek.verifier(services).verifier_key, nu, oordeel, achterstand)
+    staart_sinds = eerste_ongetekend.columns[5] if eerste_ongetekend is not None else None
+    verifier_key = logboek.verifier(services).verifier_key
+    return Integriteit(snel, controles, latest, verifier_key, nu, oordeel, achterstand, staart_sinds)
 
 
 def _achterstand(
