@@ -19,7 +19,7 @@ from service.api.auth import authenticated, gebruiker, services
 from service.api.base import Blueprint
 from service.api.paginering import LinksSchema, links
 from service.domain.errors import OngeldigeInvoerError
-from service.domain.verantwoording import MAX_PAGINA_GROOTTE, Pagina, Selectie
+from service.domain.verantwoording import MAX_PAGINA_GROOTTE, UITKOMSTEN, Pagina, Selectie
 from service.service_layer.rechten.markering import Uitstelmarkering
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
@@ -30,7 +30,6 @@ from service.settings import API_VERSION, Settings
 blp = Blueprint(
     "verantwoording-fg", __name__, description="Verantwoording for the FG: verstrekkingen, access requests, signals"
 )
-UITKOMSTEN = ("verstrekt", "gedeeltelijk", "leeg", "geweigerd", "vernietigd")
 _ID = validate.Length(min=1, max=80)
 
 
