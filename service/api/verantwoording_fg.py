@@ -88,7 +88,11 @@ class LogregelSchema(Schema):
     id = fields.String(required=True)
     soort = fields.String(
         required=True,
-        metadata={"description": "verstrekking (released to `partner`) or aanlevering (supplied by `partner`)"},
+        metadata={
+            "description": "verstrekking (released to `partner`), aanlevering (supplied by `partner`), vernietiging, "
+            "routeeroverleg, import (a run of `deelpoort import` by `gebruiker`) or import-casus (a casus it stored, "
+            "with the bron of each value)"
+        },
     )
     tijd = fields.String(required=True)
     partner = fields.String(required=True)
@@ -148,7 +152,11 @@ class UitgesteldSchema(Schema):
 
 class InzageRegelSchema(Schema):
     soort = fields.String(
-        required=True, metadata={"description": "aanlevering (a partner supplied it) or verstrekking (released)"}
+        required=True,
+        metadata={
+            "description": "aanlevering (a partner supplied it), import-casus (taken over from the ZVH's earlier "
+            "system, with its bronnen) or verstrekking (released)"
+        },
     )
     bronnen = fields.List(fields.Nested(PartnerRefSchema), required=True)
     tijd = fields.String(required=True)

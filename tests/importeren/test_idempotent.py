@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from service.adapters.orm import CasusRow, ImportsleutelRow
@@ -93,3 +94,20 @@ def test_a_destroyed_casus_is_not_imported_again(services: Services, beheerder: 
     vernietig_casus(services, verslag.casussen[1], now=nu)
     opnieuw = importeer(services, beheerder, jsonl(regels), now=nu)
     assert (opnieuw.nieuw, opnieuw.overgeslagen) == ((), (1, 2))
+
+
+def test_a_run_racing_another_for_the_same_casus_stores_nothing(
+    services: Services, beheerder: Gebruiker, nu: dt.datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs of overlapping files at once: the one that commits second finds a key taken that its own check,
+    made before the other committed, did not see (simulated: the check sees nothing), and fails whole."""
+    from service.adapters.importen import ImportRepository
+    from service.domain.errors import ConflictError
+
+    regels = jaar(3, einde=nu)
+    importeer(services, beheerder, jsonl(regels[:1]), now=nu)
+    voor = database_inhoud(services)
+    monkeypatch.setattr(ImportRepository, "bekend", lambda _self, _sleutels: {})
+    with pytest.raises(ConflictError, match="another import stored some of these casussen"):
+        importeer(services, beheerder, jsonl(regels), now=nu)
+    assert database_inhoud(services) == voor

@@ -14,8 +14,8 @@ from service.domain.casus import Gebruiker
 from service.service_layer.importeren.importeren import importeer
 from service.service_layer.services import Services
 from tests.helpers.casus import bearer
-from tests.helpers.importbestand import jaar, jsonl
-from tests.helpers.web import html, login
+from tests.helpers.importbestand import jaar, jsonl, waarden_in
+from tests.helpers.web import csrf, html, login
 
 LOGREGEL = Path(__file__).parents[1] / "verantwoording" / "ldv_schemas" / "logregel.schema.json"
 
@@ -31,6 +31,20 @@ def test_the_fg_pages_name_the_import_and_each_imported_casus(
     tijdlijn = html(client.get(f"/fg/casussen/{verslag.casussen[1]}"))
     assert "Import van een casus uit het eerdere systeem" in tijdlijn and "geimporteerd" in tijdlijn
     assert "geimporteerd" in html(client.get("/fg/"))  # the overview counts it per uitkomst
+
+
+def test_the_access_request_page_shows_an_imported_person_without_their_values(
+    client: FlaskClient, services: Services, beheerder: Gebruiker, nu: dt.datetime, fg: str
+) -> None:
+    regels = jaar(1, einde=nu)
+    importeer(services, beheerder, jsonl(regels), now=nu)
+    bsn = regels[0]["betrokkenen"][0]["velden"]["bsn"]["waarde"]
+    login(client, fg)
+    formulier = html(client.get("/fg/inzageverzoek"))
+    pagina = html(client.post("/fg/inzageverzoek", data={"bsn": bsn, "csrf_token": csrf(formulier)}))
+    assert pagina.count("Overname uit het eerdere registratiesysteem") >= 2  # the FG's table, the person's report
+    assert "GGZ Drenthe" in pagina and "eerdere registratiesysteem van het Zorg- en Veiligheidshuis" in pagina
+    assert not [w for w in waarden_in(regels) if w in pagina]
 
 
 def test_the_api_lists_imports_and_the_ldv_export_holds_them(
