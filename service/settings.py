@@ -67,6 +67,7 @@ class Settings:
     signaal_weigeringen: int = 10
     signaal_kantoortijd: str = "07-19"  # weekday hours (Europe/Amsterdam) outside which requests are counted
     signaal_buiten_kantoortijd: int = 5
+    mi_drempel: int = 5  # managementinformatie: a published cell below this many is withheld ("< 5")
     # Identity (issue 19): how long new bearer tokens live, and the overlap of a renewed one.
     token_uren_persoon: int = 12
     token_dagen_systeem: int = 90
@@ -273,6 +274,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_SIGNAAL_WEIGERINGEN": ("signaal_weigeringen", _positive_int),
     "DEELPOORT_SIGNAAL_KANTOORTIJD": ("signaal_kantoortijd", _nonempty),
     "DEELPOORT_SIGNAAL_BUITEN_KANTOORTIJD": ("signaal_buiten_kantoortijd", _positive_int),
+    "DEELPOORT_MI_DREMPEL": ("mi_drempel", _positive_int),
     "DEELPOORT_TOKEN_UREN_PERSOON": ("token_uren_persoon", _positive_int),
     "DEELPOORT_TOKEN_DAGEN_SYSTEEM": ("token_dagen_systeem", _positive_int),
     "DEELPOORT_TOKEN_OVERLAP_UREN": ("token_overlap_uren", _positive_int),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service.adapters.orm.advies import AdviesRow
@@ -58,6 +58,10 @@ class AdviesRepository:
             query = query.where(AdviesRow.gemeente == gemeente)
         query = query.order_by(AdviesRow.datum.desc(), AdviesRow.geregistreerd_op.desc(), AdviesRow.id)
         return [_advies(r) for r in self._session.scalars(query.limit(limit).offset(offset))]
+
+    def delete_all(self) -> None:
+        """Delete every advies (the demo region's reinstall)."""
+        self._session.execute(delete(AdviesRow))
 
     def tel(self, van: dt.date, tot: dt.date) -> list[Telrij]:
         """The adviezen dated from `van` up to `tot`, counted per combination of the counted attributes."""

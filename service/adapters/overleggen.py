@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import AgendapuntRow, OverlegRow, UitnodigingRow, VerklaringRow
@@ -18,6 +18,8 @@ class OverlegRepository:
         self._session = session
 
     def add(self, overleg: Overleg) -> None:
+        """Store a new overleg with the agenda, attendance and verklaringen it holds (the use case creates one
+        with none; the demo region stores its past overleggen whole)."""
         self._session.add(
             OverlegRow(
                 id=overleg.id,
@@ -29,6 +31,30 @@ class OverlegRepository:
                 aangemaakt_op=overleg.aangemaakt_op,
             )
         )
+        for punt in overleg.agenda:
+            self._session.add(
+                AgendapuntRow(
+                    overleg_id=overleg.id,
+                    casus_id=punt.casus,
+                    toegevoegd_op=punt.toegevoegd_op,
+                    verslag_op=punt.verslag_op,
+                )
+            )
+            self._session.add_all(
+                UitnodigingRow(
+                    overleg_id=overleg.id,
+                    casus_id=punt.casus,
+                    partner_id=u.partner,
+                    uitgenodigd_op=u.uitgenodigd_op,
+                    aanwezig=u.aanwezig,
+                    incidenteel=u.incidenteel,
+                    vastgelegd_op=u.vastgelegd_op,
+                    vastgelegd_door=u.vastgelegd_door,
+                )
+                for u in punt.uitnodigingen
+            )
+        for verklaring in overleg.verklaringen:
+            self.add_verklaring(overleg.id, verklaring)
 
     def get(self, overleg_id: str) -> Overleg | None:
         """The overleg with its whole agenda, or None."""
@@ -110,6 +136,11 @@ class OverlegRepository:
         return [(s, int(n), int(c)) for s, n, c in per_soort] + [
             ("", sum(int(n) for _, n, _ in per_soort), int(totaal))
         ]
+
+    def delete_all(self) -> None:
+        """Delete every overleg with its agenda, invitations and verklaringen (the demo region's reinstall)."""
+        for table in (VerklaringRow, UitnodigingRow, AgendapuntRow, OverlegRow):
+            self._session.execute(delete(table))
 
     def _volledig(self, rows: Sequence[OverlegRow]) -> list[Overleg]:
         ids = [r.id for r in rows]

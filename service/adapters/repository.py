@@ -149,6 +149,15 @@ class CasusRepository:
             casus.nevenonderwerpen = tuple(per_casus.get(casus.id, ()))
         return found
 
+    def ids(self, casustype: Casustype, aangemeld_voor: dt.datetime) -> list[str]:
+        """The ids of every casus of `casustype` referred before `aangemeld_voor`, oldest first."""
+        query = (
+            select(CasusRow.id)
+            .where(CasusRow.casustype == casustype.value, CasusRow.aangemeld_op < aangemeld_voor)
+            .order_by(CasusRow.aangemeld_op, CasusRow.id)
+        )
+        return list(self._session.scalars(query))
+
     def afgesloten_aanmeldingen(self, aanmelder: str, casustype: Casustype) -> Sequence[tuple[str, dt.datetime]]:
         """The casussen of `casustype` that `aanmelder` referred and that were closed: id and when, newest first."""
         query = (

@@ -22,6 +22,7 @@ from service.api.gebruikers import blp as gebruikers_blp
 from service.api.integriteit import blp as integriteit_blp
 from service.api.inzagerapport import blp as inzagerapport_blp
 from service.api.levensloop import blp as levensloop_blp
+from service.api.managementinformatie import blp as managementinformatie_blp
 from service.api.overleggen import blp as overleggen_blp
 from service.api.plan import blp as plan_blp
 from service.api.rechten import blp as rechten_blp
@@ -65,6 +66,7 @@ def init_app(app: Flask, services: Services) -> None:
         terugkoppeling_blp,
         integriteit_blp,
         overleggen_blp,
+        managementinformatie_blp,
     ):
         api.register_blueprint(blp, url_prefix="/v1")
     api.bewaar()

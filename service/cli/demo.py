@@ -60,10 +60,13 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     ]
     click.echo(f"Routeeroverleg: {demo_signalen(services, routeer)} synthetische signalen")
     alle = [Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in credentials]
-    gelogd = demo_verstrekkingen(services, region.casussen, alle, seed=seed)
+    gelogd = demo_verstrekkingen(services, region.casussen, alle, seed=seed, overleggen=region.overleggen)
     click.echo(f"Verstrekkingen: {gelogd} synthetische verzoeken gelogd (voor de FG-pagina's)")
     services.engine.dispose()
-    click.echo(f"Demo-regio: {len(region.casussen)} casussen, {len(credentials)} gebruikers")
+    click.echo(
+        f"Demo-regio: {len(region.casussen)} casussen, {len(credentials)} gebruikers, "
+        f"{len(region.overleggen)} overleggen, {len(region.adviezen)} adviezen"
+    )
     click.echo(f"Tokens per demo-gebruiker: {path}")
     if not no_serve:
         from service.gunicorn_app import run

@@ -7,3 +7,5 @@ Invariants:
 - Deterministic for a given seed and date; every person and value is synthetic (BSNs from the BRP test range).
 - Installing is all or nothing.
 """
+
+DEMO_GEBRUIKER = "demo"  # the gebruiker named by the generated past (history, overleggen, plans): no real one

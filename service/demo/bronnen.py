@@ -4,6 +4,8 @@ Invariants:
 - Every value gets the first partner of the casus that the bronregels allow to supply it: the aanmelder (doel
   `aanmelding`, in fase aanmelding), else the other deelnemers in the order they joined (doel `bijdrage`, in
   fase triage). A value nobody in the casus may supply is left out, as the service would refuse it.
+- A partner that took part only for a while (an incidental participant at one overleg: its deelname ended
+  before the casus was closed, or ended in an open casus) supplies nothing.
 - The result is grouped per (bron, doel): one aanlevering each, in the order above.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service.domain.casus import Casus
+from service.domain.casus import Casus, Deelname
 from service.domain.convenant import Fase
 from service.domain.veldwaarde import JsonWaarde
 from service.service_layer.casus.aanlevering import AANMELDING, BIJDRAGE, Bronregels
@@ -36,7 +38,9 @@ def verdeel(regels: Bronregels, casus: Casus, waarden: Mapping[Plaats, JsonWaard
     aanmelder = [d for d in casus.deelnames if d.partner_id == casus.aanmelder][:1]
     kandidaten = [(d.partner_id, d.rol, AANMELDING, Fase.AANMELDING) for d in aanmelder]
     kandidaten += [
-        (d.partner_id, d.rol, BIJDRAGE, Fase.TRIAGE) for d in casus.deelnames if d.partner_id != casus.aanmelder
+        (d.partner_id, d.rol, BIJDRAGE, Fase.TRIAGE)
+        for d in casus.deelnames
+        if d.partner_id != casus.aanmelder and _bleef(casus, d)
     ]
     leveringen = {k: Levering(*k, {}) for k in kandidaten}
     for plaats, waarde in waarden.items():
@@ -46,3 +50,10 @@ def verdeel(regels: Bronregels, casus: Casus, waarden: Mapping[Plaats, JsonWaard
                 leveringen[kandidaat].waarden[plaats] = waarde
                 break
     return [levering for levering in leveringen.values() if levering.waarden]
+
+
+def _bleef(casus: Casus, deelname: Deelname) -> bool:
+    """Whether the deelname lasted: still active, or ended when the casus was closed (not before)."""
+    if deelname.tot is None:
+        return True
+    return casus.afgesloten_op is not None and deelname.tot >= casus.afgesloten_op

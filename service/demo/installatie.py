@@ -13,9 +13,12 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from service.demo import DEMO_GEBRUIKER
+from service.demo.adviezen import DemoAdvies
 from service.demo.bronnen import verdeel
 from service.demo.plannen import maak_plan
 from service.demo.regio import DemoRegion
@@ -23,17 +26,20 @@ from service.domain.casus import Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, SoortGebruiker
 from service.domain.levensloop import Besluit, Gebeurtenis, Handeling, Uitkomst
+from service.domain.overleg import Overleg
 from service.domain.veldwaarde import JsonWaarde, OngeldigeWaardeError, normaliseer
 from service.domain.verstrekking import Verstrekking
+from service.service_layer.advies import registratie
 from service.service_layer.casus import aanlevering
 from service.service_layer.casus.aanlevering import Herkomst
 from service.service_layer.identiteit.authentication import nieuw_token
 from service.service_layer.services import Services
+from service.service_layer.unit_of_work import UnitOfWork
 
 # Demo tokens live 30 days, so a demo installed today still answers next week; production uses the settings.
 DEMO_TOKEN_DUUR = dt.timedelta(days=30)
 # Demo gebruikers in these rollen are people (they log in to the pages); the others stand for partner systems.
-_PERSONEN = frozenset({"beheerder", "fg", "procesondersteuner", "procesregisseur"})
+_PERSONEN = frozenset({"beheerder", "fg", "manager", "procesondersteuner", "procesregisseur"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +57,16 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
 
     Each value is stored with a bron the active policy's bronregels allow (`demo/bronnen.py`), and each supply is
     logged as an aanlevering in the same transaction; casussen in procesregie or advies get a plan van aanpak
-    (`demo/plannen.py`).
+    (`demo/plannen.py`); the region's overleggen are stored whole and its adviezen registered through
+    `registratie.registreer_in`, all in the same transaction.
     """
     now = now or utcnow()
     convenant = services.convenant
     credentials: list[DemoCredential] = []
     with services.uow() as uow:
         uow.casussen.delete_all()
+        uow.overleggen.delete_all()
+        uow.adviezen.delete_all()
         uow.gebruikers.delete_all()
         uow.partners.sync(convenant.partners)
         uow.flush()
@@ -82,6 +91,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
             uow.casussen.add(casus)
         uow.flush()
         regels = aanlevering.bronregels(services, uow)
+        besprekingen = _besprekingen(region.overleggen)
         records: list[Verstrekking] = []
         for casus in region.casussen:
             regime = Regime.of(casus.casustype)
@@ -103,18 +113,47 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                     ids,
                     Herkomst(),
                     now,
+                    regels,
                 )
                 if ingang.besluit.weigering is not None:
                     raise ValueError(f"the demo's bron does not fit the bronregels: {ingang.besluit.reden}")
                 records.append(ingang.record)
                 uow.veldwaarden.store(casus.id, regime, levering.waarden, levering.partner, now)
                 uow.veldwaarden.record_contribution(casus.id, levering.partner, DEMO_GEBRUIKER, levering.waarden, now)
-            records.extend(maak_plan(services, uow, casus, own, DEMO_GEBRUIKER, now))
+            records.extend(maak_plan(services, (uow, regels), casus, own, besprekingen.get(casus.id, []), now))
             for entry in _historie(convenant, casus):
                 uow.historie.add(entry, regime)
+        for overleg in region.overleggen:
+            uow.overleggen.add(overleg)
+        _registreer_adviezen(services, uow, region.adviezen)
         services.log.append_in(uow.log, uow.log.lock_head(), records)
         uow.commit()
     return credentials
+
+
+def _besprekingen(overleggen: Iterable[Overleg]) -> dict[str, list[tuple[str, dt.date]]]:
+    """Per casus, the overleggen (id, datum) whose agenda held it, oldest first."""
+    out: dict[str, list[tuple[str, dt.date]]] = {}
+    for overleg in sorted(overleggen, key=lambda o: (o.datum, o.id)):
+        for punt in overleg.agenda:
+            out.setdefault(punt.casus, []).append((overleg.id, overleg.datum))
+    return out
+
+
+def _registreer_adviezen(services: Services, uow: UnitOfWork, adviezen: Iterable[DemoAdvies]) -> None:
+    """Register the region's adviezen through the use case's checks, in the caller's transaction.
+
+    Raises:
+        The errors of `registratie.registreer_in` (a demo advies that does not fit: the install fails).
+    """
+    document = services.convenant.document(Casustype.REGULIER)
+    bureau = document.bureau if document is not None else None
+    if bureau is None:
+        return
+    uow.flush()  # the casussen an uitgebreid advies names are read in this transaction
+    for advies in adviezen:
+        gebruiker = Gebruiker(DEMO_GEBRUIKER, bureau, advies.rol, DEMO_GEBRUIKER, True)
+        registratie.registreer_in(services, uow, gebruiker, advies.invoer, advies.op)
 
 
 # The path through the lifecycle that leaves a casus in each fase (besluiten after the aanmelding).
@@ -139,7 +178,6 @@ _PAD: dict[Fase, tuple[tuple[Handeling, str, Fase], ...]] = {
         (Handeling.AFSLUITING, Uitkomst.DOEL_GEREALISEERD, Fase.AFGESLOTEN),
     ),
 }
-DEMO_GEBRUIKER = "demo"  # history entries of the generated past name no real gebruiker
 
 
 def _historie(convenant: Convenant, casus: Casus) -> list[Gebeurtenis]:

@@ -7,6 +7,10 @@ Invariants:
   referrers weighted as in the report; problem flags at the report's rates.
 - Regimes stay apart: a CTER casus has only partners that signed the CTER convenant, its aanmelder is of a
   weegploeg partnertype, and none of its betrokkenen shares a BSN with a regular casus.
+- About a third of the regular casussen has one to three nevenonderwerpen; the region holds a year of
+  overleggen (`overleggen`) and adviezen (`adviezen`) around its casussen. Each of these three is drawn from a
+  random stream of its own (seeded from the seed), so the casussen, persons and values stay those the seed gave
+  before they existed; the overleggen add only their incidental participants' short deelnames.
 - Every person and value is synthetic (see `personen`).
 """
 
@@ -18,49 +22,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from service.demo import personen as synth
+from service.demo.adviezen import DemoAdvies, plan_adviezen
+from service.demo.cijfers import (
+    AANMELDERS,
+    ADVIES,
+    AFGESLOTEN,
+    AFGEWEZEN,
+    CTER,
+    GRENSOVERSCHRIJDEND,
+    LEEFTIJDEN,
+    LVB,
+    NEVEN_AANDEEL,
+    NEVEN_AANTAL,
+    NEVENONDERWERPEN,
+    ONDERWERPEN,
+    PROCESREGIE_PER_GEMEENTE,
+    PSYCHISCH,
+    VERSLAVING,
+    WERKVOORRAAD,
+)
+from service.demo.overleggen import plan_overleggen
 from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname
 from service.domain.convenant import Casustype, Convenant, ConvenantDocument, Fase
 from service.domain.convenant import Onderwerp as VeldOnderwerp
+from service.domain.overleg import Overleg
 
-# Active procesregie casussen per municipality at the end of 2023 (129 in all).
-PROCESREGIE_PER_GEMEENTE = {
-    "aa-en-hunze": 9,
-    "assen": 26,
-    "borger-odoorn": 9,
-    "coevorden": 11,
-    "emmen": 38,
-    "hoogeveen": 13,
-    "meppel": 8,
-    "midden-drenthe": 4,
-    "noordenveld": 1,
-    "tynaarlo": 8,
-    "westerveld": 0,
-    "de-wolden": 2,
-}
-ADVIES, AFGESLOTEN, WERKVOORRAAD, AFGEWEZEN, CTER = 60, 54, 8, 4, 5
-
-# Referrals in 2023 per partner (type), the weights for choosing an aanmelder. "gemeente-*" means the casus's own
-# municipality.
-AANMELDERS = {
-    "gemeente-*-veiligheid": 32,
-    "politie-noord-nederland": 30,
-    "zvh-groningen": 6,
-    "zvh-fryslan": 5,
-    "ggd-drenthe": 10,
-    "reclassering-nederland": 8,
-    "veilig-thuis-drenthe": 8,
-    "gemeente-*-sociaal-domein": 6,
-    "ggz-drenthe": 6,
-    "vnn-reclassering": 5,
-    "cosis": 2,
-    "jb-noord-jeugdbescherming": 2,
-    "openbaar-ministerie-noord-nederland": 2,
-    "sociale-teams-drenthe": 2,
-    "leger-des-heils-welzijn": 1,
-    "leger-des-heils-reclassering": 1,
-    "mee-drenthe": 1,
-    "raad-voor-de-kinderbescherming": 1,
-}
 # Partners that typically join a casusoverleg besides the aanmelder and the Bureau.
 MEEDENKERS = (
     "ggz-drenthe",
@@ -74,21 +60,6 @@ MEEDENKERS = (
     "mee-drenthe",
     "leger-des-heils-welzijn",
 )
-# Hoofdonderwerpen (ids of the convenant's onderwerpen) and their weights.
-ONDERWERPEN = {
-    "verward-gedrag": 30,
-    "ernstige-overlast": 20,
-    "huiselijk-geweld": 15,
-    "stalking": 11,
-    "burenruzie": 8,
-    "mensenhandel": 3,
-    "zeden": 3,
-    "overige-veiligheid-omgeving": 10,
-}
-# Age of the hoofdpersoon of active casussen: (lowest, highest, count).
-LEEFTIJDEN = ((14, 17, 21), (18, 23, 12), (24, 40, 102), (41, 65, 49), (66, 80, 2))
-# Share of hoofdpersonen with a signal per problem flag.
-PSYCHISCH, VERSLAVING, LVB, GRENSOVERSCHRIJDEND = 0.82, 0.58, 0.43, 0.46
 HOOFDPERSOON_VELDEN = [
     "bsn",
     "voornamen",
@@ -131,6 +102,8 @@ class DemoRegion:
     casussen: list[Casus] = field(default_factory=list)
     gebruikers: list[DemoGebruiker] = field(default_factory=list)
     veldwaarden: dict[Plek, Waarde] = field(default_factory=dict)
+    overleggen: list[Overleg] = field(default_factory=list)  # the past year's and the next four weeks'
+    adviezen: list[DemoAdvies] = field(default_factory=list)  # the past year's
 
 
 class _Generator:
@@ -289,7 +262,7 @@ class _Generator:
 
     def gebruikers(self) -> None:
         bureau = self._document(Casustype.REGULIER).bureau
-        extra = {"procesregisseur": 3, "procesondersteuner": 2, "beheerder": 2, "fg": 1}
+        extra = {"procesregisseur": 3, "procesondersteuner": 2, "manager": 1, "beheerder": 2, "fg": 1}
         for partner in self.convenant.partners:
             rollen = {"casusregisseur": 1, "deelnemer": 1}
             if partner.id == bureau:
@@ -333,4 +306,22 @@ def generate_region(convenant: Convenant, *, seed: int, today: dt.date) -> DemoR
     for _ in range(CTER):
         generator.cter(generator.rng.choice(gemeenten))
     generator.gebruikers()
-    return generator.region
+    region = generator.region
+    _nevenonderwerpen(convenant, region.casussen, random.Random(f"{seed}/nevenonderwerpen"))  # noqa: S311
+    region.overleggen = plan_overleggen(convenant, region.casussen, seed=seed, today=today)
+    region.adviezen = plan_adviezen(convenant, region.casussen, seed=seed, today=today)
+    return region
+
+
+def _nevenonderwerpen(convenant: Convenant, casussen: Iterable[Casus], rng: random.Random) -> None:
+    """Give a share of the regular casussen one to three nevenonderwerpen besides their hoofdonderwerp."""
+    bekend = convenant.ids("onderwerp")
+    for casus in casussen:
+        if casus.casustype is not Casustype.REGULIER or rng.random() >= NEVEN_AANDEEL:
+            continue
+        keuze = {o: n for o, n in NEVENONDERWERPEN.items() if o in bekend and o != casus.hoofdonderwerp}
+        gekozen: list[str] = []
+        for _ in range(rng.choices((1, 2, 3), weights=NEVEN_AANTAL)[0]):
+            over = sorted(o for o in keuze if o not in gekozen)
+            gekozen += rng.choices(over, weights=[keuze[o] for o in over])
+        casus.nevenonderwerpen = tuple(gekozen)

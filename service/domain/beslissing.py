@@ -37,6 +37,7 @@ from service.domain.verstrekking import AANLEVERDOELEN, Trace, Uitkomst, Verstre
 
 MAX_VELDEN = 200
 TERUGKOPPELING = "terugkoppeling"  # the doel under which the aanmelder hears the outcome of its closed casus
+MANAGEMENTINFORMATIE = "managementinformatie"  # the doel of the annual figures: never asked about one casus
 CASUS = "casus"  # the place of a value that belongs to the casus itself, not to one of its betrokkenen
 
 
@@ -222,6 +223,8 @@ def mag_vragen(casus: Casus, partner_id: str, doel: str, nu: dt.datetime) -> boo
     register permits that doel only once the casus is closed)."""
     if doel == TERUGKOPPELING:
         return casus.aanmelder == partner_id
+    if doel == MANAGEMENTINFORMATIE:
+        return False  # only counts over all casussen leave under it (`service_layer/managementinformatie`)
     return neemt_deel(casus, partner_id, nu)
 
 

@@ -61,6 +61,7 @@ class Weigering(enum.StrEnum):
     OVERLEG = "overleg"  # in an overleg: a doel other than casusoverleg, or the casus not on its agenda
     AFWEZIG = "afwezig"  # in an overleg: the partner is not recorded as attending the agendapunt
     GEHEIMHOUDING = "geheimhouding"  # in an overleg: an incidental participant without a recorded verklaring
+    GEEN_TOEGANG = "geen-toegang"  # figures over all casussen: the policy grants this partner and rol nothing
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,9 @@ class Casussen(Protocol):
         """The casussen of `casustype` that `aanmelder` referred and that were closed (fase afgesloten): their id
         and when, newest first (metadata only)."""
 
+    def ids(self, casustype: Casustype, aangemeld_voor: dt.datetime) -> list[str]:
+        """The ids of every casus of `casustype` referred before `aangemeld_voor`, oldest first (the figures)."""
+
     def set_fase(self, casus_id: str, fase: Fase, op: dt.datetime) -> None:
         """Move a casus to `fase`; a final fase also sets its afgesloten_op."""
 

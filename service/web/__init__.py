@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.web import account, beheer, bureau, bureauplan, fg, gebruikersbeheer, inloggen_oidc, rechten, sessie
+from service.web import (
+    account,
+    beheer,
+    bureau,
+    bureauplan,
+    fg,
+    gebruikersbeheer,
+    inloggen_oidc,
+    rapportage,
+    rechten,
+    sessie,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -22,4 +33,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(gebruikersbeheer.bp)
     app.register_blueprint(bureau.bp)
     app.register_blueprint(bureauplan.bp)
+    app.register_blueprint(rapportage.bp)
     app.register_blueprint(account.bp)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, update
 
 from service.access import DecisionKey
 from service.adapters.orm import CasusRow, DeelnameRow
-from service.domain.beslissing import TERUGKOPPELING
+from service.domain.beslissing import MANAGEMENTINFORMATIE, TERUGKOPPELING
 from service.domain.casus import Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime, Veld, Veldtype
 from service.domain.errors import NietGevondenError, NietToegestaanError, OngeldigeInvoerError
@@ -127,7 +127,8 @@ def test_the_released_set_is_exactly_the_policy_answer_over_the_grid(services: S
                 if doel in AANLEVERDOELEN:  # nothing ever leaves under a doel for supplying data
                     with pytest.raises(OngeldigeInvoerError):
                         verstrekkingen.verstrekken(services, gebruiker, casus_id, verzoek, trace)
-                elif not participates or doel == TERUGKOPPELING:  # only the casus's aanmelder asks terugkoppeling
+                elif not participates or doel in (TERUGKOPPELING, MANAGEMENTINFORMATIE):
+                    # only the casus's aanmelder asks terugkoppeling; managementinformatie is never about one casus
                     with pytest.raises(NietGevondenError):
                         verstrekkingen.verstrekken(services, gebruiker, casus_id, verzoek, trace)
                 elif va is None or fase not in va.fasen:

@@ -38,9 +38,35 @@ PERMITTED: dict[tuple[str, str], set[Fase]] = {
 }
 
 
+# Doelen under which only counts over all casussen leave (never anything about one casus).
+OVER_ALLE_CASUSSEN = {"managementinformatie"}
+
+
 def test_the_table_covers_every_doel_of_the_convenant(services: Services) -> None:
-    assert {doel for _, doel in PERMITTED} | AANLEVERDOELEN == services.convenant.ids("doel")
-    assert not {doel for _, doel in PERMITTED} & AANLEVERDOELEN
+    assert {doel for _, doel in PERMITTED} | AANLEVERDOELEN | OVER_ALLE_CASUSSEN == services.convenant.ids("doel")
+    assert not {doel for _, doel in PERMITTED} & (AANLEVERDOELEN | OVER_ALLE_CASUSSEN)
+
+
+@pytest.mark.parametrize("casustype", ["regulier", "cter"])
+def test_managementinformatie_is_never_answered_about_one_casus(
+    client: FlaskClient,
+    services: Services,
+    regulier: dict[str, Any],
+    cter: dict[str, Any],
+    token_for: Any,
+    casustype: str,
+) -> None:
+    """Even the Bureau's manager, whom the policy grants velden for this doel, gets nothing about one casus: as
+    for a casus it does not take part in (404), in every fase, logged as refused."""
+    manager = token_for("bureau-zvh-drenthe", "manager")
+    casus_id = (regulier if casustype == "regulier" else cter)["id"]
+    for fase in Fase:
+        set_fase(services, casus_id, fase)
+        response = vraag(client, manager, casus_id, doel="managementinformatie")
+        assert response.status_code == 404, (fase, response.get_json())
+        with services.uow() as uow:
+            last = parse(list(uow.log.records())[-1].record)
+        assert (last["doel"], last["uitkomst"], last["verstrekt"]) == ("managementinformatie", "geweigerd", []), fase
 
 
 @pytest.mark.parametrize("casustype", ["regulier", "cter"])

@@ -106,6 +106,12 @@ class FakeCasussen:
         found = self._state.casussen.get(casus_id)
         return copy.deepcopy(found) if found is not None else None
 
+    def ids(self, casustype: Casustype, aangemeld_voor: dt.datetime) -> list[str]:
+        found = [
+            c for c in self._state.casussen.values() if c.casustype is casustype and c.aangemeld_op < aangemeld_voor
+        ]
+        return [c.id for c in sorted(found, key=lambda c: (c.aangemeld_op, c.id))]
+
     def afgesloten_aanmeldingen(self, aanmelder: str, casustype: Casustype) -> Sequence[tuple[str, dt.datetime]]:
         found = [
             (c.id, c.afgesloten_op)

@@ -31,6 +31,7 @@ from service.domain.casus import Casus, Gebruiker, neemt_deel, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase
 from service.domain.errors import ConflictError, NietGevondenError, NietToegestaanError, OngeldigeInvoerError
 from service.service_layer.services import Services
+from service.service_layer.unit_of_work import UnitOfWork
 
 PAGINA = 100
 
@@ -61,31 +62,43 @@ def registreer(
         ConflictError: the casus is not in fase advies, or already has its advies.
     """
     now = now or utcnow()
+    with services.uow() as uow:
+        advies = registreer_in(services, uow, gebruiker, invoer, now)
+        uow.commit()
+    return advies
+
+
+def registreer_in(
+    services: Services, uow: UnitOfWork, gebruiker: Gebruiker, invoer: AdviesInvoer, now: dt.datetime
+) -> Advies:
+    """`registreer` in the caller's unit of work, which commits it (the demo region registers a year of adviezen
+    in its one transaction); every check is the same, nothing is stored when one fails.
+
+    Raises:
+        The errors of `registreer`.
+    """
     convenant = services.convenant
     vereis_bureau(convenant, gebruiker)
     problems = _problemen(convenant, invoer, now.date())
     if problems:
         raise OngeldigeInvoerError(problems)
-    soort = Adviessoort(invoer.soort)
-    with services.uow() as uow:
-        casus = _casus(uow.casussen.get(invoer.casus), gebruiker, now) if invoer.casus else None
-        if casus is not None and uow.adviezen.voor_casus(casus.id) is not None:
-            raise ConflictError("this casus has its advies already")
-        advies = Advies(
-            id=new_id(),
-            soort=soort,
-            datum=invoer.datum or now.date(),
-            vrager=casus.aanmelder if casus else str(invoer.vrager),
-            gemeente=casus.gemeente if casus else str(invoer.gemeente),
-            onderwerp=casus.hoofdonderwerp if casus else str(invoer.onderwerp),
-            antwoorden=tuple(Antwoord(a) for a in invoer.antwoorden),
-            casus_id=casus.id if casus else None,
-            geregistreerd_door=gebruiker.id,
-            geregistreerd_partner=gebruiker.partner_id,
-            geregistreerd_op=now,
-        )
-        uow.adviezen.add(advies)
-        uow.commit()
+    casus = _casus(uow.casussen.get(invoer.casus), gebruiker, now) if invoer.casus else None
+    if casus is not None and uow.adviezen.voor_casus(casus.id) is not None:
+        raise ConflictError("this casus has its advies already")
+    advies = Advies(
+        id=new_id(),
+        soort=Adviessoort(invoer.soort),
+        datum=invoer.datum or now.date(),
+        vrager=casus.aanmelder if casus else str(invoer.vrager),
+        gemeente=casus.gemeente if casus else str(invoer.gemeente),
+        onderwerp=casus.hoofdonderwerp if casus else str(invoer.onderwerp),
+        antwoorden=tuple(Antwoord(a) for a in invoer.antwoorden),
+        casus_id=casus.id if casus else None,
+        geregistreerd_door=gebruiker.id,
+        geregistreerd_partner=gebruiker.partner_id,
+        geregistreerd_op=now,
+    )
+    uow.adviezen.add(advies)
     return advies
 
 

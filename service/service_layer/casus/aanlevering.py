@@ -63,10 +63,12 @@ def beoordeel_in(
     betrokkenen: Sequence[str],
     herkomst: Herkomst,
     now: dt.datetime,
+    regels: Bronregels | None = None,
 ) -> Aanlevering:
     """Judge `values` supplied by `gebruiker`'s partner for `doel` to the casus (id, casustype, fase) in the
     caller's transaction; `betrokkenen` are the casus's betrokkene ids (in order), of which the record names
-    those the values are about."""
+    those the values are about. `regels`: the bronregels already read in this transaction (the demo judges
+    hundreds of aanleveringen in one); by default they are read here."""
     casus_id, casustype, fase = casus
     partner = services.convenant.partner(gebruiker.partner_id)
     bron = (gebruiker, partner.oin if partner else "")
@@ -74,7 +76,7 @@ def beoordeel_in(
     for betrokkene, veld in values:
         plaatsen.setdefault(veld, []).append(betrokkene)
     try:
-        regels = bronregels(services, uow)
+        regels = regels or bronregels(services, uow)
     except GeenBeleidError as exc:
         besluit = Aanleverbesluit((), tuple(sorted(plaatsen)), Weigering.GEEN_BELEID, str(exc))
         return Aanlevering(besluit, _record(bron, (casus_id, casustype), doel, besluit, None, (), herkomst, now))
