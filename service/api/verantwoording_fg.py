@@ -19,7 +19,7 @@ from service.api.auth import authenticated, gebruiker, services
 from service.api.base import Blueprint
 from service.api.paginering import LinksSchema, links
 from service.domain.errors import OngeldigeInvoerError
-from service.domain.verantwoording import MAX_PAGINA_GROOTTE, Pagina, Selectie
+from service.domain.verantwoording import MAX_PAGINA_GROOTTE, UITKOMSTEN, Pagina, Selectie
 from service.service_layer.rechten.markering import Uitstelmarkering
 from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
@@ -30,7 +30,6 @@ from service.settings import API_VERSION, Settings
 blp = Blueprint(
     "verantwoording-fg", __name__, description="Verantwoording for the FG: verstrekkingen, access requests, signals"
 )
-UITKOMSTEN = ("verstrekt", "gedeeltelijk", "leeg", "geweigerd", "vernietigd")
 _ID = validate.Length(min=1, max=80)
 
 
@@ -89,7 +88,11 @@ class LogregelSchema(Schema):
     id = fields.String(required=True)
     soort = fields.String(
         required=True,
-        metadata={"description": "verstrekking (released to `partner`) or aanlevering (supplied by `partner`)"},
+        metadata={
+            "description": "verstrekking (released to `partner`), aanlevering (supplied by `partner`), vernietiging, "
+            "routeeroverleg, import (a run of `deelpoort import` by `gebruiker`) or import-casus (a casus it stored, "
+            "with the bron of each value)"
+        },
     )
     tijd = fields.String(required=True)
     partner = fields.String(required=True)
@@ -149,7 +152,11 @@ class UitgesteldSchema(Schema):
 
 class InzageRegelSchema(Schema):
     soort = fields.String(
-        required=True, metadata={"description": "aanlevering (a partner supplied it) or verstrekking (released)"}
+        required=True,
+        metadata={
+            "description": "aanlevering (a partner supplied it), import-casus (taken over from the ZVH's earlier "
+            "system, with its bronnen) or verstrekking (released)"
+        },
     )
     bronnen = fields.List(fields.Nested(PartnerRefSchema), required=True)
     tijd = fields.String(required=True)

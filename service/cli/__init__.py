@@ -14,6 +14,7 @@
 | `policy` | `policy check|diff|explain|export` |
 | `gebruikers` | `gebruikers bootstrap|lijst|toevoegen|schorsen|herstellen|verwijderen|token|intrekken` |
 | `getuige` | `getuige sleutel|vkey|serve` (a witness of the log, its own process and storage) |
+| `importeren` | `import FILE` (a ZVH's history from JSON Lines, docs/import.md) |
 
 Invariants:
 - Configuration errors end the command with a clear message and exit status 2; nothing is half-done
@@ -35,6 +36,7 @@ from service.cli import (
     demo,
     gebruikers,
     getuige,
+    importeren,
     keys,
     openapi,
     policy,
@@ -62,6 +64,7 @@ for _command in (
     policy.policy,
     gebruikers.gebruikers,
     getuige.getuige,
+    importeren.importeer,
 ):
     main.add_command(_command)
 

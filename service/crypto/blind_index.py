@@ -1,4 +1,5 @@
-"""Blind index: a keyed HMAC-SHA256 of a BSN, for exact-match lookups without storing the BSN.
+"""Blind index: a keyed HMAC-SHA256 of a BSN, for exact-match lookups without storing the BSN; and, under the
+same per-regime key with a label of its own, the keyed fingerprints an import recognises its casussen by.
 
 Invariants:
 - Each regime has its own index key, so the index of one BSN in a regular casus and in a CTER casus are
@@ -8,6 +9,8 @@ Invariants:
   never repeat the input (it is personal data).
 - Without the key the index reveals nothing about the BSN beyond equality; indexes are compared only in
   constant time (`matches`).
+- Every purpose has its own label (domain separation): a BSN index, an import's external id and an import
+  line's content never produce the same hash from the same input, so one can never be matched against another.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from service.domain.convenant import Regime
 INDEX_KEY_SIZE = 32
 INDEX_SIZE = 32
 _LABEL = b"deelpoort/blind-index/bsn/v1\x00"
+_EXTERN_ID = b"deelpoort/blind-index/import-extern-id/v1\x00"
+_INHOUD = b"deelpoort/blind-index/import-inhoud/v1\x00"
 _STRIP = str.maketrans("", "", " .\t")
 
 
@@ -75,6 +80,31 @@ class BlindIndex:
             ValueError: As for `bsn`.
         """
         return self.bsn(regime, bsn).hex()
+
+    def extern_id_hex(self, regime: Regime, extern_id: str) -> str:
+        """The keyed fingerprint (64 hex) of a source system's id of a casus in `regime`: what an import stores to
+        recognise the casus on a second run without storing the id itself (it may identify a person).
+
+        Raises:
+            ValueError: `regime` is not a regime.
+        """
+        return self._keyed(regime, _EXTERN_ID + extern_id.encode("utf-8")).hex()
+
+    def inhoud_hex(self, regime: Regime, inhoud: bytes) -> str:
+        """The keyed fingerprint (64 hex) of an import line's canonical content: whether a second run brings the
+        same casus unchanged. Keyed, because the content holds personal data that an unkeyed hash would let
+        anyone with a guess confirm.
+
+        Raises:
+            ValueError: `regime` is not a regime.
+        """
+        return self._keyed(regime, _INHOUD + inhoud).hex()
+
+    def _keyed(self, regime: Regime, message: bytes) -> bytes:
+        key = self._keys.get(regime)
+        if key is None:
+            raise ValueError("unknown regime")
+        return hmac.digest(key, message, hashlib.sha256)
 
     def matches(self, regime: Regime, bsn: str, index: bytes | str) -> bool:
         """Whether a stored index (bytes or hex) is the index of `bsn`, compared in constant time.

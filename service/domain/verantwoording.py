@@ -12,6 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 MAX_PAGINA_GROOTTE = 200
+# Every uitkomst a log record the FG sees can have: of a verstrekking (verstrekt, gedeeltelijk, leeg, geweigerd),
+# a destruction (vernietigd) and an import (geimporteerd, `domain.importeren`). The FG's filters offer these.
+UITKOMSTEN = ("verstrekt", "gedeeltelijk", "leeg", "geweigerd", "vernietigd", "geimporteerd")
 
 
 @dataclass(frozen=True, slots=True)

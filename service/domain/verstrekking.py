@@ -87,7 +87,7 @@ class VerstrektVeld:
             raise ValueError("bronnen name one partner per place")
 
 
-def _verstrekt_record(verstrekt: tuple[VerstrektVeld, ...]) -> list[dict[str, object]]:
+def verstrekt_record(verstrekt: tuple[VerstrektVeld, ...]) -> list[dict[str, object]]:
     """The released velden as a record lists them: name, grondslag, verwerkingsactiviteit, places (and the bron
     of each place's value, when known)."""
     return [
@@ -154,7 +154,7 @@ class Verstrekking:
             "doel": self.doel,
             "uitkomst": self.uitkomst.value,
             "weigering": self.weigering.value if self.weigering else None,
-            "verstrekt": _verstrekt_record(self.verstrekt),
+            "verstrekt": verstrekt_record(self.verstrekt),
             "onthouden": list(self.onthouden),
             "beleidsversie": self.beleidsversie,
             "traceId": self.trace.trace_id,
@@ -269,7 +269,7 @@ class Routeerverstrekking:
             "matches": list(self.matches),
             "signalen": list(self.signalen),
             "uitkomst": self.uitkomst.value,
-            "verstrekt": _verstrekt_record(self.verstrekt),
+            "verstrekt": verstrekt_record(self.verstrekt),
             "beleidsversie": self.beleidsversie,
             "traceId": self.trace.trace_id,
             "spanId": self.trace.span_id,

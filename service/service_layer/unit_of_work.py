@@ -24,6 +24,7 @@ from service.adapters.convenant_store import ConvenantRepository
 from service.adapters.gebruikers import GebruikerRepository
 from service.adapters.getuigen_store import GetuigenStore
 from service.adapters.historie import GebeurtenisRepository
+from service.adapters.importen import ImportRepository
 from service.adapters.integriteit_store import IntegriteitStore
 from service.adapters.log_store import LogStore
 from service.adapters.oidc_inlogpogingen import OidcInlogpogingRepository
@@ -91,6 +92,8 @@ class UnitOfWork(Protocol):
     def overleggen(self) -> OverlegRepository: ...
     @property
     def plannen(self) -> PlanRepository: ...
+    @property
+    def importen(self) -> ImportRepository: ...
 
     def __enter__(self) -> Self:
         """Begin the transaction; the repositories are usable from here until the block ends."""
@@ -130,6 +133,7 @@ class SqlAlchemyUnitOfWork:
     adviezen: AdviesRepository  # adviezen: metadata only, counted for the annual report
     overleggen: OverlegRepository  # overleggen: agenda, invitations, attendance, verklaringen
     plannen: PlanRepository  # the plan van aanpak: items as metadata, texts encrypted
+    importen: ImportRepository  # which casussen imports stored (keyed hashes of the source's ids)
 
     def __init__(self, engine: Engine, keys: CasusKeys, factory: sessionmaker[Session] | None = None) -> None:
         self._keys = keys
@@ -159,6 +163,7 @@ class SqlAlchemyUnitOfWork:
         self.adviezen = AdviesRepository(self._session)
         self.overleggen = OverlegRepository(self._session)
         self.plannen = PlanRepository(self._session, self._keys)
+        self.importen = ImportRepository(self._session)
         return self
 
     def __exit__(

@@ -26,7 +26,7 @@ from service.domain.errors import (
     NietToegestaanError,
     OngeldigeInvoerError,
 )
-from service.domain.verantwoording import Pagina, Selectie
+from service.domain.verantwoording import UITKOMSTEN, Pagina, Selectie
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.logboek import integriteit as integriteit_service
@@ -44,7 +44,6 @@ bp = Blueprint("fg", __name__, url_prefix="/fg", template_folder="templates")
 beveilig(bp)
 registreer_thuis("fg", "fg.overzicht")
 
-UITKOMSTEN = ("verstrekt", "gedeeltelijk", "leeg", "geweigerd", "vernietigd")
 PAGINA_GROOTTE = 50
 _FILTERS = ("partner", "casus", "doel", "grondslag", "uitkomst", "van", "tot")
 

@@ -20,6 +20,8 @@ SOORTEN: dict[str, str] = {
     "verstrekking": "Verstrekking (aan de partner)",
     "aanlevering": "Aanlevering (door de partner, de bron)",
     "vernietiging": "Vernietiging van casusgegevens",
+    "import": "Import van historie (het bestand, door de beheerder)",
+    "import-casus": "Import van een casus uit het eerdere systeem (met de bronnen)",
     "routeeroverleg": "Uitwisseling in het routeeroverleg",
     "beperking": "Beperking ingesteld (AVG art. 18)",
     "opheffing-beperking": "Beperking opgeheven",

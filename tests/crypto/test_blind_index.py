@@ -98,3 +98,14 @@ def test_invalid_keys_are_refused(keys: dict[Regime, bytes], named: str) -> None
 def test_repr_never_shows_a_key() -> None:
     assert REGULIER_KEY.hex() not in repr(INDEX)
     assert str(REGULIER_KEY) not in repr(INDEX)
+
+
+def test_an_imports_fingerprints_are_keyed_hmacs_under_labels_of_their_own() -> None:
+    """`extern_id_hex` and `inhoud_hex` (docs/import.md): the same key as the BSN index, another label each, so no
+    fingerprint ever equals another kind's of the same input, and the regimes stay unrelated."""
+    extern = hmac.digest(REGULIER_KEY, b"deelpoort/blind-index/import-extern-id/v1\x00" + BSN.encode(), hashlib.sha256)
+    inhoud = hmac.digest(REGULIER_KEY, b"deelpoort/blind-index/import-inhoud/v1\x00" + BSN.encode(), hashlib.sha256)
+    assert INDEX.extern_id_hex(Regime.REGULIER, BSN) == extern.hex()
+    assert INDEX.inhoud_hex(Regime.REGULIER, BSN.encode()) == inhoud.hex()
+    assert len({extern.hex(), inhoud.hex(), INDEX.bsn_hex(Regime.REGULIER, BSN)}) == 3
+    assert INDEX.extern_id_hex(Regime.CTER, BSN) != extern.hex()

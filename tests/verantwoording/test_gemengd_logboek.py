@@ -41,7 +41,10 @@ GRONINGEN = "zvh-groningen"
 GGD = "ggd-drenthe"
 # The logboek fixture's records: the police's aanmelding and the GGD's bijdrage (aanleveringen, verstrekt),
 # Bureau ZVH's triage (verstrekt), the police's casusoverleg (gedeeltelijk) and its refused request (geweigerd).
-VERWACHT_PER_UITKOMST = {"verstrekt": 3, "gedeeltelijk": 1, "leeg": 0, "geweigerd": 1, "vernietigd": 0}
+VERWACHT_PER_UITKOMST = {
+    **{"verstrekt": 3, "gedeeltelijk": 1, "leeg": 0, "geweigerd": 1, "vernietigd": 0},
+    "geimporteerd": 0,  # no import (tests/importeren)
+}
 VERWACHT_PER_PARTNER = {BUREAU: 1, POLITIE: 3, GGD: 1}
 STROMEN = {"verstrekking", "aanlevering"}  # both sides of every flow; never a beheer record
 NACHTELIJKE_AFWIJZINGEN = 6

@@ -1,8 +1,8 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`advies`, `casus`, `identiteit`, `beheer`, `log`, `overleg`, `plan`, `rechten`,
-`routeeroverleg`) on one `Base`; importing this package registers every table on `Base.metadata`, which Alembic
-and the mirror test read.
+One module per area (`advies`, `casus`, `identiteit`, `importeren`, `beheer`, `log`, `overleg`, `plan`,
+`rechten`, `routeeroverleg`) on one `Base`; importing this package registers every table on `Base.metadata`, which
+Alembic and the mirror test read.
 """
 
 from service.adapters.orm.advies import AdviesRow
@@ -34,6 +34,7 @@ from service.adapters.orm.identiteit import (
     TokenRow,
     WebsessieRow,
 )
+from service.adapters.orm.importeren import ImportsleutelRow
 from service.adapters.orm.log import (
     CheckpointRow,
     CosignatuurRow,
@@ -77,6 +78,7 @@ __all__ = [
     "GebeurtenisRow",
     "GebruikerRow",
     "GetuigeStaatRow",
+    "ImportsleutelRow",
     "IntegriteitscontroleRow",
     "LoghoofdRow",
     "LogknoopRow",

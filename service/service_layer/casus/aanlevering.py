@@ -141,14 +141,29 @@ def sla_op(
     """Store an accepted aanlevering in the caller's transaction: its record (`log_in`), the values encrypted with
     the bron recorded, a supplied `bsn`'s blind index, and the bijdrage row (names only). The casus and its data
     key exist; the caller commits."""
-    casus_id, regime = casus
-    bron, gebruiker_id = aanlevering.record.partner, aanlevering.record.gebruiker
     log_in(services, uow, aanlevering)
-    uow.veldwaarden.store(casus_id, regime, values, bron, now)
+    bewaar(services, uow, casus, values, (aanlevering.record.partner, aanlevering.record.gebruiker), now)
+
+
+def bewaar(
+    services: Services,
+    uow: UnitOfWork,
+    casus: tuple[str, Regime],
+    values: Mapping[Plaats, JsonWaarde],
+    bron: tuple[str, str],
+    op: dt.datetime,
+) -> None:
+    """Store values accepted under the bronregels in the caller's transaction, as supplied at `op` by `bron` (the
+    partner and the gebruiker that acted for it): encrypted with the bron recorded, a supplied `bsn`'s blind
+    index, and the bijdrage row (names only). Its log record is the caller's (`sla_op`: the aanlevering; an
+    import: its own record). The casus and its data key exist; the caller commits."""
+    casus_id, regime = casus
+    partner, gebruiker_id = bron
+    uow.veldwaarden.store(casus_id, regime, values, partner, op)
     for (betrokkene, veld), waarde in values.items():
         if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
             uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
-    uow.veldwaarden.record_contribution(casus_id, bron, gebruiker_id, values, now)
+    uow.veldwaarden.record_contribution(casus_id, partner, gebruiker_id, values, op)
 
 
 def weiger(services: Services, aanlevering: Aanlevering) -> Exception:

@@ -124,27 +124,16 @@ def aanmelden(
             new_id(), casus_id, BetrokkeneRol(rol) if rol else BetrokkeneRol.SYSTEEMLID, invoer.relatie
         )
         betrokkenen.append(betrokkene)
-        _collect(convenant, invoer.velden, VeldOnderwerp.BETROKKENE, betrokkene.id, f"{where}.velden", values, problems)
-    _collect(convenant, aanmelding.velden, VeldOnderwerp.CASUS, None, "velden", values, problems)
+        verzamel(convenant, invoer.velden, VeldOnderwerp.BETROKKENE, betrokkene.id, f"{where}.velden", values, problems)
+    verzamel(convenant, aanmelding.velden, VeldOnderwerp.CASUS, None, "velden", values, problems)
     if problems:
         raise OngeldigeInvoerError(problems)
     assert casustype is not None  # noqa: S101 - checked above
     kind = Casustype(casustype)
-    _check_may_refer(convenant, gebruiker, kind)
+    vereis_mag_aanmelden(convenant, gebruiker, kind)
 
-    casus = Casus(
-        id=casus_id,
-        casustype=kind,
-        fase=Fase.AANMELDING,
-        gemeente=aanmelding.gemeente,
-        hoofdonderwerp=hoofdonderwerp,
-        nevenonderwerpen=nevenonderwerpen,
-        aanmelder=gebruiker.partner_id,
-        aangemeld_op=now,
-        gewijzigd_op=now,
-        betrokkenen=betrokkenen,
-        deelnames=_first_deelnames(convenant, casus_id, gebruiker, kind, aanmelding.gemeente, now),
-    )
+    onderwerpen = (hoofdonderwerp, nevenonderwerpen)
+    casus = nieuwe_casus(convenant, gebruiker, (casus_id, kind, aanmelding.gemeente), onderwerpen, betrokkenen, now)
     regime = Regime.of(kind)
     with services.uow() as uow:
         ids = tuple(b.id for b in betrokkenen)
@@ -212,8 +201,8 @@ def bijdragen(
             if invoer.id not in known:
                 problems.append((f"{where}.id", "not a betrokkene of this casus"))
                 continue
-            _collect(convenant, invoer.velden, VeldOnderwerp.BETROKKENE, invoer.id, f"{where}.velden", values, problems)
-        _collect(convenant, bijdrage.velden, VeldOnderwerp.CASUS, None, "velden", values, problems)
+            verzamel(convenant, invoer.velden, VeldOnderwerp.BETROKKENE, invoer.id, f"{where}.velden", values, problems)
+        verzamel(convenant, bijdrage.velden, VeldOnderwerp.CASUS, None, "velden", values, problems)
         if problems:
             raise OngeldigeInvoerError(problems)
         regime = Regime.of(casus.casustype)
@@ -250,7 +239,7 @@ def _one_of(value: str, allowed: Sequence[str], name: str, problems: list[tuple[
     return None
 
 
-def _collect(
+def verzamel(
     convenant: Convenant,
     velden: Mapping[str, Any],
     onderwerp: VeldOnderwerp,
@@ -259,6 +248,9 @@ def _collect(
     values: dict[Plaats, JsonWaarde],
     problems: list[tuple[str, str]],
 ) -> None:
+    """Add the canonical form of each of `velden` at its place (`betrokkene`, None for the casus) to `values`, or
+    a problem named `<where>.<veld>`: a veld outside the veldcatalogus, in the wrong place, or an invalid value
+    (never echoed)."""
     for name, raw in velden.items():
         veld = convenant.veld(name)
         if veld is None:
@@ -272,7 +264,10 @@ def _collect(
                 problems.append((f"{where}.{name}", str(exc).removeprefix(f"{name}: ")))
 
 
-def _check_may_refer(convenant: Convenant, gebruiker: Gebruiker, casustype: Casustype) -> None:
+def vereis_mag_aanmelden(convenant: Convenant, gebruiker: Gebruiker, casustype: Casustype) -> None:
+    """Raises:
+    NietToegestaanError: this gebruiker's rol or partner may not refer a casus of `casustype`.
+    """
     if gebruiker.rol not in AANMELDER_ROLLEN:
         raise NietToegestaanError(f"rol '{gebruiker.rol}' may not refer a casus")
     partner = convenant.partner(gebruiker.partner_id)
@@ -281,6 +276,32 @@ def _check_may_refer(convenant: Convenant, gebruiker: Gebruiker, casustype: Casu
         raise NietToegestaanError(f"this partner did not sign the convenant for casustype '{casustype.value}'")
     if casustype is Casustype.CTER and partner.type not in document.weegploeg:
         raise NietToegestaanError("a CTER casus is referred only by a weegploeg partner (gemeente, politie, OM)")
+
+
+def nieuwe_casus(
+    convenant: Convenant,
+    gebruiker: Gebruiker,
+    casus: tuple[str, Casustype, str],
+    onderwerpen: tuple[str, tuple[str, ...]],
+    betrokkenen: list[Betrokkene],
+    now: dt.datetime,
+) -> Casus:
+    """The casus (id, casustype, gemeente) as `gebruiker`'s aanmelding at `now` makes it: fase aanmelding, its
+    hoofdonderwerp and nevenonderwerpen, and who takes part from then on (module invariants)."""
+    casus_id, casustype, gemeente = casus
+    return Casus(
+        id=casus_id,
+        casustype=casustype,
+        fase=Fase.AANMELDING,
+        gemeente=gemeente,
+        hoofdonderwerp=onderwerpen[0],
+        nevenonderwerpen=onderwerpen[1],
+        aanmelder=gebruiker.partner_id,
+        aangemeld_op=now,
+        gewijzigd_op=now,
+        betrokkenen=betrokkenen,
+        deelnames=_first_deelnames(convenant, casus_id, gebruiker, casustype, gemeente, now),
+    )
 
 
 def _first_deelnames(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from service.domain.bewaartermijn import langste_duur
 from service.domain.casus import new_id, utcnow
-from service.domain.convenant import Casustype
+from service.domain.convenant import Casustype, Convenant
 from service.domain.verstrekking import Vernietiging, Vernietigingsreden
 from service.service_layer.routeeroverleg.overleg import Verlopen, te_verlopen
 from service.service_layer.services import Services
@@ -55,6 +55,15 @@ class Bewaarplan:
     routeeroverleg: Verlopen = field(default_factory=lambda: Verlopen(0, 0))
 
 
+def einde_bewaartermijn(
+    convenant: Convenant, casustype: Casustype, sinds: dt.datetime
+) -> tuple[str, dt.datetime] | None:
+    """The bewaartermijn of a casus of `casustype` closed at `sinds` (the longest of its casustype's
+    verwerkingsactiviteiten, module invariants) and when it ends; None when the register has none."""
+    duren = [va.bewaartermijn for va in convenant.verwerkingsactiviteiten if va.casustype is casustype]
+    return langste_duur(duren, sinds)
+
+
 def bewaarplan(services: Services, *, now: dt.datetime | None = None) -> Bewaarplan:
     """What `retention_run` would destroy and log at `now`, read without changing anything."""
     now = now or utcnow()
@@ -65,8 +74,7 @@ def bewaarplan(services: Services, *, now: dt.datetime | None = None) -> Bewaarp
         ongelogd = uow.log.destroyed_without_record(destroyed)
     due = []
     for casus_id, casustype, since in candidates:
-        duren = [va.bewaartermijn for va in convenant.verwerkingsactiviteiten if va.casustype is casustype]
-        found = langste_duur(duren, since)
+        found = einde_bewaartermijn(convenant, casustype, since)
         if found is not None and found[1] <= now:
             due.append(TeVernietigen(casus_id, casustype, since, found[0], found[1]))
     due.sort(key=lambda t: (t.einde, t.casus))

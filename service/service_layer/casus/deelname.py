@@ -108,7 +108,12 @@ def blijft_na_afsluiting(convenant: Convenant, casus: Casus, partner_id: str) ->
     return casus.casustype is Casustype.REGULIER and document is not None and partner_id == document.bureau
 
 
-def beeindig_deelnames(uow: UnitOfWork, convenant: Convenant, casus: Casus, now: dt.datetime) -> None:
+def blijvers(convenant: Convenant, casus: Casus) -> list[str]:
+    """The partners whose deelname a final fase does not end: the Bureau ZVH of a regular casus (module
+    invariants)."""
     document = convenant.document(casus.casustype)
-    kept = [document.bureau] if casus.casustype is Casustype.REGULIER and document and document.bureau else []
-    uow.casussen.end_deelnames(casus.id, now, behalve=kept)
+    return [document.bureau] if casus.casustype is Casustype.REGULIER and document and document.bureau else []
+
+
+def beeindig_deelnames(uow: UnitOfWork, convenant: Convenant, casus: Casus, now: dt.datetime) -> None:
+    uow.casussen.end_deelnames(casus.id, now, behalve=blijvers(convenant, casus))

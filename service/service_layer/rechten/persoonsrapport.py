@@ -5,9 +5,10 @@ Invariants:
 - Built from the FG's access request (`verantwoording.raadplegen.inzageverzoek`) through `rapport.voor_betrokkene`
   only: a record an uitstel defers today and every record of a regime that does not allow it (CTER) are absent,
   and nothing in the report (count, wording, paragraphs) depends on whether such records exist.
-- Per flow: the bron (who supplied the data), the recipient (a partner, or the casus for an aanlevering), the
-  doel with its description, the grondslagen with their article, the verwerkingsactiviteit with its bewaartermijn,
-  the kinds of data (categorie names) and the person's place in the casus. Names and codes from the convenant
+- Per flow: the bron (who supplied the data), the recipient (a partner, or the casus for an aanlevering or an
+  import: a casus taken over from the region's earlier system says so, with its bronnen), the doel with its
+  description, the grondslagen with their article, the verwerkingsactiviteit with its bewaartermijn, the kinds
+  of data (categorie names) and the person's place in the casus. Names and codes from the convenant
   only: never a value, never a casus id or log index (the person needs neither; the FG's own view has them).
 - Only an FG may make it (`NietToegestaanError` otherwise); the BSN is used as in the access request and forgotten.
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from service.domain.bewaartermijn import in_woorden
 from service.domain.casus import Gebruiker
 from service.domain.convenant import Convenant, Verwerkingsactiviteit
+from service.domain.importeren import IMPORT_CASUS, IMPORT_DOEL_OMSCHRIJVING
 from service.domain.verstrekking import AANLEVERING
 from service.service_layer.rechten.rapport import voor_betrokkene
 from service.service_layer.services import Services
@@ -100,16 +102,23 @@ def uit_inzage(services: Services, inzage: Inzage, op: dt.date) -> Persoonsrappo
 def _regel(
     convenant: Convenant, activiteiten: dict[tuple[str, int], Verwerkingsactiviteit], regel: InzageRegel
 ) -> Rapportregel:
-    aangeleverd = regel.soort == AANLEVERING
+    aangeleverd = regel.soort in (AANLEVERING, IMPORT_CASUS)
     bronnen = tuple(naam for _, naam in regel.bronnen) or (ONBEKENDE_BRON,)
     doel = next((d for d in convenant.doelen if d.id == regel.doel), None)
+    omschrijving = doel.omschrijving if doel is not None else ""
     verwerkingen = tuple(
         Verwerking(va.naam, in_woorden(va.bewaartermijn))
         for key in regel.verwerkingsactiviteiten
         if key[1] is not None and (va := activiteiten.get((key[0], key[1]))) is not None
     )
     soorten = ", ".join(c.lower() for c in regel.categorieen)
-    if aangeleverd:
+    if regel.soort == IMPORT_CASUS:
+        omschrijving = IMPORT_DOEL_OMSCHRIJVING
+        zin = (
+            f"{_opsomming(bronnen)} heeft gegevens over u aangeleverd aan de casus ({soorten}), in het eerdere "
+            "registratiesysteem van het Zorg- en Veiligheidshuis; op deze datum zijn ze daaruit overgenomen."
+        )
+    elif aangeleverd:
         zin = f"{_opsomming(bronnen)} heeft gegevens over u aangeleverd aan de casus ({soorten})."
     elif bronnen == (regel.ontvanger_naam,):
         zin = f"{regel.ontvanger_naam} heeft gegevens over u ontvangen ({soorten}) die het zelf had aangeleverd."
@@ -124,7 +133,7 @@ def _regel(
         bronnen=bronnen,
         ontvanger=regel.ontvanger_naam,
         doel=regel.doel_naam,
-        doel_omschrijving=doel.omschrijving if doel is not None else "",
+        doel_omschrijving=omschrijving,
         soorten_gegevens=regel.categorieen,
         grondslagen=tuple((naam, artikel) for _, naam, artikel in regel.grondslagen),
         verwerkingen=verwerkingen,

@@ -11,8 +11,9 @@ Invariants:
   within a record; a child's `parent_span_id` is always its record's request span, and the request span's is the
   caller's span when the record kept it (`parentSpanId`).
 - `status` follows the standard: `Ok` when Deelpoort did what was asked (`verstrekt`, `gedeeltelijk`,
-  `vernietigd`), `Unset` when it handled the request correctly with nothing released (`leeg`, or refused
-  because of the caller's input), `Error` only for a refusal caused inside Deelpoort (no usable field policy).
+  `vernietigd`, `geimporteerd`), `Unset` when it handled the request correctly with nothing released (`leeg`,
+  or refused because of the caller's input), `Error` only for a refusal caused inside Deelpoort (no usable field
+  policy).
 - The `dpl.core` namespace holds only the standard's attributes; Deelpoort's own (log index, outcome) are under
   `deelpoort.`, outside the `dpl` namespace that the standard reserves for itself and its adopted extensions.
 - A line naming a data subject always names its verwerkingsactiviteit (the standard's MUST for personal data);
@@ -37,7 +38,7 @@ from service.service_layer.verantwoording.raadplegen import Regel
 LDV_SUBJECT_TYPE = "deelpoort-betrokkene-id"
 LDV_SERVICE = "deelpoort"
 OK, UNSET, ERROR = "Ok", "Unset", "Error"
-_UITGEVOERD = frozenset({"verstrekt", "gedeeltelijk", "vernietigd"})
+_UITGEVOERD = frozenset({"verstrekt", "gedeeltelijk", "vernietigd", "geimporteerd"})
 _INTERNE_FOUTEN = frozenset({Weigering.GEEN_BELEID.value})  # refusals caused inside Deelpoort, not by the caller
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _HEX16 = re.compile(r"[0-9a-f]{16}")

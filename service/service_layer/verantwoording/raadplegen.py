@@ -28,6 +28,7 @@ from service.adapters.verantwoording_store import Gevonden
 from service.domain.casus import Gebruiker
 from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
+from service.domain.importeren import GEIMPORTEERD, IMPORT, IMPORT_CASUS, IMPORT_DOEL_NAAM
 from service.domain.rechten import SOORTEN as RECHTEN_SOORTEN
 from service.domain.verantwoording import Pagina, Selectie
 from service.domain.verstrekking import AANLEVERING, VERSTREKKING
@@ -38,7 +39,9 @@ FG = "fg"
 CASUS_ONTVANGER = "casus"  # who receives what a partner supplies: the shared casus, not one partner
 CASUS_ONTVANGER_NAAM = "de casus in het Zorg- en Veiligheidshuis"
 MAX_INZAGE = 10_000  # records in one access-request report
-_UITGEVOERD = frozenset({"verstrekt", "gedeeltelijk"})
+_UITGEVOERD = frozenset({"verstrekt", "gedeeltelijk", GEIMPORTEERD})
+# The records of data flowing into a casus: the casus receives it, from the bronnen the record names.
+_INSTROOM = frozenset({AANLEVERING, IMPORT_CASUS})
 
 
 def require_fg(gebruiker: Gebruiker) -> None:
@@ -227,11 +230,12 @@ def alle_verstrekkingen(
 
 @dataclass(frozen=True, slots=True)
 class InzageRegel:
-    """One flow of data about the person: an aanlevering (a partner supplied it to the casus) or a verstrekking
-    (it went to a partner): who supplied it, who received it, when, why, which categories, on what grondslag."""
+    """One flow of data about the person: an aanlevering (a partner supplied it to the casus), an import (the
+    casus came from the region's earlier system, with what each bron had supplied there) or a verstrekking (it
+    went to a partner): who supplied it, who received it, when, why, which categories, on what grondslag."""
 
     tijd: str
-    ontvanger: str  # partner id; for an aanlevering `CASUS_ONTVANGER`
+    ontvanger: str  # partner id; for an aanlevering or import `CASUS_ONTVANGER`
     ontvanger_naam: str
     oin: str | None
     doel: str
@@ -323,7 +327,7 @@ def _stap(services: Services, found: Regel) -> Rechtsstap:
 
 
 def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], casussen: set[str]) -> InzageRegel | None:
-    if found.soort not in (VERSTREKKING, AANLEVERING) or found.uitkomst not in _UITGEVOERD:
+    if found.soort not in (VERSTREKKING, *_INSTROOM) or found.uitkomst not in _UITGEVOERD:
         return None  # a refused or empty request disclosed nothing about the person
     ids = set(rol_van)
     about = [
@@ -335,20 +339,20 @@ def _inzage_regel(services: Services, found: Regel, rol_van: dict[str, str], cas
         return None
     convenant = services.convenant
     partner = convenant.partner(found.partner)
-    doelen = {d.id: d.naam for d in convenant.doelen}
+    doelen = {d.id: d.naam for d in convenant.doelen} | {IMPORT: IMPORT_DOEL_NAAM}
     categorie_namen = {c.id: c.naam for c in convenant.categorieen}
     grondslagen: list[tuple[str, str, str]] = []
     for gid in sorted({v.grondslag for v in about}):
         g = convenant.grondslag(gid)
         grondslagen.append((gid, g.naam if g else gid, g.artikel if g else ""))
     rollen = sorted({rol_van[b] for b in found.betrokkenen if b in rol_van} or {rol_van[next(iter(ids))]})
-    aanlevering = found.soort == AANLEVERING
+    aanlevering, instroom = found.soort == AANLEVERING, found.soort in _INSTROOM
     bron_ids = [found.partner] if aanlevering else sorted({b for v in about for b in v.bronnen})
     bronnen = tuple((b, p.naam if (p := convenant.partner(b)) else b) for b in bron_ids)
     return InzageRegel(
         tijd=found.tijd,
-        ontvanger=CASUS_ONTVANGER if aanlevering else found.partner,
-        ontvanger_naam=CASUS_ONTVANGER_NAAM if aanlevering else partner.naam if partner else found.partner,
+        ontvanger=CASUS_ONTVANGER if instroom else found.partner,
+        ontvanger_naam=CASUS_ONTVANGER_NAAM if instroom else partner.naam if partner else found.partner,
         oin=found.oin,
         doel=found.doel,
         doel_naam=doelen.get(found.doel, found.doel),

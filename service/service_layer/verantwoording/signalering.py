@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from service.domain.casus import Gebruiker, utcnow
-from service.domain.verantwoording import Drempels, Selectie, Signaal
+from service.domain.verantwoording import UITKOMSTEN, Drempels, Selectie, Signaal
 from service.domain.verstrekking import DEELPOORT
 from service.service_layer.identiteit.certificaten import ONVERTROUWDE_KOP
 from service.service_layer.services import Services
@@ -55,7 +55,7 @@ def overzicht(
         partners = uow.verantwoording.aantal_per_partner()
         if scope is not None:
             partners = {p: n for p, n in partners.items() if p == scope}
-        per_uitkomst = {u: uow.verantwoording.aantal(Selectie(uitkomst=u, partner=scope)) for u in _UITKOMSTEN}
+        per_uitkomst = {u: uow.verantwoording.aantal(Selectie(uitkomst=u, partner=scope)) for u in UITKOMSTEN}
         per_maand = []
         for back in range(maanden - 1, -1, -1):
             start, end = _month_start(now, back), _month_start(now, back - 1)
@@ -64,9 +64,6 @@ def overzicht(
     named = [(p, _partner_naam(services, p), n) for p, n in partners.items()]
     named.sort(key=lambda item: (-item[2], item[0]))
     return Overzicht(named, per_maand, per_uitkomst, sum(partners.values()))
-
-
-_UITKOMSTEN = ("verstrekt", "gedeeltelijk", "leeg", "geweigerd", "vernietigd")
 
 
 def _partner_naam(services: Services, partner_id: str) -> str:
