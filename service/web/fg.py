@@ -110,7 +110,7 @@ def _partner_namen() -> dict[str, str]:
 def overzicht() -> Any:
     data = signalering.overzicht(app_services(), gebruiker())
     per_partner = horizontaal("Verstrekkingen per partner", [(naam, n) for _, naam, n in data.per_partner])
-    per_maand = verticaal("Verstrekkingen per maand", data.per_maand)
+    per_maand = verticaal("Verstrekkingen per maand", [(nederlands.maand(m), n) for m, n in data.per_maand])
     return render_template(
         "fg/overzicht.html", data=data, per_partner=per_partner, per_maand=per_maand, titel="Overzicht"
     )

@@ -29,6 +29,45 @@ def moment(tijd: dt.datetime) -> str:
     return f"{lokaal.day} {MAANDEN[lokaal.month - 1]} {lokaal.year} {lokaal:%H:%M} {lokaal.tzname()}"
 
 
+def moment_tekst(waarde: dt.datetime | str | None) -> str:
+    """`moment` of a datetime or of a log record's time text ("2026-12-07T09:14:00.000000Z"); "—" for None."""
+    if waarde is None:
+        return "—"
+    if isinstance(waarde, dt.datetime):
+        return moment(waarde)
+    try:
+        return moment(dt.datetime.fromisoformat(waarde.replace("Z", "+00:00")))
+    except ValueError:
+        return waarde  # not a time: shown as itself, never hidden
+
+
+def dag_tekst(waarde: dt.date | dt.datetime | None) -> str:
+    """`datum` of a day, or of the Dutch calendar day of a moment; "—" for None."""
+    if waarde is None:
+        return "—"
+    if isinstance(waarde, dt.datetime):
+        aware = waarde if waarde.tzinfo is not None else waarde.replace(tzinfo=dt.UTC)
+        waarde = aware.astimezone(AMSTERDAM).date()
+    return datum(waarde)
+
+
+def maand(jaar_maand: str) -> str:
+    """ "2026-01" as "jan 2026" (anything else as itself)."""
+    jaar, _, nummer = jaar_maand.partition("-")
+    if not (jaar.isdigit() and nummer.isdigit() and 1 <= int(nummer) <= 12):
+        return jaar_maand
+    return f"{MAANDEN[int(nummer) - 1]} {jaar}"
+
+
+def duur(tijd: dt.timedelta) -> str:
+    """A length of time in words, rounded down to its largest unit: "40 seconden", "3 minuten", "2 uur", "5 dagen"."""
+    seconden = max(int(tijd.total_seconds()), 0)
+    for grootte, enkel, meer in ((86400, "dag", "dagen"), (3600, "uur", "uur"), (60, "minuut", "minuten")):
+        if seconden >= grootte:
+            return meervoud(seconden // grootte, enkel, meer)
+    return meervoud(seconden, "seconde", "seconden")
+
+
 def dagen_te_laat(deadline: dt.date, vandaag: dt.date) -> int:
     """How many days `deadline` lies before `vandaag` (0 when it has not passed)."""
     return max(0, (vandaag - deadline).days)

@@ -44,6 +44,7 @@ from service.domain.casus import Gebruiker
 from service.service_layer.identiteit import oidc, websessies
 from service.service_layer.identiteit.websessies import ActieveSessie
 from service.service_layer.services import Services
+from service.web import nederlands
 
 F = TypeVar("F", bound=Callable[..., Any])
 COOKIE = "deelpoort_sessie"
@@ -235,6 +236,9 @@ beveilig(bp)
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.add_template_filter(nederlands.moment_tekst, "nl_moment")  # every time on a page: Dutch, with its zone
+    app.add_template_filter(nederlands.dag_tekst, "nl_dag")
+    app.add_template_filter(nederlands.meervoud, "meervoud")
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

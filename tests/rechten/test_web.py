@@ -12,6 +12,7 @@ from sqlalchemy import select
 from service.adapters.orm import BeperkingRow, CorrectieverzoekRow
 from service.domain.convenant import Fase
 from service.service_layer.services import Services
+from service.web.nederlands import datum
 from tests.helpers.casus import BSN_HOOFDPERSOON, set_fase, vraag
 from tests.helpers.gebruikers import add_gebruiker
 from tests.helpers.web import csrf, html, login
@@ -68,7 +69,7 @@ def test_the_inzage_page_marks_deferred_records_and_leaves_them_out_of_the_repor
     token = csrf(client.get("/fg/inzageverzoek").get_data(as_text=True))
     page = html(client.post("/fg/inzageverzoek", data={"bsn": BSN_HOOFDPERSOON, "csrf_token": token}))
     fg_view, report = page.split('id="rapport"')
-    assert f"uitgesteld tot {einde.strftime('%d-%m-%Y')} door Politie" in fg_view
+    assert f"uitgesteld tot {datum(einde)} door Politie" in fg_view
     # the police's deferred flows (its aanmelding, the triage of its data, its casusoverleg) are not in the report
     assert "Politie" not in report and "Bureau Zorg- en Veiligheidshuis Drenthe" not in report
     assert "Veiligheidshuis" in report  # the GGD's bijdrage to the casus is

@@ -184,7 +184,7 @@ def test_the_integrity_page_says_how_much_of_the_log_is_under_a_signature(
     page = client.get("/fg/integriteit").get_data(as_text=True)
     staart = re.search(r'id="staart">De laatste <strong>(\d+)</strong>', page)
     assert staart and int(staart.group(1)) == grootte - ondertekend
-    assert "het oudste daarvan is van" in page and ("CET" in page or "CEST" in page)
+    assert "toegevoegd na dat checkpoint, dus hoogstens" in page or latest is None
     services.log.checkpoint_now()
     page = client.get("/fg/integriteit").get_data(as_text=True)
     assert f"vallen er\n<strong>{grootte}</strong> onder het laatste ondertekende checkpoint" in page

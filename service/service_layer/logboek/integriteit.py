@@ -139,8 +139,6 @@ class Integriteit:
     # Why witnessing lags behind the rule (a checkpoint older than the allowed lag lacks the quorum); None: it
     # does not, or no witnesses are set up.
     getuigen_achterstand: str | None = None
-    # When the oldest record not yet under a signed checkpoint was appended (None: every record is under one).
-    staart_sinds: dt.datetime | None = None
 
     @property
     def ondertekend(self) -> int:
@@ -149,7 +147,8 @@ class Integriteit:
 
     @property
     def staart(self) -> int:
-        """Records appended after the latest signed checkpoint."""
+        """Records appended after the latest signed checkpoint (each after its signing: the tail's age is at most
+        the checkpoint's; the view reads no record to say more, it stays O(log n))."""
         return max(self.snel.grootte - self.ondertekend, 0)
 
     @property
@@ -180,11 +179,8 @@ def integriteit(services: Services, gebruiker: Gebruiker) -> Integriteit:
             if services.getuigen is None
             else uow.log.latest_checkpoint_until(nu - services.getuigen.inrichting.max_achterstand)
         )
-        eerste_ongetekend = uow.log.record(latest.grootte if latest is not None else 0)
     achterstand = None if oordeel is None else _achterstand(oordeel, te_getuigen, services)
-    staart_sinds = eerste_ongetekend.columns[5] if eerste_ongetekend is not None else None
-    verifier_key = logboek.verifier(services).verifier_key
-    return Integriteit(snel, controles, latest, verifier_key, nu, oordeel, achterstand, staart_sinds)
+    return Integriteit(snel, controles, latest, logboek.verifier(services).verifier_key, nu, oordeel, achterstand)
 
 
 def _achterstand(
