@@ -50,7 +50,16 @@ _FILTERS = ("partner", "casus", "doel", "grondslag", "uitkomst", "van", "tot")
 
 @bp.context_processor
 def _omschrijvingen() -> dict[str, Any]:
-    return {"omschrijving": omschrijvingen}
+    return {"omschrijving": omschrijvingen, "bereik": _bereik}
+
+
+def _bereik() -> str | None:
+    """None for an FG who oversees the whole log (the Bureau's); else the name of the one organisation it sees."""
+    partner = verantwoording.bereik(app_services(), gebruiker())
+    if partner is None:
+        return None
+    gevonden = app_services().convenant.partner(partner)
+    return gevonden.naam if gevonden is not None else partner
 
 
 def _settings() -> Settings:

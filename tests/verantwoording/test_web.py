@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -240,3 +241,16 @@ def test_timeline_and_overview_charts(client: FlaskClient, logboek: Logboek) -> 
     overview = client.get("/fg/").get_data(as_text=True)
     assert overview.count("<svg") == 2 and "<rect" in overview
     assert client.get("/fg/casussen/..%2Fx").status_code in (404, 308)
+
+
+def test_the_fg_is_told_what_it_sees(app: object, client: FlaskClient, logboek: Logboek, token_for: Any) -> None:
+    login(client, logboek.fg)
+    assert "U ziet de\nverstrekkingen en aanleveringen van alle partners" in client.get("/fg/").get_data(as_text=True)
+    eigen = app.test_client()  # type: ignore[attr-defined]
+    login(eigen, token_for("politie-noord-nederland", "fg"))
+    for pad in ("/fg/", "/fg/verstrekkingen"):
+        page = eigen.get(pad).get_data(as_text=True)
+        assert (
+            "U ziet alleen de verstrekkingen aan en de aanleveringen door uw eigen\n"
+            "organisatie, Politie eenheid Noord-Nederland." in page
+        ), pad
