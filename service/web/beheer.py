@@ -134,6 +134,7 @@ def _overzicht_pagina(formulier: Formulier, status: int = 200) -> Any:
     return (
         render_template(
             "beheer/overzicht.html",
+            ik=gebruiker().id,  # a proposal of one's own waits for a second beheerder
             terugzet_rij=gekozen if gekozen in rollbackable else None,  # the row that shows its form's problems
             titel="Beheer",
             actief=found.actief,

@@ -431,3 +431,11 @@ def test_a_damaged_history_is_a_503_page_naming_audit_verify(services: Services,
     response = a.get("/beheer/geschiedenis")
     assert response.status_code == 503
     assert "deelpoort audit verify" in html(response)
+
+
+def test_the_proposer_sees_that_its_proposal_waits_for_a_second_beheerder(a: FlaskClient, b: FlaskClient) -> None:
+    propose_change(a)
+    eigen = html(a.get("/beheer/"))
+    assert "Bekijken (wacht op een tweede beheerder)" in eigen and "Bekijken en beoordelen" not in eigen
+    ander = html(b.get("/beheer/"))
+    assert "Bekijken en beoordelen" in ander and "wacht op een tweede beheerder" not in ander
