@@ -4,7 +4,6 @@ records attendance on the agenda; every page fits a 1280 px window."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,11 +17,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=server, java_script_enabled=False, viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    yield tab
-    context.close()
+def page(pagina: Any) -> Any:
+    return pagina
 
 
 def _past(page: Any) -> None:

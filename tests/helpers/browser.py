@@ -59,6 +59,15 @@ def server(app: Flask) -> Iterator[str]:
         httpd.server_close()
 
 
+@pytest.fixture
+def pagina(browser: Any, server: str) -> Iterator[Any]:
+    """A tab in a fresh context of its own, JavaScript off (the pages need none), at 1280 x 900."""
+    context = browser.new_context(base_url=server, java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
 def klik(target: Any, selector: str | None = None) -> None:
     """Click a link or submit button (`klik(page, selector)` or `klik(locator)`) and wait until the page it leads
     to has loaded.

@@ -4,7 +4,6 @@ get no access; the page holds no personal value."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,11 +18,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=server, java_script_enabled=False, viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    yield tab
-    context.close()
+def page(pagina: Any) -> Any:
+    return pagina
 
 
 def _login(page: Any, token: str) -> None:
