@@ -69,9 +69,21 @@ class DemoAdvies:
 
 
 def plan_adviezen(convenant: Convenant, casussen: Sequence[Casus], *, seed: int, today: dt.date) -> list[DemoAdvies]:
-    """The region's adviezen, in the order they were registered."""
+    """The region's adviezen of the year before `today`, in the order they were registered."""
     rng = random.Random(f"{seed}/adviezen")  # noqa: S311 (reproducible demo data, not a secret)
     werkdagen = [d for n in range(1, TERUG + 1) if (d := today - dt.timedelta(days=n)).weekday() < 5]
+    out = anonieme_adviezen(convenant, rng, werkdagen)
+    for casus in sorted(casussen, key=lambda c: c.id):
+        if casus.casustype is Casustype.REGULIER and casus.fase is Fase.ADVIES:
+            na = [d for d in werkdagen if d > casus.aangemeld_op.date()]
+            if na:  # answered one to six weeks after the referral, or on the last working day before today
+                out.append(met_casus(rng, casus.id, na[max(0, len(na) - rng.randint(5, 30))]))
+    return sorted(out, key=lambda a: a.op)
+
+
+def anonieme_adviezen(convenant: Convenant, rng: random.Random, werkdagen: Sequence[dt.date]) -> list[DemoAdvies]:
+    """A year's korte adviezen, anonymous uitgebreide adviezen and informatieknooppunt contacts (the volumes of
+    `cijfers`), each dated on one of `werkdagen`."""
     partners = convenant.ids("partner")
     gemeenten = {g: n + 1 for g, n in PROCESREGIE_PER_GEMEENTE.items() if g in convenant.ids("gemeente")}
     onderwerpen = {o: n for o, n in ADVIESONDERWERPEN.items() if o in convenant.ids("onderwerp")}
@@ -93,18 +105,13 @@ def plan_adviezen(convenant: Convenant, casussen: Sequence[Casus], *, seed: int,
                 datum=rng.choice(werkdagen),
             )
             out.append(_geregistreerd(rng, invoer))
-    for casus in sorted(casussen, key=lambda c: c.id):
-        if casus.casustype is Casustype.REGULIER and casus.fase is Fase.ADVIES:
-            na = [d for d in werkdagen if d > casus.aangemeld_op.date()]
-            if na:  # answered one to six weeks after the referral, or on the last working day before today
-                datum = na[max(0, len(na) - rng.randint(5, 30))]
-                antwoorden = _antwoorden(rng, Adviessoort.UITGEBREID)
-                out.append(
-                    _geregistreerd(
-                        rng, AdviesInvoer(Adviessoort.UITGEBREID.value, antwoorden, datum=datum, casus=casus.id)
-                    )
-                )
-    return sorted(out, key=lambda a: a.op)
+    return out
+
+
+def met_casus(rng: random.Random, casus_id: str, datum: dt.date) -> DemoAdvies:
+    """The uitgebreid advies that names a casus in fase advies, answered on `datum` (a working day)."""
+    antwoorden = _antwoorden(rng, Adviessoort.UITGEBREID)
+    return _geregistreerd(rng, AdviesInvoer(Adviessoort.UITGEBREID.value, antwoorden, datum=datum, casus=casus_id))
 
 
 def _geregistreerd(rng: random.Random, invoer: AdviesInvoer) -> DemoAdvies:

@@ -32,9 +32,6 @@ from service.demo.cijfers import (
     GRENSOVERSCHRIJDEND,
     LEEFTIJDEN,
     LVB,
-    NEVEN_AANDEEL,
-    NEVEN_AANTAL,
-    NEVENONDERWERPEN,
     ONDERWERPEN,
     PROCESREGIE_PER_GEMEENTE,
     PSYCHISCH,
@@ -42,52 +39,27 @@ from service.demo.cijfers import (
     WERKVOORRAAD,
 )
 from service.demo.overleggen import plan_overleggen
+from service.demo.samenstelling import (
+    AFSLUIT_VELDEN,
+    CASUS_VELDEN,
+    CTER_VELDEN,
+    HOOFDPERSOON_VELDEN,
+    JUSTITIE_VELDEN,
+    MEEDENKERS,
+    PLAN_VELDEN,
+    POLITIE_VELDEN,
+    RELATIES,
+    SYSTEEMLEDEN,
+    SYSTEEMLID_VELDEN,
+    Plek,
+    Waarde,
+    nevenonderwerpen,
+    partner_for,
+)
 from service.domain.casus import Betrokkene, BetrokkeneRol, Casus, Deelname
 from service.domain.convenant import Casustype, Convenant, ConvenantDocument, Fase
 from service.domain.convenant import Onderwerp as VeldOnderwerp
 from service.domain.overleg import Overleg
-
-# Partners that typically join a casusoverleg besides the aanmelder and the Bureau.
-MEEDENKERS = (
-    "ggz-drenthe",
-    "vnn-verslavingszorg",
-    "reclassering-nederland",
-    "veilig-thuis-drenthe",
-    "politie-noord-nederland",
-    "gemeente-*-sociaal-domein",
-    "gemeente-*-veiligheid",
-    "ggd-drenthe",
-    "mee-drenthe",
-    "leger-des-heils-welzijn",
-)
-HOOFDPERSOON_VELDEN = [
-    "bsn",
-    "voornamen",
-    "achternaam",
-    "geboortedatum",
-    "geslacht",
-    "straat",
-    "huisnummer",
-    "postcode",
-    "woonplaats",
-    "telefoon",
-    "email",
-    "huisvesting",
-    "schulden",
-    "dagbesteding",
-    "inkomen",
-    "netwerk",
-]
-SYSTEEMLID_VELDEN = ["bsn", "voornamen", "achternaam", "geboortedatum", "relatieTotHoofdpersoon", "inwonend"]
-JUSTITIE_VELDEN = ["strafrechtelijkeAntecedenten", "lopendeStrafzaak", "reclasseringstoezicht"]
-POLITIE_VELDEN = ["politieRegistraties", "aantalIncidenten", "wapenbezit"]
-CASUS_VELDEN = ["signaalOmschrijving", "aanmeldvraag", "urgentie", "veiligheidsrisico", "risicoOmschrijving"]
-PLAN_VELDEN = ["planDoelen", "afspraken", "regiehouder", "evaluatiedatum"]
-AFSLUIT_VELDEN = ["afsluitreden", "resultaatOmschrijving"]
-CTER_VELDEN = ["radicaliseringsSignalen", "ideologischeOrientatie", "reisbewegingen"]
-
-Waarde = str | int | bool | list[str] | dt.date
-Plek = tuple[str, str | None, str]  # (casus id, betrokkene id or None for a casus veld, veld id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +101,7 @@ class _Generator:
 
     def regulier(self, fase: Fase, gemeente: str) -> None:
         aangemeld = self.days_ago(*_AGE_IN_DAYS[fase])
-        aanmelder = _partner_for(self.weighted(AANMELDERS), gemeente)
+        aanmelder = partner_for(self.weighted(AANMELDERS), gemeente)
         bureau = self._document(Casustype.REGULIER).bureau
         casus = self._casus(Casustype.REGULIER, fase, gemeente, aanmelder, aangemeld)
         casus.deelnames.append(Deelname(casus.id, aanmelder, "casusregisseur", aangemeld))
@@ -137,7 +109,7 @@ class _Generator:
             casus.deelnames.append(Deelname(casus.id, bureau, "procesregisseur", aangemeld))
         if fase in (Fase.PROCESREGIE, Fase.ADVIES, Fase.AFGESLOTEN):
             for meedenker in self.rng.sample(MEEDENKERS, self.rng.randint(1, 4)):
-                partner = _partner_for(meedenker, gemeente)
+                partner = partner_for(meedenker, gemeente)
                 if all(d.partner_id != partner for d in casus.deelnames):
                     joined = aangemeld + dt.timedelta(days=self.rng.randint(7, 30))
                     casus.deelnames.append(Deelname(casus.id, partner, "deelnemer", joined))
@@ -214,8 +186,8 @@ class _Generator:
         gemeente = next((g.naam for g in self.convenant.gemeenten if g.id == casus.gemeente), None)
         if gemeente is not None:  # an address in the casus's own municipality
             self.region.veldwaarden[(casus.id, hoofdpersoon.id, "woonplaats")] = gemeente
-        for _ in range(self.rng.choices((0, 1, 2, 3, 4), weights=(2, 3, 3, 2, 1))[0]):
-            relatie = self.rng.choice(("partner", "ex-partner", "kind", "kind", "ouder", "broer-zus"))
+        for _ in range(self.rng.choices(range(len(SYSTEEMLEDEN)), weights=SYSTEEMLEDEN)[0]):
+            relatie = self.rng.choice(RELATIES)
             lid = Betrokkene(self.id(), casus.id, BetrokkeneRol.SYSTEEMLID, relatie)
             casus.betrokkenen.append(lid)
             lid_leeftijd = max(0, leeftijd - self.rng.randint(18, 35)) if relatie == "kind" else self._leeftijd()
@@ -287,10 +259,6 @@ _AGE_IN_DAYS = {
 }
 
 
-def _partner_for(name: str, gemeente: str) -> str:
-    return name.replace("*", gemeente)
-
-
 def generate_region(convenant: Convenant, *, seed: int, today: dt.date) -> DemoRegion:
     """Build the synthetic region for `convenant`; equal arguments give an equal region."""
     generator = _Generator(convenant, seed, today)
@@ -307,21 +275,7 @@ def generate_region(convenant: Convenant, *, seed: int, today: dt.date) -> DemoR
         generator.cter(generator.rng.choice(gemeenten))
     generator.gebruikers()
     region = generator.region
-    _nevenonderwerpen(convenant, region.casussen, random.Random(f"{seed}/nevenonderwerpen"))  # noqa: S311
+    nevenonderwerpen(convenant, region.casussen, random.Random(f"{seed}/nevenonderwerpen"))  # noqa: S311
     region.overleggen = plan_overleggen(convenant, region.casussen, seed=seed, today=today)
     region.adviezen = plan_adviezen(convenant, region.casussen, seed=seed, today=today)
     return region
-
-
-def _nevenonderwerpen(convenant: Convenant, casussen: Iterable[Casus], rng: random.Random) -> None:
-    """Give a share of the regular casussen one to three nevenonderwerpen besides their hoofdonderwerp."""
-    bekend = convenant.ids("onderwerp")
-    for casus in casussen:
-        if casus.casustype is not Casustype.REGULIER or rng.random() >= NEVEN_AANDEEL:
-            continue
-        keuze = {o: n for o, n in NEVENONDERWERPEN.items() if o in bekend and o != casus.hoofdonderwerp}
-        gekozen: list[str] = []
-        for _ in range(rng.choices((1, 2, 3), weights=NEVEN_AANTAL)[0]):
-            over = sorted(o for o in keuze if o not in gekozen)
-            gekozen += rng.choices(over, weights=[keuze[o] for o in over])
-        casus.nevenonderwerpen = tuple(gekozen)
