@@ -7,10 +7,13 @@ Invariants:
 - A partner that took part only for a while (an incidental participant at one overleg: its deelname ended
   before the casus was closed, or ended in an open casus) supplies nothing.
 - The result is grouped per (bron, doel): one aanlevering each, in the order above.
+- The bronregels are asked with the register in force on the day the caller names (the installer: the day of the
+  aanmelding; for the 2023 year, older than the demo's register, the install day on which they are logged).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,8 +36,9 @@ class Levering:
     waarden: dict[Plaats, JsonWaarde]
 
 
-def verdeel(regels: Bronregels, casus: Casus, waarden: Mapping[Plaats, JsonWaarde]) -> list[Levering]:
-    """The casus's values grouped per bron and doel (see the module invariants)."""
+def verdeel(regels: Bronregels, casus: Casus, waarden: Mapping[Plaats, JsonWaarde], op: dt.date) -> list[Levering]:
+    """The casus's values grouped per bron and doel (see the module invariants), judged by the register in force
+    on `op`."""
     aanmelder = [d for d in casus.deelnames if d.partner_id == casus.aanmelder][:1]
     kandidaten = [(d.partner_id, d.rol, AANMELDING, Fase.AANMELDING) for d in aanmelder]
     kandidaten += [
@@ -46,7 +50,7 @@ def verdeel(regels: Bronregels, casus: Casus, waarden: Mapping[Plaats, JsonWaard
     for plaats, waarde in waarden.items():
         for kandidaat in kandidaten:
             partner, rol, doel, fase = kandidaat
-            if regels.mag(partner, rol, (casus.casustype, fase), doel, plaats[1], casus.aangemeld_op.date()):
+            if regels.mag(partner, rol, (casus.casustype, fase), doel, plaats[1], op):
                 leveringen[kandidaat].waarden[plaats] = waarde
                 break
     return [levering for levering in leveringen.values() if levering.waarden]

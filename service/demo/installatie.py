@@ -13,8 +13,8 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from service.demo import DEMO_GEBRUIKER
@@ -22,6 +22,7 @@ from service.demo.adviezen import DemoAdvies
 from service.demo.bronnen import verdeel
 from service.demo.plannen import maak_plan
 from service.demo.regio import DemoRegion
+from service.demo.verslagjaar import Padstap
 from service.domain.casus import Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, SoortGebruiker
@@ -58,7 +59,8 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
     Each value is stored with a bron the active policy's bronregels allow (`demo/bronnen.py`), and each supply is
     logged as an aanlevering in the same transaction; casussen in procesregie or advies get a plan van aanpak
     (`demo/plannen.py`); the region's overleggen are stored whole and its adviezen registered through
-    `registratie.registreer_in`, all in the same transaction.
+    `registratie.registreer_in`, all in the same transaction. A casus of the 2023 year gets the history of its
+    path (`region.paden`); one whose uitgebreid advies is registered is closed after that, as the afsluiting would.
     """
     now = now or utcnow()
     convenant = services.convenant
@@ -87,8 +89,10 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                 DemoCredential(gebruiker.id, gebruiker.naam, partner.id, partner.oin, gebruiker.rol, issued.token)
             )
         values = _values_per_casus(convenant, region)
+        bureau = _bureau(services)
+        na_advies = _na_advies(region)
         for casus in region.casussen:
-            uow.casussen.add(casus)
+            uow.casussen.add(_in_advies(casus) if casus.id in na_advies else casus)
         uow.flush()
         regels = aanlevering.bronregels(services, uow)
         besprekingen = _besprekingen(region.overleggen)
@@ -101,7 +105,10 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                     uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
             uow.veldwaarden.create_data_key(casus.id, regime, now)
             ids = tuple(b.id for b in casus.betrokkenen)
-            for levering in verdeel(regels, casus, own):
+            # The 2023 year predates the demo register (in force from 1 March 2025): its values are judged as held
+            # on the install day, when they are logged; every other casus's by the register of its aanmelding.
+            op = now.date() if casus.id in region.paden else casus.aangemeld_op.date()
+            for levering in verdeel(regels, casus, own, op):
                 bron = Gebruiker(DEMO_GEBRUIKER, levering.partner, levering.rol, DEMO_GEBRUIKER, True)
                 ingang = aanlevering.beoordeel_in(
                     services,
@@ -121,11 +128,15 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                 uow.veldwaarden.store(casus.id, regime, levering.waarden, levering.partner, now)
                 uow.veldwaarden.record_contribution(casus.id, levering.partner, DEMO_GEBRUIKER, levering.waarden, now)
             records.extend(maak_plan(services, (uow, regels), casus, own, besprekingen.get(casus.id, []), now))
-            for entry in _historie(convenant, casus):
+            for entry in _historie(convenant, casus, region.paden.get(casus.id)):
                 uow.historie.add(entry, regime)
         for overleg in region.overleggen:
             uow.overleggen.add(overleg)
         _registreer_adviezen(services, uow, region.adviezen)
+        for casus in region.casussen:
+            if casus.id in na_advies and casus.afgesloten_op is not None:  # closed as `levensloop.afsluiten` closes
+                uow.casussen.set_fase(casus.id, Fase.AFGESLOTEN, casus.afgesloten_op)
+                uow.casussen.end_deelnames(casus.id, casus.afgesloten_op, behalve=[p for p in [bureau] if p])
         services.log.append_in(uow.log, uow.log.lock_head(), records)
         uow.commit()
     return credentials
@@ -140,14 +151,32 @@ def _besprekingen(overleggen: Iterable[Overleg]) -> dict[str, list[tuple[str, dt
     return out
 
 
+def _bureau(services: Services) -> str | None:
+    document = services.convenant.document(Casustype.REGULIER)
+    return document.bureau if document is not None else None
+
+
+def _na_advies(region: DemoRegion) -> set[str]:
+    """The closed casussen an advies names (the 2023 year's): registering it needs the casus in fase advies, so
+    they are stored as they were then (`_in_advies`) and closed once their advies is registered."""
+    genoemd = {a.invoer.casus for a in region.adviezen if a.invoer.casus}
+    return {c.id for c in region.casussen if c.id in genoemd and c.fase is Fase.AFGESLOTEN}
+
+
+def _in_advies(casus: Casus) -> Casus:
+    """A closed casus as it was in fase advies, before its afsluiting ended its deelnames."""
+    gesloten = casus.afgesloten_op
+    deelnames = [replace(d, tot=None) if d.tot is not None and d.tot == gesloten else d for d in casus.deelnames]
+    return replace(casus, fase=Fase.ADVIES, afgesloten_op=None, deelnames=deelnames)
+
+
 def _registreer_adviezen(services: Services, uow: UnitOfWork, adviezen: Iterable[DemoAdvies]) -> None:
     """Register the region's adviezen through the use case's checks, in the caller's transaction.
 
     Raises:
         The errors of `registratie.registreer_in` (a demo advies that does not fit: the install fails).
     """
-    document = services.convenant.document(Casustype.REGULIER)
-    bureau = document.bureau if document is not None else None
+    bureau = _bureau(services)
     if bureau is None:
         return
     uow.flush()  # the casussen an uitgebreid advies names are read in this transaction
@@ -180,10 +209,22 @@ _PAD: dict[Fase, tuple[tuple[Handeling, str, Fase], ...]] = {
 }
 
 
-def _historie(convenant: Convenant, casus: Casus) -> list[Gebeurtenis]:
-    """A plausible history for a generated casus: its aanmelding and the besluiten that led to its fase.
+def _standaardpad(casus: Casus) -> list[Padstap]:
+    """The besluiten that lead to the casus's fase (`_PAD`), spread evenly from the aanmelding to the last change."""
+    pad = _PAD[casus.fase]
+    end = casus.afgesloten_op or casus.gewijzigd_op
+    span = max(end - casus.aangemeld_op, dt.timedelta(minutes=len(pad)))
+    return [
+        Padstap(casus.aangemeld_op + span * step / len(pad), handeling, str(besluit), naar)
+        for step, (handeling, besluit, naar) in enumerate(pad, start=1)
+    ]
 
-    Entries are dated between the aanmelding and the last change, in order; they carry no toelichting.
+
+def _historie(convenant: Convenant, casus: Casus, pad: Sequence[Padstap] | None = None) -> list[Gebeurtenis]:
+    """A plausible history for a generated casus: its aanmelding and the besluiten that led to its fase, those of
+    `pad` when the generator fixed them (the 2023 year's), else `_standaardpad`'s.
+
+    Entries are in time order, the last at the afsluiting of a closed casus; they carry no toelichting.
     """
     document = convenant.document(casus.casustype)
     regie = casus.aanmelder if casus.casustype is Casustype.CTER or document is None else document.bureau
@@ -201,28 +242,25 @@ def _historie(convenant: Convenant, casus: Casus) -> list[Gebeurtenis]:
         gegevens={"casustype": casus.casustype.value},
     )
     out = [first]
-    pad = _PAD[casus.fase]
-    end = casus.afgesloten_op or casus.gewijzigd_op
-    span = max(end - casus.aangemeld_op, dt.timedelta(minutes=len(pad)))
+    stappen = pad if pad is not None else _standaardpad(casus)
     van = Fase.AANMELDING
-    for step, (handeling, besluit, naar) in enumerate(pad, start=1):
-        tijd = casus.aangemeld_op + span * step / len(pad)
-        key = "uitkomst" if handeling is Handeling.AFSLUITING else "besluit"
+    for step, stap in enumerate(stappen, start=1):
+        key = "uitkomst" if stap.handeling is Handeling.AFSLUITING else "besluit"
         out.append(
             Gebeurtenis(
                 f"{casus.id[:24]}{step:08x}",
                 casus.id,
-                tijd,
+                stap.tijd,
                 regie or casus.aanmelder,
                 DEMO_GEBRUIKER,
                 regie_rol,
-                handeling,
+                stap.handeling,
                 van,
-                naar,
-                gegevens={key: str(besluit)},
+                stap.naar,
+                gegevens={key: stap.waarde},
             )
         )
-        van = naar
+        van = stap.naar
     return out
 
 

@@ -79,9 +79,12 @@ INCIDENTELE_PARTNERS = (
 )
 
 
-def plan_overleggen(convenant: Convenant, casussen: Sequence[Casus], *, seed: int, today: dt.date) -> list[Overleg]:
-    """The region's overleggen, oldest first; an incidental participant's deelname is added to its casus."""
-    rng = random.Random(f"{seed}/overleggen")  # noqa: S311 (reproducible demo data, not a secret)
+def plan_overleggen(
+    convenant: Convenant, casussen: Sequence[Casus], *, seed: int, today: dt.date, stroom: str = "overleggen"
+) -> list[Overleg]:
+    """The region's overleggen, oldest first; an incidental participant's deelname is added to its casus. `stroom`
+    names the random stream (per seed): another set of casussen (the 2023 year's) draws from another."""
+    rng = random.Random(f"{seed}/{stroom}")  # noqa: S311 (reproducible demo data, not a secret)
     soorten = [s for s in (*VASTE_OVERLEGSOORTEN, *convenant.overlegsoorten) if _bureau(convenant, s)]
     rooster = sorted((datum, soort.id) for soort in soorten for datum in _data(_ritme(soort), today))
     per_id = {s.id: s for s in soorten}

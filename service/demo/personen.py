@@ -126,6 +126,20 @@ def geboortedatum(rng: random.Random, leeftijd: int, today: dt.date) -> dt.date:
     return today - dt.timedelta(days=leeftijd * 365 + rng.randrange(365))
 
 
+def geboren(rng: random.Random, leeftijd: int, op: dt.date) -> dt.date:
+    """A birth date that makes a person exactly `leeftijd` whole years old on `op` (as the annual report counts)."""
+    laatste = _jaren_terug(op, leeftijd)
+    eerste = _jaren_terug(op, leeftijd + 1) + dt.timedelta(days=1)
+    return eerste + dt.timedelta(days=rng.randrange((laatste - eerste).days + 1))
+
+
+def _jaren_terug(op: dt.date, jaren: int) -> dt.date:
+    try:
+        return op.replace(year=op.year - jaren)
+    except ValueError:  # 29 February in a year without it
+        return op.replace(year=op.year - jaren, day=28)
+
+
 def value_for(veld: Veld, rng: random.Random, today: dt.date) -> object:
     """A plausible synthetic value for any veld, by its type (dates as `datetime.date`)."""
     special = _special(veld.id, rng)

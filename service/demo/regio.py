@@ -11,7 +11,11 @@ Invariants:
   overleggen (`overleggen`) and adviezen (`adviezen`) around its casussen. Each of these three is drawn from a
   random stream of its own (seeded from the seed), so the casussen, persons and values stay those the seed gave
   before they existed; the overleggen add only their incidental participants' short deelnames.
-- Every person and value is synthetic (see `personen`).
+- From `verslagjaar.VANAF` (1 December 2025) on, the region also holds the calendar year 2023 (`verslagjaar`): casussen
+  referred in 2021-2023, all closed by now, whose annual report of 2023 gives DOMAIN's Drenthe figures exactly.
+  They come after all of the above, from random streams of their own, so the rest stays what the seed gave; the
+  casussen above were referred at most 700 days before `today`, so from that day on none of them touches 2023.
+- Every person and value is synthetic (see `personen`); no two betrokkenen share a BSN.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from service.demo import personen as synth
+from service.demo import verslagjaar
 from service.demo.adviezen import DemoAdvies, plan_adviezen
 from service.demo.cijfers import (
     AANMELDERS,
@@ -74,8 +79,11 @@ class DemoRegion:
     casussen: list[Casus] = field(default_factory=list)
     gebruikers: list[DemoGebruiker] = field(default_factory=list)
     veldwaarden: dict[Plek, Waarde] = field(default_factory=dict)
-    overleggen: list[Overleg] = field(default_factory=list)  # the past year's and the next four weeks'
-    adviezen: list[DemoAdvies] = field(default_factory=list)  # the past year's
+    overleggen: list[Overleg] = field(default_factory=list)  # the past year's and the next four weeks'; 2023's
+    adviezen: list[DemoAdvies] = field(default_factory=list)  # the past year's, and those of 2023
+    # The casussen of the 2023 year (`verslagjaar`) and the path each took after its aanmelding; the installer writes
+    # their history from it (the others get the path that leads to their fase).
+    paden: dict[str, tuple[verslagjaar.Padstap, ...]] = field(default_factory=dict)
 
 
 class _Generator:
@@ -278,4 +286,11 @@ def generate_region(convenant: Convenant, *, seed: int, today: dt.date) -> DemoR
     nevenonderwerpen(convenant, region.casussen, random.Random(f"{seed}/nevenonderwerpen"))  # noqa: S311
     region.overleggen = plan_overleggen(convenant, region.casussen, seed=seed, today=today)
     region.adviezen = plan_adviezen(convenant, region.casussen, seed=seed, today=today)
+    if today >= verslagjaar.VANAF:
+        jaar = verslagjaar.genereer(convenant, seed=seed, used_bsns=generator.used_bsns)
+        region.casussen += jaar.casussen
+        region.veldwaarden.update(jaar.veldwaarden)
+        region.paden = jaar.paden
+        region.adviezen = jaar.adviezen + region.adviezen
+        region.overleggen = jaar.overleggen + region.overleggen
     return region

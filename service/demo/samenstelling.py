@@ -1,5 +1,5 @@
 """What a generated demo casus is made of: the velden per place, the partners that typically join it, and its
-nevenonderwerpen. Shared by the region's generators (`regio`, `jaar2023`).
+nevenonderwerpen. Shared by the region's generators (`regio`, `verslagjaar`).
 
 Invariants:
 - Velden are ids of the convenant's veldcatalogus; the generators refuse a veld the catalogue lacks.

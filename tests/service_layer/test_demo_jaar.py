@@ -1,6 +1,7 @@
 """The demo region's year around its casussen, as generated (no database): overleggen on their rooster whose
 agendas the use cases would have accepted, adviezen at a Drenthe year's volumes, nevenonderwerpen on a share of
-the casussen; all of it the same for the same seed and day."""
+the casussen; all of it the same for the same seed and day. The calendar year 2023 (`demo/verslagjaar.py`) has a
+year of its own: its overleggen and adviezen lie in 2023, those of the year before today after it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections import Counter
 import pytest
 
 from service.demo import DEMO_GEBRUIKER
+from service.demo.adviezen import DemoAdvies
 from service.demo.cijfers import ANONIEME_UITGEBREIDE_ADVIEZEN, INFORMATIEKNOOPPUNT, KORTE_ADVIEZEN
 from service.demo.regio import DemoRegion, generate_region
 from service.domain.casus import Casus
@@ -19,11 +21,19 @@ from service.domain.overleg import Overleg
 
 TODAY = dt.date(2026, 11, 4)  # a Wednesday
 BUREAU = "bureau-zvh-drenthe"
+JAAR_2023 = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
 
 @pytest.fixture(scope="module")
 def region(convenant: Convenant) -> DemoRegion:
     return generate_region(convenant, seed=2023, today=TODAY)
+
+
+def _dit_jaar(region: DemoRegion) -> tuple[list[Overleg], list[DemoAdvies]]:
+    """The overleggen and adviezen of the year before today (and the coming four weeks), not 2023's."""
+    begin = TODAY - dt.timedelta(days=364)
+    adviezen = [a for a in region.adviezen if a.invoer.datum is not None and a.invoer.datum >= begin]
+    return [o for o in region.overleggen if o.datum >= begin], adviezen
 
 
 def _momenten(overleg: Overleg) -> tuple[dt.datetime, dt.datetime]:
@@ -49,15 +59,23 @@ def test_the_same_seed_and_day_give_the_same_year(convenant: Convenant, region: 
 def test_the_overleggen_meet_on_their_rooster_for_a_year_and_four_weeks(
     convenant: Convenant, region: DemoRegion
 ) -> None:
-    per_soort = Counter(o.soort for o in region.overleggen)
+    overleggen, _ = _dit_jaar(region)
+    per_soort = Counter(o.soort for o in overleggen)
     assert 52 <= per_soort["casusoverleg"] <= 57  # weekly
     assert 26 <= per_soort["procesregieoverleg"] <= 29  # fortnightly
     for soort in convenant.overlegsoorten:  # the thematic tables and the CTER casustafel, every four weeks
         assert 1 <= per_soort[soort.id] <= 15, soort.id
     assert sum(per_soort[s.id] >= 10 for s in convenant.overlegsoorten) >= 5
-    assert all(TODAY - dt.timedelta(days=364) <= o.datum < TODAY + dt.timedelta(days=28) for o in region.overleggen)
-    komend = [o for o in region.overleggen if o.datum >= TODAY]
+    assert all(o.datum < TODAY + dt.timedelta(days=28) for o in overleggen)
+    komend = [o for o in overleggen if o.datum >= TODAY]
     assert {o.soort for o in komend} >= {"casusoverleg", "procesregieoverleg"}
+    van_2023 = [o for o in region.overleggen if o not in overleggen]
+    assert all(JAAR_2023[0] <= o.datum <= JAAR_2023[1] for o in van_2023)
+    per_soort = Counter(o.soort for o in van_2023)
+    assert 50 <= per_soort["casusoverleg"] <= 53 and 25 <= per_soort["procesregieoverleg"] <= 27
+    jaar = set(region.paden)
+    assert all(p.casus in jaar for o in van_2023 for p in o.agenda), "2023's overleggen discuss 2023's casussen"
+    assert not any(p.casus in jaar for o in overleggen for p in o.agenda)
 
 
 def test_every_agendapunt_is_one_the_use_cases_would_have_accepted_then(region: DemoRegion) -> None:
@@ -125,7 +143,8 @@ def _onderwerpen(casus: Casus) -> set[str]:
 
 
 def test_adviezen_have_the_volumes_of_a_drenthe_year(region: DemoRegion) -> None:
-    per_soort = Counter((a.invoer.soort, a.invoer.casus is not None) for a in region.adviezen)
+    _, adviezen = _dit_jaar(region)
+    per_soort = Counter((a.invoer.soort, a.invoer.casus is not None) for a in adviezen)
     in_advies = [c for c in region.casussen if c.fase is Fase.ADVIES and c.casustype is Casustype.REGULIER]
     assert per_soort == {
         ("kort", False): KORTE_ADVIEZEN,
@@ -133,11 +152,20 @@ def test_adviezen_have_the_volumes_of_a_drenthe_year(region: DemoRegion) -> None
         ("uitgebreid", True): len(in_advies),
         ("informatieknooppunt", False): INFORMATIEKNOOPPUNT,
     }
-    assert {a.invoer.casus for a in region.adviezen if a.invoer.casus} == {c.id for c in in_advies}
+    assert {a.invoer.casus for a in adviezen if a.invoer.casus} == {c.id for c in in_advies}
+    van_2023 = [a for a in region.adviezen if a not in adviezen]
+    assert Counter((a.invoer.soort, a.invoer.casus is not None) for a in van_2023) == {
+        ("kort", False): KORTE_ADVIEZEN,
+        ("uitgebreid", False): ANONIEME_UITGEBREIDE_ADVIEZEN,
+        ("uitgebreid", True): 63,  # one per referral of 2023 that got an uitgebreid advies
+        ("informatieknooppunt", False): INFORMATIEKNOOPPUNT,
+    }
+    assert {a.invoer.casus for a in van_2023 if a.invoer.casus} <= set(region.paden)
     for advies in region.adviezen:
         datum = advies.invoer.datum
         assert datum is not None and datum.weekday() < 5, "on working days"
-        assert TODAY - dt.timedelta(days=364) <= datum < TODAY and advies.op.date() == datum
+        assert advies.op.date() == datum
+        assert TODAY - dt.timedelta(days=364) <= datum < TODAY or JAAR_2023[0] <= datum <= JAAR_2023[1]
     casussen = {c.id: c for c in region.casussen}
     assert all(
         a.invoer.datum is not None and a.invoer.datum > casussen[a.invoer.casus].aangemeld_op.date()
@@ -147,13 +175,14 @@ def test_adviezen_have_the_volumes_of_a_drenthe_year(region: DemoRegion) -> None
 
 
 def test_gemeente_veiligheid_and_politie_ask_most(convenant: Convenant, region: DemoRegion) -> None:
+    _, adviezen = _dit_jaar(region)
     typen = Counter(
         partner.type
-        for a in region.adviezen
+        for a in adviezen
         if a.invoer.vrager and (partner := convenant.partner(a.invoer.vrager)) is not None
     )
     assert [t for t, _ in typen.most_common(2)] == ["gemeente-veiligheid", "politie"]
-    gemeenten = Counter(a.invoer.gemeente for a in region.adviezen if a.invoer.gemeente)
+    gemeenten = Counter(a.invoer.gemeente for a in adviezen if a.invoer.gemeente)
     assert set(gemeenten) == convenant.ids("gemeente") and gemeenten.most_common(1)[0][0] == "emmen"
 
 
