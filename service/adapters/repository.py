@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -215,6 +215,11 @@ class CasusRepository:
 
     def set_bsn_index(self, betrokkene_id: str, index: str) -> None:
         self._session.execute(update(BetrokkeneRow).where(BetrokkeneRow.id == betrokkene_id).values(bsn_index=index))
+
+    def set_bsn_indexes(self, indexes: Mapping[str, str]) -> None:
+        """`set_bsn_index` for many betrokkenen in one statement (the demo installs some 1,400 at once)."""
+        if indexes:
+            self._session.execute(update(BetrokkeneRow), [{"id": b, "bsn_index": i} for b, i in indexes.items()])
 
     def touch(self, casus_id: str, op: dt.datetime) -> None:
         self._session.execute(update(CasusRow).where(CasusRow.id == casus_id).values(gewijzigd_op=op))

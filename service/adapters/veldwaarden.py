@@ -19,7 +19,7 @@ import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.casus_keys import CasusKeys
@@ -94,22 +94,25 @@ class VeldwaardeRepository:
             (row.betrokkene, row.veld): row
             for row in self._session.scalars(select(VeldwaardeRow).where(VeldwaardeRow.casus_id == casus_id))
         }
+        nieuw = []
         for (betrokkene, veld), waarde in values.items():
             token = cipher.encrypt(_bound_name(betrokkene, veld), encode(waarde))
             row = existing.get((betrokkene or "", veld))
             if row is None:
-                self._session.add(
-                    VeldwaardeRow(
-                        casus_id=casus_id,
-                        betrokkene=betrokkene or "",
-                        veld=veld,
-                        waarde=token,
-                        bron=bron,
-                        bijgedragen_op=op,
-                    )
+                nieuw.append(
+                    {
+                        "casus_id": casus_id,
+                        "betrokkene": betrokkene or "",
+                        "veld": veld,
+                        "waarde": token,
+                        "bron": bron,
+                        "bijgedragen_op": op,
+                    }
                 )
             else:
                 row.waarde, row.bron, row.bijgedragen_op = token, bron, op
+        if nieuw:  # one statement for the new rows: no ORM object per value (a casus has dozens)
+            self._session.execute(insert(VeldwaardeRow), nieuw)
 
     def read(self, casus_id: str, regime: Regime) -> dict[Plaats, OpgeslagenWaarde]:
         """Decrypt every value of a casus.

@@ -77,6 +77,9 @@ class Casussen(Protocol):
 
     def set_bsn_index(self, betrokkene_id: str, index: str) -> None: ...
 
+    def set_bsn_indexes(self, indexes: Mapping[str, str]) -> None:
+        """`set_bsn_index` for many betrokkenen at once (betrokkene id -> index)."""
+
     def touch(self, casus_id: str, op: dt.datetime) -> None:
         """Mark the casus changed at `op`."""
 

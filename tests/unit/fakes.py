@@ -175,6 +175,10 @@ class FakeCasussen:
         self._writes.append(("casussen.set_bsn_index", betrokkene_id))
         self._state.bsn_index[betrokkene_id] = index
 
+    def set_bsn_indexes(self, indexes: Mapping[str, str]) -> None:
+        for betrokkene_id, index in indexes.items():
+            self.set_bsn_index(betrokkene_id, index)
+
     def touch(self, casus_id: str, op: dt.datetime) -> None:
         self._writes.append(("casussen.touch", casus_id))
         self._casus(casus_id).gewijzigd_op = op
