@@ -2,7 +2,8 @@
 the same casussen without decrypting anything, in the same run.
 
 A fresh database (a SQLite file in a temporary folder, or with `--database-url` a PostgreSQL schema of its own)
-holding the demo region (`generate_region`, `--seed`, today: some 260 casussen, 250 of them regular).
+holding the demo region (`generate_region`, `--seed`, today: some 500 casussen, nearly all regular: the year
+before today and the calendar year 2023).
 
 (a) baseline: every regular casus read with its history (`uow.casussen.get`, `uow.historie.list`: the metadata the
     report starts from, no value decrypted);

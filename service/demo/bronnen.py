@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from service.domain.casus import Casus, Deelname
-from service.domain.convenant import Fase
+from service.domain.convenant import Casustype, Fase
 from service.domain.veldwaarde import JsonWaarde
 from service.service_layer.casus.aanlevering import AANMELDING, BIJDRAGE, Bronregels
 
@@ -36,7 +36,26 @@ class Levering:
     waarden: dict[Plaats, JsonWaarde]
 
 
-def verdeel(regels: Bronregels, casus: Casus, waarden: Mapping[Plaats, JsonWaarde], op: dt.date) -> list[Levering]:
+@dataclass(frozen=True, slots=True)
+class Onthouden:
+    """The bronregels of one install, each question asked once: the answer depends only on the partner, rol,
+    casustype, fase, doel, veld and the register's activity in force on the day (the install's thousands of
+    values ask a few hundred questions)."""
+
+    regels: Bronregels
+    antwoorden: dict[tuple[object, ...], bool] = field(default_factory=dict)
+
+    def mag(self, partner: str, rol: str, casus: tuple[Casustype, Fase], doel: str, veld: str, op: dt.date) -> bool:
+        va = self.regels.services.convenant.verwerkingsactiviteit(casus[0], doel, op)
+        vraag = (partner, rol, casus, doel, veld, (va.id, va.versie) if va is not None else None)
+        if vraag not in self.antwoorden:
+            self.antwoorden[vraag] = self.regels.mag(partner, rol, casus, doel, veld, op)
+        return self.antwoorden[vraag]
+
+
+def verdeel(
+    regels: Bronregels | Onthouden, casus: Casus, waarden: Mapping[Plaats, JsonWaarde], op: dt.date
+) -> list[Levering]:
     """The casus's values grouped per bron and doel (see the module invariants), judged by the register in force
     on `op`."""
     aanmelder = [d for d in casus.deelnames if d.partner_id == casus.aanmelder][:1]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from service.demo import DEMO_GEBRUIKER
 from service.demo.adviezen import DemoAdvies
-from service.demo.bronnen import verdeel
+from service.demo.bronnen import Onthouden, verdeel
 from service.demo.plannen import maak_plan
 from service.demo.regio import DemoRegion
 from service.demo.verslagjaar import Padstap
@@ -95,6 +95,8 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
             uow.casussen.add(_in_advies(casus) if casus.id in na_advies else casus)
         uow.flush()
         regels = aanlevering.bronregels(services, uow)
+        onthouden = Onthouden(regels)
+        indexes: dict[str, str] = {}  # betrokkene id -> the blind index of its BSN, set at once at the end
         besprekingen = _besprekingen(region.overleggen)
         records: list[Verstrekking] = []
         for casus in region.casussen:
@@ -102,13 +104,13 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
             own = values.get(casus.id, {})
             for (betrokkene, veld), waarde in own.items():
                 if veld == "bsn" and betrokkene is not None and isinstance(waarde, str):
-                    uow.casussen.set_bsn_index(betrokkene, services.keys.blind_index.bsn_hex(regime, waarde))
+                    indexes[betrokkene] = services.keys.blind_index.bsn_hex(regime, waarde)
             uow.veldwaarden.create_data_key(casus.id, regime, now)
             ids = tuple(b.id for b in casus.betrokkenen)
             # The 2023 year predates the demo register (in force from 1 March 2025): its values are judged as held
             # on the install day, when they are logged; every other casus's by the register of its aanmelding.
             op = now.date() if casus.id in region.paden else casus.aangemeld_op.date()
-            for levering in verdeel(regels, casus, own, op):
+            for levering in verdeel(onthouden, casus, own, op):
                 bron = Gebruiker(DEMO_GEBRUIKER, levering.partner, levering.rol, DEMO_GEBRUIKER, True)
                 ingang = aanlevering.beoordeel_in(
                     services,
@@ -130,6 +132,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
             records.extend(maak_plan(services, (uow, regels), casus, own, besprekingen.get(casus.id, []), now))
             for entry in _historie(convenant, casus, region.paden.get(casus.id)):
                 uow.historie.add(entry, regime)
+        uow.casussen.set_bsn_indexes(indexes)
         for overleg in region.overleggen:
             uow.overleggen.add(overleg)
         _registreer_adviezen(services, uow, region.adviezen)
