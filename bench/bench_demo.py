@@ -21,13 +21,9 @@ import datetime as dt
 import json
 import platform
 import statistics
-import tempfile
-from pathlib import Path
 
-from bench_import import installatie, timed
-from bench_verstrekking import database
+from bench_import import timed, verse_installatie
 
-from service.crypto import write_development_keys
 from service.demo.installatie import install_region
 from service.demo.regio import DemoRegion, generate_region
 
@@ -51,19 +47,14 @@ def main() -> None:
     parser.add_argument("--rondes", type=int, default=3, help="installs of each, alternately")
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        keys = folder / "keys"
-        keys.mkdir()
-        write_development_keys(keys)
-        with database(args.database_url, folder) as url, installatie(url, folder, keys) as services:
-            met = generate_region(services.convenant, seed=args.seed, today=dt.date.today())
-            zonder = zonder_2023(met)
-            tijden: dict[str, list[float]] = {"zonder_2023": [], "met_2023": []}
-            for _ in range(args.rondes):
-                for naam, region in (("zonder_2023", zonder), ("met_2023", met)):
-                    seconden, _ = timed(lambda region=region: install_region(services, region))
-                    tijden[naam].append(seconden)
+    with verse_installatie(args.database_url) as services:
+        met = generate_region(services.convenant, seed=args.seed, today=dt.date.today())
+        zonder = zonder_2023(met)
+        tijden: dict[str, list[float]] = {"zonder_2023": [], "met_2023": []}
+        for _ in range(args.rondes):
+            for naam, region in (("zonder_2023", zonder), ("met_2023", met)):
+                seconden, _ = timed(lambda region=region: install_region(services, region))
+                tijden[naam].append(seconden)
     mediaan = {naam: statistics.median(t) for naam, t in tijden.items()}
     print(
         json.dumps(

@@ -59,6 +59,19 @@ def installatie(url: str, folder: Path, keys: Path) -> Iterator[Services]:
         services.engine.dispose()
 
 
+@contextmanager
+def verse_installatie(database_url: str | None) -> Iterator[Services]:
+    """A fresh installation in a temporary folder: development keys, a database of its own (`database`), migrated
+    with the partners and the policy installed (`installatie`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        keys = folder / "keys"
+        keys.mkdir()
+        write_development_keys(keys)
+        with database(database_url, folder) as url, installatie(url, folder, keys) as services:
+            yield services
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     begin = time.perf_counter()
     result = fn()

@@ -22,13 +22,9 @@ import argparse
 import datetime as dt
 import json
 import platform
-import tempfile
-from pathlib import Path
 
-from bench_import import installatie, timed
-from bench_verstrekking import database
+from bench_import import timed, verse_installatie
 
-from service.crypto import write_development_keys
 from service.demo.installatie import install_region
 from service.demo.regio import generate_region
 from service.domain.casus import Gebruiker, new_id, utcnow
@@ -57,16 +53,11 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
     jaar = utcnow().year
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        keys = folder / "keys"
-        keys.mkdir()
-        write_development_keys(keys)
-        with database(args.database_url, folder) as url, installatie(url, folder, keys) as services:
-            install_region(services, generate_region(services.convenant, seed=args.seed, today=dt.date.today()))
-            baseline, n = timed(lambda: _lees(services))
-            exact, _ = timed(lambda: rapporteer(services, MANAGER, Vraag(jaar, publicatie=False), TRACE))
-            gepubliceerd, _ = timed(lambda: rapporteer(services, MANAGER, Vraag(jaar), TRACE))
+    with verse_installatie(args.database_url) as services:
+        install_region(services, generate_region(services.convenant, seed=args.seed, today=dt.date.today()))
+        baseline, n = timed(lambda: _lees(services))
+        exact, _ = timed(lambda: rapporteer(services, MANAGER, Vraag(jaar, publicatie=False), TRACE))
+        gepubliceerd, _ = timed(lambda: rapporteer(services, MANAGER, Vraag(jaar), TRACE))
     print(
         json.dumps(
             {
