@@ -11,6 +11,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from service.audit.record import parse
+from service.service_layer.managementinformatie.feiten import WAARDEVELDEN
 from service.service_layer.services import Services
 from tests.helpers.casus import bearer, post, refer
 
@@ -74,6 +75,7 @@ def test_the_manager_gets_exact_figures_and_the_report_is_one_record_naming_no_p
     )
     assert record["id"] == body["verstrekking"] and record["uitkomst"] == "verstrekt"
     assert {v["veld"]: v["grondslag"] for v in record["verstrekt"]}["psychischeGezondheid"] == "avg-9-uavg-30"
+    assert {v["veld"] for v in record["verstrekt"]} == WAARDEVELDEN  # exactly the velden the report reads
     assert all(
         v["plaatsen"] == [] and v["verwerkingsactiviteit"]["id"] == "va-managementinformatie"
         for v in record["verstrekt"]

@@ -25,7 +25,7 @@ from service.domain.onderdrukking import Publicatie, onderdruk
 from service.domain.overleg import Overleg
 from service.domain.verstrekking import Ontvangstbewijs, Trace, Uitkomst, Verstrekking, VerstrektVeld, Weigering
 from service.service_layer.beleid.actief import active_access
-from service.service_layer.managementinformatie.feiten import lees_feiten
+from service.service_layer.managementinformatie.feiten import WAARDEVELDEN, lees_feiten
 from service.service_layer.services import Services
 
 DOEL = "managementinformatie"
@@ -80,7 +80,11 @@ def rapporteer(
     va = convenant.verwerkingsactiviteit(Casustype.REGULIER, DOEL, now.date())
     partner = convenant.partner(gebruiker.partner_id)
     verstrekt = (
-        tuple(VerstrektVeld(veld, grant.grondslag, va.id, va.versie, ()) for veld, grant in sorted(grants.items()))
+        tuple(
+            VerstrektVeld(veld, grant.grondslag, va.id, va.versie, ())
+            for veld, grant in sorted(grants.items())
+            if veld in WAARDEVELDEN  # the velden actually read: a wider grant is not claimed as used
+        )
         if toegestaan and va is not None
         else ()
     )
