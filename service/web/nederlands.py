@@ -10,9 +10,9 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from service.domain.kalender import dag, lokaal
+
 MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 DAGEN = ("ma", "di", "wo", "do", "vr", "za", "zo")
 
@@ -24,9 +24,8 @@ def datum(dag: dt.date) -> str:
 
 def moment(tijd: dt.datetime) -> str:
     """A moment in Dutch local time with its zone: "7 dec 2026 09:14 CET" (naive datetimes are read as UTC)."""
-    aware = tijd if tijd.tzinfo is not None else tijd.replace(tzinfo=dt.UTC)
-    lokaal = aware.astimezone(AMSTERDAM)
-    return f"{lokaal.day} {MAANDEN[lokaal.month - 1]} {lokaal.year} {lokaal:%H:%M} {lokaal.tzname()}"
+    hier = lokaal(tijd)
+    return f"{hier.day} {MAANDEN[hier.month - 1]} {hier.year} {hier:%H:%M} {hier.tzname()}"
 
 
 def moment_tekst(waarde: dt.datetime | str | None) -> str:
@@ -45,10 +44,7 @@ def dag_tekst(waarde: dt.date | dt.datetime | None) -> str:
     """`datum` of a day, or of the Dutch calendar day of a moment; "—" for None."""
     if waarde is None:
         return "—"
-    if isinstance(waarde, dt.datetime):
-        aware = waarde if waarde.tzinfo is not None else waarde.replace(tzinfo=dt.UTC)
-        waarde = aware.astimezone(AMSTERDAM).date()
-    return datum(waarde)
+    return datum(dag(waarde) if isinstance(waarde, dt.datetime) else waarde)
 
 
 def maand(jaar_maand: str) -> str:

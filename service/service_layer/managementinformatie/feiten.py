@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from zoneinfo import ZoneInfo
 
 from service.domain.casus import BetrokkeneRol, Casus
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.jaarcijfers import LEEFTIJDSKLASSEN, Casusfeiten, Problematiek, Reikwijdte, leeftijdsklasse
+from service.domain.kalender import dag
 from service.domain.levensloop import Besluit, Gebeurtenis, Handeling
 from service.service_layer.unit_of_work import UnitOfWork
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 WAARDEVELDEN = frozenset(
     {"geboortedatum", "relatieTotHoofdpersoon", "gemeentegrensOverschrijdend", "reikwijdte"}
     | {"psychischeGezondheid", "lvb", "verslaving"}
@@ -34,12 +33,6 @@ _BESLUIT_NAAR = {
 }
 _PSYCHISCH = {"signalen", "in-behandeling", "zorgmijdend"}
 _LVB = {"vermoeden", "vastgesteld"}
-
-
-def dag(moment: dt.datetime) -> dt.date:
-    """The Dutch calendar day of a stored moment."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(AMSTERDAM).date()
 
 
 def lees_feiten(

@@ -13,23 +13,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from service.domain.casus import Casus, Gebruiker, utcnow
 from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError
+from service.domain.kalender import dag
 from service.domain.levensloop import REGIEROLLEN, Gebeurtenis, Handeling, regisseert
 from service.domain.plan import Actie, Plan
 from service.service_layer.casus.regie import deelnemend
 from service.service_layer.plan.stap import PLANFASEN
 from service.service_layer.services import Services
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
 
 def vandaag(now: dt.datetime) -> dt.date:
     """The day a deadline is judged on: the Dutch calendar day at `now`."""
-    return now.astimezone(AMSTERDAM).date()
+    return dag(now)
 
 
 @dataclass(frozen=True, slots=True)

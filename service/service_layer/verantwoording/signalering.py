@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from service.domain.casus import Gebruiker, utcnow
+from service.domain.kalender import AMSTERDAM
 from service.domain.verantwoording import UITKOMSTEN, Drempels, Selectie, Signaal
 from service.domain.verstrekking import DEELPOORT
 from service.service_layer.identiteit.certificaten import ONVERTROUWDE_KOP
 from service.service_layer.services import Services
 from service.service_layer.verantwoording.raadplegen import binnen_bereik
 from service.settings import Settings
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True, slots=True)
