@@ -192,10 +192,19 @@ class Resultaat:
     regels: list[Regel]
     pagina: Pagina
     meer: bool  # a next page exists
+    totaal: int | None = None  # how many records match in all (asked for with `tellen`)
+
+    @property
+    def paginas(self) -> int | None:
+        """How many pages the selection fills (at least one), when the total was counted."""
+        return None if self.totaal is None else max(1, -(-self.totaal // self.pagina.grootte))
 
 
-def verstrekkingen(services: Services, gebruiker: Gebruiker, selectie: Selectie, pagina: Pagina) -> Resultaat:
-    """One page of the log records matching `selectie`.
+def verstrekkingen(
+    services: Services, gebruiker: Gebruiker, selectie: Selectie, pagina: Pagina, *, tellen: bool = False
+) -> Resultaat:
+    """One page of the log records matching `selectie`; with `tellen`, also how many match in all (one count in
+    the same transaction, so the total and the page agree).
 
     Raises:
         NietToegestaanError: not an FG.
@@ -205,8 +214,9 @@ def verstrekkingen(services: Services, gebruiker: Gebruiker, selectie: Selectie,
         bijwerken(services)
     with services.uow() as uow:
         found = uow.verantwoording.zoek(selectie, pagina)
+        totaal = uow.verantwoording.aantal(selectie) if tellen else None
     regels = [regel(services, g) for g in found[: pagina.grootte]]
-    return Resultaat(regels, pagina, len(found) > pagina.grootte)
+    return Resultaat(regels, pagina, len(found) > pagina.grootte, totaal)
 
 
 def alle_verstrekkingen(
