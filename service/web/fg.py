@@ -257,8 +257,9 @@ def _integriteit_pagina(*, gekozen: str = "", fout: str | None = None) -> str:
 def signalen() -> Any:
     drempels = signalering.drempels_uit(_settings())
     found = signalering.signalen(app_services(), gebruiker(), drempels)
+    van = (dt.datetime.now(dt.UTC) - dt.timedelta(days=drempels.venster_dagen)).date().isoformat()
     return render_template(
-        "fg/signalen.html", titel="Signalen", signalen=found, drempels=drempels, namen=_partner_namen()
+        "fg/signalen.html", titel="Signalen", signalen=found, drempels=drempels, namen=_partner_namen(), van=van
     )
 
 
@@ -289,6 +290,7 @@ def bewijs(index: int) -> Any:
         "fg/bewijs.html",
         titel="Insluitingsbewijs",
         bewijs=found,
+        record=verantwoording.record_op_index(app_services(), gebruiker(), index),
         blad=_b64(found.blad_hash),
         wortel=_b64(found.wortel),
         pad=[_b64(h) for h in found.pad],

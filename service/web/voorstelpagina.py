@@ -31,6 +31,7 @@ from service.web import beheermeldingen as meldingen
 from service.web.beheerformulieren import Formulier
 from service.web.sessie import app_services, gebruiker
 
+OPEN_TOT = 60  # decisions up to which the full per-partner table is shown open
 _PARTNER_NA = {Soort.PARTNER_SCHORSING: False, Soort.PARTNER_HERSTEL: True}  # the partner's actief after approval
 
 
@@ -68,6 +69,8 @@ def voorstel_pagina(
         impact=samenvatting(diff, {p.id: p.type for p in convenant.partners}) if diff is not None else (),
         regels=beleidsregels(services, found),
         tabel=_tabel(diff) if diff is not None else [],
+        # the full table is open when it is short (a few partners, a few dozen decisions); else folded
+        tabel_open=diff is not None and len({g.partner for g in diff.groepen}) <= 3 and _aantal(diff) <= OPEN_TOT,
         veldnamen={v.id: v.naam for v in convenant.velden},
         doelnamen={d.id: d.naam for d in convenant.doelen},
         rolnamen={r.id: r.naam for r in convenant.rollen},
@@ -93,6 +96,10 @@ def _verouderd(services: Services, found: Voorstel) -> bool:
         return False
     actief = next((p["actief"] for p in registry.partners(services) if p["id"] == found.partner), None)
     return actief is na  # the partner is already in the state the proposal would bring
+
+
+def _aantal(diff: Verschil) -> int:
+    return sum(len(groep.beslissingen) for groep in diff.groepen)
 
 
 def _tabel(diff: Verschil) -> list[dict[str, Any]]:

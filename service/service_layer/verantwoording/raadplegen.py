@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.adapters.verantwoording_store import Gevonden
+from service.audit.record import RecordError, parse
 from service.domain.casus import Gebruiker
 from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
@@ -217,6 +218,25 @@ def verstrekkingen(
         totaal = uow.verantwoording.aantal(selectie) if tellen else None
     regels = [regel(services, g) for g in found[: pagina.grootte]]
     return Resultaat(regels, pagina, len(found) > pagina.grootte, totaal)
+
+
+def record_op_index(services: Services, gebruiker: Gebruiker, index: int) -> Regel | None:
+    """The record at `index` as the FG's lists show it (its proof page says which record it proves); None when
+    there is none, it is not readable, or it lies outside the FG's scope (a partner's FG: its own organisation).
+
+    Raises:
+        NietToegestaanError: not an FG.
+    """
+    scope = binnen_bereik(services, gebruiker, Selectie()).partner
+    with services.uow() as uow:
+        stored = uow.log.record(index)
+    if stored is None:
+        return None
+    try:
+        gevonden = regel(services, Gevonden(index, parse(stored.record)))
+    except RecordError:
+        return None
+    return gevonden if scope is None or gevonden.partner == scope else None
 
 
 def alle_verstrekkingen(

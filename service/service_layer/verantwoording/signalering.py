@@ -125,7 +125,8 @@ def signalen(
                     partner,
                     count,
                     max(drempels.volume_minimum, int(drempels.volume_factor * average) + 1),
-                    f"{count} in {drempels.venster_dagen} dagen; gemiddeld {average:.1f} per venster ervoor",
+                    f"{count} in {drempels.venster_dagen} dagen; gemiddeld {f'{average:.1f}'.replace('.', ',')} "
+                    "per venster ervoor",
                 )
             )
         if partner != "deelpoort" and partner not in actief:
