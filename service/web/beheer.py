@@ -31,12 +31,14 @@ from service.service_layer.beheer import weergave as beheerweergave
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.beleid.invoer import Bestand, Wijziging
 from service.service_layer.register import raadplegen as registry
+from service.service_layer.services import Services
 from service.settings import Settings
 from service.web import beheermeldingen as meldingen
 from service.web.beheerformulieren import (
     Formulier,
     bestanden_uit,
     partnerwijziging_uit,
+    samengesteld,
     terugzetten_uit,
     vernietiging_uit,
     wijziging_uit,
@@ -181,12 +183,35 @@ def _nieuw_pagina(formulier: Formulier, status: int = 200) -> Any:
         bestanden=bestanden,
         partnerlijst=registry.partners(services),
         formulier=formulier,
+        codes=_codes(services),
     ), status
+
+
+def _codes(services: Services) -> dict[str, dict[str, str]]:
+    """Per part of a policy line, the codes that exist in the convenant in force (code -> name), for the picker."""
+    c = services.convenant
+    return {
+        "subject": {"*": "alle partners"}
+        | {t.id: f"soort: {t.naam}" for t in c.partnertypen}
+        | {d: f"domein: {d}" for d in sorted(c.domeinen())}
+        | {p.id: p.naam for p in sorted(c.partners, key=lambda p: p.naam)},
+        "rol": {"*": "alle rollen"} | {r.id: r.naam for r in c.rollen},
+        "casustype": {t: t for t in sorted(c.casustypen())},
+        "doel": {d.id: d.naam for d in c.doelen},
+        "object": {"*": "alle velden"}
+        | {k.id: f"categorie: {k.naam}" for k in c.categorieen}
+        | {v.id: v.naam for v in c.velden},
+        "grondslag": {g.id: g.naam for g in c.grondslagen},
+        "effect": {"allow": "toestaan (allow)", "deny": "uitsluiten (deny)"},
+    }
 
 
 @bp.route("/voorstellen/wijziging", methods=["POST"])
 @login_required("beheerder")
 def wijziging() -> Any:
+    if request.form.get("samenstellen"):  # the picker: append one composed line, propose nothing yet
+        samen = samengesteld(request.form, _codes(app_services()))
+        return _nieuw_pagina(samen, 400 if samen.problemen else 200)
     formulier, change = wijziging_uit(request.form)
 
     def maak(toelichting: str, change: Wijziging) -> Voorstel:

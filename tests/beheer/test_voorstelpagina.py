@@ -138,3 +138,29 @@ def test_the_api_takes_an_optional_opmerking_and_refuses_an_unknown_key(
     zonder = propose(client, eerste, **change(verwijderen=[REMOVED])).get_json()
     plain = client.post(f"/v1/beleid/voorstellen/{zonder['id']}/goedkeuring", headers=bearer(tweede))
     assert plain.status_code == 200 and plain.get_json()["reden"] is None  # no body: as before
+
+
+def test_the_picker_composes_a_line_from_codes_that_exist_and_proposes_nothing(
+    services: Services, a: FlaskClient
+) -> None:
+    keuzes = {
+        "kies-subject": "zvh",
+        "kies-rol": "procesondersteuner",
+        "kies-casustype": "regulier",
+        "kies-doel": "triage",
+        "kies-object": "contact",
+        "kies-grondslag": "avg-6-1-e-wgs",
+        "kies-effect": "allow",
+    }
+    before = toestand(services)
+    page = post(a, "/beheer/voorstellen/wijziging", {**keuzes, "samenstellen": "1", "toevoegen": REMOVED})
+    assert page.status_code == 200
+    toevoegen = re.search(r'<textarea id="wijziging-toevoegen"[^>]*>([^<]*)</textarea>', html(page))
+    assert toevoegen is not None and toevoegen.group(1).splitlines() == [REMOVED, ADDED]  # appended, kept
+    assert toestand(services) == before  # nothing proposed
+
+    wrong = post(a, "/beheer/voorstellen/wijziging", {**keuzes, "kies-grondslag": "bestaat-niet", "samenstellen": "1"})
+    assert wrong.status_code == 400 and "kies een code die bestaat" in html(wrong)
+    leeg = re.search(r'<textarea id="wijziging-toevoegen"[^>]*>([^<]*)</textarea>', html(wrong))
+    assert leeg is not None and leeg.group(1) == ""
+    assert toestand(services) == before
