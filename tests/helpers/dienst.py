@@ -11,7 +11,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -46,9 +46,11 @@ def diensten(
     cwd: Path = PROJECT_ROOT,
     limit_s: float = 30.0,
     klaar: str = "/v1/status",
+    intussen: Callable[[], None] = lambda: None,
 ) -> Iterator[list[subprocess.Popen[bytes]]]:
     """As `dienst`, for several servers at once, each (argv, env, host, port): all are started before the first
-    is waited for, so they start side by side."""
+    is waited for, so they start side by side; `intussen` runs while they start (what they need only to answer,
+    such as the database's set-up: a server that is not ready yet is asked again)."""
     servers: list[subprocess.Popen[bytes]] = []
     try:
         for argv, env, _, _ in opdrachten:
@@ -62,6 +64,7 @@ def diensten(
                     start_new_session=True,
                 )
             )
+        intussen()
         deadline = time.monotonic() + limit_s
         for server, (argv, _, host, port) in zip(servers, opdrachten, strict=True):
             while not _antwoordt(host, port, klaar):
