@@ -1,7 +1,8 @@
 """Several hosts on one machine: Linux network namespaces on a bridge, for the several-hosts test (issue 25).
 
 What it builds, all under one random name so that parallel runs never collide:
-- a bridge in the root namespace with the address `<net>.1/24`: the "LAN" of the installation. nginx runs in
+- a bridge in the root namespace with the address `<net>.1/24` (a /24 of 198.18.0.0/15, the range RFC 2544 sets
+  aside for network tests, that nothing here uses): the "LAN" of the installation. nginx runs in
   the root namespace and reaches the hosts from this address, so it is the trusted proxy
   (`DEELPOORT_VERTROUWDE_PROXIES`) as a load balancer on its own host would be;
 - one namespace per host with a veth pair on the bridge and the address `<net>.<11 + n>/24` (and its own
@@ -84,13 +85,17 @@ class Netwerk:
 
 
 def _vrij_net() -> ipaddress.IPv4Network:
-    """A /24 in 10.0.0.0/8 that no interface of this machine uses."""
-    bezet = subprocess.run(["ip", "-o", "addr"], capture_output=True, text=True, timeout=30, check=True).stdout
+    """A /24 of 198.18.0.0/15 (set aside for network tests, RFC 2544) that no address or route here uses."""
+    bezet = [
+        subprocess.run(["ip", "-o", *argv], capture_output=True, text=True, timeout=30, check=True).stdout
+        for argv in (["addr"], ["route"])
+    ]
     for _ in range(100):
-        net = ipaddress.IPv4Network(f"10.{random.randint(100, 250)}.{random.randint(0, 255)}.0/24")
-        if f" {str(net.network_address)[:-1]}" not in bezet:
+        net = ipaddress.IPv4Network(f"198.{random.randint(18, 19)}.{random.randint(0, 255)}.0/24")  # noqa: S311
+        voorvoegsel = str(net.network_address).rsplit(".", 1)[0] + "."
+        if not any(voorvoegsel in tekst for tekst in bezet):
             return net
-    raise AssertionError("no free 10.x.y.0/24 for the test network")
+    raise AssertionError("no free 198.18.0.0/15 subnet for the test network")
 
 
 def _vrije_poort(adres: str) -> int:
