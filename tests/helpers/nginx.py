@@ -107,7 +107,7 @@ pid {map / "nginx.pid"};
 error_log {map / "error.log"} info;
 events {{ worker_connections 256; }}
 http {{
-    log_format deelpoort '$request_method $request_uri $status upstream=$upstream_addr $upstream_status';
+    log_format deelpoort '$request_method $request_uri $status upstream=$upstream_addr|$upstream_status';
     access_log {map / "access.log"} deelpoort;
 {temp}
     include {site};
@@ -122,8 +122,9 @@ class Nginx:
     proces: subprocess.Popen[bytes]
 
     def toegangslog(self) -> list[str]:
-        """The access log's lines: method, path, status, `upstream=` every server tried, then their
-        answers. nginx writes a line just after the answer went out: a client may see its answer first."""
+        """The access log's lines: method, path, status, `upstream=` every server tried, `|` and their answers
+        (each list comma-separated). nginx writes a line just after the answer went out: a client may see its
+        answer first."""
         pad = self.map / "access.log"
         return pad.read_text(encoding="utf-8").splitlines() if pad.exists() else []
 

@@ -25,6 +25,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import signal
 import ssl
 import subprocess
@@ -197,7 +198,7 @@ def opstelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opstelling]
         gedeeld = {
             "DEELPOORT_ENV": "production",
             "DEELPOORT_KEYS_FILE": str(sleutels),
-            "DEELPOORT_SECRET_KEY": "hosts-test-" + "x" * 40,
+            "DEELPOORT_SECRET_KEY": secrets.token_urlsafe(48),
             "DEELPOORT_VERTROUWDE_PROXIES": net.proxy_adres,
             "DEELPOORT_MTLS": "verplicht",
             "DEELPOORT_INSTANCE_PATH": str(root / "instance"),
@@ -248,7 +249,7 @@ def _bediend(opstelling: Opstelling, vanaf: int) -> dict[str, int]:
     pad = f"POST /v1/casussen/{opstelling.casus}/verstrekkingen "
     for regel in opstelling.nginx.toegangslog()[vanaf:]:
         if regel.startswith(pad) and " upstream=" in regel:
-            laatste = regel.split(" upstream=")[1].split(" ")[0].split(",")[-1].strip()
+            laatste = regel.split(" upstream=")[1].split("|")[0].split(",")[-1].strip()  # who answered
             if laatste in telling:
                 telling[laatste] += 1
     return telling
