@@ -6,6 +6,7 @@ One demo region, one browser, one context per width for the whole module's pages
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -40,14 +41,17 @@ def regio(app: Flask, services: Services) -> dict[str, Any]:
     return {"fg": fg, "beheerder": b, "voorstel": schorsing.get_json()["id"], "casus": casus}
 
 
-@pytest.fixture(params=list(BREEDTES), ids=list(BREEDTES))
-def tab(request: pytest.FixtureRequest, browser: Any, server: str) -> Iterator[Any]:  # noqa: F811
-    breedte, media = BREEDTES[request.param]
-    context = browser.new_context(base_url=server, viewport={"width": breedte, "height": 900})
+@contextlib.contextmanager
+def _tab(browser: Any, server: str, breedte: str) -> Iterator[Any]:  # noqa: F811
+    """A tab at that width (a context of its own), with the media the width stands for."""
+    pixels, media = BREEDTES[breedte]
+    context = browser.new_context(base_url=server, viewport={"width": pixels, "height": 900})
     page = context.new_page()
     page.emulate_media(media=media)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def _inloggen(page: Any, token: str, thuis: str) -> None:
@@ -76,21 +80,42 @@ def _geen_codes(page: Any, pad: str, codes: set[str]) -> None:
     assert gevonden == [], f"{pad} shows codes as text: {gevonden}"
 
 
-def test_fg_pages_fit_name_things_and_say_their_zone(tab: Any, regio: dict[str, Any], services: Services) -> None:
+def test_pages_fit_name_things_and_say_their_zone(
+    browser: Any,  # noqa: F811
+    server: str,  # noqa: F811
+    regio: dict[str, Any],
+    services: Services,
+) -> None:
+    """Every FG and beheer page at both widths (one demo region for all: installing it is the slow part)."""
     convenant = services.convenant
     codes = {g.id for g in convenant.grondslagen} | {a.id for a in convenant.verwerkingsactiviteiten}
-    _inloggen(tab, regio["fg"], "/fg/")
-    paden = ["/fg/", "/fg/verstrekkingen", "/fg/verstrekkingen?pagina=2", "/fg/integriteit", "/fg/signalen"]
-    paden += ["/fg/beheer", "/fg/bewijzen/3", f"/fg/casussen/{regio['casus']}"]
-    for pad in paden:
-        tab.goto(pad)
-        assert tab.locator("main h1").count() == 1, pad
-        _past(tab, pad)
-        _geen_codes(tab, pad, codes)
-        for tijd in tab.locator("td.tijd").all_inner_texts():
-            assert MOMENT.match(tijd.strip()), (pad, tijd)
+    fg = ["/fg/", "/fg/verstrekkingen", "/fg/verstrekkingen?pagina=2", "/fg/integriteit", "/fg/signalen"]
+    fg += ["/fg/beheer", "/fg/bewijzen/3", f"/fg/casussen/{regio['casus']}"]
+    beheer = [
+        "/beheer/",
+        "/beheer/geschiedenis",
+        "/beheer/voorstellen/nieuw",
+        f"/beheer/voorstellen/{regio['voorstel']}",
+    ]
+    for breedte in BREEDTES:
+        for token, thuis, paden in ((regio["fg"], "/fg/", fg), (regio["beheerder"], "/beheer/", beheer)):
+            with _tab(browser, server, breedte) as tab:
+                _inloggen(tab, token, thuis)
+                for pad in paden:
+                    tab.goto(pad)
+                    assert tab.locator("main h1").count() == 1, pad
+                    _past(tab, f"{pad} ({breedte})")
+                    _geen_codes(tab, pad, codes)
+                    for tijd in tab.locator("td.tijd").all_inner_texts():
+                        assert MOMENT.match(tijd.strip()), (pad, tijd)
+                if breedte == "scherm" and thuis == "/fg/":
+                    _grafieken_en_bewijs(tab, {p.naam for p in convenant.partners})
+                if thuis == "/beheer/":  # the last page: the suspension's proposal
+                    _schorsing_samengevat(tab)
+
+
+def _grafieken_en_bewijs(tab: Any, namen: set[str]) -> None:
     tab.goto("/fg/")
-    namen = {p.naam for p in convenant.partners}
     labels = tab.locator("figure.grafiek svg text[text-anchor=end]").all_text_contents()
     assert labels and set(labels) <= namen  # every partner bar names its partner whole
     links = tab.evaluate("[...document.querySelectorAll('svg text[text-anchor=end]')].map(t => t.getBBox().x)")
@@ -99,19 +124,7 @@ def test_fg_pages_fit_name_things_and_say_their_zone(tab: Any, regio: dict[str, 
     assert "Dit bewijst het record" in tab.locator("#welk-record").inner_text()
 
 
-def test_beheer_pages_fit_and_summarise_a_suspension(tab: Any, regio: dict[str, Any], services: Services) -> None:
-    convenant = services.convenant
-    codes = {g.id for g in convenant.grondslagen}
-    _inloggen(tab, regio["beheerder"], "/beheer/")
-    for pad in [
-        "/beheer/",
-        "/beheer/geschiedenis",
-        "/beheer/voorstellen/nieuw",
-        f"/beheer/voorstellen/{regio['voorstel']}",
-    ]:
-        tab.goto(pad)
-        _past(tab, pad)
-        _geen_codes(tab, pad, codes)
+def _schorsing_samengevat(tab: Any) -> None:
     hoogte = tab.evaluate("document.documentElement.scrollHeight")
     assert hoogte < 4000, hoogte  # the suspension's 199 velden per rol and doel are folded, not a 4,100 px list
     assert tab.locator("#impact tr.impactregel").count() >= 1
