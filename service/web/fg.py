@@ -35,6 +35,7 @@ from service.service_layer.verantwoording import raadplegen as verantwoording
 from service.service_layer.verantwoording import signalering
 from service.service_layer.verantwoording.export import csv_export, json_export
 from service.service_layer.verantwoording.ldv import ldv_bron, ldv_export
+from service.service_layer.verantwoording.levensloop import levensloop
 from service.settings import API_VERSION, Settings
 from service.web import nederlands, omschrijvingen
 from service.web.fgoverzicht import overzicht_pagina
@@ -191,11 +192,16 @@ def tijdlijn(casus_id: str) -> Any:
     result = verantwoording.verstrekkingen(
         app_services(), gebruiker(), Selectie(casus=casus_id), Pagina(1, 200, nieuwste_eerst=False)
     )
+    stappen = levensloop(app_services(), gebruiker(), casus_id)
+    items: list[tuple[dt.datetime, str, Any]] = [(nederlands.als_moment(r.tijd), "record", r) for r in result.regels]
+    items += [(stap.tijd, "stap", stap) for stap in stappen]
     return render_template(
         "fg/tijdlijn.html",
         titel="Tijdlijn",
         casus=casus_id,
+        items=sorted(items, key=lambda item: item[0]),
         regels=result.regels,
+        stappen=stappen,
         meer=result.meer,
         namen=_partner_namen(),
     )

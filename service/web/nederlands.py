@@ -28,6 +28,16 @@ def moment(tijd: dt.datetime) -> str:
     return f"{hier.day} {MAANDEN[hier.month - 1]} {hier.year} {hier:%H:%M} {hier.tzname()}"
 
 
+def als_moment(waarde: str) -> dt.datetime:
+    """A log record's time text as an aware moment (to order records among other moments); an unreadable one
+    sorts first (it is still shown, as itself)."""
+    try:
+        found = dt.datetime.fromisoformat(waarde.replace("Z", "+00:00"))
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return found if found.tzinfo is not None else found.replace(tzinfo=dt.UTC)
+
+
 def moment_tekst(waarde: dt.datetime | str | None) -> str:
     """`moment` of a datetime or of a log record's time text ("2026-12-07T09:14:00.000000Z"); "—" for None."""
     if waarde is None:

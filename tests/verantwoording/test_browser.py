@@ -72,8 +72,10 @@ def test_filter_timeline_and_every_page_without_case_values(page: Any, logboek: 
     _no_case_values(page)
     klik(rows.first.locator("a[href^='/fg/casussen/']"))
     assert f"/fg/casussen/{logboek.casus['id']}" in page.url
-    items = page.locator("ol.tijdlijn li")
+    items = page.locator("ol.tijdlijn li:not(.levensloop)")
     assert items.count() == 5
+    stappen = page.locator("ol.tijdlijn li.levensloop")  # the lifecycle beside the records: at least its aanmelding
+    assert stappen.count() >= 1 and stappen.first.get_attribute("data-handeling") == "aanmelding"
     assert (
         "aanmelding" in items.nth(0).inner_text().lower()
         and "triage" in items.nth(2).inner_text().lower()
