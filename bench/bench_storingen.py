@@ -148,11 +148,11 @@ def postgresql(settings: Settings, args: argparse.Namespace, naam: str) -> dict[
 def onbeschrijfbaar(bestand: Path) -> Iterator[str]:
     """The file cannot be opened for writing (root: the immutable attribute, which binds root too)."""
     if os.geteuid() == 0:
-        subprocess.run(["chattr", "+i", str(bestand)], check=True)  # noqa: S603, S607 - fixed arguments
+        subprocess.run(["chattr", "+i", str(bestand)], check=True)  # fixed arguments
         try:
             yield "chattr +i"
         finally:
-            subprocess.run(["chattr", "-i", str(bestand)], check=True)  # noqa: S603, S607
+            subprocess.run(["chattr", "-i", str(bestand)], check=True)
         return
     modus = bestand.stat().st_mode
     bestand.chmod(0o444)
@@ -169,7 +169,7 @@ def sqlite(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
         clients = Clients(port, casus_id, token)
         clients.vraag(args.clients, args.clients)
         with onbeschrijfbaar(bestand) as methode:
-            os.kill(cpu._master, signal.SIGHUP)  # noqa: SLF001 - gunicorn's master: restart the workers now
+            os.kill(cpu._master, signal.SIGHUP)  # the gunicorn master: restart the workers now
             time.sleep(3)  # the new workers are up (their old ones finish what they were doing)
             tijdens = clients.vraag(max(args.requests // 10, args.clients), args.clients)
         na = clients.vraag(args.requests, args.clients)
