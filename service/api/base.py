@@ -86,12 +86,5 @@ class DeelpoortApi(flask_smorest.Api):  # type: ignore[misc]
         for status in self._problem_statuses:
             phrase = http.HTTPStatus(status)
             response: dict[str, Any] = {"description": phrase.phrase, "schema": ProblemSchema}
-            if status == 503:  # every 503 says when to retry (service.http_status.retry_after)
-                response["headers"] = {
-                    "Retry-After": {
-                        "description": "seconds to wait before retrying",
-                        "schema": {"type": "integer", "minimum": 1},
-                    }
-                }
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(phrase.name, response, lazy=True)

@@ -89,3 +89,22 @@ def test_a_programming_error_is_still_500(
     response = vraag(client, procesregisseur, casus["id"], doel="triage")
     assert response.status_code == 500 and "Retry-After" not in response.headers
     geen_waarde(response)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the document does not depend on it
+def test_the_openapi_document_gives_every_operation_on_the_database_a_503_with_retry_after(
+    client: FlaskClient,
+) -> None:
+    document = client.get("/v1/openapi.json").get_json()
+    components = document["components"]
+    assert components["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    zonder = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if path in ("/openapi.json", "/status") or method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            answer = operation["responses"].get("503", {})
+            answer = components["responses"][answer["$ref"].rsplit("/", 1)[1]] if "$ref" in answer else answer
+            if "Retry-After" not in answer.get("headers", {}):
+                zonder.append(f"{method.upper()} {path}")
+    assert not zonder
