@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from service.cli import main
 from service.service_layer.services import Services
+from service.settings import Settings
 from tests.helpers.casus import BSN_HOOFDPERSOON, aanmelding, bearer, vraag
 from tests.helpers.storingen import onbeschrijfbaar
 from tests.storingen.controle import aantal_records, geen_waarde, niet_beschikbaar
@@ -112,3 +115,20 @@ def test_a_full_disk_in_a_unit_of_work_is_503_and_changes_nothing(
     assert aantal_records(services) == voor
     assert client.get("/v1/casussen", headers=bearer(politie)).get_json()["casussen"] == []
     assert client.post("/v1/casussen", json=aanmelding(), headers=bearer(politie)).status_code == 201
+
+
+def test_a_command_on_an_unwritable_file_ends_with_a_clear_message_and_a_read_only_copy_verifies(
+    bestand: Path, services: Services, cli_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`audit verify` where the file cannot be written: a clear message and exit status 2, no traceback; asked
+    for read-only (`mode=ro`, README "Database faults"), the same file verifies."""
+    services.engine.dispose()
+    with onbeschrijfbaar(bestand):
+        geweigerd = CliRunner().invoke(main, ["audit", "verify"])
+        assert geweigerd.exit_code == 2, geweigerd.output
+        assert "the database is not available now" in geweigerd.output
+        assert "Traceback" not in geweigerd.output
+        monkeypatch.setenv("DEELPOORT_DATABASE_URL", f"sqlite:///file:{bestand}?mode=ro&uri=true")
+        gelezen = CliRunner().invoke(main, ["audit", "verify"])
+    assert gelezen.exit_code == 0, gelezen.output
+    assert "OK:" in gelezen.output
