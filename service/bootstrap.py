@@ -16,11 +16,13 @@ from service.adapters.database import make_engine
 from service.adapters.getuigen_http import HttpGetuigen
 from service.adapters.identiteitsprovider import HttpIdentiteitsprovider
 from service.adapters.log_store import LogDatabase
+from service.adapters.storingen import als_storing
 from service.audit import CheckpointBeleid
 from service.convenant.versies import laad, lees_map
 from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
 from service.domain.convenant import Convenant
+from service.domain.errors import NietBeschikbaarError
 from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
 from service.service_layer.identiteit.oidc_inrichting import (
@@ -108,6 +110,12 @@ def build_getuigen(settings: Settings) -> GetuigenDienst | None:
     return GetuigenDienst(inrichting, HttpGetuigen())
 
 
+def _onleesbaar(exc: SQLAlchemyError) -> NietBeschikbaarError:
+    """Why the convenant in force could not be read: a database fault (503 with Retry-After, the pages' Dutch
+    503 page), or anything else (not migrated, a damaged row): no convenant, nothing is shared."""
+    return als_storing(exc) or GeenConvenantError("the convenant in force cannot be read: nothing is shared")
+
+
 def build_services(settings: Settings) -> Services:
     """Load the convenant registry and key material; create the database engine (it connects lazily).
 
@@ -124,15 +132,15 @@ def build_services(settings: Settings) -> Services:
         try:
             with engine.connect() as connection:
                 return convenant_store.active_version(connection)
-        except SQLAlchemyError:
-            raise GeenConvenantError("the convenant in force cannot be read: nothing is shared") from None
+        except SQLAlchemyError as exc:
+            raise _onleesbaar(exc) from exc
 
     def laad_documenten(versie: str) -> dict[str, str] | None:
         try:
             with engine.connect() as connection:
                 return convenant_store.load(connection, versie)
-        except SQLAlchemyError:
-            raise GeenConvenantError("the convenant in force cannot be read: nothing is shared") from None
+        except SQLAlchemyError as exc:
+            raise _onleesbaar(exc) from exc
 
     log = VerstrekkingLog(
         LogDatabase(engine),

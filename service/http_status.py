@@ -28,6 +28,16 @@ HTTP_STATUS: tuple[tuple[type[DeelpoortError], int], ...] = (
 )
 
 
+# Seconds a client is asked to wait before retrying a 503 (`Retry-After`): a lost connection is replaced at once,
+# a locked database frees within its busy timeout, and a retry storm would only lengthen the fault.
+RETRY_AFTER_SECONDS = 5
+
+
+def retry_after(error: DeelpoortError) -> int | None:
+    """The `Retry-After` seconds of the answer to `error`: every 503 (a part unavailable) has one, nothing else."""
+    return RETRY_AFTER_SECONDS if http_status(error) == 503 else None
+
+
 def http_status(error: DeelpoortError) -> int | None:
     """The status `error` is answered with, or None for a DeelpoortError the table does not list."""
     return next((status for kind, status in HTTP_STATUS if isinstance(error, kind)), None)

@@ -4,7 +4,8 @@ table gives (`service.http_status.HTTP_STATUS`).
 Invariants:
 - No response body ever carries a stack trace, an exception message from below this layer, or a value the
   client sent (messages name fields, never echo their content).
-- Headers that belong to the error (Allow on 405, WWW-Authenticate on 401) are kept.
+- Headers that belong to the error (Allow on 405, WWW-Authenticate on 401) are kept; every 503 (a part
+  unavailable: the log, the database, the policy) carries `Retry-After` (`service.http_status.retry_after`).
 - An unexpected exception is logged by type and location only (its message may hold personal data) and
   answered with a generic 500.
 """
@@ -20,8 +21,8 @@ from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
 from service.api.base import PROBLEM_JSON
-from service.domain.errors import OngeldigeInvoerError, OngeldigeOvergangError
-from service.http_status import HTTP_STATUS
+from service.domain.errors import DeelpoortError, OngeldigeInvoerError, OngeldigeOvergangError
+from service.http_status import HTTP_STATUS, retry_after
 
 log = structlog.get_logger("deelpoort.api")
 
@@ -46,11 +47,16 @@ def problem(
 def register(app: Flask) -> None:
     """Every domain error at its status from `HTTP_STATUS`; invalid input and transitions with their details."""
     for error, status in HTTP_STATUS:
-        app.register_error_handler(error, lambda exc, status=status: problem(status, str(exc)))
+        app.register_error_handler(error, lambda exc, status=status: _domain_error(status, exc))
     app.register_error_handler(OngeldigeInvoerError, _invalid_input)
     app.register_error_handler(OngeldigeOvergangError, _invalid_transition)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
+
+
+def _domain_error(status: int, exc: DeelpoortError) -> Response:
+    seconds = retry_after(exc)
+    return problem(status, str(exc), headers=[("Retry-After", str(seconds))] if seconds is not None else None)
 
 
 def _invalid_input(exc: OngeldigeInvoerError) -> Response:

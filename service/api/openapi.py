@@ -1,7 +1,9 @@
 """`GET /v1/openapi.json`: the OpenAPI 3.1 document, shaped for the API Design Rules linter.
 
 The spec flask-smorest builds is post-processed in one place: paths are made relative to the `/v1` server,
-every 2xx response documents the `API-Version` header, and every operation that takes input documents 400.
+every 2xx response documents the `API-Version` header, every operation that takes input documents 400, and
+every operation that reads the database (all but the document itself and the status) documents 503 with
+`Retry-After` (a database fault, or the log unavailable: `service.http_status.retry_after`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ _VERSION_HEADER = {
     "description": "The full version of the API (semver)",
     "schema": {"type": "string", "example": API_VERSION},
 }
+_RETRY_AFTER_HEADER = {
+    "description": "Seconds to wait before asking again",
+    "schema": {"type": "integer", "minimum": 1, "example": 5},
+}
+_SERVICE_UNAVAILABLE = {
+    "description": "A part the answer depends on (the database, the log) is unavailable now; nothing was disclosed",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    "headers": {"Retry-After": {"$ref": "#/components/headers/Retry-After"}},
+}
+_ZONDER_DATABASE = ("/openapi.json", "/status")
 
 
 def register(app: Flask, api: Any) -> None:
@@ -41,7 +53,9 @@ def register(app: Flask, api: Any) -> None:
 def shape(spec: dict[str, Any]) -> dict[str, Any]:
     """Return the document as the ADR wants it (pure: the input is not modified)."""
     spec = copy.deepcopy(spec)
-    spec.setdefault("components", {}).setdefault("headers", {})["API-Version"] = _VERSION_HEADER
+    components = spec.setdefault("components", {})
+    components.setdefault("headers", {}).update({"API-Version": _VERSION_HEADER, "Retry-After": _RETRY_AFTER_HEADER})
+    components.setdefault("responses", {})["SERVICE_UNAVAILABLE"] = _SERVICE_UNAVAILABLE
     paths: dict[str, Any] = {}
     for path, item in spec.get("paths", {}).items():
         relative = path.removeprefix("/v1") or "/"
@@ -55,6 +69,10 @@ def shape(spec: dict[str, Any]) -> dict[str, Any]:
             takes_input = method in ("post", "put", "patch") or operation.get("parameters")
             if takes_input and "400" not in responses:
                 responses["400"] = {"$ref": "#/components/responses/BAD_REQUEST"}
+            if "503" in responses and "$ref" not in responses["503"]:
+                responses["503"].setdefault("headers", {})["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
+            elif relative not in _ZONDER_DATABASE:
+                responses["503"] = {"$ref": "#/components/responses/SERVICE_UNAVAILABLE"}
         paths[relative] = item
     spec["paths"] = paths
     return spec

@@ -60,5 +60,11 @@ class GeenBeleidError(NietBeschikbaarError):
     """There is no usable active field policy: nothing is shared."""
 
 
+class DatabaseNietBeschikbaarError(NietBeschikbaarError):
+    """The database could not do its part (connection lost, refused or terminated; read-only, locked beyond the
+    busy timeout, full, a disk error; no free connection): nothing was disclosed, a transaction that did not
+    commit changed nothing, and a later attempt may succeed. Never carries the database's own message."""
+
+
 class LogNietBeschikbaarError(NietBeschikbaarError):
     """The verstrekking log could not record durably: the request fails closed, nothing is disclosed."""

@@ -6,7 +6,9 @@ Invariants:
   transaction per step; nothing here writes data.
 - `configuratiefout` recognises exactly the errors raised while settings, convenant files, key material or
   policy files are read and validated; its message names what is wrong (a setting, a file and line, a key by
-  its path) and never a secret or a field value. Every other error is not a configuration problem.
+  its path) and never a secret or a field value. A database fault (`DatabaseNietBeschikbaarError`: the
+  database unreachable, read-only, locked) is named too, so a command ends with a clear message instead of a
+  traceback. Every other error is not a configuration problem.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from service.access import PolicyError
 from service.adapters.migrate import current_revision, upgrade
 from service.convenant import ConvenantError
 from service.crypto import KeyMaterialError
+from service.domain.errors import DatabaseNietBeschikbaarError
 from service.service_layer.services import Services
 from service.settings import SettingsError
 
@@ -42,6 +45,8 @@ def configuratiefout(exc: BaseException) -> str | None:
     """
     if isinstance(exc, (SettingsError, ConvenantError, KeyMaterialError)):
         return str(exc)
+    if isinstance(exc, DatabaseNietBeschikbaarError):
+        return f"{exc} (is the database reachable and writable?)"
     if isinstance(exc, PolicyError):
         return "\n  - ".join([str(exc), *exc.problems])
     return None

@@ -5,6 +5,9 @@ runs on, and `tests/unit/fakes.py` holds an in-memory one for testing use cases 
 
 Invariants (of every implementation):
 - Leaving the `with` block without `commit()` rolls back everything (also on an exception).
+- A database fault inside the block, or while ending it, leaves it as `DatabaseNietBeschikbaarError` (503 with
+  Retry-After), never as a driver's error; the broken connection is discarded (`adapters.storingen`), so the
+  next unit of work gets a working one. Any other error leaves unchanged.
 - Repositories exist only inside the block; nothing outside holds a session.
 """
 
@@ -34,6 +37,7 @@ from service.adapters.policy_store import BeleidRepository
 from service.adapters.rechten import RechtenRepository
 from service.adapters.repository import CasusRepository, PartnerRepository
 from service.adapters.routeeroverleg import RouteerRepository
+from service.adapters.storingen import als_storing, vertaald
 from service.adapters.veldwaarden import VeldwaardeRepository
 from service.adapters.verantwoording_store import VerantwoordingStore
 from service.adapters.websessies import WebsessieRepository
@@ -101,7 +105,11 @@ class UnitOfWork(Protocol):
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        """Roll back whatever was not committed and end the transaction (also when the block raised)."""
+        """Roll back whatever was not committed and end the transaction (also when the block raised).
+
+        Raises:
+            DatabaseNietBeschikbaarError: the block, or ending the transaction, met a database fault.
+        """
 
     def commit(self) -> None:
         """Make everything written in this unit of work durable, at once."""
@@ -170,11 +178,15 @@ class SqlAlchemyUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         assert self._session is not None  # noqa: S101 - a programming error, not input
-        try:
-            self._session.rollback()
-        finally:
-            self._session.close()
-            self._session = None
+        session, self._session = self._session, None
+        with vertaald():  # a fault while rolling back (the connection lost meanwhile) is a fault too
+            try:
+                session.rollback()
+            finally:
+                session.close()
+        storing = als_storing(exc)
+        if storing is not None:  # a fault of the block as the domain's error; anything else leaves unchanged
+            raise storing from exc
 
     def commit(self) -> None:
         assert self._session is not None  # noqa: S101

@@ -11,6 +11,8 @@ Invariants:
   carries a double-submit token bound to a short-lived cookie and the app's secret key. Without it: 400.
 - Cookies are HttpOnly, SameSite=Strict, Path=/ and Secure whenever the request came over TLS.
 - Every page response has CSP `default-src 'self'` (no inline script or style anywhere), frame-ancestors none.
+- A database fault on any page of an area (`beveilig`) is the Dutch 503 page with `Retry-After`, rendered
+  without a session (the session lives in the database): never a 500, never a value, never the fault's text.
 - Filter forms use GET and carry no token: a CSRF token in a URL would leak into logs and history.
 - In production people log in only through their organisation (`inloggen_oidc`): the token form is not shown
   and a POST to it is 404. In development it stays, beside a button per partner whose provider is set up.
@@ -41,6 +43,8 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from service.domain.casus import Gebruiker
+from service.domain.errors import DatabaseNietBeschikbaarError
+from service.http_status import RETRY_AFTER_SECONDS
 from service.service_layer.identiteit import oidc, websessies
 from service.service_layer.identiteit.websessies import ActieveSessie
 from service.service_layer.services import Services
@@ -163,10 +167,27 @@ def _headers(response: Response) -> Response:
     return response
 
 
+DATABASE_NIET_BESCHIKBAAR = (
+    "Deelpoort kan zijn database op dit moment niet bereiken. Er is niets getoond of verstrekt. Probeer het over "
+    "enkele seconden opnieuw en kijk dan of wat u net verstuurde is vastgelegd. Blijft dit zo, meld het dan aan "
+    "de beheerder van Deelpoort."
+)
+
+
+def _database_niet_beschikbaar(_exc: DatabaseNietBeschikbaarError) -> Response:
+    g.web_sessie = None  # the page must not ask the database again: it would fail again, inside this answer
+    page = render_template("fout.html", titel="Tijdelijk niet beschikbaar", melding=DATABASE_NIET_BESCHIKBAAR)
+    response = Response(page, status=503, mimetype="text/html")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def beveilig(blueprint: Blueprint) -> None:
-    """Give a page blueprint the CSRF check on every POST and the page security headers."""
+    """Give a page blueprint the CSRF check on every POST, the page security headers and the Dutch 503 page for
+    a database fault (before any handler of the blueprint's own for domain errors)."""
     blueprint.before_request(_check_csrf)
     blueprint.after_request(_headers)
+    blueprint.register_error_handler(DatabaseNietBeschikbaarError, _database_niet_beschikbaar)
 
 
 def _set_cookie(response: BaseResponse, name: str, value: str, max_age: int | None) -> None:

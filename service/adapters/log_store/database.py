@@ -10,6 +10,8 @@ Invariants:
 - `snapshot`: every read sees one consistent snapshot (PostgreSQL: REPEATABLE READ; SQLite: an explicit read
   transaction), so a verify of a live log does not see records appended after it read the head; always rolled
   back at the end, so nothing can be written through it.
+- A database fault in any of them (opening, the caller's block, committing) leaves as
+  `DatabaseNietBeschikbaarError`; the broken connection is discarded (`adapters.storingen`).
 - `proof_reader`: autocommit reads (no BEGIN and ROLLBACK round trips around two statements). Sound without a
   transaction: the head, the records and the nodes they complete are committed together, so a size read in one
   statement has all its nodes committed, and a node never changes once written.
@@ -26,6 +28,7 @@ from sqlalchemy import Connection, Engine
 
 from service.adapters.log_store.store import LogStore
 from service.adapters.log_store.write_lock import WriteLock, lock_path
+from service.adapters.storingen import vertaald
 from service.adapters.verantwoording_store import VerantwoordingStore
 
 
@@ -47,19 +50,19 @@ class LogDatabase:
     @contextmanager
     def writing(self) -> Iterator[LogStore]:
         """A store in a transaction of its own, committed on leaving the block (see the module invariants)."""
-        with self._write_lock, self._engine.begin() as connection:
+        with vertaald(), self._write_lock, self._engine.begin() as connection:
             yield LogStore(connection)
 
     @contextmanager
     def snapshot(self) -> Iterator[LogSnapshot]:
         """The log and its lookup tables over one consistent, read-only snapshot."""
-        with _read_snapshot(self._engine) as connection:
+        with vertaald(), _read_snapshot(self._engine) as connection:
             yield LogSnapshot(LogStore(connection), VerantwoordingStore(connection))
 
     @contextmanager
     def proof_reader(self) -> Iterator[LogStore]:
         """A store for proofs, reading in autocommit."""
-        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with vertaald(), self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             yield LogStore(connection)
 
 

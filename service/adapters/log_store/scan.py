@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from service.adapters.log_store.statements import KNOPEN, dialect
 from service.adapters.log_store.values import RecordsUnreadableError
 from service.adapters.orm import UTCDateTime
+from service.adapters.storingen import is_storing
 
 # Formatted with integers only (`VerifyReads._plain_rows` runs them on the driver's cursor, without bound parameters).
 _BLOCK = (
@@ -151,6 +152,8 @@ class VerifyReads:
         query = _COLUMN_MISMATCH_POSTGRESQL if postgresql else _COLUMN_MISMATCH_SQLITE
         try:
             found = self._session.execute(query, {"size": size}).scalar()
-        except DBAPIError:
+        except DBAPIError as exc:
+            if is_storing(exc):  # the database failed, not the records: not a reason to read them one by one
+                raise
             raise RecordsUnreadableError("the database could not read the records as JSON") from None
         return None if found is None else int(found)
