@@ -6,12 +6,12 @@ fails listing each violation with its rule, its element and its page.
 
 How axe-core gets into a page without weakening the page: the pages forbid every script of their own (CSP
 `default-src 'self'`, no inline script) and the browser context keeps that policy (Playwright's `bypass_csp`
-stays off). Playwright adds axe's source to each new document through the DevTools protocol
-(`add_init_script`), as the browser's own developer tools would; the page's CSP governs what the page loads and
-runs, not that. The test proves both
-halves on every page it checks: the answer carries the CSP header the users get, the page holds no script or
-noscript element of its own (so running JavaScript in this context, which axe needs, shows nothing the users of
-a script-less page would not see), and, once per context, a script the page itself tries to add is refused.
+stays off). Playwright adds axe's source to each new document through the DevTools protocol (`add_init_script`),
+as the browser's own developer tools would; the page's CSP governs what the page loads and runs, not that (a
+`<script>` element added to the page, Playwright's `add_script_tag`, is refused). The test proves both halves:
+on every page the answer carries the CSP header the users get and the page holds no script or noscript element
+of its own (so running JavaScript in this context, which axe needs, shows nothing the users of a script-less
+page would not see), and once per context a script the page itself tries to add is refused.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def _beheerder(b: Bezoek, demo: Demoregio, gegevens: Gegevens) -> None:
 def _procesregisseur(b: Bezoek, demo: Demoregio, gegevens: Gegevens) -> None:
     _inloggen(b, demo.token(BUREAU, "procesregisseur"))
     b.ga("/bureau/")
-    b.volg("#acties a[href*='/plan']")
+    b.volg("main a[href*='/plan']")
     b.verstuur("#teksten-tonen")
     b.ga("/bureau/agenda")
     b.ga(f"/bureau/casussen/{ONBEKEND}/plan", 404)
@@ -244,7 +244,8 @@ def test_every_page_has_no_serious_or_critical_wcag_violation(
     wie: str, bezoek: Bezoek, demoregio: Demoregio, gegevens: Gegevens
 ) -> None:
     WANDELINGEN[wie](bezoek, demoregio, gegevens)
-    assert not bezoek.bevindingen, "\n".join(bezoek.bevindingen)
+    bezocht = f"{len(bezoek.bezocht)} pages checked: {', '.join(bezoek.bezocht)}"
+    assert not bezoek.bevindingen, "\n".join([*bezoek.bevindingen, bezocht])
 
 
 def test_the_check_reports_a_violation_the_page_would_have(bezoek: Bezoek) -> None:
