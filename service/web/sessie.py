@@ -234,6 +234,7 @@ def inloggen() -> Any:
     g.login_csrf = _login_csrf(cookie)
     page = render_template(
         "inloggen.html",
+        titel="Inloggen",
         melding=melding,
         volgende=volgende,
         aanbieders=oidc.aanbieders(app_services()),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 REQUIRED = os.environ.get("DEELPOORT_TEST_REQUIRE_CHROMIUM") == "1"
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
+    """Skip the test for want of `reason`, or fail it when CI requires the browser tests."""
     if REQUIRED:
         pytest.fail(f"DEELPOORT_TEST_REQUIRE_CHROMIUM=1 but {reason}")
     pytest.skip(f"browser tests need {reason.removesuffix(' is missing')} (apt-get install chromium; CI requires it)")
@@ -32,11 +34,11 @@ def _unavailable(reason: str) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        _unavailable("/usr/bin/chromium is missing")
+        unavailable("/usr/bin/chromium is missing")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the playwright package is missing")
+        unavailable("the playwright package is missing")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
@@ -45,9 +47,9 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture
-def server(app: Flask) -> Iterator[str]:
-    """The application on a real threaded HTTP server (werkzeug) on a free local port."""
+@contextmanager
+def serveer(app: Flask) -> Iterator[str]:
+    """`app` on a real threaded HTTP server (werkzeug) on a free local port, for the duration; yields its URL."""
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -57,6 +59,13 @@ def server(app: Flask) -> Iterator[str]:
         httpd.shutdown()
         thread.join(timeout=10)
         httpd.server_close()
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    """The application on a real threaded HTTP server (werkzeug) on a free local port."""
+    with serveer(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,14 +8,10 @@ per test session and worker; it is skipped with a message when node or npm is mi
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
 import queue
-import shutil
 import subprocess
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +21,11 @@ import pytest
 from service.domain.casus import new_id, utcnow
 from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, OidcIdentiteit, SoortGebruiker
 from service.service_layer.services import Services
+from tests.helpers import npm
 
 PROVIDER_DIR = Path(__file__).resolve().parents[1] / "oidc" / "provider"
 REQUIRED = os.environ.get("DEELPOORT_TEST_REQUIRE_OIDC") == "1"
 START_SECONDS = 30
-NPM_SECONDS = 300
 
 
 def add_persoon(
@@ -69,33 +65,9 @@ def unavailable(reason: str) -> None:
     )
 
 
-def _installed() -> bool:
-    wanted = json.loads((PROVIDER_DIR / "package.json").read_text(encoding="utf-8"))["dependencies"]["oidc-provider"]
-    found = PROVIDER_DIR / "node_modules" / "oidc-provider" / "package.json"
-    return found.exists() and json.loads(found.read_text(encoding="utf-8")).get("version") == wanted
-
-
 def npm_ci() -> None:
     """Install the provider's locked dependencies once (when missing or another version), under a file lock."""
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        unavailable("node or npm is missing")
-    lock = (
-        Path(tempfile.gettempdir()) / f"deelpoort-oidc-npm-{hashlib.sha256(bytes(PROVIDER_DIR)).hexdigest()[:16]}.lock"
-    )
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        if _installed():
-            return
-        done = subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"],
-            cwd=PROVIDER_DIR,
-            capture_output=True,
-            text=True,
-            timeout=NPM_SECONDS,
-            check=False,
-        )
-        if done.returncode != 0:
-            unavailable(f"`npm ci` in {PROVIDER_DIR} failed: {done.stderr[-500:]}")
+    npm.npm_ci(PROVIDER_DIR, "oidc-provider", unavailable)
 
 
 class ProviderProcess:
