@@ -1,0 +1,105 @@
+"""Whether this process is ready to serve, and the log's checkpoint state for the metrics.
+
+Invariants:
+- Ready means all four checks pass: the database answers; the key material holds a KEK for every regime and
+  the checkpoint signer; a field policy is active and compiles against the convenant in force; and the log
+  has no unsigned tail older than the checkpoint rule allows (`drempel`).
+- A check never raises: whatever goes wrong in it makes it fail (its `code` says which check, never why in
+  words that could carry a value).
+- The checkpoint check allows the rule's time bound `T` (`DEELPOORT_CHECKPOINT_SECONDS`), the background
+  sender's interval and `MARGE` on top: a log that is written to signs within `T`, and a quiet log's tail is
+  signed by the sender within its interval after that. An empty tail is always fine, however old the checkpoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from service.domain.casus import utcnow
+from service.domain.convenant import Regime
+from service.service_layer.beleid.actief import active_access
+from service.service_layer.services import Services
+from service.service_layer.waarneming.meter import Checkpointstand
+
+MARGE = dt.timedelta(seconds=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Controle:
+    """One readiness check: its name (`database`, `sleutels`, `beleid`, `checkpoint`) and whether it passed."""
+
+    naam: str
+    ok: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Gereedheid:
+    controles: tuple[Controle, ...]
+
+    @property
+    def gereed(self) -> bool:
+        return all(controle.ok for controle in self.controles)
+
+
+def drempel(services: Services) -> dt.timedelta:
+    """How old the newest checkpoint may be while records wait after it (see the module invariants)."""
+    seconden = float(services.log.beleid.seconds)
+    interval = services.getuigen.inrichting.interval_seconden if services.getuigen is not None else seconden
+    return dt.timedelta(seconds=seconden + interval) + MARGE
+
+
+def gereedheid(services: Services, *, now: dt.datetime | None = None) -> Gereedheid:
+    """Run the four checks now."""
+    now = now or utcnow()
+    database = services.database_ok()
+    return Gereedheid(
+        (
+            Controle("database", database),
+            Controle("sleutels", _sleutels(services)),
+            Controle("beleid", database and _beleid(services)),
+            Controle("checkpoint", database and _checkpoint(services, now)),
+        )
+    )
+
+
+def checkpointstand(services: Services, *, now: dt.datetime | None = None) -> Checkpointstand | None:
+    """(seconds since the newest checkpoint, or None without one; records after it), or None when the log cannot
+    be read."""
+    now = now or utcnow()
+    try:
+        with services.log.database.proof_reader() as reader:
+            head = reader.head()
+    except Exception:
+        return None
+    if head.checkpoint is None:
+        return None, head.grootte
+    grootte, tijd = head.checkpoint
+    return max(0.0, (now - tijd).total_seconds()), head.grootte - grootte
+
+
+def _sleutels(services: Services) -> bool:
+    try:
+        material = services.keys.material
+        return all(material.keyring.versions(regime) for regime in Regime) and material.signer is not None
+    except Exception:
+        return False
+
+
+def _beleid(services: Services) -> bool:
+    try:
+        with services.uow() as uow:
+            active_access(services, uow.beleid)
+    except Exception:
+        return False
+    return True
+
+
+def _checkpoint(services: Services, now: dt.datetime) -> bool:
+    stand = checkpointstand(services, now=now)
+    if stand is None:
+        return False
+    leeftijd, staart = stand
+    if staart == 0:
+        return True
+    return leeftijd is not None and dt.timedelta(seconds=leeftijd) <= drempel(services)
