@@ -1,4 +1,5 @@
-"""The meter that counts (`service_layer.waarneming.meter.Meter`) with prometheus-client: the only importer of it.
+"""The meter that counts (`service_layer.waarneming.meter.Meter`, structurally) with prometheus-client: the only
+importer of it.
 
 Invariants:
 - One process (a test, `flask run`): the meter's metrics live in a registry of its own, so apps built side by
@@ -21,11 +22,11 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
-from service.service_layer.waarneming.meter import Checkpointstand
-
 MULTIPROC_VARIABELE = "PROMETHEUS_MULTIPROC_DIR"
 _DUUR_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+# (seconds since the newest checkpoint or None; records after it), as `service_layer.waarneming.meter` reads it
+Checkpointstand = tuple[float | None, int]
 _LOG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 
 

@@ -10,6 +10,7 @@ import http.client
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -32,16 +33,20 @@ def dienst(
     """Run `argv` (a command that ends in serving on 127.0.0.1:`port`) until the block ends; it is ready when
     `GET klaar` answers 200.
 
-    Fails the test with the tail of its standard error when it ends early or does not answer in `limit_s`.
+    Fails the test with the tail of its standard error when it ends early or does not answer in `limit_s`. Its
+    standard error goes to a file, not a pipe: the service logs a line per request, and a pipe nobody reads
+    would fill up and stop it.
     """
+    uitvoer = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally block
     server = subprocess.Popen(
-        list(argv), cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        list(argv), cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=uitvoer, start_new_session=True
     )
     try:
         deadline = time.monotonic() + limit_s
         while not _antwoordt(port, klaar):
             if server.poll() is not None:
-                fout = server.stderr.read().decode(errors="replace") if server.stderr else ""
+                uitvoer.seek(0)
+                fout = uitvoer.read().decode(errors="replace")
                 pytest.fail(f"{' '.join(argv[-6:])} ended with {server.returncode}:\n{fout[-3000:]}")
             if time.monotonic() > deadline:
                 pytest.fail(f"{' '.join(argv[-6:])} did not answer GET {klaar} in time")
@@ -56,8 +61,7 @@ def dienst(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
-        if server.stderr:
-            server.stderr.close()
+        uitvoer.close()
 
 
 def _antwoordt(port: int, pad: str) -> bool:
