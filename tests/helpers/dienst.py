@@ -29,15 +29,16 @@ def dienst(
     cwd: Path = PROJECT_ROOT,
     limit_s: float = 30.0,
     klaar: str = "/v1/status",
+    stderr_pad: Path | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run `argv` (a command that ends in serving on 127.0.0.1:`port`) until the block ends; it is ready when
     `GET klaar` answers 200.
 
     Fails the test with the tail of its standard error when it ends early or does not answer in `limit_s`. Its
     standard error goes to a file, not a pipe: the service logs a line per request, and a pipe nobody reads
-    would fill up and stop it.
+    would fill up and stop it. `stderr_pad`: that file instead of a temporary one (for a test that reads it).
     """
-    uitvoer = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally block
+    uitvoer = stderr_pad.open("w+b") if stderr_pad is not None else tempfile.TemporaryFile()  # noqa: SIM115
     server = subprocess.Popen(
         list(argv), cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=uitvoer, start_new_session=True
     )
