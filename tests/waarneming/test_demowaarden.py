@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from service import logconfig
 from service.demo.installatie import DemoCredential, install_region
@@ -83,10 +82,8 @@ def _gebruik(app: Flask, services: Services, credentials: list[DemoCredential], 
         for doel in doelen:
             client.post(f"/v1/casussen/{casus['id']}/verstrekkingen", json={"doel": doel}, headers=bearer(regie))
         client.get(f"/v1/casussen/{casus['id']}/plan", headers=bearer(regie))
-    hoofd = {
-        "rol": "hoofdpersoon",
-        "velden": {"bsn": persoon["bsn"], "achternaam": persoon["achternaam"], "geboortedatum": persoon["geboortedatum"]},
-    }
+    velden = {k: persoon[k] for k in ("bsn", "achternaam", "geboortedatum")}
+    hoofd = {"rol": "hoofdpersoon", "velden": velden}
     aangemeld = client.post(
         "/v1/casussen",
         json={
