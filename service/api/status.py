@@ -3,6 +3,8 @@
 Invariants:
 - Ready (200) only when every readiness check passes (`service_layer.waarneming.gereedheid`: database, keys,
   active policy, a recent enough checkpoint); otherwise 503 problem+json with `Retry-After`.
+- The database is checked on every request; the policy and checkpoint checks are reused for a few seconds after
+  they passed (`Gereedheidsmeting`), so a probe stays as cheap as it always was.
 - The public answer says only ready or not. Which check failed is told only to a client that may read
   `/metrics` (`waarneming.van_metrics_adres`: the operators' monitoring), never to the public: it would tell an
   attacker what to aim at.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, json
+from flask import Response, current_app, json
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
@@ -20,7 +22,7 @@ from service.api.auth import services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.errors import problem
 from service.api.waarneming import van_metrics_adres
-from service.service_layer.waarneming.gereedheid import gereedheid
+from service.service_layer.waarneming.gereedheid import Gereedheidsmeting
 from service.settings import API_VERSION
 
 blp = Blueprint("status", __name__, description="Service status")
@@ -49,7 +51,8 @@ class Status(MethodView):
     )
     def get(self) -> Any:
         """Readiness: the database, the key material, the active field policy and the log's checkpoints."""
-        uitslag = gereedheid(services())
+        meting = current_app.extensions.setdefault("deelpoort.gereedheid", Gereedheidsmeting())
+        uitslag = meting.gereedheid(services())
         details = {c.naam: "ok" if c.ok else "verstoord" for c in uitslag.controles} if van_metrics_adres() else {}
         if uitslag.gereed:
             return {"status": "ok", "apiVersie": API_VERSION, **details}

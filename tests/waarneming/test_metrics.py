@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
 from service.api.base import PROBLEM_JSON
 from service.domain.certificaat import MtlsModus
 from service.service_layer.services import Services
 from service.settings import Omgeving, Settings, SettingsError
 from tests.helpers.casus import bearer, vraag
+from tests.helpers.logboek import log_weigert
 from tests.helpers.waarneming import scrape, waarde
 
 PROXY = "10.9.8.7"
@@ -188,21 +188,7 @@ def test_labels_never_carry_an_id_or_what_a_caller_sent(
 def test_a_failing_log_batch_is_counted(
     client: FlaskClient, services: Services, casus: dict[str, Any], procesregisseur: str
 ) -> None:
-    postgres = services.engine.dialect.name == "postgresql"
-    with services.engine.begin() as connection:
-        if postgres:
-            connection.execute(
-                text(
-                    "CREATE FUNCTION weiger() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'x'; END $$ LANGUAGE plpgsql"
-                )
-            )
-            connection.execute(
-                text("CREATE TRIGGER weiger BEFORE INSERT ON verstrekkingen FOR EACH ROW EXECUTE FUNCTION weiger()")
-            )
-        else:
-            connection.execute(
-                text("CREATE TRIGGER weiger BEFORE INSERT ON verstrekkingen BEGIN SELECT RAISE(ABORT, 'x'); END")
-            )
     voor = waarde(scrape(client), "deelpoort_log_batch_fouten_total")
-    assert vraag(client, procesregisseur, casus["id"], doel="triage").status_code == 503
+    with log_weigert(services.engine):
+        assert vraag(client, procesregisseur, casus["id"], doel="triage").status_code == 503
     assert waarde(scrape(client), "deelpoort_log_batch_fouten_total") == voor + 1

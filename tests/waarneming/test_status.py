@@ -21,6 +21,14 @@ from service.service_layer.waarneming import gereedheid
 from service.settings import Settings
 
 PUBLIEK = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+@pytest.fixture(autouse=True)
+def _elke_keer_gemeten(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every check runs on every request here (the reuse has its own test below)."""
+    monkeypatch.setattr(gereedheid, "GELDIG", 0.0)
+
+
 CONTROLES = ("database", "sleutels", "beleid", "checkpoint")
 
 
@@ -95,3 +103,22 @@ def test_key_material_that_cannot_be_used_is_not_ready(client: FlaskClient, monk
 def test_the_threshold_follows_the_checkpoint_rule(services: Services) -> None:
     beleid = services.log.beleid
     assert gereedheid.drempel(services) == dt.timedelta(seconds=2 * beleid.seconds) + gereedheid.MARGE
+
+
+def test_passed_slow_checks_are_reused_briefly_and_the_database_never(
+    services: Services, casus: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    klok = [100.0]
+    meting = gereedheid.Gereedheidsmeting(geldig=2.0, klok=lambda: klok[0])
+    assert meting.gereedheid(services).gereed
+    monkeypatch.setattr(gereedheid, "utcnow", lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    klok[0] += 1.5
+    assert meting.gereedheid(services).gereed  # the checkpoint check of 1.5 s ago is reused
+    monkeypatch.setattr(Services, "database_ok", lambda _self: False)
+    assert not meting.gereedheid(services).gereed  # the database is asked every time
+    monkeypatch.undo()
+    monkeypatch.setattr(gereedheid, "utcnow", lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
+    assert not meting.gereedheid(services).gereed  # after a failure nothing is reused: the stale tail shows
+    klok[0] += 5
+    services.log.checkpoint_now()
+    assert meting.gereedheid(services).gereed

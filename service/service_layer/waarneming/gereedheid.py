@@ -6,6 +6,9 @@ Invariants:
   has no unsigned tail older than the checkpoint rule allows (`drempel`).
 - A check never raises: whatever goes wrong in it makes it fail (its `code` says which check, never why in
   words that could carry a value).
+- `Gereedheidsmeting` (one per app) runs the database check on every call and reuses the policy and checkpoint
+  checks for `GELDIG` seconds after they passed: a probe every second costs one trivial query, as the status
+  endpoint always did, and a failure is seen at once (a failed check is never reused).
 - The checkpoint check allows the rule's time bound `T` (`DEELPOORT_CHECKPOINT_SECONDS`), the background
   sender's interval and `MARGE` on top: a log that is written to signs within `T`, and a quiet log's tail is
   signed by the sender within its interval after that. An empty tail is always fine, however old the checkpoint.
@@ -14,6 +17,9 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from service.domain.casus import utcnow
@@ -23,6 +29,7 @@ from service.service_layer.services import Services
 from service.service_layer.waarneming.meter import Checkpointstand
 
 MARGE = dt.timedelta(seconds=30)
+GELDIG = 2.0  # seconds a passed policy and checkpoint check is reused (`Gereedheidsmeting`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +56,10 @@ def drempel(services: Services) -> dt.timedelta:
     return dt.timedelta(seconds=seconden + interval) + MARGE
 
 
-def gereedheid(services: Services, *, now: dt.datetime | None = None) -> Gereedheid:
-    """Run the four checks now."""
+def gereedheid(services: Services, *, now: dt.datetime | None = None, database: bool | None = None) -> Gereedheid:
+    """Run the four checks now (`database`: the database check's outcome, when the caller just ran it)."""
     now = now or utcnow()
-    database = services.database_ok()
+    database = services.database_ok() if database is None else database
     return Gereedheid(
         (
             Controle("database", database),
@@ -61,6 +68,33 @@ def gereedheid(services: Services, *, now: dt.datetime | None = None) -> Gereedh
             Controle("checkpoint", database and _checkpoint(services, now)),
         )
     )
+
+
+class Gereedheidsmeting:
+    """The readiness of one app, its slower checks reused for a while (see the module invariants)."""
+
+    def __init__(self, *, geldig: float | None = None, klok: Callable[[], float] = time.monotonic) -> None:
+        self._geldig = GELDIG if geldig is None else geldig
+        self._klok = klok
+        self._lock = threading.Lock()
+        self._geslaagd: float | None = None  # when the policy and checkpoint checks last both passed
+
+    def gereedheid(self, services: Services, *, now: dt.datetime | None = None) -> Gereedheid:
+        """The four checks, the policy and checkpoint ones from the last `geldig` seconds if they passed then."""
+        nu = self._klok()
+        with self._lock:
+            vers = self._geslaagd is not None and nu - self._geslaagd < self._geldig
+        database = services.database_ok()
+        if not (vers and database):
+            uitslag = gereedheid(services, now=now, database=database)
+            with self._lock:
+                self._geslaagd = nu if all(c.ok for c in uitslag.controles if c.naam in _TRAAG) else None
+            return uitslag
+        controles = (Controle("database", True), Controle("sleutels", _sleutels(services)))
+        return Gereedheid(controles + tuple(Controle(naam, True) for naam in _TRAAG))
+
+
+_TRAAG = ("beleid", "checkpoint")
 
 
 def checkpointstand(services: Services, *, now: dt.datetime | None = None) -> Checkpointstand | None:
