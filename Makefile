@@ -4,12 +4,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint adr-lint install clean
+.PHONY: run test lint adr-lint install lock audit-deps clean
 
-$(STAMP): pyproject.toml
+## Every installed version is the exact one in requirements.lock, checked against its hashes (pip's hash-checking
+## mode); the project itself is then installed without dependencies. `make lock` refreshes the lock file.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -39,6 +41,18 @@ adr-lint: $(STAMP)
 	mkdir -p build
 	$(BIN)/deelpoort openapi > build/openapi.json
 	npx --yes @stoplight/spectral-cli@6.16.3 lint --fail-severity error -r $(ADR_RULESET) build/openapi.json
+
+## Refresh requirements.lock from pyproject.toml's ranges: the newest versions they admit, from PyPI only (this
+## machine's own pip settings, such as extra indexes or local wheel folders, are left out), with their hashes.
+lock: $(STAMP)
+	env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	    $(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
+	    --extra dev --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+
+## Audit every locked version against PyPI's vulnerability advisories (pip-audit; strict: a version that could
+## not be audited fails it). Fails on a known vulnerability.
+audit-deps: $(STAMP)
+	.ci/audit-deps $(BIN)/pip-audit requirements.lock
 
 clean:
 	rm -rf $(VENV) instance

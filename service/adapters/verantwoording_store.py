@@ -246,6 +246,12 @@ class VerantwoordingStore:
         query = select(both.c.partner, total).group_by(both.c.partner).having(total > 0)
         return {str(p): int(count) for p, count in self._session.execute(query)}
 
+    def aantal_per_doel(self, selectie: Selectie) -> dict[str, int]:
+        """Verstrekkingen per doel within `selectie` (doelen without any are left out; never a beheer record)."""
+        doel = VerstrekkingRow.doel
+        query = _filtered(select(doel, func.count()), selectie).group_by(doel)
+        return {str(d): int(n) for d, n in self._session.execute(query)}
+
     def aantal(self, selectie: Selectie) -> int:
         """How many verstrekkingen match `selectie`."""
         alle = _criteria(select(func.count()).select_from(VerstrekkingRow), selectie).scalar_subquery()

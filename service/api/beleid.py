@@ -13,7 +13,7 @@ from marshmallow import Schema, fields
 
 from service.api.auth import authenticated, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
-from service.api.beleid_invoer import AfwijzingSchema, VoorstelInSchema
+from service.api.beleid_invoer import AfwijzingSchema, GoedkeuringSchema, VoorstelInSchema
 from service.domain.beheer import Voorstel
 from service.service_layer.beheer import casusvernietiging
 from service.service_layer.beheer import convenantwijziging as convenantbeheer
@@ -47,7 +47,9 @@ class VoorstelSchema(Schema):
     partner = fields.String(allow_none=True)
     beoordeeldDoor = fields.String(allow_none=True)  # noqa: N815
     beoordeeldOp = fields.DateTime(allow_none=True)  # noqa: N815
-    reden = fields.String(allow_none=True)
+    reden = fields.String(
+        allow_none=True, metadata={"description": "why it was rejected or withdrawn, or the approver's opmerking"}
+    )
     convenantbasis = fields.String(allow_none=True, metadata={"description": "convenant version when proposed"})
     convenantversie = fields.String(allow_none=True, metadata={"description": "the proposed convenant version"})
     gebruiker = fields.String(
@@ -284,13 +286,15 @@ class VerschilView(MethodView):
 @blp.route(f"/beleid/voorstellen/{_ID}/goedkeuring")
 class Goedkeuring(MethodView):
     @authenticated(blp, "beheerder")
+    @blp.arguments(GoedkeuringSchema, required=False)
     @blp.response(200, VoorstelSchema)
     @_problem(404, "no such proposal")
     @_problem(409, "already decided, or stale: the base version is no longer active")
-    def post(self, voorstel_id: str) -> dict[str, Any]:
+    def post(self, body: dict[str, Any], voorstel_id: str) -> dict[str, Any]:
         """Approve as the second beheerder (never the proposer: 403); the change takes effect atomically (a
-        casus-vernietiging destroys the casus's data and logs it in the same transaction)."""
-        return _voorstel(beheer.keur_goed(services(), gebruiker(), voorstel_id))
+        casus-vernietiging destroys the casus's data and logs it in the same transaction). An optional
+        `opmerking` is kept as the decision's reden and logged with the goedkeuring."""
+        return _voorstel(beheer.keur_goed(services(), gebruiker(), voorstel_id, opmerking=body.get("opmerking")))
 
 
 @blp.route(f"/beleid/voorstellen/{_ID}/afwijzing")

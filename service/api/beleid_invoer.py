@@ -103,3 +103,9 @@ class VoorstelInSchema(_Strict):
 
 class AfwijzingSchema(_Strict):
     reden = fields.String(required=True, validate=_TEKST)
+
+
+class GoedkeuringSchema(_Strict):
+    """The approval's optional body: the approver's own word on it, kept with the decision and logged."""
+
+    opmerking = fields.String(validate=_TEKST, metadata={"description": "optional: the approver's comment"})

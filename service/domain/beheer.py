@@ -66,7 +66,7 @@ class Voorstel:
     partner: str | None  # the partner concerned (partner soorten)
     beoordeeld_door: str | None = None
     beoordeeld_op: dt.datetime | None = None
-    reden: str | None = None  # why it was rejected
+    reden: str | None = None  # the beoordelaar's words: why it was rejected, or the approver's opmerking (optional)
     convenantbasis: str | None = None  # soort convenant: the version in force when proposed (must still be)
     convenantversie: str | None = None  # soort convenant: the proposed convenant version
     gebruiker: str | None = None  # soorten gebruiker-*: the gebruiker concerned
@@ -84,7 +84,7 @@ class Beheerbesluit:
     handeling: Handeling
     voorstel: str
     onderwerp: Soort
-    toelichting: str  # the proposal's toelichting, or the rejection's reden
+    toelichting: str  # the proposal's toelichting, the rejection's reden, or the approval's opmerking when given
     versie_voor: str | None  # the active policy version before
     versie_na: str | None  # the active policy version after (equal to before unless activated)
     betreft: str | None = None  # the partner, the gebruiker (gebruiker-*) or the casus (casus-vernietiging) concerned

@@ -23,16 +23,14 @@ from typing import Any, TypeVar, cast
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.domain.beheer import Soort, Status, Voorstel
+from service.domain.beheer import Status, Voorstel
 from service.domain.errors import ConflictError, DeelpoortError, NietToegestaanError, OngeldigeInvoerError
 from service.service_layer.beheer import casusvernietiging
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.beheer import weergave as beheerweergave
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.beleid.invoer import Bestand, Wijziging
-from service.service_layer.beleid.verschil import Verschil, verschil
 from service.service_layer.register import raadplegen as registry
-from service.service_layer.register import versies as convenantversies
 from service.service_layer.services import Services
 from service.settings import Settings
 from service.web import beheermeldingen as meldingen
@@ -40,11 +38,13 @@ from service.web.beheerformulieren import (
     Formulier,
     bestanden_uit,
     partnerwijziging_uit,
+    samengesteld,
     terugzetten_uit,
     vernietiging_uit,
     wijziging_uit,
 )
 from service.web.sessie import app_services, beveilig, gebruiker, login_required, registreer_thuis
+from service.web.voorstelpagina import voorstel_pagina
 
 T = TypeVar("T")
 bp = Blueprint("beheer", __name__, url_prefix="/beheer", template_folder="templates")
@@ -77,7 +77,6 @@ HANDELINGEN = {
     "token-intrekking": "token ingetrokken",
     "token-vernieuwd": "token vernieuwd",
 }
-_PARTNER_NA = {Soort.PARTNER_SCHORSING: False, Soort.PARTNER_HERSTEL: True}  # the partner's actief after approval
 EERDERE = 50  # decided proposals shown on the overview (all of them are in the history)
 
 
@@ -184,12 +183,35 @@ def _nieuw_pagina(formulier: Formulier, status: int = 200) -> Any:
         bestanden=bestanden,
         partnerlijst=registry.partners(services),
         formulier=formulier,
+        codes=_codes(services),
     ), status
+
+
+def _codes(services: Services) -> dict[str, dict[str, str]]:
+    """Per part of a policy line, the codes that exist in the convenant in force (code -> name), for the picker."""
+    c = services.convenant
+    return {
+        "subject": {"*": "alle partners"}
+        | {t.id: f"soort: {t.naam}" for t in c.partnertypen}
+        | {d: f"domein: {d}" for d in sorted(c.domeinen())}
+        | {p.id: p.naam for p in sorted(c.partners, key=lambda p: p.naam)},
+        "rol": {"*": "alle rollen"} | {r.id: r.naam for r in c.rollen},
+        "casustype": {t: t for t in sorted(c.casustypen())},
+        "doel": {d.id: d.naam for d in c.doelen},
+        "object": {"*": "alle velden"}
+        | {k.id: f"categorie: {k.naam}" for k in c.categorieen}
+        | {v.id: v.naam for v in c.velden},
+        "grondslag": {g.id: g.naam for g in c.grondslagen},
+        "effect": {"allow": "toestaan (allow)", "deny": "uitsluiten (deny)"},
+    }
 
 
 @bp.route("/voorstellen/wijziging", methods=["POST"])
 @login_required("beheerder")
 def wijziging() -> Any:
+    if request.form.get("samenstellen"):  # the picker: append one composed line, propose nothing yet
+        samen = samengesteld(request.form, _codes(app_services()))
+        return _nieuw_pagina(samen, 400 if samen.problemen else 200)
     formulier, change = wijziging_uit(request.form)
 
     def maak(toelichting: str, change: Wijziging) -> Voorstel:
@@ -284,16 +306,24 @@ def _formulier_terug(formulier: Formulier, status: int) -> Any:
 @bp.route("/voorstellen/<voorstel_id>")
 @login_required("beheerder")
 def voorstel(voorstel_id: str) -> Any:
-    return _voorstel_pagina(voorstel_id)
+    return voorstel_pagina(voorstel_id)
 
 
 @bp.route("/voorstellen/<voorstel_id>/goedkeuring", methods=["POST"])
 @login_required("beheerder")
 def goedkeuring(voorstel_id: str) -> Any:
+    """Approve, only with the confirmation ticked (400 and nothing changed otherwise) and an optional opmerking."""
+    formulier = Formulier("goedkeuring", {"opmerking": str(request.form.get("opmerking", ""))})
+    if request.form.get("bevestigd") != "ja":
+        formulier.melding = "Vink aan dat u de gevolgen hierboven heeft gelezen; er is niets goedgekeurd."
+        return voorstel_pagina(voorstel_id, goedkeuring=formulier, status=400)
     try:
-        beheer.keur_goed(app_services(), gebruiker(), voorstel_id)
+        beheer.keur_goed(app_services(), gebruiker(), voorstel_id, opmerking=formulier.waarden["opmerking"])
+    except OngeldigeInvoerError as exc:
+        formulier.fout(exc)
+        return voorstel_pagina(voorstel_id, goedkeuring=formulier, status=400)
     except (ConflictError, NietToegestaanError) as exc:
-        return _voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
     return redirect(url_for("beheer.voorstel", voorstel_id=voorstel_id), 303)
 
 
@@ -305,86 +335,7 @@ def afwijzing(voorstel_id: str) -> Any:
         beheer.wijs_af(app_services(), gebruiker(), voorstel_id, formulier.waarden["reden"])
     except OngeldigeInvoerError as exc:
         formulier.fout(exc)
-        return _voorstel_pagina(voorstel_id, afwijzing=formulier, status=400)
+        return voorstel_pagina(voorstel_id, afwijzing=formulier, status=400)
     except ConflictError as exc:
-        return _voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
     return redirect(url_for("beheer.voorstel", voorstel_id=voorstel_id), 303)
-
-
-def _voorstel_pagina(
-    voorstel_id: str, *, melding: str | None = None, afwijzing: Formulier | None = None, status: int = 200
-) -> Any:
-    services = app_services()
-    found = beheer.voorstel(services, voorstel_id)  # NietGevondenError: the 404 page
-    try:
-        diff: Verschil | None = verschil(services, voorstel_id)
-        diff_fout = None
-    except ConflictError as exc:
-        diff, diff_fout = None, meldingen.melding(exc)
-    zelf = found.voorgesteld_door == gebruiker().id
-    verouderd = found.status is Status.OPEN and _verouderd(services, found)
-    ids = {found.voorgesteld_door} | ({found.beoordeeld_door} if found.beoordeeld_door else set())
-    ids |= {found.gebruiker} if found.gebruiker else set()
-    return render_template(
-        "beheer/voorstel.html",
-        titel="Voorstel",
-        v=found,
-        zelf=zelf,
-        verouderd=verouderd,
-        stale=meldingen.STALE_CONVENANT if found.soort is Soort.CONVENANT else meldingen.STALE,
-        kan_goedkeuren=found.status is Status.OPEN and not zelf and not verouderd and diff is not None,
-        diff=diff,
-        diff_fout=diff_fout,
-        tabel=_tabel(diff) if diff is not None else [],
-        veldnamen={v.id: v.naam for v in services.convenant.velden},
-        doelnamen={d.id: d.naam for d in services.convenant.doelen},
-        grondslagen=_grondslagen(services, diff) if diff is not None else [],
-        personen=beheerweergave.personen(services, ids),
-        melding=melding,
-        afwijzing=afwijzing or Formulier.leeg("afwijzing"),
-    ), status
-
-
-def _verouderd(services: Services, found: Voorstel) -> bool:
-    """Whether approving would be refused as stale now (shown before anyone tries; the service layer decides)."""
-    if found.soort is Soort.BELEID:
-        return found.basisversie != beheerweergave.actieve_versie(services)
-    if found.soort is Soort.CONVENANT:
-        in_werking = convenantversies.versie_in_werking(services)
-        return found.basisversie != beheerweergave.actieve_versie(services) or found.convenantbasis != in_werking
-    na = _PARTNER_NA.get(found.soort)  # other soorten: not known to go stale here, the service layer decides
-    if na is None:
-        return False
-    actief = next((p["actief"] for p in registry.partners(services) if p["id"] == found.partner), None)
-    return actief is na  # the partner is already in the state the proposal would bring
-
-
-def _tabel(diff: Verschil) -> list[dict[str, Any]]:
-    """The diff per partner (by name), then per (rol, casustype, doel): the velden gained, lost, re-grounded."""
-    per_partner: dict[str, list[dict[str, Any]]] = {}
-    for groep in diff.groepen:
-        per_partner.setdefault(groep.partner, []).append(
-            {
-                "rol": groep.rol,
-                "casustype": groep.casustype,
-                "doel": groep.doel,
-                "gekregen": [b for b in groep.beslissingen if b.soort == "gekregen"],
-                "verloren": [b for b in groep.beslissingen if b.soort == "verloren"],
-                "gewijzigd": [b for b in groep.beslissingen if b.soort == "gewijzigd"],
-            }
-        )
-    namen = _partner_namen()
-    return sorted(
-        ({"id": pid, "naam": namen.get(pid, pid), "rijen": rijen} for pid, rijen in per_partner.items()),
-        key=lambda p: str(p["naam"]).lower(),
-    )
-
-
-def _grondslagen(services: Services, diff: Verschil) -> list[tuple[str, str, str]]:
-    """(id, naam, artikel) of every grondslag the diff names, for the legend under the table."""
-    used = {g for groep in diff.groepen for b in groep.beslissingen for g in (b.was, b.wordt) if g}
-    out = []
-    for ident in sorted(used):
-        found = services.convenant.grondslag(ident)
-        out.append((ident, found.naam if found else ident, found.artikel if found else ""))
-    return out

@@ -176,3 +176,31 @@ def partnerwijziging_uit(form: Mapping[str, str]) -> tuple[Formulier, tuple[str,
     if formulier.problemen:
         return formulier, None
     return formulier, (partner, ACTIES[actie])
+
+
+# The parts of a policy line the no-JavaScript picker composes, in the line's order (`samengesteld`).
+SAMENSTELLING = ("subject", "rol", "casustype", "doel", "object", "grondslag", "effect")
+
+
+def samengesteld(form: Mapping[str, str], codes: Mapping[str, Mapping[str, str]]) -> Formulier:
+    """The change form again, with one policy line composed from the picker's choices appended to its
+    "Toevoegen" lines (nothing is proposed: the beheerder reads the line, then proposes with a toelichting).
+
+    `codes` maps each part of `SAMENSTELLING` to the codes that exist for it (code -> name); a part not chosen,
+    or a code that does not exist, is a problem named by its part and nothing is appended.
+    """
+    formulier = Formulier("wijziging", _kept(form, "toelichting", "bestand", "toevoegen", "verwijderen"))
+    gekozen = []
+    for deel in SAMENSTELLING:
+        waarde = str(form.get(f"kies-{deel}", "")).strip()
+        if waarde not in codes[deel]:
+            formulier.problemen.append((f"Regel samenstellen: {deel}", "kies een code die bestaat"))
+        gekozen.append(waarde)
+    if formulier.problemen:
+        formulier.melding = "Er is geen regel toegevoegd."
+        return formulier
+    regel = ", ".join(("p", *gekozen))
+    bestaand = formulier.waarden["toevoegen"].rstrip("\n")
+    formulier.waarden["toevoegen"] = f"{bestaand}\n{regel}" if bestaand else regel
+    formulier.melding = None
+    return formulier

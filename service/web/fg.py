@@ -37,7 +37,7 @@ from service.service_layer.verantwoording.export import csv_export, json_export
 from service.service_layer.verantwoording.ldv import ldv_bron, ldv_export
 from service.settings import API_VERSION, Settings
 from service.web import nederlands, omschrijvingen
-from service.web.grafieken import horizontaal, verticaal
+from service.web.fgoverzicht import overzicht_pagina
 from service.web.sessie import app_services, beveilig, gebruiker, login_required, registreer_thuis
 
 bp = Blueprint("fg", __name__, url_prefix="/fg", template_folder="templates")
@@ -50,7 +50,7 @@ _FILTERS = ("partner", "casus", "doel", "grondslag", "uitkomst", "van", "tot")
 
 @bp.context_processor
 def _omschrijvingen() -> dict[str, Any]:
-    return {"omschrijving": omschrijvingen, "bereik": _bereik}
+    return {"omschrijving": omschrijvingen, "bereik": _bereik, "cn": omschrijvingen.namen(app_services().convenant)}
 
 
 def _bereik() -> str | None:
@@ -117,12 +117,7 @@ def _partner_namen() -> dict[str, str]:
 @bp.route("/")
 @login_required("fg")
 def overzicht() -> Any:
-    data = signalering.overzicht(app_services(), gebruiker())
-    per_partner = horizontaal("Verstrekkingen per partner", [(naam, n) for _, naam, n in data.per_partner])
-    per_maand = verticaal("Verstrekkingen per maand", [(nederlands.maand(m), n) for m, n in data.per_maand])
-    return render_template(
-        "fg/overzicht.html", data=data, per_partner=per_partner, per_maand=per_maand, titel="Overzicht"
-    )
+    return overzicht_pagina(_settings())
 
 
 @bp.route("/verstrekkingen")
@@ -138,7 +133,7 @@ def verstrekkingen() -> Any:
     if not problems:
         try:
             result = verantwoording.verstrekkingen(
-                app_services(), gebruiker(), selectie, Pagina(nummer, PAGINA_GROOTTE, not oplopend)
+                app_services(), gebruiker(), selectie, Pagina(nummer, PAGINA_GROOTTE, not oplopend), tellen=True
             )
         except NietToegestaanError:
             problems.append(("partner", "u ziet alleen de verstrekkingen aan uw eigen organisatie"))
@@ -262,8 +257,9 @@ def _integriteit_pagina(*, gekozen: str = "", fout: str | None = None) -> str:
 def signalen() -> Any:
     drempels = signalering.drempels_uit(_settings())
     found = signalering.signalen(app_services(), gebruiker(), drempels)
+    van = (dt.datetime.now(dt.UTC) - dt.timedelta(days=drempels.venster_dagen)).date().isoformat()
     return render_template(
-        "fg/signalen.html", titel="Signalen", signalen=found, drempels=drempels, namen=_partner_namen()
+        "fg/signalen.html", titel="Signalen", signalen=found, drempels=drempels, namen=_partner_namen(), van=van
     )
 
 
@@ -294,6 +290,7 @@ def bewijs(index: int) -> Any:
         "fg/bewijs.html",
         titel="Insluitingsbewijs",
         bewijs=found,
+        record=verantwoording.record_op_index(app_services(), gebruiker(), index),
         blad=_b64(found.blad_hash),
         wortel=_b64(found.wortel),
         pad=[_b64(h) for h in found.pad],

@@ -28,11 +28,17 @@ class Grafiek:
     horizontaal: bool
 
 
-def horizontaal(titel: str, items: list[tuple[str, int]], *, breedte: int = 640, regel: int = 22) -> Grafiek:
-    """Horizontal bars (one row per label), for counts per partner."""
-    label_ruimte, getal_ruimte = 260, 60
+TEKENBREEDTE = 7  # px per character of a 12 px label, generous for a proportional font (labels are never cut)
+
+
+def horizontaal(titel: str, items: list[tuple[str, int]], *, staaf: int = 380, regel: int = 22) -> Grafiek:
+    """Horizontal bars (one row per label), for counts per partner: the label column is as wide as the longest
+    label needs, so a long partner name is shown whole; the bars get `staaf` px."""
+    label_ruimte = 12 + TEKENBREEDTE * max((len(label) for label, _ in items), default=10)
+    getal_ruimte = 60
+    breedte = label_ruimte + staaf + getal_ruimte
     maximum = max((v for _, v in items), default=0) or 1
-    ruimte = breedte - label_ruimte - getal_ruimte
+    ruimte = staaf
     staven = [
         Staaf(label, waarde, label_ruimte, i * regel + 4, max(1, round(ruimte * waarde / maximum)), regel - 8)
         for i, (label, waarde) in enumerate(items)

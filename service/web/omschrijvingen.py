@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from service.domain.beheer import Handeling, Soort
+from service.domain.convenant import Convenant
 from service.domain.identiteit import Gebruikershandeling
 from service.service_layer.beheer.voorstellen import Gebeurtenis
 from service.service_layer.verantwoording.raadplegen import Regel
@@ -82,3 +83,16 @@ def onderwerp(gebeurtenis: Gebeurtenis, namen: Mapping[str, str]) -> str:
 
 def kort(versie: str | None) -> str:
     return (versie or "")[:KORT]
+
+
+def namen(convenant: Convenant) -> dict[str, dict[str, str]]:
+    """The convenant's names per kind of code, for pages that show a name with its code on hover: "veld",
+    "doel", "rol", "grondslag", "partner", "va" (verwerkingsactiviteit, its latest version's name)."""
+    return {
+        "veld": {v.id: v.naam for v in convenant.velden},
+        "doel": {d.id: d.naam for d in convenant.doelen},
+        "rol": {r.id: r.naam for r in convenant.rollen},
+        "grondslag": {g.id: g.naam for g in convenant.grondslagen},
+        "partner": {p.id: p.naam for p in convenant.partners},
+        "va": {a.id: a.naam for a in sorted(convenant.verwerkingsactiviteiten, key=lambda a: a.versie)},
+    }

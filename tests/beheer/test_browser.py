@@ -83,13 +83,22 @@ def test_four_eyes_flow_with_two_beheerders_in_two_browsers(
     assert tweede.url == eerste.url
     groups = tweede.locator("#verschil tr.groep")
     assert groups.count() == 1
-    assert "procesondersteuner" in groups.first.inner_text() and "Triage" in groups.first.inner_text()
+    assert "Procesondersteuner" in groups.first.inner_text() and "Triage" in groups.first.inner_text()  # names
     gained, lost = tweede.locator("#verschil li.gekregen"), tweede.locator("#verschil li.verloren")
     assert gained.count() > 0 and lost.count() > 0
     assert any("E-mailadres" in text for text in gained.all_inner_texts())  # velden by name
     expect(tweede.locator("#verschil")).to_be_visible()
+    impact = tweede.locator("#impact tr.impactregel")  # the summary first: names, not codes
+    assert impact.count() == 1 and "Triage" in impact.first.inner_text()
+    assert tweede.locator("#beleidsregels tr.erbij code").all_inner_texts() == [ADDED]  # the CSV lines themselves
+    assert tweede.locator("#beleidsregels tr.eraf code").all_inner_texts() == [REMOVED]
+    tweede.click("#goedkeuren button[type=submit]")  # not confirmed: the browser keeps the form (required box) ...
+    assert tweede.locator("#status").get_attribute("data-status") == "open"
+    tweede.fill("#opmerking", "Gelezen; synthetische opmerking.")
+    tweede.check("#bevestigd")  # ... and with the box ticked it goes through, the opmerking kept with it
     klik(tweede, "#goedkeuren button[type=submit]")
     assert tweede.locator("#status").get_attribute("data-status") == "goedgekeurd"
+    assert tweede.locator("#reden").inner_text() == "Gelezen; synthetische opmerking."
 
     after = active(services)
     assert after.version == voorstel.versie != before.version
@@ -177,6 +186,7 @@ def test_no_beheer_page_breaks_its_content_security_policy(
     assert page.locator("main h1").inner_text() == "Niet gevonden"
     page.goto(f"/beheer/voorstellen/{eerste['id']}")
     assert page.locator("#verschil li").count() > 0 and page.locator("#goedkeuren").count() == 1
+    page.check("#bevestigd")
     klik(page, "#goedkeuren button[type=submit]")
     assert page.locator("#status").get_attribute("data-status") == "goedgekeurd"
     assert page.evaluate("window.__csp") == []

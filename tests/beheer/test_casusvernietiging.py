@@ -24,7 +24,7 @@ from service.service_layer.services import Services
 from service.settings import Settings
 from tests.helpers.beheer import approve, propose, reject, toestand
 from tests.helpers.casus import bearer, vraag
-from tests.helpers.web import csrf, html, login, post
+from tests.helpers.web import BEVESTIGD, csrf, html, login, post
 
 REDEN = "Synthetisch: besluit van de procesregisseur, casus ten onrechte aangemeld."
 
@@ -187,11 +187,13 @@ def test_through_the_pages_the_proposer_sees_no_approve_button_and_the_second_be
     assert found
     page = html(a.get(made.headers["Location"]))
     assert casus["id"] in page and 'id="goedkeuren"' not in page and 'id="eigen-voorstel"' in page
-    crafted = post(a, f"/beheer/voorstellen/{found.group(1)}/goedkeuring")
+    crafted = post(a, f"/beheer/voorstellen/{found.group(1)}/goedkeuring", BEVESTIGD)
     assert crafted.status_code == 403 and _readable(services, casus["id"])
     page_b = b.get(made.headers["Location"])
     assert 'id="goedkeuren"' in html(page_b) and 'id="onherroepelijk"' in html(page_b)
-    done = b.post(f"/beheer/voorstellen/{found.group(1)}/goedkeuring", data={"csrf_token": csrf(html(page_b))})
+    done = b.post(
+        f"/beheer/voorstellen/{found.group(1)}/goedkeuring", data={"csrf_token": csrf(html(page_b)), **BEVESTIGD}
+    )
     assert done.status_code == 303
     assert not _readable(services, casus["id"])
     again = post(a, "/beheer/voorstellen/vernietiging", {"casus": casus["id"], "toelichting": REDEN})

@@ -409,7 +409,7 @@ def test_the_service_layer_refuses_a_convenant_change_by_a_non_beheerder(service
 def test_the_pages_show_the_added_lines_and_a_second_beheerder_approves_there(
     app: Flask, client: FlaskClient, services: Services, beheerder_a: str, beheerder_b: str
 ) -> None:
-    from tests.helpers.web import html, login, post
+    from tests.helpers.web import BEVESTIGD, html, login, post
 
     voorstel = propose(client, beheerder_a, **_nieuwe_partner()).get_json()
     diff = client.get(f"/v1/beleid/voorstellen/{voorstel['id']}/verschil", headers=bearer(beheerder_b)).get_json()
@@ -424,9 +424,11 @@ def test_the_pages_show_the_added_lines_and_a_second_beheerder_approves_there(
     own = html(page_a.get(f"/beheer/voorstellen/{voorstel['id']}"))
     assert "Wijziging van het convenant" in own and 'id="convenantregels"' in own and NIEUW in own
     assert "/goedkeuring" not in own  # the proposer gets no approve button ...
-    assert post(page_a, f"/beheer/voorstellen/{voorstel['id']}/goedkeuring").status_code == 403  # ... nor a way
+    assert (
+        post(page_a, f"/beheer/voorstellen/{voorstel['id']}/goedkeuring", BEVESTIGD).status_code == 403
+    )  # ... nor a way
     assert services.convenant.partner(NIEUW) is None
     seen = html(page_b.get(f"/beheer/voorstellen/{voorstel['id']}"))
     assert f"/beheer/voorstellen/{voorstel['id']}/goedkeuring" in seen
-    assert post(page_b, f"/beheer/voorstellen/{voorstel['id']}/goedkeuring").status_code == 303
+    assert post(page_b, f"/beheer/voorstellen/{voorstel['id']}/goedkeuring", BEVESTIGD).status_code == 303
     assert services.convenanten.ververs().convenant.partner(NIEUW) is not None

@@ -22,7 +22,7 @@ from service.web.beheermeldingen import STALE, VIER_OGEN
 from tests.helpers.beheer import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, toestand
 from tests.helpers.casus import bearer
 from tests.helpers.gebruikers import add_gebruiker
-from tests.helpers.web import csrf, html, login, post
+from tests.helpers.web import BEVESTIGD, csrf, html, login, post
 
 PAGES = ("/beheer/", "/beheer/voorstellen/nieuw", "/beheer/geschiedenis")
 FG_PAGES = ("/fg/", "/fg/verstrekkingen", "/fg/inzageverzoek", "/fg/integriteit", "/fg/signalen")
@@ -70,7 +70,7 @@ class DiffTable(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {k: v or "" for k, v in attrs}
-        if tag == "tr" and "data-rol" in found:
+        if tag == "tr" and found.get("class") == "groep":  # the full table (the summary above has class impactregel)
             self.group = tuple(found[f"data-{k}"] for k in ("partner", "rol", "casustype", "doel"))
         elif tag == "li" and "data-veld" in found:
             assert self.group is not None
@@ -130,7 +130,7 @@ def test_other_rollen_are_refused_every_beheer_page_and_post(
     before = toestand(services)
     token = csrf(client.get("/beheer/").get_data(as_text=True))  # their own session's token: a valid one
     attempts = {
-        f"/beheer/voorstellen/{voorstel['id']}/goedkeuring": {},
+        f"/beheer/voorstellen/{voorstel['id']}/goedkeuring": BEVESTIGD,
         f"/beheer/voorstellen/{voorstel['id']}/afwijzing": {"reden": "Synthetisch."},
         "/beheer/voorstellen/wijziging": {"toelichting": "x", "bestand": "zvh-drenthe.csv", "toevoegen": ADDED},
         "/beheer/voorstellen/partner": {"toelichting": "x", "partner": POLITIE, "actie": "schorsen"},
@@ -173,7 +173,7 @@ def _csrf_cases(client: FlaskClient, services: Services, beheerder_a: str, behee
             "/beheer/voorstellen/partner",
             lambda: {"toelichting": "x", "partner": POLITIE, "actie": "schorsen"},
         ),
-        "goedkeuring": (f"/beheer/voorstellen/{open_['id']}/goedkeuring", dict),
+        "goedkeuring": (f"/beheer/voorstellen/{open_['id']}/goedkeuring", lambda: dict(BEVESTIGD)),
         "afwijzing": (f"/beheer/voorstellen/{open_['id']}/afwijzing", lambda: {"reden": "Synthetisch."}),
     }
 
@@ -230,7 +230,7 @@ def test_a_single_beheerder_can_never_activate_anything_through_the_pages(
         assert "/goedkeuring" not in page  # ... and gets no approve button
         state = toestand(services)
         for session in (a, second_session):
-            refused = post(session, f"/beheer/voorstellen/{voorstel_id}/goedkeuring")  # a crafted POST
+            refused = post(session, f"/beheer/voorstellen/{voorstel_id}/goedkeuring", BEVESTIGD)  # a crafted POST
             assert refused.status_code == 403
             assert VIER_OGEN in html(refused)
             assert toestand(services) == state
@@ -254,7 +254,7 @@ def test_two_beheerders_the_diff_table_shows_exactly_what_the_approval_changes(
     assert f'action="/beheer/voorstellen/{voorstel_id}/goedkeuring"' in page
     assert "Bureau Zorg- en Veiligheidshuis Drenthe" in page  # grouped under the partner's name
 
-    approved = post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring")
+    approved = post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring", BEVESTIGD)
     assert approved.status_code == 303
     after = active(services)
     assert after.version == voorstel.versie != basis.version
@@ -281,11 +281,11 @@ def test_reject_with_a_reason_and_the_history_shows_every_step(
     page = html(b.get(rejected.headers["Location"]))
     assert 'data-status="afgewezen"' in page and "Synthetisch: niet proportioneel." in page
     assert "/goedkeuring" not in page
-    late = post(b, f"/beheer/voorstellen/{first}/goedkeuring")  # a crafted approval of a rejected proposal
+    late = post(b, f"/beheer/voorstellen/{first}/goedkeuring", BEVESTIGD)  # a crafted approval of a rejected proposal
     assert late.status_code == 409 and "al beslist: het is afgewezen" in html(late)
 
     second = propose_change(a, toevoegen="", verwijderen=REMOVED)
-    assert post(b, f"/beheer/voorstellen/{second}/goedkeuring").status_code == 303
+    assert post(b, f"/beheer/voorstellen/{second}/goedkeuring", BEVESTIGD).status_code == 303
     nieuw = active(services).version
 
     page = html(b.get("/beheer/geschiedenis"))
@@ -315,9 +315,11 @@ def test_a_stale_second_approval_shows_the_409_message_and_activates_nothing(
     second = propose_change(a, toevoegen="", verwijderen=REMOVED)
     seen = html(b.get(f"/beheer/voorstellen/{second}"))  # B reads the diff of the second one ...
     assert f"/beheer/voorstellen/{second}/goedkeuring" in seen
-    assert post(b, f"/beheer/voorstellen/{first}/goedkeuring").status_code == 303  # ... the first goes through ...
+    assert (
+        post(b, f"/beheer/voorstellen/{first}/goedkeuring", BEVESTIGD).status_code == 303
+    )  # ... the first goes through ...
     state = toestand(services)
-    stale = post(b, f"/beheer/voorstellen/{second}/goedkeuring")  # ... and B approves what they saw
+    stale = post(b, f"/beheer/voorstellen/{second}/goedkeuring", BEVESTIGD)  # ... and B approves what they saw
     assert stale.status_code == 409
     assert STALE in html(stale)
     assert toestand(services) == state
@@ -342,7 +344,7 @@ def test_partner_suspension_through_the_pages_refuses_the_partners_next_api_requ
     page = html(b.get(f"/beheer/voorstellen/{voorstel_id}"))
     shown = DiffTable(page).decisions
     assert shown and {d[0] for d in shown} == {POLITIE} and all(d[6] is None for d in shown)  # it only loses
-    assert post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring").status_code == 303
+    assert post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring", BEVESTIGD).status_code == 303
     assert client.get("/v1/casussen", headers=bearer(politie)).status_code == 401
     assert "Politie" in html(b.get("/beheer/")).split('id="geschorst"')[1].split("</ul>")[0]
 
@@ -353,7 +355,7 @@ def test_partner_suspension_through_the_pages_refuses_the_partners_next_api_requ
     )
     assert lift.status_code == 303
     assert client.get("/v1/casussen", headers=bearer(politie)).status_code == 401
-    assert post(a, lift.headers["Location"] + "/goedkeuring").status_code == 303
+    assert post(a, lift.headers["Location"] + "/goedkeuring", BEVESTIGD).status_code == 303
     assert client.get("/v1/casussen", headers=bearer(politie)).status_code == 200
 
 
@@ -380,8 +382,8 @@ def test_rollback_from_the_versions_list_needs_a_toelichting_and_a_second_beheer
     made = post(a, "/beheer/voorstellen/terugzetten", {"versie": original, "toelichting": "Synthetisch: terug."})
     assert made.status_code == 303
     assert active(services).version == voorstel["versie"]
-    assert post(a, made.headers["Location"] + "/goedkeuring").status_code == 403
-    assert post(b, made.headers["Location"] + "/goedkeuring").status_code == 303
+    assert post(a, made.headers["Location"] + "/goedkeuring", BEVESTIGD).status_code == 403
+    assert post(b, made.headers["Location"] + "/goedkeuring", BEVESTIGD).status_code == 303
     assert active(services).version == original
 
 
@@ -399,8 +401,8 @@ def test_service_errors_become_dutch_pages_with_their_status(
         response = post(a, unknown + suffix, {"reden": "x"})
         assert response.status_code == 404 and "bestaat niet" in html(response)
     voorstel_id = propose_change(a)
-    assert post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring").status_code == 303
-    twice = post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring")
+    assert post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring", BEVESTIGD).status_code == 303
+    twice = post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring", BEVESTIGD)
     assert twice.status_code == 409 and "al beslist: het is goedgekeurd" in html(twice)
     late = post(b, f"/beheer/voorstellen/{voorstel_id}/afwijzing", {"reden": "x"})
     assert late.status_code == 409 and "al beslist" in html(late)

@@ -21,7 +21,7 @@ from service.settings import PROJECT_ROOT, Settings
 from service.web import beheermeldingen
 from service.web.beheerformulieren import MAX_BESTAND
 from tests.helpers.beheer import ADDED, REMOVED, active, gebruiker_of, toestand
-from tests.helpers.web import csrf, html, login, post
+from tests.helpers.web import BEVESTIGD, csrf, html, login, post
 
 POLICIES = sorted((PROJECT_ROOT / "policies").glob("*.csv"))
 
@@ -132,7 +132,7 @@ def test_a_valid_upload_becomes_a_proposal_a_second_beheerder_activates(
     assert active(services).version != beheer.voorstel(services, voorstel_id).versie
     b = app.test_client()
     login(b, beheerder_b)
-    assert post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring").status_code == 303
+    assert post(b, f"/beheer/voorstellen/{voorstel_id}/goedkeuring", BEVESTIGD).status_code == 303
     assert active(services).version == beheer.voorstel(services, voorstel_id).versie
 
 

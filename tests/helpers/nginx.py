@@ -15,12 +15,13 @@ from __future__ import annotations
 import contextlib
 import os
 import pwd
+import re
 import signal
 import socket
 import ssl
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +60,24 @@ class Bestanden:
     crl: Path
 
 
-def render(upstream_port: int, port: int, bestanden: Bestanden, text: str | None = None) -> str:
-    """The deployed configuration with its site-specific values replaced (see the module docstring).
+def render(
+    upstream_port: int,
+    port: int,
+    bestanden: Bestanden,
+    text: str | None = None,
+    *,
+    upstreams: Sequence[str] = (),
+) -> str:
+    """The deployed configuration with its site-specific values replaced (see the module docstring); the upstream
+    is 127.0.0.1:`upstream_port`, or the servers `upstreams` ("address:port") when given (several hosts).
 
     Raises:
         AssertionError: a value to replace is not in the file, or a site-specific value remains.
     """
     text = DEPLOYED.read_text(encoding="utf-8") if text is None else text
+    servers = list(upstreams) or [f"127.0.0.1:{upstream_port}"]
     vervangingen = {
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
+        "server 127.0.0.1:8000;": "\n    ".join(f"server {server};" for server in servers),
         "listen 443 ssl;": f"listen 127.0.0.1:{port} ssl;",
         "/etc/deelpoort/tls/server.pem": str(bestanden.server_cert),
         "/etc/deelpoort/tls/server.key": str(bestanden.server_sleutel),
@@ -78,7 +88,9 @@ def render(upstream_port: int, port: int, bestanden: Bestanden, text: str | None
     for oud, nieuw in vervangingen.items():
         assert oud in text, f"deploy/nginx/deelpoort.conf no longer contains {oud!r}: update tests/helpers/nginx.py"
         text = text.replace(oud, nieuw)
-    assert "/etc/deelpoort" not in text and ":8000" not in text, "a site-specific value was not replaced"
+    assert "/etc/deelpoort" not in text, "a site-specific path was not replaced"
+    upstream = re.findall(r"^\s*server\s+([^;\s{]+);", text, flags=re.M)
+    assert upstream == servers, f"the upstream is {upstream}, not only the test's servers {servers}"
     return text
 
 
@@ -95,7 +107,8 @@ pid {map / "nginx.pid"};
 error_log {map / "error.log"} info;
 events {{ worker_connections 256; }}
 http {{
-    access_log {map / "access.log"};
+    log_format deelpoort '$request_method $request_uri $status upstream=$upstream_addr|$upstream_status';
+    access_log {map / "access.log"} deelpoort;
 {temp}
     include {site};
 }}
@@ -108,6 +121,13 @@ class Nginx:
     port: int
     proces: subprocess.Popen[bytes]
 
+    def toegangslog(self) -> list[str]:
+        """The access log's lines: method, path, status, `upstream=` every server tried, `|` and their answers
+        (each list comma-separated). nginx writes a line just after the answer went out: a client may see its
+        answer first."""
+        pad = self.map / "access.log"
+        return pad.read_text(encoding="utf-8").splitlines() if pad.exists() else []
+
     def foutlog(self) -> str:
         pad = self.map / "error.log"
         return pad.read_text(encoding="utf-8", errors="replace")[-4000:] if pad.exists() else "(no error log)"
@@ -115,15 +135,22 @@ class Nginx:
 
 @contextlib.contextmanager
 def nginx(
-    map: Path, upstream_port: int, bestanden: Bestanden, *, ca: Path, limit_s: float = 10.0, port: int | None = None
+    map: Path,
+    upstream_port: int,
+    bestanden: Bestanden,
+    *,
+    ca: Path,
+    limit_s: float = 10.0,
+    port: int | None = None,
+    upstreams: Sequence[str] = (),
 ) -> Iterator[Nginx]:
     """Run nginx with the deployed configuration until the block ends; `ca` verifies its server certificate.
-    `port`: where it listens (default: a free port)."""
+    `port`: where it listens (default: a free port); `upstreams`: as for `render`."""
     binary = nginx_or_skip()
     map.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     site = map / "deelpoort.conf"
-    site.write_text(render(upstream_port, port, bestanden), encoding="utf-8")
+    site.write_text(render(upstream_port, port, bestanden, upstreams=upstreams), encoding="utf-8")
     hoofd = map / "nginx.conf"
     hoofd.write_text(_hoofdconfiguratie(map, site), encoding="utf-8")
     getest = subprocess.run(

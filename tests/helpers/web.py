@@ -23,6 +23,9 @@ def login(client: FlaskClient, token: str, **extra: str) -> TestResponse:
     return client.post("/inloggen", data={"token": token, "csrf_token": csrf(page.get_data(as_text=True)), **extra})
 
 
+BEVESTIGD = {"bevestigd": "ja"}  # an approval's confirmation, ticked (without it the page refuses with 400)
+
+
 def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None) -> TestResponse:
     """POST a form as the /beheer pages do: with the session's CSRF token."""
     token = csrf(client.get("/beheer/").get_data(as_text=True))

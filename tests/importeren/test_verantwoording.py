@@ -26,7 +26,7 @@ def test_the_fg_pages_name_the_import_and_each_imported_casus(
     verslag = importeer(services, beheerder, jsonl(jaar(3, einde=nu)), now=nu)
     login(client, fg)
     lijst = html(client.get("/fg/verstrekkingen?uitkomst=geimporteerd"))
-    assert lijst.count("Import van een casus uit het eerdere systeem") == 3
+    assert lijst.count('title="Import van een casus uit het eerdere systeem (met de bronnen)"') == 3  # one row each
     assert "Import van historie (het bestand, door de beheerder)" in lijst
     tijdlijn = html(client.get(f"/fg/casussen/{verslag.casussen[1]}"))
     assert "Import van een casus uit het eerdere systeem" in tijdlijn and "geimporteerd" in tijdlijn

@@ -30,7 +30,6 @@ import secrets
 import shutil
 import ssl
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -40,7 +39,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from service.settings import PROJECT_ROOT
 from tests.helpers.browser import browser, klik  # noqa: F401 - browser is a fixture
@@ -49,12 +47,11 @@ from tests.helpers.dienst import dienst
 from tests.helpers.nginx import Bestanden, Nginx, free_port, nginx, nginx_or_skip
 from tests.helpers.oidc import ProviderProcess, npm_ci
 from tests.helpers.pki import Pki, Sleutelpaar
+from tests.helpers.productie import BIN, libpq, nieuwe_database, start_commando, unit
 
 pytestmark = pytest.mark.slow
 
 README = PROJECT_ROOT / "README.md"
-UNIT = PROJECT_ROOT / "deploy" / "systemd" / "deelpoort.service"
-BIN = Path(sys.executable).parent
 HOST = "https://deelpoort.zvh-drenthe.example"
 DATABASE = "postgresql+psycopg://deelpoort@db.zvh-drenthe.example/deelpoort"
 IDP = "https://login.zvh-drenthe.example"
@@ -152,35 +149,10 @@ def _verzoek(
 
 
 @contextlib.contextmanager
-def _database() -> Iterator[str]:
-    """A new, empty PostgreSQL database on the test server, dropped afterwards."""
-    base = os.environ.get("DEELPOORT_TEST_DATABASE_URL")
-    if not base:
-        if os.environ.get("DEELPOORT_TEST_REQUIRE_POSTGRESQL") == "1":
-            pytest.fail("DEELPOORT_TEST_REQUIRE_POSTGRESQL=1 but DEELPOORT_TEST_DATABASE_URL is not set")
-        pytest.skip("the production walk-through needs PostgreSQL: set DEELPOORT_TEST_DATABASE_URL (CI sets it)")
-    name = f"dp_productie_{secrets.token_hex(6)}"
-    admin = make_url(base).set(drivername="postgresql")
-    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextlib.contextmanager
 def _dienst(installatie: Installatie, port: int) -> Iterator[None]:
     """The service as `deploy/systemd/deelpoort.service` starts it: its EnvironmentFile, its ExecStart."""
-    unit = UNIT.read_text(encoding="utf-8")
-    omgeving = re.search(r"^EnvironmentFile=(.+)$", unit, flags=re.M)
-    start = re.search(r"^ExecStart=(.+)$", unit, flags=re.M)
-    assert omgeving and start, "deploy/systemd/deelpoort.service lost its EnvironmentFile or ExecStart"
-    assert "/usr/local/bin/deelpoort" in start.group(1) and "--port 8000" in start.group(1)
-    commando = start.group(1).replace("/usr/local/bin/deelpoort", str(BIN / "deelpoort"))
-    commando = commando.replace("--port 8000", f"--port {port}")
-    script = f"set -a; . {vervang(omgeving.group(1), installatie.site)}; set +a; exec {commando}"
+    omgeving, _ = unit()
+    script = f"set -a; . {vervang(omgeving, installatie.site)}; set +a; exec {start_commando(port=port)}"
     env = {**installatie.env, "REQUESTS_CA_BUNDLE": str(installatie.pki.root_pad)}
     with dienst(["bash", "-c", script], env=env, port=port):
         yield
@@ -218,7 +190,7 @@ def installatie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installati
     }
     provider = ProviderProcess([client], root / "provider.log", tls=(server.cert_pad, server.sleutel_pad))
     try:
-        with _database() as database_url:
+        with nieuwe_database("dp_productie") as database_url:
             site = {ETC: str(etc), HOST: host, DATABASE: database_url, IDP: provider.issuer}
             text = sectie()
             missing = [value for value in site if value not in text]
@@ -283,7 +255,7 @@ def test_production_refuses_what_it_must(installatie: Installatie) -> None:
 def test_an_expired_token_is_refused_with_the_reason(installatie: Installatie) -> None:
     politie = installatie.token("politie")
     assert installatie.https("/v1/partners", token=politie, certificaat="politie")[0] == 200
-    with psycopg.connect(_libpq(installatie.database_url), autocommit=True) as connection:
+    with psycopg.connect(libpq(installatie.database_url), autocommit=True) as connection:
         connection.execute(
             "UPDATE tokens SET verloopt_op = now() - interval '1 second' WHERE id = %s", (politie.split("_")[1],)
         )
@@ -316,11 +288,7 @@ def test_the_fg_logs_in_through_the_bureaus_identity_provider(installatie: Insta
         context.close()
 
 
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def _records(database_url: str) -> list[dict[str, Any]]:
-    with psycopg.connect(_libpq(database_url)) as connection:
+    with psycopg.connect(libpq(database_url)) as connection:
         rows = connection.execute("SELECT record FROM verstrekkingen ORDER BY log_index").fetchall()
     return [json.loads(bytes(row[0])) for row in rows]

@@ -254,7 +254,7 @@ def test_overview_counts_only_verstrekkingen(services: Services, gemengd: Gemeng
 def test_overview_page_and_charts_show_only_verstrekkingen(client: FlaskClient, gemengd: Gemengd) -> None:
     login(client, gemengd.logboek.fg)
     html = client.get("/fg/").get_data(as_text=True)
-    assert re.search(r'id="totaal">5<', html)
+    assert re.search(r'id="totaal" data-aantal="5"', html)
     bars = re.findall(r"<title>([^<]+): (\d+)</title>", html)
     maand = r"(jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec) \d{4}"  # month labels in Dutch
     per_partner = {label: int(n) for label, n in bars if not re.fullmatch(maand, label)}

@@ -161,17 +161,27 @@ def stel_partnerwijziging_voor(
 
 
 def keur_goed(
-    services: Services, gebruiker: Gebruiker, voorstel_id: str, *, now: dt.datetime | None = None
+    services: Services,
+    gebruiker: Gebruiker,
+    voorstel_id: str,
+    *,
+    opmerking: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Voorstel:
     """Approve a proposal as the second beheerder; it takes effect atomically with this approval.
+
+    `opmerking` is the approver's own word on it (optional): kept with the decision (as a rejection's reden is)
+    and the goedkeuring record's toelichting; without it that record repeats the proposal's toelichting.
 
     Raises:
         NietGevondenError: no such proposal.
         NietToegestaanError: not a beheerder, or the proposer (four eyes).
+        OngeldigeInvoerError: an opmerking longer than a toelichting may be (nothing changed).
         ConflictError: already decided; the base version is no longer active (stale); the version no longer fits
             the convenant; or the partner is no longer in the state the proposal started from.
     """
     require_beheerder(gebruiker)
+    opmerking = tekst("opmerking", opmerking) if opmerking and opmerking.strip() else None
     now = now or utcnow()
     with services.uow() as uow:
         size = uow.log.lock_head()  # first: serialises every beheer decision (see the module invariants)
@@ -198,14 +208,14 @@ def keur_goed(
             if uow.voorstellen.partner_actief(voorstel.partner) is not (not actief):
                 raise ConflictError("the partner's state changed since the proposal: propose again")
             uow.voorstellen.set_partner_actief(voorstel.partner, actief)
-        if not uow.voorstellen.decide(voorstel.id, Status.GOEDGEKEURD, gebruiker.id, now, None):
+        if not uow.voorstellen.decide(voorstel.id, Status.GOEDGEKEURD, gebruiker.id, now, opmerking):
             raise ConflictError("the proposal was decided meanwhile")
         records = [
             besluit(
                 gebruiker,
                 voorstel,
                 Handeling.GOEDKEURING,
-                voorstel.toelichting,
+                opmerking or voorstel.toelichting,
                 voor,
                 voor,
                 now,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.adapters.verantwoording_store import Gevonden
+from service.audit.record import RecordError, parse
 from service.domain.casus import Gebruiker
 from service.domain.convenant import Regime
 from service.domain.errors import NietToegestaanError, OngeldigeInvoerError
@@ -192,10 +193,19 @@ class Resultaat:
     regels: list[Regel]
     pagina: Pagina
     meer: bool  # a next page exists
+    totaal: int | None = None  # how many records match in all (asked for with `tellen`)
+
+    @property
+    def paginas(self) -> int | None:
+        """How many pages the selection fills (at least one), when the total was counted."""
+        return None if self.totaal is None else max(1, -(-self.totaal // self.pagina.grootte))
 
 
-def verstrekkingen(services: Services, gebruiker: Gebruiker, selectie: Selectie, pagina: Pagina) -> Resultaat:
-    """One page of the log records matching `selectie`.
+def verstrekkingen(
+    services: Services, gebruiker: Gebruiker, selectie: Selectie, pagina: Pagina, *, tellen: bool = False
+) -> Resultaat:
+    """One page of the log records matching `selectie`; with `tellen`, also how many match in all (one count in
+    the same transaction, so the total and the page agree).
 
     Raises:
         NietToegestaanError: not an FG.
@@ -205,8 +215,28 @@ def verstrekkingen(services: Services, gebruiker: Gebruiker, selectie: Selectie,
         bijwerken(services)
     with services.uow() as uow:
         found = uow.verantwoording.zoek(selectie, pagina)
+        totaal = uow.verantwoording.aantal(selectie) if tellen else None
     regels = [regel(services, g) for g in found[: pagina.grootte]]
-    return Resultaat(regels, pagina, len(found) > pagina.grootte)
+    return Resultaat(regels, pagina, len(found) > pagina.grootte, totaal)
+
+
+def record_op_index(services: Services, gebruiker: Gebruiker, index: int) -> Regel | None:
+    """The record at `index` as the FG's lists show it (its proof page says which record it proves); None when
+    there is none, it is not readable, or it lies outside the FG's scope (a partner's FG: its own organisation).
+
+    Raises:
+        NietToegestaanError: not an FG.
+    """
+    scope = binnen_bereik(services, gebruiker, Selectie()).partner
+    with services.uow() as uow:
+        stored = uow.log.record(index)
+    if stored is None:
+        return None
+    try:
+        gevonden = regel(services, Gevonden(index, parse(stored.record)))
+    except RecordError:
+        return None
+    return gevonden if scope is None or gevonden.partner == scope else None
 
 
 def alle_verstrekkingen(

@@ -14,7 +14,8 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from service.domain.casus import Gebruiker, utcnow
 from service.domain.kalender import AMSTERDAM
@@ -22,7 +23,7 @@ from service.domain.verantwoording import UITKOMSTEN, Drempels, Selectie, Signaa
 from service.domain.verstrekking import DEELPOORT
 from service.service_layer.identiteit.certificaten import ONVERTROUWDE_KOP
 from service.service_layer.services import Services
-from service.service_layer.verantwoording.raadplegen import binnen_bereik
+from service.service_layer.verantwoording.raadplegen import bijwerken, binnen_bereik
 from service.settings import Settings
 
 
@@ -32,6 +33,11 @@ class Overzicht:
     per_maand: list[tuple[str, int]]  # ("2026-11", count), oldest first, the latest `maanden` months
     per_uitkomst: dict[str, int]
     totaal: int
+    # (doel id, naam, count), largest first: every record has one doel, so these add up to `totaal`
+    per_doel: list[tuple[str, str, int]] = field(default_factory=list)
+    # (grondslag id, naam, count of records that released at least one veld on it), largest first: a record may
+    # release velden on several grondslagen, so these need not add up
+    per_grondslag: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def _month_start(moment: dt.datetime, back: int) -> dt.datetime:
@@ -49,11 +55,20 @@ def overzicht(
     """
     scope = binnen_bereik(services, gebruiker, Selectie()).partner
     now = now or utcnow()
+    bijwerken(services)  # the counts per grondslag read the lookup tables
+    convenant = services.convenant
     with services.uow() as uow:
         partners = uow.verantwoording.aantal_per_partner()
         if scope is not None:
             partners = {p: n for p, n in partners.items() if p == scope}
         per_uitkomst = {u: uow.verantwoording.aantal(Selectie(uitkomst=u, partner=scope)) for u in UITKOMSTEN}
+        per_doel = _benoemd(
+            uow.verantwoording.aantal_per_doel(Selectie(partner=scope)), {d.id: d.naam for d in convenant.doelen}
+        )
+        per_grondslag = _benoemd(
+            {g.id: uow.verantwoording.aantal(Selectie(grondslag=g.id, partner=scope)) for g in convenant.grondslagen},
+            {g.id: g.naam for g in convenant.grondslagen},
+        )
         per_maand = []
         for back in range(maanden - 1, -1, -1):
             start, end = _month_start(now, back), _month_start(now, back - 1)
@@ -61,7 +76,13 @@ def overzicht(
             per_maand.append((f"{start:%Y-%m}", count))
     named = [(p, _partner_naam(services, p), n) for p, n in partners.items()]
     named.sort(key=lambda item: (-item[2], item[0]))
-    return Overzicht(named, per_maand, per_uitkomst, sum(partners.values()))
+    return Overzicht(named, per_maand, per_uitkomst, sum(partners.values()), per_doel, per_grondslag)
+
+
+def _benoemd(aantallen: Mapping[str, int], namen: Mapping[str, str]) -> list[tuple[str, str, int]]:
+    """(id, its convenant naam or the id itself, count) of the non-zero counts, largest first."""
+    out = [(ident, namen.get(ident, ident), n) for ident, n in aantallen.items() if n > 0]
+    return sorted(out, key=lambda item: (-item[2], item[1]))
 
 
 def _partner_naam(services: Services, partner_id: str) -> str:
@@ -104,7 +125,8 @@ def signalen(
                     partner,
                     count,
                     max(drempels.volume_minimum, int(drempels.volume_factor * average) + 1),
-                    f"{count} in {drempels.venster_dagen} dagen; gemiddeld {average:.1f} per venster ervoor",
+                    f"{count} in {drempels.venster_dagen} dagen; gemiddeld {f'{average:.1f}'.replace('.', ',')} "
+                    "per venster ervoor",
                 )
             )
         if partner != "deelpoort" and partner not in actief:
