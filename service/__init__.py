@@ -23,17 +23,18 @@ def create_app(settings: Settings | None = None) -> Flask:
         SettingsError: the configuration is invalid.
         ConvenantError: the convenant files are invalid.
     """
-    from service import api, web
-    from service.bootstrap import build_services
+    from service import api, logconfig, web
+    from service.bootstrap import build_services, prometheus_meter
 
     settings = settings if settings is not None else Settings.from_env()
+    logconfig.configureer(settings.log_level, settings.logformaat)
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         SECRET_KEY=settings.secret_key or "development-only-not-secret",
         JSON_SORT_KEYS=False,
     )
-    services = build_services(settings)
+    services = build_services(settings, prometheus_meter())
     app.extensions["deelpoort"] = services
     app.extensions["deelpoort.settings"] = settings
     _convenant_per_verzoek(app, services)
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 # Endpoints that never consult the convenant: they do not pay the read of the version in force.
-_ZONDER_CONVENANT = ("status.", "static", "sessie.static", "openapi_json")
+_ZONDER_CONVENANT = ("status.", "static", "sessie.static", "openapi_json", "waarneming.")
 
 
 def _convenant_per_verzoek(app: Flask, services: Services) -> None:

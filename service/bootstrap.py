@@ -39,6 +39,7 @@ from service.service_layer.logboek.getuigen_inrichting import (
 from service.service_layer.logboek.schrijver import VerstrekkingLog
 from service.service_layer.register.bron import ConvenantBron, GeenConvenantError
 from service.service_layer.services import Services
+from service.service_layer.waarneming.meter import GeenMeter, Meter
 from service.settings import PROJECT_ROOT, Settings, SettingsError
 
 
@@ -116,8 +117,9 @@ def _onleesbaar(exc: SQLAlchemyError) -> NietBeschikbaarError:
     return als_storing(exc) or GeenConvenantError("the convenant in force cannot be read: nothing is shared")
 
 
-def build_services(settings: Settings) -> Services:
-    """Load the convenant registry and key material; create the database engine (it connects lazily).
+def build_services(settings: Settings, meter: Meter | None = None) -> Services:
+    """Load the convenant registry and key material; create the database engine (it connects lazily). `meter`
+    counts what the services do (default: nothing; `create_app` hands in `prometheus_meter()`).
 
     Raises:
         ConvenantError: when the convenant files are invalid.
@@ -125,7 +127,8 @@ def build_services(settings: Settings) -> Services:
     """
     seed_documenten = lees_map(settings.convenanten_dir)
     seed = laad(seed_documenten)
-    keys = CasusKeys(lambda: load_keys(settings))
+    meter = meter or GeenMeter()
+    keys = CasusKeys(lambda: load_keys(settings), waarnemer=meter.dek)
     engine = make_engine(settings.database_url)
 
     def lees_actief() -> str | None:
@@ -146,6 +149,7 @@ def build_services(settings: Settings) -> Services:
         LogDatabase(engine),
         lambda: keys.material.signer,
         CheckpointBeleid(settings.log_origin, settings.checkpoint_records, settings.checkpoint_seconds),
+        meter=meter,
     )
     routeeroverleg = RouteerInstellingen(
         settings.routeeroverleg_venster_dagen, settings.routeeroverleg_bewaartermijn_weken
@@ -164,4 +168,13 @@ def build_services(settings: Settings) -> Services:
         ),
         oidc=build_oidc(settings, seed, keys.material),
         getuigen=build_getuigen(settings),
+        meter=meter,
     )
+
+
+def prometheus_meter() -> Meter:
+    """The meter of a serving app: Prometheus metrics, shared by a server's workers when `deelpoort serve` named
+    a folder for them (`service.adapters.metingen`)."""
+    from service.adapters.metingen import PrometheusMeter
+
+    return PrometheusMeter()

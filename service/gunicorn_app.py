@@ -1,14 +1,29 @@
 """Serving with gunicorn from the CLI: Deelpoort (`run`) and a witness (`run_getuige`). Each worker builds its own
-app (no connections shared across fork)."""
+app (no connections shared across fork).
+
+Invariants (Deelpoort's server, issue 25):
+- gunicorn's own log lines go through the application's log configuration (`service.logconfig`): one stream,
+  one format; gunicorn's access log stays off (every request logs its own line, `api/waarneming.py`).
+- The workers' metrics add up (prometheus-client's multi-process mode): before the first worker starts,
+  `PROMETHEUS_MULTIPROC_DIR` names a folder (the operator's, else a private temporary one removed when the server
+  stops), emptied of what an earlier server left; a worker that ends is marked dead there (`child_exit`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
+from service import logconfig
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -44,7 +59,51 @@ def _getuige(config: GetuigeConfig) -> Any:
 def run(settings: Settings, *, host: str, port: int, workers: int, threads: int = 8) -> None:
     """Serve with `workers` processes of `threads` threads each (gthread): concurrent requests in one worker
     share a log transaction (group commit), so throughput is not bound to one disk sync per request."""
-    _Application(lambda: _deelpoort(settings), _options(f"{host}:{port}", workers, threads, _deelpoort_ready)).run()
+    logconfig.configureer(settings.log_level, settings.logformaat)
+    options = _options(f"{host}:{port}", workers, threads, _deelpoort_ready)
+    options.update(logger_class=_GunicornLogger, child_exit=_worker_beeindigd)
+    with _metrics_map():
+        _Application(lambda: _deelpoort(settings), options).run()
+
+
+@contextlib.contextmanager
+def _metrics_map() -> Iterator[Path]:
+    """The folder of the workers' metrics for this server (see the module invariants), named in the environment
+    the workers inherit. Only the process that made it (gunicorn's master) restores the environment and removes
+    a temporary folder: a forked worker leaving this block leaves both alone."""
+    from service.adapters.metingen import MULTIPROC_VARIABELE
+
+    eigen = os.getpid()
+    gegeven = os.environ.get(MULTIPROC_VARIABELE)
+    pad = Path(gegeven) if gegeven else Path(tempfile.mkdtemp(prefix="deelpoort-metrics-"))
+    os.environ[MULTIPROC_VARIABELE] = str(pad)
+    try:
+        from service.adapters.metingen import maak_map_leeg
+
+        maak_map_leeg(pad)
+        yield pad
+    finally:
+        if os.getpid() == eigen and gegeven is None:
+            os.environ.pop(MULTIPROC_VARIABELE, None)
+            shutil.rmtree(pad, ignore_errors=True)
+
+
+def _worker_beeindigd(_server: Any, worker: Any) -> None:
+    """gunicorn's child_exit (in the master): the worker's live gauges are dropped, its counts kept."""
+    from service.adapters.metingen import proces_beeindigd
+
+    proces_beeindigd(worker.pid)
+
+
+class _GunicornLogger(Logger):  # type: ignore[misc]
+    """gunicorn's logger, writing through the application's handler (`logconfig`)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        handler = logconfig.handler()
+        if handler is not None:
+            self.error_log.handlers = [handler]
+            self.access_log.handlers = [handler]
 
 
 def run_getuige(config: GetuigeConfig, *, bind: str, workers: int, threads: int = 4) -> None:

@@ -80,6 +80,10 @@ class Settings:
     oidc_bestand: Path | None = None
     # The log's witnesses (issue 20, docs/getuige.md): the YAML file naming them, the quorum and the lag allowed.
     getuigen_bestand: Path | None = None
+    # Seeing it run (issue 25, docs/waarneming.md): the log format, and who may read /metrics and the detailed
+    # /v1/status. None: `console` and loopback in development, `json` and nobody in production.
+    log_formaat: str | None = None
+    metrics_adressen: tuple[Netwerk, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -98,6 +102,10 @@ class Settings:
         self.kantooruren  # noqa: B018 - validates DEELPOORT_SIGNAAL_KANTOORTIJD at start
         if any(netwerk.prefixlen == 0 for netwerk in self.vertrouwde_proxies):
             raise SettingsError("DEELPOORT_VERTROUWDE_PROXIES must not trust every address (a /0 network)")
+        if any(netwerk.prefixlen == 0 for netwerk in self.metrics_adressen or ()):
+            raise SettingsError("DEELPOORT_METRICS_ADRESSEN must not admit every address (a /0 network)")
+        if self.log_formaat not in (None, "json", "console"):
+            raise SettingsError("DEELPOORT_LOG_FORMAAT must be 'json' or 'console'")
         if self.omgeving is Omgeving.PRODUCTION:
             self._check_production()
 
@@ -145,15 +153,31 @@ class Settings:
 
     def vertrouwde_proxy(self, adres: str | None) -> bool:
         """Whether the TCP peer `adres` (the connection's, never a forwarded one) is a trusted proxy."""
-        if not adres:
-            return False
-        try:
-            ip = ipaddress.ip_address(adres)
-        except ValueError:
-            return False
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        return any(ip in netwerk for netwerk in self.vertrouwde_proxies)
+        return _in_netwerken(adres, self.vertrouwde_proxies)
+
+    @property
+    def logformaat(self) -> str:
+        """`DEELPOORT_LOG_FORMAAT`, or its default: `console` in development, `json` in production."""
+        if self.log_formaat is not None:
+            return self.log_formaat
+        return "json" if self.is_production else "console"
+
+    @property
+    def metrics_netwerken(self) -> tuple[Netwerk, ...]:
+        """`DEELPOORT_METRICS_ADRESSEN`, or its default: loopback in development, nobody in production."""
+        if self.metrics_adressen is not None:
+            return self.metrics_adressen
+        return () if self.is_production else _LOOPBACK
+
+    def metrics_toegestaan(self, peer: str | None, doorgestuurd_voor: str | None) -> bool:
+        """Whether a request may read `/metrics` and the detailed `/v1/status`: its client is in
+        `metrics_netwerken`. The client is the TCP peer `peer`, unless that peer is a trusted proxy
+        (`DEELPOORT_VERTROUWDE_PROXIES`) that relayed it: then it is the last address of `doorgestuurd_voor`
+        (`X-Forwarded-For`, which the proxy sets: deploy/nginx). A forwarded address from any other peer is ignored."""
+        adres = peer
+        if doorgestuurd_voor is not None and self.vertrouwde_proxy(peer):
+            adres = doorgestuurd_voor.rsplit(",", 1)[-1].strip()
+        return _in_netwerken(adres, self.metrics_netwerken)
 
     @property
     def is_production(self) -> bool:
@@ -180,6 +204,22 @@ class Settings:
             except ValueError as exc:
                 raise SettingsError(f"{name}: {exc}") from None
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+_LOOPBACK: tuple[Netwerk, ...] = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+def _in_netwerken(adres: str | None, netwerken: tuple[Netwerk, ...]) -> bool:
+    """Whether the IP address `adres` (IPv4-mapped IPv6 read as IPv4) lies in one of `netwerken`."""
+    if not adres:
+        return False
+    try:
+        ip = ipaddress.ip_address(adres)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in netwerk for netwerk in netwerken)
 
 
 def _check_database_url(url: str) -> None:
@@ -243,6 +283,12 @@ def _netwerken(value: str) -> tuple[Netwerk, ...]:
     return tuple(found)
 
 
+def _logformaat(value: str) -> str:
+    if value not in ("json", "console"):
+        raise ValueError("must be 'json' or 'console'")
+    return value
+
+
 def _path(value: str) -> Path:
     return Path(_nonempty(value)).expanduser()
 
@@ -282,4 +328,6 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_VERTROUWDE_PROXIES": ("vertrouwde_proxies", _netwerken),
     "DEELPOORT_OIDC_BESTAND": ("oidc_bestand", _path),
     "DEELPOORT_GETUIGEN_BESTAND": ("getuigen_bestand", _path),
+    "DEELPOORT_LOG_FORMAAT": ("log_formaat", _logformaat),
+    "DEELPOORT_METRICS_ADRESSEN": ("metrics_adressen", _netwerken),
 }

@@ -19,13 +19,24 @@ from service.domain.convenant import Regime
 
 
 class CasusKeys:
-    def __init__(self, load: Callable[[], KeyMaterial], *, cache_entries: int = 4096, ttl_seconds: float = 300) -> None:
+    def __init__(
+        self,
+        load: Callable[[], KeyMaterial],
+        *,
+        cache_entries: int = 4096,
+        ttl_seconds: float = 300,
+        waarnemer: Callable[[bool], None] | None = None,
+    ) -> None:
+        """`waarnemer` is told of every data key lookup whether the cache had it (the metrics)."""
         self._load = load
+        self._waarnemer = waarnemer
         self._lock = threading.Lock()
         self._cache_entries = cache_entries
         self._ttl = ttl_seconds
         self._material = load()
-        self._cache = DekCache(self._material.keyring, max_entries=cache_entries, ttl_seconds=ttl_seconds)
+        self._cache = DekCache(
+            self._material.keyring, max_entries=cache_entries, ttl_seconds=ttl_seconds, waarnemer=waarnemer
+        )
 
     @property
     def material(self) -> KeyMaterial:
@@ -40,7 +51,9 @@ class CasusKeys:
         material = self._load()
         with self._lock:
             self._material = material
-            self._cache = DekCache(material.keyring, max_entries=self._cache_entries, ttl_seconds=self._ttl)
+            self._cache = DekCache(
+                material.keyring, max_entries=self._cache_entries, ttl_seconds=self._ttl, waarnemer=self._waarnemer
+            )
 
     def new_data_key(self, regime: Regime, casus_id: str) -> bytes:
         """A fresh data key for a casus, returned wrapped (the only form that is stored)."""

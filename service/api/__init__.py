@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.api import certificaat, errors, headers, openapi, trace
+from service.api import certificaat, errors, headers, openapi, trace, waarneming
 from service.api.adviezen import blp as adviezen_blp
 from service.api.base import DeelpoortApi
 from service.api.beleid import blp as beleid_blp
@@ -74,4 +74,5 @@ def init_app(app: Flask, services: Services) -> None:
     certificaat.register(app)
     errors.register(app)
     trace.register(app)
+    waarneming.register(app)  # after trace: it binds the trace id to every log line of the request
     headers.register(app)

@@ -16,6 +16,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+import structlog
 from flask import current_app, g, request
 from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
 
@@ -23,10 +24,11 @@ from service.api import challenge
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.certificaat import certificaat_oin as _certificaat_oin
 from service.domain.casus import Gebruiker
-from service.service_layer.identiteit.authentication import controleer
+from service.service_layer.identiteit.authentication import Tokenfout, controleer
 from service.service_layer.services import Services
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = structlog.get_logger("deelpoort.api")
 
 
 def services() -> Services:
@@ -79,11 +81,14 @@ def _require(rollen: tuple[str, ...]) -> Gebruiker:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        _tokenfout(Tokenfout.ONTBREEKT)
         raise Unauthorized(
             "a valid bearer token is required",
             www_authenticate=challenge.bearer(),
         )
     uitslag = controleer(services().uow(), token.strip())
+    if uitslag.gebruiker is None:
+        _tokenfout(uitslag.fout or Tokenfout.ONBEKEND)
     if uitslag.retry_after is not None:
         raise TooManyRequests(
             "too many failed attempts with this token: try again later", retry_after=uitslag.retry_after
@@ -96,7 +101,17 @@ def _require(rollen: tuple[str, ...]) -> Gebruiker:
         )
     found = uitslag.gebruiker
     g.token_id = uitslag.token_id  # the token of this request (renewal renews exactly this one)
-    g.certificaat_oin = _certificaat_oin(found)
+    try:
+        g.certificaat_oin = _certificaat_oin(found)
+    except Unauthorized:
+        _tokenfout(Tokenfout.CERTIFICAAT)
+        raise
     if rollen and found.rol not in rollen:
         raise Forbidden(f"rol '{found.rol}' may not use this endpoint")
     return found
+
+
+def _tokenfout(fout: Tokenfout) -> None:
+    """Count and report a refused token by its code (never the token, its id or who presented it)."""
+    services().meter.tokenfout(fout.value)
+    log.info("token_geweigerd", reden=fout.value)

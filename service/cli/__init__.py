@@ -23,6 +23,9 @@ Invariants:
   only the service layer, domain types, `service.settings`, click and the composition roots (`bootstrap`,
   `create_app`, `gunicorn_app`, which also builds the witness's app); import-linter keeps it so.
 - Nothing runs at import: settings, keys and the database are read when a command runs.
+- Standard output is the command's answer only (scripts cut and redirect it): the application log goes to
+  standard error, at `WARNING` or above unless `DEELPOORT_LOG_LEVEL=DEBUG` or `ERROR` says otherwise (the
+  server logs `INFO`; a command's informational events, such as a checkpoint signed, are not news on a terminal).
 """
 
 from __future__ import annotations
@@ -49,6 +52,21 @@ from service.cli import (
 @click.group()
 def main() -> None:
     """Deelpoort: case information sharing under the ZVH convenant."""
+    _log_naar_stderr()
+
+
+def _log_naar_stderr() -> None:
+    """The log on standard error (see the module invariants); settings errors are the command's to report."""
+    from service import logconfig
+    from service.settings import Settings, SettingsError
+
+    try:
+        current = Settings.from_env()
+    except SettingsError:
+        logconfig.configureer("WARNING", "console")
+        return
+    niveau = current.log_level if current.log_level in ("DEBUG", "ERROR") else "WARNING"
+    logconfig.configureer(niveau, current.logformaat)
 
 
 for _command in (

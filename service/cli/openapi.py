@@ -30,6 +30,7 @@ def openapi() -> None:
             keys_dir=Path(scratch),
             keys_file=None,
             keys_json=None,
+            log_level="WARNING",  # the document alone on standard output; no request line beside it
         )
         app = create_app(scratch_settings)
         response = app.test_client().get("/v1/openapi.json")

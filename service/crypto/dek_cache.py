@@ -12,6 +12,8 @@ Invariants:
 - The cache lives in one worker's memory and is never shared; it holds `FieldCipher`s so that each data
   key's AES-GCM object is built once.
 - The clock is injected (`time.monotonic` by default) so tests can move time.
+- `waarnemer`, when given, is told of every lookup whether it was a hit (True) or an unwrap (False): no id,
+  no key. It must not raise.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class DekCache:
         max_entries: int = DEFAULT_MAX_ENTRIES,
         ttl_seconds: float = DEFAULT_TTL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        waarnemer: Callable[[bool], None] | None = None,
     ) -> None:
         """Create an empty cache.
 
@@ -66,6 +69,7 @@ class DekCache:
             max_entries: At most this many keys are kept; the least recently used goes first.
             ttl_seconds: An entry is dropped this long after it was unwrapped (see the module docstring).
             clock: Monotonic seconds; injectable for tests.
+            waarnemer: Told of each lookup: True for a hit, False for a miss (the metrics).
 
         Raises:
             ValueError: `max_entries` < 1 or `ttl_seconds` <= 0.
@@ -78,6 +82,7 @@ class DekCache:
         self._max_entries = max_entries
         self._ttl = ttl_seconds
         self._clock = clock
+        self._waarnemer = waarnemer
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -100,7 +105,9 @@ class DekCache:
                     del self._entries[casus_id]
                 elif entry.regime == regime and hmac.compare_digest(entry.wrapped, wrapped):
                     self._entries.move_to_end(casus_id)
+                    self._waarneem(True)
                     return entry.cipher
+        self._waarneem(False)
         # Unwrap outside the lock: it is the slow part and needs no shared state.
         cipher = FieldCipher(self._keyring.unwrap(regime, casus_id, wrapped))
         with self._lock:
@@ -109,6 +116,10 @@ class DekCache:
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
         return cipher
+
+    def _waarneem(self, geraakt: bool) -> None:
+        if self._waarnemer is not None:
+            self._waarnemer(geraakt)
 
     def forget(self, casus_id: str) -> None:
         """Drop the key of `casus_id` from this process now (call it when shredding or re-keying a casus)."""

@@ -22,6 +22,7 @@ from service.service_layer.logboek.getuigen_inrichting import GetuigenDienst
 from service.service_layer.ports import LogWriter
 from service.service_layer.register.bron import ConvenantBron
 from service.service_layer.unit_of_work import SqlAlchemyUnitOfWork, UnitOfWork, session_factory
+from service.service_layer.waarneming.meter import GeenMeter, Meter
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Services:
     getuigen: GetuigenDienst | None = None  # the log's witnesses (DEELPOORT_GETUIGEN_BESTAND); None: none set up
     # Where `uow()` gets a unit of work; None (the service): a SqlAlchemyUnitOfWork on `engine`.
     unit_of_work: Callable[[], UnitOfWork] | None = None
+    # What is counted (service_layer/waarneming): Prometheus in a serving app (`create_app`), nothing elsewhere.
+    meter: Meter = field(default_factory=GeenMeter)
 
     @property
     def convenant(self) -> Convenant:

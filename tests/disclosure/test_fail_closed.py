@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 
 from service.adapters.log_store import LogStore
 from service.service_layer.services import Services
 from tests.helpers.casus import BSN_HOOFDPERSOON, BSN_SYSTEEMLID, vraag
+from tests.helpers.logboek import log_weigert
 
 VALUES = (BSN_HOOFDPERSOON, BSN_SYSTEEMLID, "Testpersoon-Synthetisch", "Synthetisch signaal")
 VOORAF = 2  # the records of the `casus` fixture: its aanmelding and the GGD's bijdrage (aanleveringen)
@@ -66,25 +67,8 @@ def _reconnect(engine: Engine) -> None:
 def test_a_trigger_that_refuses_log_inserts_fails_closed(
     client: FlaskClient, services: Services, casus: dict[str, Any], procesregisseur: str
 ) -> None:
-    postgres = services.engine.dialect.name == "postgresql"
-    with services.engine.begin() as connection:
-        if postgres:
-            connection.execute(
-                text(
-                    "CREATE FUNCTION weiger() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$ "
-                    "LANGUAGE plpgsql"
-                )
-            )
-            connection.execute(
-                text("CREATE TRIGGER weiger BEFORE INSERT ON verstrekkingen FOR EACH ROW EXECUTE FUNCTION weiger()")
-            )
-        else:
-            connection.execute(
-                text("CREATE TRIGGER weiger BEFORE INSERT ON verstrekkingen BEGIN SELECT RAISE(ABORT, 'injected'); END")
-            )
-    _assert_nothing_disclosed(vraag(client, procesregisseur, casus["id"], doel="triage"), services)
-    with services.engine.begin() as connection:
-        connection.execute(text("DROP TRIGGER weiger ON verstrekkingen" if postgres else "DROP TRIGGER weiger"))
+    with log_weigert(services.engine):
+        _assert_nothing_disclosed(vraag(client, procesregisseur, casus["id"], doel="triage"), services)
     _assert_works_again(client, services, procesregisseur, casus["id"])
 
 

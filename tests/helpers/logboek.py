@@ -3,10 +3,11 @@ of a stored log as an attacker with write access to the database does it."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, Engine, delete, select, text, update
 
 from service.adapters.orm import LoghoofdRow, LogknoopRow, VerstrekkingRow
 from service.audit import MemoryTree, leaf_hash
@@ -125,3 +126,29 @@ def forge_record(connection: Connection, index: int) -> None:
             uitkomst=forged.uitkomst.value,
         )
     )
+
+
+@contextlib.contextmanager
+def log_weigert(engine: Engine) -> Iterator[None]:
+    """A trigger that refuses every insert of a log record (SQLite or PostgreSQL), dropped after the block."""
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as connection:
+        if postgres:
+            connection.execute(
+                text(
+                    "CREATE FUNCTION weiger() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$ "
+                    "LANGUAGE plpgsql"
+                )
+            )
+            connection.execute(
+                text("CREATE TRIGGER weiger BEFORE INSERT ON verstrekkingen FOR EACH ROW EXECUTE FUNCTION weiger()")
+            )
+        else:
+            connection.execute(
+                text("CREATE TRIGGER weiger BEFORE INSERT ON verstrekkingen BEGIN SELECT RAISE(ABORT, 'injected'); END")
+            )
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER weiger ON verstrekkingen" if postgres else "DROP TRIGGER weiger"))

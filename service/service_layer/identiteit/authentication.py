@@ -14,6 +14,7 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import hmac
 import math
@@ -38,6 +39,19 @@ class IssuedToken:
     token_hash: bytes
 
 
+class Tokenfout(enum.StrEnum):
+    """Why a token was refused, for the operators' metrics and log (never told to the caller: `Weigering` is)."""
+
+    ONTBREEKT = "ontbreekt"  # no bearer token presented (set by the entry point)
+    VORM = "vorm"  # not of the token's shape
+    ONBEKEND = "onbekend"  # an unknown token id, or a wrong secret
+    GEBLOKKEERD = "geblokkeerd"  # the token id is throttled after failures
+    VERLOPEN = "verlopen"
+    INGETROKKEN = "ingetrokken"
+    INACTIEF = "inactief"  # the gebruiker or its partner is not active
+    CERTIFICAAT = "certificaat"  # the client certificate does not fit the token's partner (set by the entry point)
+
+
 @dataclass(frozen=True, slots=True)
 class Uitslag:
     """The outcome of checking a presented token: a gebruiker, or why not (and when to retry if throttled)."""
@@ -46,6 +60,10 @@ class Uitslag:
     token_id: str | None = None
     weigering: Weigering | None = None
     retry_after: int | None = None  # seconds; set when the token id is throttled
+    fout: Tokenfout | None = None  # set whenever `gebruiker` is None
+
+
+_FOUT_VAN = {Weigering.VERLOPEN: Tokenfout.VERLOPEN, Weigering.INGETROKKEN: Tokenfout.INGETROKKEN}
 
 
 def issue_token() -> IssuedToken:
@@ -64,25 +82,26 @@ def controleer(uow: UnitOfWork, token: str, *, now: dt.datetime | None = None) -
     """Check a presented bearer token (see the module invariants)."""
     match = _TOKEN.match(token)
     if match is None:
-        return Uitslag(None, weigering=Weigering.ONGELDIG)
+        return Uitslag(None, weigering=Weigering.ONGELDIG, fout=Tokenfout.VORM)
     now = now or utcnow()
     token_id, secret = match.groups()
     presented = _hash(secret)
     with uow:
         credential, blocked = uow.gebruikers.aanmelding(token_id, now)  # one round trip
         if blocked is not None:
-            return Uitslag(None, token_id, Weigering.ONGELDIG, max(1, math.ceil((blocked - now).total_seconds())))
+            wacht = max(1, math.ceil((blocked - now).total_seconds()))
+            return Uitslag(None, token_id, Weigering.ONGELDIG, wacht, Tokenfout.GEBLOKKEERD)
         # Compare even when the id is unknown, so the time taken does not tell which ids exist.
         expected = credential.token_hash if credential is not None else b"\0" * 32
         if not hmac.compare_digest(presented, expected) or credential is None:
             uow.gebruikers.fout(token_id, now, venster=VENSTER, drempel=DREMPEL, blokkade=BLOKKADE)
             uow.commit()
-            return Uitslag(None, token_id, Weigering.ONGELDIG)
+            return Uitslag(None, token_id, Weigering.ONGELDIG, fout=Tokenfout.ONBEKEND)
     weigering = credential.token.weigering(now)
     if weigering is not None:
-        return Uitslag(None, token_id, weigering)
+        return Uitslag(None, token_id, weigering, fout=_FOUT_VAN.get(weigering, Tokenfout.ONBEKEND))
     if not credential.gebruiker.actief or not credential.partner_actief:
-        return Uitslag(None, token_id, Weigering.ONGELDIG)
+        return Uitslag(None, token_id, Weigering.ONGELDIG, fout=Tokenfout.INACTIEF)
     return Uitslag(credential.gebruiker, token_id)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -41,7 +42,8 @@ from service.audit.record import canonical
 from service.crypto import CheckpointSigner
 from service.domain.casus import utcnow
 from service.domain.errors import LogNietBeschikbaarError
-from service.domain.verstrekking import LogRecord, Ontvangstbewijs
+from service.domain.verstrekking import LogRecord, Ontvangstbewijs, Weigering
+from service.service_layer.waarneming.meter import GeenMeter, Meter
 
 log = structlog.get_logger("deelpoort.log")
 
@@ -66,11 +68,13 @@ class VerstrekkingLog:
         beleid: CheckpointBeleid,
         *,
         clock: Callable[[], dt.datetime] = utcnow,
+        meter: Meter | None = None,
     ) -> None:
         self.database = database  # where the log is stored; its checks open read-only stores here too
         self._signer = signer
         self._beleid = beleid
         self._clock = clock
+        self._meter: Meter = meter or GeenMeter()
         self._cond = threading.Condition()
         self._queue: list[_Pending] = []
         self._writing = False
@@ -92,7 +96,7 @@ class VerstrekkingLog:
             while not mine.done and self._writing:
                 self._cond.wait()
             if mine.done:
-                return _outcome(mine)
+                return self._outcome(mine)
             self._writing = True
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
         try:
@@ -103,7 +107,18 @@ class VerstrekkingLog:
                     waiting.done = True
                 self._writing = False
                 self._cond.notify_all()
-        return _outcome(mine)
+        return self._outcome(mine)
+
+    def _outcome(self, waiting: _Pending) -> Ontvangstbewijs:
+        """The receipt of a record (in its own request's thread, so its events carry that request's trace id);
+        a logged refusal is counted and reported by its code."""
+        bewijs = _outcome(waiting)
+        weigering = getattr(waiting.verstrekking, "weigering", None)
+        if isinstance(weigering, Weigering):
+            soort = str(getattr(waiting.verstrekking, "soort", "verstrekking"))
+            self._meter.weigering(soort, weigering.value)
+            log.info("verstrekking_geweigerd", soort=soort, reden=weigering.value)
+        return bewijs
 
     def append_in(self, store: LogStore, size: int, records: Sequence[LogRecord]) -> list[StoredCheckpoint]:
         """Append `records` at `size` through `store`, in the caller's transaction (a beheer step), signing every
@@ -161,6 +176,7 @@ class VerstrekkingLog:
         return size > 0 and self._beleid.due(latest, size, self._clock())
 
     def _write(self, batch: list[_Pending]) -> None:
+        begin = time.perf_counter()
         try:
             # The file lock is taken before the transaction begins and released after it ended.
             with self.database.writing() as store:
@@ -169,6 +185,7 @@ class VerstrekkingLog:
                 basis = signed[-1].grootte if signed else head.checkpoint[0] if head.checkpoint else 0
             # The transaction is committed here: only now are the records durable.
         except Exception as exc:
+            self._meter.logfout()
             _report(type(exc).__name__, len(batch))
             for waiting in batch:
                 waiting.error = LogNietBeschikbaarError(
@@ -176,6 +193,7 @@ class VerstrekkingLog:
                 )
             return
         self.batches += 1
+        self._meter.logbatch(len(batch), time.perf_counter() - begin)
         for waiting, done in zip(batch, appended, strict=True):
             index = done["log_index"]
             covering = next((c for c in signed if c.grootte > index), None)
@@ -209,6 +227,8 @@ class VerstrekkingLog:
         checkpoint = signed.checkpoint
         stored = StoredCheckpoint(size, checkpoint.root, checkpoint.time, signed.key_id, signed.note)
         store.add_checkpoint(stored)
+        self._meter.checkpoint()
+        log.info("checkpoint_getekend", grootte=size)
         return stored
 
 
