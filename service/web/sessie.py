@@ -175,8 +175,16 @@ DATABASE_NIET_BESCHIKBAAR = (
 
 
 def _database_niet_beschikbaar(_exc: DatabaseNietBeschikbaarError) -> Response:
+    """The Dutch 503 page. Rendered outside the blueprints' context processors: those read the convenant in
+    force (names for the page), which is in the database that just failed; this page asks nothing of it."""
     g.web_sessie = None  # the page must not ask the database again: it would fail again, inside this answer
-    page = render_template("fout.html", titel="Tijdelijk niet beschikbaar", melding=DATABASE_NIET_BESCHIKBAAR)
+    page = current_app.jinja_env.get_template("fout.html").render(
+        titel="Tijdelijk niet beschikbaar",
+        melding=DATABASE_NIET_BESCHIKBAAR,
+        huidige_sessie=lambda: None,
+        startpagina=thuis,
+        csrf_veld=csrf_veld,
+    )
     response = Response(page, status=503, mimetype="text/html")
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

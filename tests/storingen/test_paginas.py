@@ -8,9 +8,11 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from service.service_layer.services import Services
+from tests.helpers.gebruikers import TokenFor
 from tests.helpers.storingen import Afbreker, Valstrik, onbeschrijfbaar
 from tests.helpers.web import html, login
 from tests.storingen.controle import ONTHULLEND
@@ -33,13 +35,22 @@ def storing(services: Services) -> Iterator[None]:
         yield
 
 
-def test_a_database_fault_on_the_fg_pages_is_the_dutch_503_page_and_heals(
-    client: FlaskClient, services: Services, fg: str
+@pytest.mark.parametrize(
+    ("partner", "rol", "pagina"),
+    [
+        ("bureau-zvh-drenthe", "fg", "/fg/"),
+        ("bureau-zvh-drenthe", "beheerder", "/beheer/"),  # its pages name partners from the convenant in force
+        ("bureau-zvh-drenthe", "procesregisseur", "/bureau/"),
+    ],
+    ids=["fg", "beheer", "bureau"],
+)
+def test_a_database_fault_on_the_pages_is_the_dutch_503_page_and_heals(
+    client: FlaskClient, services: Services, token_for: TokenFor, partner: str, rol: str, pagina: str
 ) -> None:
-    login(client, fg)
-    assert client.get("/fg/").status_code == 200
+    login(client, token_for(partner, rol))
+    assert client.get(pagina).status_code == 200
     with storing(services):
-        response = client.get("/fg/")
+        response = client.get(pagina)
     assert response.status_code == 503
     assert int(response.headers["Retry-After"]) >= 1
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")  # still a page of ours
@@ -47,4 +58,4 @@ def test_a_database_fault_on_the_fg_pages_is_the_dutch_503_page_and_heals(
     assert "Tijdelijk niet beschikbaar" in page and "database op dit moment niet bereiken" in page
     assert 'href="/inloggen"' in page  # rendered without a session: it lives in the database
     assert not [word for word in ONTHULLEND if word in page.lower()]
-    assert client.get("/fg/").status_code == 200  # the same session, on a new connection
+    assert client.get(pagina).status_code == 200  # the same session, on a new connection
