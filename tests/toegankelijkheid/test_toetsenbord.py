@@ -97,6 +97,8 @@ def test_a_proposal_is_reviewed_and_approved_by_keyboard_alone(pagina: Any, demo
     stop = _tab(page)
     while stop["naam"] != knop:
         assert stop["tag"] != "body", f"{knop!r} was never reached"
+        if stop["naam"] == "bevestigd":
+            page.keyboard.press("Space")  # the confirmation an approval needs, ticked by keyboard
         stop = _tab(page)
     with page.expect_navigation():
         page.keyboard.press("Enter")
