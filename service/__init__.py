@@ -20,7 +20,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the application from `settings` (default: read from the environment).
 
     Raises:
-        SettingsError: the configuration is invalid.
+        SettingsError: the configuration is invalid; `HerstelBezigError` (a SettingsError): a restore of the
+            database has not finished.
         ConvenantError: the convenant files are invalid.
     """
     from service import api, web
@@ -34,12 +35,30 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     services = build_services(settings)
+    _niet_tijdens_herstel(services)
     app.extensions["deelpoort"] = services
     app.extensions["deelpoort.settings"] = settings
     _convenant_per_verzoek(app, services)
     api.init_app(app, services)
     web.init_app(app)
     return app
+
+
+def _niet_tijdens_herstel(services: Services) -> None:
+    """Refuse to build the application while a restore has not finished (docs/backup.md). A database that cannot
+    be asked now is no reason to refuse: every request then fails on it, and `/v1/status` asks again."""
+    from service.settings import HerstelBezigError
+
+    try:
+        bezig = services.herstel_bezig()
+    except Exception:
+        return
+    if bezig:
+        services.engine.dispose()
+        raise HerstelBezigError(
+            "the database is marked herstel bezig: a restore has not finished (run `deelpoort restore` again to "
+            "complete it); the service does not start until it has"
+        )
 
 
 # Endpoints that never consult the convenant: they do not pay the read of the version in force.

@@ -15,6 +15,7 @@ from service.adapters.casus_keys import CasusKeys
 from service.adapters.database import make_engine
 from service.adapters.getuigen_http import HttpGetuigen
 from service.adapters.identiteitsprovider import HttpIdentiteitsprovider
+from service.adapters.journaalbestand import JournaalBestand
 from service.adapters.log_store import LogDatabase
 from service.audit import CheckpointBeleid
 from service.convenant.versies import laad, lees_map
@@ -23,6 +24,7 @@ from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
 from service.domain.convenant import Convenant
 from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.herstel.journaal import Vernietigingsjournaal
 from service.service_layer.identiteit.oidc_inrichting import (
     OidcDienst,
     OidcInrichtingError,
@@ -134,10 +136,16 @@ def build_services(settings: Settings) -> Services:
         except SQLAlchemyError:
             raise GeenConvenantError("the convenant in force cannot be read: nothing is shared") from None
 
+    journaal = (
+        Vernietigingsjournaal(JournaalBestand(settings.vernietigingsjournaal))
+        if settings.vernietigingsjournaal is not None
+        else None
+    )
     log = VerstrekkingLog(
         LogDatabase(engine),
         lambda: keys.material.signer,
         CheckpointBeleid(settings.log_origin, settings.checkpoint_records, settings.checkpoint_seconds),
+        na_checkpoint=journaal.na_checkpoint if journaal is not None else None,
     )
     routeeroverleg = RouteerInstellingen(
         settings.routeeroverleg_venster_dagen, settings.routeeroverleg_bewaartermijn_weken
@@ -156,4 +164,5 @@ def build_services(settings: Settings) -> Services:
         ),
         oidc=build_oidc(settings, seed, keys.material),
         getuigen=build_getuigen(settings),
+        journaal=journaal,
     )

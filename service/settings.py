@@ -30,6 +30,11 @@ class SettingsError(Exception):
     """The configuration is invalid; the message says which setting and why (never a secret's value)."""
 
 
+class HerstelBezigError(SettingsError):
+    """The database is marked "herstel bezig": a restore has not finished, so the service must not start
+    (answered like a configuration problem: the process ends with this message)."""
+
+
 Netwerk = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -80,6 +85,8 @@ class Settings:
     oidc_bestand: Path | None = None
     # The log's witnesses (issue 20, docs/getuige.md): the YAML file naming them, the quorum and the lag allowed.
     getuigen_bestand: Path | None = None
+    # The destruction journal outside the database (issue 25, docs/backup.md): required in production.
+    vernietigingsjournaal: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -129,6 +136,12 @@ class Settings:
                 )
         if not self.secret_key or len(self.secret_key) < 32:
             raise SettingsError("production needs DEELPOORT_SECRET_KEY of at least 32 characters")
+        if self.vernietigingsjournaal is None:
+            raise SettingsError(
+                "production needs DEELPOORT_VERNIETIGINGSJOURNAAL, the destruction journal outside the database "
+                "(a file on other storage than the database's): a restore re-applies the destructions it records "
+                "(docs/backup.md)"
+            )
         if self.mtls_modus is MtlsModus.VERPLICHT and not self.vertrouwde_proxies:
             raise SettingsError(
                 "production with DEELPOORT_MTLS=verplicht (its default) needs DEELPOORT_VERTROUWDE_PROXIES, the "
@@ -282,4 +295,5 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_VERTROUWDE_PROXIES": ("vertrouwde_proxies", _netwerken),
     "DEELPOORT_OIDC_BESTAND": ("oidc_bestand", _path),
     "DEELPOORT_GETUIGEN_BESTAND": ("getuigen_bestand", _path),
+    "DEELPOORT_VERNIETIGINGSJOURNAAL": ("vernietigingsjournaal", _path),
 }

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 
 from service.api.auth import services
 from service.api.base import Blueprint
+from service.domain.errors import NietBeschikbaarError
 from service.settings import API_VERSION
 
 blp = Blueprint("status", __name__, description="Service status")
@@ -24,8 +25,10 @@ class StatusSchema(Schema):
 class Status(MethodView):
     @blp.response(200, StatusSchema)
     def get(self) -> dict[str, Any]:
-        """Service status (the database is checked with a trivial query)."""
+        """Service status (the database is checked with a trivial query); 503 while a restore has not finished."""
         database_ok = services().database_ok()
+        if database_ok and services().herstel_bezig():
+            raise NietBeschikbaarError("herstel bezig: a restore of the database has not finished")
         return {
             "status": "ok" if database_ok else "verstoord",
             "database": "ok" if database_ok else "onbereikbaar",

@@ -66,11 +66,15 @@ class VerstrekkingLog:
         beleid: CheckpointBeleid,
         *,
         clock: Callable[[], dt.datetime] = utcnow,
+        na_checkpoint: Callable[[StoredCheckpoint], None] | None = None,
     ) -> None:
         self.database = database  # where the log is stored; its checks open read-only stores here too
         self._signer = signer
         self._beleid = beleid
         self._clock = clock
+        # Told each checkpoint this writer signed, after its transaction committed (the destruction journal keeps
+        # the latest: `herstel.journaal`); it must not raise.
+        self._na_checkpoint = na_checkpoint
         self._cond = threading.Condition()
         self._queue: list[_Pending] = []
         self._writing = False
@@ -132,9 +136,10 @@ class VerstrekkingLog:
             if size == 0:
                 return None
             latest = store.latest_checkpoint()
-            if latest is not None and latest.grootte == size:
-                return latest
-            return self._sign(store, size, self._clock())
+            if latest is None or latest.grootte != size:
+                latest = self._sign(store, size, self._clock())
+        self._gemeld(latest)
+        return latest
 
     def teken_staart(self) -> StoredCheckpoint | None:
         """Sign a checkpoint of the unsigned tail when records wait beyond the latest checkpoint and it is at
@@ -153,7 +158,14 @@ class VerstrekkingLog:
             head = store.claim(0)
             if not self._tail_due(head.grootte, head.checkpoint):
                 return None
-            return self._sign(store, head.grootte, self._clock())
+            signed = self._sign(store, head.grootte, self._clock())
+        self._gemeld(signed)
+        return signed
+
+    def _gemeld(self, checkpoint: StoredCheckpoint) -> None:
+        """Tell `na_checkpoint` of a checkpoint whose transaction has committed."""
+        if self._na_checkpoint is not None:
+            self._na_checkpoint(checkpoint)
 
     def _tail_due(self, size: int, latest: tuple[int, dt.datetime] | None) -> bool:
         if latest is not None and latest[0] >= size:
@@ -176,6 +188,8 @@ class VerstrekkingLog:
                 )
             return
         self.batches += 1
+        if signed:
+            self._gemeld(signed[-1])
         for waiting, done in zip(batch, appended, strict=True):
             index = done["log_index"]
             covering = next((c for c in signed if c.grootte > index), None)
