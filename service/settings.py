@@ -136,17 +136,17 @@ class Settings:
                 )
         if not self.secret_key or len(self.secret_key) < 32:
             raise SettingsError("production needs DEELPOORT_SECRET_KEY of at least 32 characters")
-        if self.vernietigingsjournaal is None:
-            raise SettingsError(
-                "production needs DEELPOORT_VERNIETIGINGSJOURNAAL, the destruction journal outside the database "
-                "(a file on other storage than the database's): a restore re-applies the destructions it records "
-                "(docs/backup.md)"
-            )
         if self.mtls_modus is MtlsModus.VERPLICHT and not self.vertrouwde_proxies:
             raise SettingsError(
                 "production with DEELPOORT_MTLS=verplicht (its default) needs DEELPOORT_VERTROUWDE_PROXIES, the "
                 "address of the TLS proxy (nginx): without it no client certificate is believed and every system "
                 "is refused (docs/mtls.md)"
+            )
+        if self.vernietigingsjournaal is None:
+            raise SettingsError(
+                "production needs DEELPOORT_VERNIETIGINGSJOURNAAL, the destruction journal outside the database "
+                "(a file on other storage than the database's): a restore re-applies the destructions it records "
+                "(docs/backup.md)"
             )
 
     @property
