@@ -40,7 +40,7 @@ class JournaalBestand:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             if nieuw:
-                _fsync_map(self.pad.parent)
+                fsync_map(self.pad.parent)
             yield fd
         finally:
             os.close(fd)  # closing releases the lock
@@ -97,7 +97,7 @@ class JournaalBestand:
                 bestand.flush()
                 os.fsync(bestand.fileno())
             os.replace(tijdelijk, self.checkpoint_pad)
-            _fsync_map(self.checkpoint_pad.parent)
+            fsync_map(self.checkpoint_pad.parent)
             return True
 
     def bewaar_kopie_checkpoint(self, achtervoegsel: str) -> Path | None:
@@ -131,7 +131,8 @@ def _laatste_regel(fd: int) -> bytes | None:
     return staart[vorige + 1 : einde]
 
 
-def _fsync_map(map_: Path) -> None:
+def fsync_map(map_: Path) -> None:
+    """Make a directory's entries durable (a file created or renamed in it)."""
     fd = os.open(map_, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, inspect, text
 
 from service.adapters import herstelmarkering
+from service.adapters.journaalbestand import fsync_map
 from service.adapters.log_store import LogStore, StoredCheckpoint
 
 SQLITE_BESTAND = "deelpoort.sqlite3"
@@ -87,15 +88,7 @@ def _sqlite_pad(engine: Engine) -> Path:
 
 
 def _maak_sqlite(engine: Engine, doel: Path) -> tuple[Path, Momentopname]:
-    bron = sqlite3.connect(_sqlite_pad(engine), timeout=30)
-    kopie = sqlite3.connect(doel)
-    try:
-        bron.backup(kopie)  # all pages in one step: one read transaction, one consistent moment
-    except sqlite3.Error as exc:
-        raise ReservekopieError(f"the SQLite online backup failed: {exc}") from None
-    finally:
-        kopie.close()
-        bron.close()
+    _kopieer_sqlite(sqlite3.connect(_sqlite_pad(engine), timeout=30), doel, "the SQLite online backup failed")
     lezer = create_engine(f"sqlite:///{doel}")
     try:
         with lezer.connect() as connection:
@@ -158,16 +151,7 @@ def _zet_terug_sqlite(doel: Path, bestand: Path, backup_tijd: str, nu: dt.dateti
     tijdelijk = doel.with_name(doel.name + ".herstel")
     tijdelijk.unlink(missing_ok=True)
     bron = sqlite3.connect(f"file:{bestand}?mode=ro", uri=True)
-    kopie = sqlite3.connect(tijdelijk)
-    try:
-        bron.backup(kopie)
-        if kopie.execute("PRAGMA integrity_check").fetchone() != ("ok",):
-            raise ReservekopieError("the backup's SQLite file fails its integrity check")
-    except sqlite3.Error as exc:
-        raise ReservekopieError(f"the backup's SQLite file cannot be read: {exc}") from None
-    finally:
-        kopie.close()
-        bron.close()
+    _kopieer_sqlite(bron, tijdelijk, "the backup's SQLite file cannot be read", controleer=True)
     lezer = create_engine(f"sqlite:///{tijdelijk}")
     try:
         with lezer.begin() as connection:
@@ -181,11 +165,26 @@ def _zet_terug_sqlite(doel: Path, bestand: Path, backup_tijd: str, nu: dt.dateti
     os.replace(tijdelijk, doel)
     for achtervoegsel in ("-wal", "-shm"):
         Path(f"{doel}{achtervoegsel}").unlink(missing_ok=True)
-    map_ = os.open(doel.parent, os.O_RDONLY)
+    fsync_map(doel.parent)
+
+
+def _kopieer_sqlite(bron: sqlite3.Connection, doel: Path, fout: str, *, controleer: bool = False) -> None:
+    """Copy the open database `bron` into the new file `doel` with the online backup API (every page in one step:
+    one read transaction, one consistent moment), checking the copy's integrity when asked; closes both.
+
+    Raises:
+        ReservekopieError: `fout` with SQLite's reason, or a copy that fails its integrity check.
+    """
+    kopie = sqlite3.connect(doel)
     try:
-        os.fsync(map_)
+        bron.backup(kopie)
+        if controleer and kopie.execute("PRAGMA integrity_check").fetchone() != ("ok",):
+            raise ReservekopieError("the backup's SQLite file fails its integrity check")
+    except sqlite3.Error as exc:
+        raise ReservekopieError(f"{fout}: {exc}") from None
     finally:
-        os.close(map_)
+        kopie.close()
+        bron.close()
 
 
 # -- the PostgreSQL client tools ----------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ def backup(uitvoer: Path) -> None:
         f"{checkpoint['grootte'] if checkpoint is not None else 'none'}; sha256 {manifest.sha256})"
     )
     click.echo("key material is not in the backup: back it up apart (without it the copy is unreadable)")
+    click.echo(f"destruction journal: {manifest.journaal}", err=manifest.journaal.startswith("NOT"))
 
 
 @click.command("restore")

@@ -161,6 +161,8 @@ def test_a_restore_refuses_a_tampered_journal_and_changes_nothing(
 
     with pytest.raises(JournaalBeschadigdError, match="line 1"):
         herstel(diensten, tmp_path / "backup", vervang=True)
+    # A backup is still made, and says the journal is not usable (a backup is worth having all the same).
+    assert maak_backup(diensten, tmp_path / "nog een").journaal.startswith("NOT USABLE: the destruction journal")
 
     assert not diensten.herstel_bezig()
     assert sporen(diensten, eerste)["sleutels"] == 0 and sporen(diensten, tweede)["sleutels"] == 0

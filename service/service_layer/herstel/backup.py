@@ -7,9 +7,10 @@ Invariants:
 - No key material is in a backup: the keys (the KEKs that unwrap the data keys, the checkpoint key, the blind
   index keys) are backed up apart. A backup without its keys is unreadable by design, and a casus destroyed
   before the backup stays destroyed in it (its wrapped data key is not in it).
-- A backup is refused while a restore is in progress (the mark "herstel bezig"), into a directory that is not
-  empty, and when the destruction journal is set up but not intact. Before copying, the journal is brought up to
-  date with the log (`journaal.bij`).
+- A backup is refused while a restore is in progress (the mark "herstel bezig") and into a directory that is not
+  empty. Before copying, the journal is brought up to date with the log (`journaal.bij`); a journal that is not
+  intact or cannot be written does not stop the backup (a backup is worth having all the same): the manifest
+  and the command say so.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Manifest:
     bestand: str  # the copy's file name in the backup directory
     sha256: str
     sleutels: str = SLEUTELS
+    journaal: str = ""  # the destruction journal's state when the backup was made (a problem is said, not hidden)
 
     def als_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -80,14 +82,13 @@ def maak_backup(services: Services, uitvoer: Path, *, now: dt.datetime | None = 
     Raises:
         ConflictError: a restore is in progress.
         OngeldigeInvoerError: `uitvoer` is a file or a directory that is not empty.
-        JournaalBeschadigdError: the destruction journal's chain is broken.
         BackupError: the copy could not be made.
     """
     if services.herstel_bezig():
         raise ConflictError("a restore is in progress (herstel bezig): finish it before making a backup")
     if uitvoer.exists() and (not uitvoer.is_dir() or any(uitvoer.iterdir())):
         raise OngeldigeInvoerError([("uitvoer", "must be a new or empty directory")])
-    journaal.bij(services)
+    staat = _journaal_bij(services)
     tijd = record_tijd(now or utcnow())
     uitvoer.mkdir(parents=True, exist_ok=True)
     try:
@@ -103,6 +104,7 @@ def maak_backup(services: Services, uitvoer: Path, *, now: dt.datetime | None = 
         checkpoint=_checkpoint(moment.checkpoint),
         bestand=bestand.name,
         sha256=sha256(bestand),
+        journaal=staat,
     )
     tijdelijk = uitvoer / (MANIFEST + ".nieuw")
     with open(tijdelijk, "w", encoding="utf-8") as uit:
@@ -111,6 +113,18 @@ def maak_backup(services: Services, uitvoer: Path, *, now: dt.datetime | None = 
         os.fsync(uit.fileno())
     os.replace(tijdelijk, uitvoer / MANIFEST)
     return manifest
+
+
+def _journaal_bij(services: Services) -> str:
+    """Bring the journal up to date with the log; its state in words for the manifest."""
+    if services.journaal is None:
+        return "not set up (DEELPOORT_VERNIETIGINGSJOURNAAL)"
+    try:
+        geschreven = journaal.bij(services)
+        regels = len(services.journaal.require_intact().vernietigingen)
+    except (journaal.JournaalBeschadigdError, OSError) as exc:
+        return f"NOT USABLE: {exc}"
+    return f"intact, {regels} line(s)" + (f", {geschreven} written from the log now" if geschreven else "")
 
 
 def lees_manifest(map_: Path) -> Manifest:
