@@ -166,3 +166,26 @@ def test_a_restore_refuses_a_tampered_journal_and_changes_nothing(
 
     assert not diensten.herstel_bezig()
     assert sporen(diensten, eerste)["sleutels"] == 0 and sporen(diensten, tweede)["sleutels"] == 0
+
+
+def test_the_kept_checkpoint_only_grows_unless_a_restore_replaces_it(tmp_path: Path) -> None:
+    bestand = JournaalBestand(tmp_path / "j.jsonl")
+    assert bestand.bewaar_checkpoint({"grootte": 10, "notitie": "tien"})
+    assert not bestand.bewaar_checkpoint({"grootte": 9, "notitie": "negen"})  # an older one never replaces it
+    assert not bestand.bewaar_checkpoint({"grootte": 10, "notitie": "nog eens tien"})
+    assert bestand.lees_checkpoint() == {"grootte": 10, "notitie": "tien"}
+    assert bestand.bewaar_checkpoint({"grootte": 3, "notitie": "drie"}, vervang=True)  # a restore, on purpose
+    assert bestand.lees_checkpoint() == {"grootte": 3, "notitie": "drie"}
+
+
+def test_a_kept_checkpoint_that_does_not_verify_is_reported_and_not_used(
+    diensten: Services, journaal_pad: Path
+) -> None:
+    from service.service_layer.herstel.kloof import kloof
+
+    assert diensten.journaal is not None
+    echt = diensten.journaal.bestand
+    echt.bewaar_checkpoint({"grootte": 99, "notitie": "deelpoort.example/zvh-drenthe/verstrekkingen\n99\nAAAA\n"})
+    gat = kloof(diensten, 5)
+    assert gat.bewaard is None and gat.probleem is not None and "does not verify" in gat.probleem
+    assert "not used" in gat.zin()

@@ -22,6 +22,8 @@ Invariants:
 - Whoever appends (this writer's batches, or a beheer transaction in a unit of work through `append_in`) holds
   the head lock of the store it appends through, and appends through `_append`: `append_records` makes every
   record's leaf and nodes one way, and the same rule signs after every record. Nothing else appends.
+- `na_checkpoint` (the destruction journal keeps the latest checkpoint beside it, docs/backup.md) hears of a
+  checkpoint this writer signed only after the transaction that signed it has committed, and must not raise.
 """
 
 from __future__ import annotations
