@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from service import create_app
+from service import serving_app
 from service.domain.convenant import Regime
 from service.domain.errors import CasusVernietigdError, ConflictError
 from service.service_layer.casus.bewaring import vernietig_casus
@@ -95,7 +95,7 @@ def test_the_service_refuses_to_start_until_an_interrupted_restore_is_completed(
     assert diensten.herstel_bezig()
     assert sporen(diensten, weg)["sleutels"] == 1  # the backup's key is back: exactly why nothing may open
     with pytest.raises(HerstelBezigError, match="herstel bezig"):
-        create_app(herstel_settings)
+        serving_app(herstel_settings)
     status = web.get("/v1/status")
     assert status.status_code == 503
     assert status.content_type == "application/problem+json"
@@ -109,7 +109,7 @@ def test_the_service_refuses_to_start_until_an_interrupted_restore_is_completed(
     assert sporen(diensten, weg) == {"sleutels": 0, "waarden": 0, "bsn_index": 0}
     assert not diensten.herstel_bezig()
     assert web.get("/v1/status").status_code == 200
-    create_app(herstel_settings).extensions["deelpoort"].engine.dispose()
+    serving_app(herstel_settings).extensions["deelpoort"].engine.dispose()
 
 
 def test_a_destruction_the_restored_log_records_but_whose_key_is_back_is_reapplied(
