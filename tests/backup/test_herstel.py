@@ -235,6 +235,7 @@ def test_restore_into_a_new_empty_database(
         doel.engine.dispose()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the database kind plays no part
 def test_a_damaged_backup_is_refused_and_changes_nothing(
     diensten: Services, web: FlaskClient, regisseur: str, tmp_path: Path
 ) -> None:
@@ -251,6 +252,7 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(
     assert sporen(diensten, casus)["sleutels"] == 0
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the database kind plays no part
 def test_a_backup_into_a_directory_that_is_not_empty_is_refused(diensten: Services, tmp_path: Path) -> None:
     from service.domain.errors import OngeldigeInvoerError
 

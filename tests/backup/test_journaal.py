@@ -110,6 +110,7 @@ def test_concurrent_writers_never_interleave_or_fork_the_chain(tmp_path: Path) -
     assert len(gelezen.vernietigingen) == 100
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the database kind plays no part
 def test_an_early_destruction_by_decision_is_journaled_after_its_approval(
     diensten: Services, web: FlaskClient, regisseur: str, journaal_pad: Path
 ) -> None:
@@ -128,6 +129,7 @@ def test_an_early_destruction_by_decision_is_journaled_after_its_approval(
     assert set(data) == {"formaat", "n", "vorige", "hash", "casus", "casustype", "tijd", "reden", "log_index"}
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the database kind plays no part
 def test_a_destruction_the_journal_missed_is_written_by_the_next_retention_run(
     diensten: Services, web: FlaskClient, regisseur: str, journaal_pad: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -178,6 +180,7 @@ def test_the_kept_checkpoint_only_grows_unless_a_restore_replaces_it(tmp_path: P
     assert bestand.lees_checkpoint() == {"grootte": 3, "notitie": "drie"}
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the database kind plays no part
 def test_a_kept_checkpoint_that_does_not_verify_is_reported_and_not_used(
     diensten: Services, journaal_pad: Path
 ) -> None:
