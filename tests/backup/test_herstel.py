@@ -261,3 +261,28 @@ def test_a_backup_into_a_directory_that_is_not_empty_is_refused(diensten: Servic
     with pytest.raises(OngeldigeInvoerError):
         maak_backup(diensten, tmp_path / "vol")
     assert list((tmp_path / "vol").iterdir()) == [tmp_path / "vol" / "iets"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the database kind plays no part
+@pytest.mark.parametrize(
+    ("veld", "waarde", "melding"),
+    [
+        ("database", "postgresql", "is of a postgresql database; the configured one is sqlite"),
+        ("schema_revisie", "0001", "has schema revision 0001"),
+        ("formaat", 2, "unknown backup formaat"),
+        ("bestand", "ander.sqlite3", "is missing"),
+    ],
+    ids=["other-kind", "other-revision", "other-formaat", "no-file"],
+)
+def test_a_backup_that_does_not_fit_is_refused_before_anything_changes(
+    diensten: Services, web: FlaskClient, regisseur: str, tmp_path: Path, veld: str, waarde: object, melding: str
+) -> None:
+    casus = refer(web, regisseur)["id"]
+    maak_backup(diensten, tmp_path / "backup")
+    vernietig_casus(diensten, casus)
+    pad = tmp_path / "backup" / "manifest.json"
+    pad.write_text(json.dumps(json.loads(pad.read_text()) | {veld: waarde}))
+    with pytest.raises((HerstelError, BackupError), match=melding):
+        herstel(diensten, tmp_path / "backup", vervang=True)
+    assert not diensten.herstel_bezig()
+    assert sporen(diensten, casus)["sleutels"] == 0
