@@ -43,6 +43,41 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
+def serving_app(settings: Settings | None = None) -> Flask:
+    """The application a serving process runs (each gunicorn worker of `deelpoort serve`, `wsgi.py`): `create_app`,
+    refused while the database is marked "herstel bezig" by a restore that has not finished (docs/backup.md).
+
+    `create_app` itself stays lazy (it connects to nothing, and tests build thousands); a serving process asks the
+    database once, and `/v1/status` asks on every call.
+
+    Raises:
+        HerstelBezigError: a restore has not finished (a SettingsError: the process ends with its message).
+        SettingsError, ConvenantError: as `create_app`.
+    """
+    app = create_app(settings)
+    _niet_tijdens_herstel(app.extensions["deelpoort"])
+    return app
+
+
+def _niet_tijdens_herstel(services: Services) -> None:
+    """Raise `HerstelBezigError` while a restore has not finished. A database that cannot be asked now is no
+    reason to refuse: every request then fails on it, and `/v1/status` asks again. The connection asked with is
+    closed again."""
+    from service.settings import HerstelBezigError
+
+    try:
+        bezig = services.herstel_bezig()
+    except Exception:  # unreachable now: the status endpoint reports it
+        bezig = False
+    finally:
+        services.engine.dispose()
+    if bezig:
+        raise HerstelBezigError(
+            "the database is marked herstel bezig: a restore has not finished (run `deelpoort restore` again to "
+            "complete it); the service does not start until it has"
+        )
+
+
 # Endpoints that never consult the convenant: they do not pay the read of the version in force.
 _ZONDER_CONVENANT = ("status.", "static", "sessie.static", "openapi_json", "waarneming.")
 
@@ -73,7 +108,7 @@ def wsgi_app() -> Flask:
     from service.convenant import ConvenantError
 
     try:
-        return create_app()
+        return serving_app()
     except (SettingsError, ConvenantError) as exc:
         raise SystemExit(f"deelpoort: {exc}") from None
 

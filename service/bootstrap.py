@@ -15,6 +15,7 @@ from service.adapters.casus_keys import CasusKeys
 from service.adapters.database import make_engine
 from service.adapters.getuigen_http import HttpGetuigen
 from service.adapters.identiteitsprovider import HttpIdentiteitsprovider
+from service.adapters.journaalbestand import JournaalBestand
 from service.adapters.log_store import LogDatabase
 from service.adapters.storingen import als_storing
 from service.audit import CheckpointBeleid
@@ -25,6 +26,7 @@ from service.domain.convenant import Convenant
 from service.domain.errors import NietBeschikbaarError
 from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.herstel.journaal import Vernietigingsjournaal
 from service.service_layer.identiteit.oidc_inrichting import (
     OidcDienst,
     OidcInrichtingError,
@@ -145,11 +147,17 @@ def build_services(settings: Settings, meter: Meter | None = None) -> Services:
         except SQLAlchemyError as exc:
             raise _onleesbaar(exc) from exc
 
+    journaal = (
+        Vernietigingsjournaal(JournaalBestand(settings.vernietigingsjournaal))
+        if settings.vernietigingsjournaal is not None
+        else None
+    )
     log = VerstrekkingLog(
         LogDatabase(engine),
         lambda: keys.material.signer,
         CheckpointBeleid(settings.log_origin, settings.checkpoint_records, settings.checkpoint_seconds),
         meter=meter,
+        na_checkpoint=journaal.na_checkpoint if journaal is not None else None,
     )
     routeeroverleg = RouteerInstellingen(
         settings.routeeroverleg_venster_dagen, settings.routeeroverleg_bewaartermijn_weken
@@ -169,6 +177,7 @@ def build_services(settings: Settings, meter: Meter | None = None) -> Services:
         oidc=build_oidc(settings, seed, keys.material),
         getuigen=build_getuigen(settings),
         meter=meter,
+        journaal=journaal,
     )
 
 

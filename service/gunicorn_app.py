@@ -45,9 +45,9 @@ class _Application(BaseApplication):  # type: ignore[misc]
 
 
 def _deelpoort(settings: Settings) -> Any:
-    from service import create_app
+    from service import serving_app
 
-    return create_app(settings)
+    return serving_app(settings)  # refused while a restore has not finished: the worker fails to boot, gunicorn stops
 
 
 def _getuige(config: GetuigeConfig) -> Any:

@@ -30,6 +30,11 @@ class SettingsError(Exception):
     """The configuration is invalid; the message says which setting and why (never a secret's value)."""
 
 
+class HerstelBezigError(SettingsError):
+    """The database is marked "herstel bezig": a restore has not finished, so the service must not start
+    (answered like a configuration problem: the process ends with this message)."""
+
+
 Netwerk = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -84,6 +89,8 @@ class Settings:
     # /v1/status. None: `console` and loopback in development, `json` and nobody in production.
     log_formaat: str | None = None
     metrics_adressen: tuple[Netwerk, ...] | None = None
+    # The destruction journal outside the database (issue 25, docs/backup.md): required in production.
+    vernietigingsjournaal: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -142,6 +149,12 @@ class Settings:
                 "production with DEELPOORT_MTLS=verplicht (its default) needs DEELPOORT_VERTROUWDE_PROXIES, the "
                 "address of the TLS proxy (nginx): without it no client certificate is believed and every system "
                 "is refused (docs/mtls.md)"
+            )
+        if self.vernietigingsjournaal is None:
+            raise SettingsError(
+                "production needs DEELPOORT_VERNIETIGINGSJOURNAAL, the destruction journal outside the database "
+                "(a file on other storage than the database's): a restore re-applies the destructions it records "
+                "(docs/backup.md)"
             )
 
     @property
@@ -330,4 +343,5 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_GETUIGEN_BESTAND": ("getuigen_bestand", _path),
     "DEELPOORT_LOG_FORMAAT": ("log_formaat", _logformaat),
     "DEELPOORT_METRICS_ADRESSEN": ("metrics_adressen", _netwerken),
+    "DEELPOORT_VERNIETIGINGSJOURNAAL": ("vernietigingsjournaal", _path),
 }

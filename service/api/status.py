@@ -2,7 +2,8 @@
 
 Invariants:
 - Ready (200) only when every readiness check passes (`service_layer.waarneming.gereedheid`: database, keys,
-  active policy, a recent enough checkpoint); otherwise 503 problem+json with `Retry-After`.
+  active policy, a recent enough checkpoint, no unfinished restore); otherwise 503 problem+json with
+  `Retry-After`.
 - The database is checked on every request; the policy and checkpoint checks are reused for a few seconds after
   they passed (`Gereedheidsmeting`), so a probe stays as cheap as it always was.
 - The public answer says only ready or not. Which check failed is told only to a client that may read
@@ -38,6 +39,7 @@ class StatusSchema(Schema):
     sleutels = fields.String(metadata=_CONTROLE)
     beleid = fields.String(metadata=_CONTROLE)
     checkpoint = fields.String(metadata=_CONTROLE)
+    herstel = fields.String(metadata=_CONTROLE)
 
 
 @blp.route("/status")

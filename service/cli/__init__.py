@@ -15,6 +15,7 @@
 | `gebruikers` | `gebruikers bootstrap|lijst|toevoegen|schorsen|herstellen|verwijderen|token|intrekken` |
 | `getuige` | `getuige sleutel|vkey|serve` (a witness of the log, its own process and storage) |
 | `importeren` | `import FILE` (a ZVH's history from JSON Lines, docs/import.md) |
+| `backup` | `backup --uitvoer DIR`, `restore DIR [--vervang] [--ontvangstbewijs FILE]` (docs/backup.md) |
 
 Invariants:
 - Configuration errors end the command with a clear message and exit status 2; nothing is half-done
@@ -34,6 +35,7 @@ import click
 
 from service.cli import (
     audit,
+    backup,
     convenant,
     db,
     demo,
@@ -83,6 +85,8 @@ for _command in (
     gebruikers.gebruikers,
     getuige.getuige,
     importeren.importeer,
+    backup.backup,
+    backup.restore,
 ):
     main.add_command(_command)
 

@@ -1,5 +1,5 @@
-"""`deelpoort audit`: verifying the verstrekking log (also against its witnesses), signing checkpoints, and sending
-them to the witnesses."""
+"""`deelpoort audit`: verifying the verstrekking log (also against its witnesses), signing checkpoints, sending
+them to the witnesses, and checking receipts partners hold (`ontvangstbewijs`)."""
 
 from __future__ import annotations
 
@@ -120,4 +120,35 @@ def audit_getuigen() -> None:
         else:
             click.echo(f"{'ALARM' if v.alarm else 'FOUT'}: {v.getuige}: {v.fout}", err=True)
     if any(v.alarm for v in verzendingen):
+        sys.exit(1)
+
+
+@audit.command("ontvangstbewijs")
+@click.argument("bestanden", metavar="FILE...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@clear_errors
+def audit_ontvangstbewijs(bestanden: tuple[str, ...]) -> None:
+    """Check receipts partners hold (JSON, as the API returned them) against the log: in it, newer than it (the
+    log was restored from an older backup), or contradicting it. Exit 1 unless every one is in the log."""
+    import json
+
+    from service.service_layer.herstel.kloof import Oordeel, beoordeel_bewijs
+
+    goed = True
+    with services_for(settings()) as services:
+        for bestand in bestanden:
+            try:
+                with open(bestand, encoding="utf-8") as invoer:
+                    data = json.load(invoer)
+            except ValueError:
+                data = None
+            if not isinstance(data, dict):
+                click.echo(f"{bestand}: ongeldig: not a JSON object", err=True)
+                goed = False
+                continue
+            oordeel = beoordeel_bewijs(services, data)
+            goed = goed and oordeel.oordeel is Oordeel.IN_LOG
+            click.echo(
+                f"{bestand}: {oordeel.oordeel.value}: {oordeel.uitleg}", err=oordeel.oordeel is not Oordeel.IN_LOG
+            )
+    if not goed:
         sys.exit(1)

@@ -186,6 +186,7 @@ class Vernietigingsreden(enum.StrEnum):
 
     BEWAARTERMIJN = "bewaartermijn"  # its bewaartermijn ended (`deelpoort retention run`)
     BESLUIT = "besluit"  # early, by a decision of two beheerders (a proposal of soort casus-vernietiging)
+    HERSTEL = "herstel"  # re-applied after a restore from a backup that predates the destruction (docs/backup.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,9 @@ class Vernietiging:
     reden: str  # a `Vernietigingsreden`
     vergeten: tuple[str, ...] = ()
     voorstel: str | None = None  # the approved proposal, when destroyed by decision
+    # A re-application after a restore (reden herstel): the log index of the destruction record it re-applies,
+    # when the restored log or the journal names one (a record of the lost part of the log: docs/backup.md).
+    herhaalt: int | None = None
 
     def as_record(self) -> dict[str, object]:
         record: dict[str, object] = {
@@ -225,6 +229,8 @@ class Vernietiging:
         }
         if self.voorstel is not None:
             record["voorstel"] = self.voorstel
+        if self.herhaalt is not None:
+            record["herhaalt"] = self.herhaalt
         return record
 
 

@@ -17,6 +17,7 @@ from service.adapters.casus_keys import CasusKeys
 from service.domain.convenant import Convenant
 from service.domain.identiteit import Levensduur
 from service.domain.routeeroverleg import RouteerInstellingen
+from service.service_layer.herstel.journaal import Vernietigingsjournaal
 from service.service_layer.identiteit.oidc_inrichting import OidcDienst
 from service.service_layer.logboek.getuigen_inrichting import GetuigenDienst
 from service.service_layer.ports import LogWriter
@@ -36,6 +37,9 @@ class Services:
     levensduur: Levensduur = field(default_factory=Levensduur)  # of new bearer tokens, per soort
     oidc: OidcDienst | None = None  # people's login through their partner's OpenID Provider; None: not set up
     getuigen: GetuigenDienst | None = None  # the log's witnesses (DEELPOORT_GETUIGEN_BESTAND); None: none set up
+    # The destruction journal outside the database (DEELPOORT_VERNIETIGINGSJOURNAAL); None: none set up
+    # (development only: production requires one).
+    journaal: Vernietigingsjournaal | None = None
     # Where `uow()` gets a unit of work; None (the service): a SqlAlchemyUnitOfWork on `engine`.
     unit_of_work: Callable[[], UnitOfWork] | None = None
     # What is counted (service_layer/waarneming): Prometheus in a serving app (`create_app`), nothing elsewhere.
@@ -60,6 +64,13 @@ class Services:
         if self.unit_of_work is not None:
             return self.unit_of_work()
         return SqlAlchemyUnitOfWork(self.engine, self.keys, self._sessions)
+
+    def herstel_bezig(self) -> bool:
+        """True while a restore has not finished (`herstel`): the service must not open. Raises what the
+        database raises when it cannot be asked (`herstelmarkering.bezig`)."""
+        from service.adapters.herstelmarkering import bezig
+
+        return bezig(self.engine)
 
     def database_ok(self) -> bool:
         """True when the database answers a trivial query (for the status endpoint)."""

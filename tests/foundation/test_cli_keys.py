@@ -20,6 +20,8 @@ SECRET_KEY = "a-synthetic-session-secret-of-more-than-32-characters"
 def run(*args: str, **env: str) -> Result:
     if env.get("DEELPOORT_ENV") == "production":  # a production environment names its TLS proxy (docs/mtls.md)
         env.setdefault("DEELPOORT_VERTROUWDE_PROXIES", "127.0.0.1")
+        # ... and its destruction journal (docs/backup.md); `keys` commands never open it
+        env.setdefault("DEELPOORT_VERNIETIGINGSJOURNAAL", "/var/lib/deelpoort/vernietigingsjournaal.jsonl")
     return CliRunner().invoke(main, list(args), env=env)
 
 

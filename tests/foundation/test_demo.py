@@ -125,6 +125,7 @@ def test_demo_is_refused_in_production(tmp_path: Path) -> None:
         "DEELPOORT_SECRET_KEY": "p" * 40,
         "DEELPOORT_INSTANCE_PATH": str(tmp_path / "instance"),
         "DEELPOORT_VERTROUWDE_PROXIES": "127.0.0.1",
+        "DEELPOORT_VERNIETIGINGSJOURNAAL": str(tmp_path / "vernietigingsjournaal.jsonl"),
     }
     result = CliRunner().invoke(main, ["demo", "--no-serve"], env=env)
     assert result.exit_code == 2

@@ -87,6 +87,7 @@ def test_a_valid_production_configuration_is_accepted(tmp_path: Path) -> None:
         "DEELPOORT_SECRET_KEY": SECRET,
         "DEELPOORT_DATABASE_URL": "postgresql+psycopg://deelpoort@db.internal/deelpoort",
         "DEELPOORT_VERTROUWDE_PROXIES": "127.0.0.1",
+        "DEELPOORT_VERNIETIGINGSJOURNAAL": "/var/lib/deelpoort/vernietigingsjournaal.jsonl",
     }
     settings = Settings.from_env(environ)
     assert settings.is_production

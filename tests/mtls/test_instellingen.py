@@ -81,7 +81,12 @@ SECRET = "x" * 40
 
 
 def test_production_with_mtls_required_refuses_to_start_without_a_trusted_proxy() -> None:
-    production = {"DEELPOORT_ENV": "production", "DEELPOORT_KEYS_JSON": "{}", "DEELPOORT_SECRET_KEY": SECRET}
+    production = {
+        "DEELPOORT_ENV": "production",
+        "DEELPOORT_KEYS_JSON": "{}",
+        "DEELPOORT_SECRET_KEY": SECRET,
+        "DEELPOORT_VERNIETIGINGSJOURNAAL": "/var/lib/deelpoort/vernietigingsjournaal.jsonl",
+    }
     with pytest.raises(SettingsError, match="needs DEELPOORT_VERTROUWDE_PROXIES"):
         Settings.from_env(production)
     with pytest.raises(SettingsError, match="needs DEELPOORT_VERTROUWDE_PROXIES"):
@@ -97,6 +102,7 @@ def test_mtls_defaults_to_off_in_development_and_required_in_production() -> Non
         "DEELPOORT_KEYS_JSON": "{}",
         "DEELPOORT_SECRET_KEY": SECRET,
         "DEELPOORT_VERTROUWDE_PROXIES": "127.0.0.1",
+        "DEELPOORT_VERNIETIGINGSJOURNAAL": "/var/lib/deelpoort/vernietigingsjournaal.jsonl",
     }
     assert Settings.from_env(production).mtls_modus is MtlsModus.VERPLICHT
     assert Settings.from_env({**production, "DEELPOORT_MTLS": "optioneel"}).mtls_modus is MtlsModus.OPTIONEEL

@@ -54,6 +54,7 @@ def _app(settings: Settings, tmp_path: Path, *, production: bool, oidc: bool, pr
             keys_file=tmp_path / "keys.json",
             secret_key=SECRET_KEY,
             vertrouwde_proxies=(ipaddress.ip_network("127.0.0.1"),),
+            vernietigingsjournaal=tmp_path / "vernietigingsjournaal.jsonl",
             **extra,  # type: ignore[arg-type]
         )
     )

@@ -56,6 +56,7 @@ HOST = "https://deelpoort.zvh-drenthe.example"
 DATABASE = "postgresql+psycopg://deelpoort@db.zvh-drenthe.example/deelpoort"
 IDP = "https://login.zvh-drenthe.example"
 ETC = "/etc/deelpoort"
+STAAT = "/var/lib/deelpoort"  # the service's state directory: the destruction journal (docs/backup.md)
 BUREAU_OIN = "00000099000000000101"
 POLITIE_OIN = "00000099000000000116"
 
@@ -191,7 +192,13 @@ def installatie(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installati
     provider = ProviderProcess([client], root / "provider.log", tls=(server.cert_pad, server.sleutel_pad))
     try:
         with nieuwe_database("dp_productie") as database_url:
-            site = {ETC: str(etc), HOST: host, DATABASE: database_url, IDP: provider.issuer}
+            site = {
+                ETC: str(etc),
+                STAAT: str(root / "var-lib-deelpoort"),
+                HOST: host,
+                DATABASE: database_url,
+                IDP: provider.issuer,
+            }
             text = sectie()
             missing = [value for value in site if value not in text]
             assert not missing, f"the README's In production section no longer names {missing}"

@@ -219,5 +219,14 @@ class LogStore(VerifyReads):
         )
         return [casus for casus in vernietigd if casus not in logged]
 
+    def vernietigingen(self) -> list[tuple[int, str]]:
+        """Every destruction record's log index and casus id, in log order."""
+        rows = self._session.execute(
+            select(VerstrekkingRow.log_index, VerstrekkingRow.casus_id)
+            .where(VerstrekkingRow.doel == "vernietiging")
+            .order_by(VerstrekkingRow.log_index)
+        )
+        return [(int(index), str(casus)) for index, casus in rows]
+
     def record_count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(VerstrekkingRow)) or 0

@@ -1,6 +1,6 @@
 """The tables, as typed SQLAlchemy 2 declarative rows. Alembic migrations mirror these exactly (tested).
 
-One module per area (`advies`, `casus`, `identiteit`, `importeren`, `beheer`, `log`, `overleg`, `plan`,
+One module per area (`advies`, `casus`, `herstel`, `identiteit`, `importeren`, `beheer`, `log`, `overleg`, `plan`,
 `rechten`, `routeeroverleg`) on one `Base`; importing this package registers every table on `Base.metadata`, which
 Alembic and the mirror test read.
 """
@@ -26,6 +26,7 @@ from service.adapters.orm.casus import (
     PartnerRow,
     VeldwaardeRow,
 )
+from service.adapters.orm.herstel import HerstelstatusRow
 from service.adapters.orm.identiteit import (
     BeveiligingssignaalRow,
     GebruikerRow,
@@ -78,6 +79,7 @@ __all__ = [
     "GebeurtenisRow",
     "GebruikerRow",
     "GetuigeStaatRow",
+    "HerstelstatusRow",
     "ImportsleutelRow",
     "IntegriteitscontroleRow",
     "LoghoofdRow",

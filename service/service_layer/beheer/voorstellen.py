@@ -46,6 +46,7 @@ from service.service_layer.beheer import convenantwijziging as convenantbeheer
 from service.service_layer.beheer.stap import besluit, dien_in, require_beheerder, tekst, verzegel
 from service.service_layer.beleid import invoer as beleidsinvoer
 from service.service_layer.beleid.invoer import Bestand, Nieuw, Wijziging
+from service.service_layer.herstel import journaal
 from service.service_layer.identiteit import gebruikersbeheer
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
@@ -228,6 +229,8 @@ def keur_goed(
         services.log.append_in(uow.log, size, [*records, *vernietiging])
         uow.commit()
         result = _get(uow, voorstel_id)
+    for vernietigd in vernietiging:  # after the commit: its record follows the two besluit records
+        journaal.noteer(services, vernietigd, size + len(records))
     if voorstel.soort is Soort.CONVENANT:
         services.convenanten.ververs()
     verzegel(services)

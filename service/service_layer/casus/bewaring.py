@@ -15,7 +15,10 @@ Invariants:
 - `bewaarplan` only reads: the dry run (`retention run --droog`) shows exactly what `retention_run` would do
   at the same moment (casus ids, dates, durations and fixed reasons: no personal data), and changes nothing.
 - Copies (database backups) hold wrapped keys; they become harmless only when they expire. Backups must be
-  kept for less than the retention margin (documented in the README), or shredding is not real there.
+  kept for less than the retention margin (documented in the README), or shredding is not real there; a
+  restore re-applies every destruction since the backup before the service opens (`herstel`, docs/backup.md).
+- Every destruction, once its record is in the log, is noted in the destruction journal outside the database
+  (`herstel.journaal.noteer`); a run first writes any the journal lacks (`journaal.bij`).
 """
 
 from __future__ import annotations
@@ -24,13 +27,18 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import structlog
+
 from service.domain.bewaartermijn import langste_duur
 from service.domain.casus import new_id, utcnow
 from service.domain.convenant import Casustype, Convenant
 from service.domain.verstrekking import Vernietiging, Vernietigingsreden
+from service.service_layer.herstel import journaal
 from service.service_layer.routeeroverleg.overleg import Verlopen, te_verlopen
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
+
+log = structlog.get_logger("deelpoort.bewaring")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +113,8 @@ def vernietig_casus(services: Services, casus_id: str, *, now: dt.datetime | Non
         uow.commit()
     if casus is not None:
         reden = Vernietigingsreden.BEWAARTERMIJN.value
-        services.log.append(Vernietiging(new_id(), now, casus_id, casus.casustype.value, reden, vergeten))
+        record = Vernietiging(new_id(), now, casus_id, casus.casustype.value, reden, vergeten)
+        journaal.noteer(services, record, services.log.append(record).log_index)
 
 
 def log_missing(services: Services, *, now: dt.datetime | None = None) -> list[str]:
@@ -119,7 +128,7 @@ def log_missing(services: Services, *, now: dt.datetime | None = None) -> list[s
     reden = Vernietigingsreden.BEWAARTERMIJN.value
     for casus_id in missing:
         record = Vernietiging(new_id(), now, casus_id, kinds[casus_id].value, reden, vergeten[casus_id])
-        services.log.append(record)
+        journaal.noteer(services, record, services.log.append(record).log_index)
     return missing
 
 
@@ -131,6 +140,10 @@ def retention_run(
     now = now or utcnow()
     due = [t.casus for t in bewaarplan(services, now=now).casussen]
     log_missing(services, now=now)
+    try:
+        journaal.bij(services)
+    except (journaal.JournaalBeschadigdError, OSError) as exc:  # destroying what is due matters more
+        log.error("destruction_journal_unusable", error_type=type(exc).__name__)
     for casus_id in due:
         vernietig_casus(services, casus_id, now=now)
         if voortgang is not None:

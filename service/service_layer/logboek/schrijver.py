@@ -22,6 +22,8 @@ Invariants:
 - Whoever appends (this writer's batches, or a beheer transaction in a unit of work through `append_in`) holds
   the head lock of the store it appends through, and appends through `_append`: `append_records` makes every
   record's leaf and nodes one way, and the same rule signs after every record. Nothing else appends.
+- `na_checkpoint` (the destruction journal keeps the latest checkpoint beside it, docs/backup.md) hears of a
+  checkpoint this writer signed only after the transaction that signed it has committed, and must not raise.
 """
 
 from __future__ import annotations
@@ -69,12 +71,16 @@ class VerstrekkingLog:
         *,
         clock: Callable[[], dt.datetime] = utcnow,
         meter: Meter | None = None,
+        na_checkpoint: Callable[[StoredCheckpoint], None] | None = None,
     ) -> None:
         self.database = database  # where the log is stored; its checks open read-only stores here too
         self._signer = signer
         self._beleid = beleid
         self._clock = clock
         self._meter: Meter = meter or GeenMeter()
+        # Told each checkpoint this writer signed, after its transaction committed (the destruction journal keeps
+        # the latest: `herstel.journaal`); it must not raise.
+        self._na_checkpoint = na_checkpoint
         self._cond = threading.Condition()
         self._queue: list[_Pending] = []
         self._writing = False
@@ -147,9 +153,10 @@ class VerstrekkingLog:
             if size == 0:
                 return None
             latest = store.latest_checkpoint()
-            if latest is not None and latest.grootte == size:
-                return latest
-            return self._sign(store, size, self._clock())
+            if latest is None or latest.grootte != size:
+                latest = self._sign(store, size, self._clock())
+        self._gemeld(latest)
+        return latest
 
     def teken_staart(self) -> StoredCheckpoint | None:
         """Sign a checkpoint of the unsigned tail when records wait beyond the latest checkpoint and it is at
@@ -168,7 +175,14 @@ class VerstrekkingLog:
             head = store.claim(0)
             if not self._tail_due(head.grootte, head.checkpoint):
                 return None
-            return self._sign(store, head.grootte, self._clock())
+            signed = self._sign(store, head.grootte, self._clock())
+        self._gemeld(signed)
+        return signed
+
+    def _gemeld(self, checkpoint: StoredCheckpoint) -> None:
+        """Tell `na_checkpoint` of a checkpoint whose transaction has committed."""
+        if self._na_checkpoint is not None:
+            self._na_checkpoint(checkpoint)
 
     def _tail_due(self, size: int, latest: tuple[int, dt.datetime] | None) -> bool:
         if latest is not None and latest[0] >= size:
@@ -194,6 +208,8 @@ class VerstrekkingLog:
             return
         self.batches += 1
         self._meter.logbatch(len(batch), time.perf_counter() - begin)
+        if signed:
+            self._gemeld(signed[-1])
         for waiting, done in zip(batch, appended, strict=True):
             index = done["log_index"]
             covering = next((c for c in signed if c.grootte > index), None)

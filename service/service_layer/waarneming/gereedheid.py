@@ -1,9 +1,9 @@
 """Whether this process is ready to serve, and the log's checkpoint state for the metrics.
 
 Invariants:
-- Ready means all four checks pass: the database answers; the key material holds a KEK for every regime and
-  the checkpoint signer; a field policy is active and compiles against the convenant in force; and the log
-  has no unsigned tail older than the checkpoint rule allows (`drempel`).
+- Ready means all five checks pass: the database answers; the key material holds a KEK for every regime and
+  the checkpoint signer; a field policy is active and compiles against the convenant in force; the log
+  has no unsigned tail older than the checkpoint rule allows (`drempel`); and no restore is unfinished.
 - A check never raises: whatever goes wrong in it makes it fail (its `code` says which check, never why in
   words that could carry a value).
 - `Gereedheidsmeting` (one per app) runs the database check on every call and reuses the policy and checkpoint
@@ -66,6 +66,7 @@ def gereedheid(services: Services, *, now: dt.datetime | None = None, database: 
             Controle("sleutels", _sleutels(services)),
             Controle("beleid", database and _beleid(services)),
             Controle("checkpoint", database and _checkpoint(services, now)),
+            Controle("herstel", database and _geen_herstel(services)),
         )
     )
 
@@ -91,7 +92,8 @@ class Gereedheidsmeting:
                 self._geslaagd = nu if all(c.ok for c in uitslag.controles if c.naam in _TRAAG) else None
             return uitslag
         controles = (Controle("database", True), Controle("sleutels", _sleutels(services)))
-        return Gereedheid(controles + tuple(Controle(naam, True) for naam in _TRAAG))
+        herstel = (Controle("herstel", _geen_herstel(services)),)
+        return Gereedheid(controles + tuple(Controle(naam, True) for naam in _TRAAG) + herstel)
 
 
 _TRAAG = ("beleid", "checkpoint")
@@ -110,6 +112,15 @@ def checkpointstand(services: Services, *, now: dt.datetime | None = None) -> Ch
         return None, head.grootte
     grootte, tijd = head.checkpoint
     return max(0.0, (now - tijd).total_seconds()), head.grootte - grootte
+
+
+def _geen_herstel(services: Services) -> bool:
+    """No restore is unfinished (`deelpoort restore` marks the database until it has re-applied every
+    destruction and verified the log: docs/backup.md); checked on every call, never reused."""
+    try:
+        return not services.herstel_bezig()
+    except Exception:
+        return False
 
 
 def _sleutels(services: Services) -> bool:
