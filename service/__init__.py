@@ -56,7 +56,34 @@ def serving_app(settings: Settings | None = None) -> Flask:
     """
     app = create_app(settings)
     _niet_tijdens_herstel(app.extensions["deelpoort"])
+    _schema_past(app.extensions["deelpoort"])
     return app
+
+
+def _schema_past(services: Services) -> None:
+    """Raise `SettingsError` when the database's schema is not the one this release was built for: older (run
+    `deelpoort db upgrade` first) or unknown to it (a newer release upgraded it: this one must not write into a
+    schema it does not know). A database that cannot be asked now is no reason to refuse (as the restore mark)."""
+    from service.adapters.migrate import current_revision, head_revision, is_bekend
+    from service.settings import SettingsError
+
+    try:
+        huidig = current_revision(services.engine)
+    except Exception:
+        return
+    finally:
+        services.engine.dispose()
+    nodig = head_revision()
+    if huidig == nodig:
+        return
+    if huidig is None or is_bekend(huidig):
+        raise SettingsError(
+            f"the database schema is at {huidig or 'nothing'}, this release needs {nodig}: run `deelpoort db upgrade`"
+        )
+    raise SettingsError(
+        f"the database schema is at {huidig}, which this release does not know (a newer release upgraded it): "
+        "serve the release that matches the database"
+    )
 
 
 def _niet_tijdens_herstel(services: Services) -> None:

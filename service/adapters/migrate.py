@@ -34,3 +34,11 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def is_bekend(revision: str) -> bool:
+    """Whether `revision` is one of the migrations this release ships (else the database is newer than the code)."""
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except Exception:  # alembic raises for an unknown or malformed revision id
+        return False
