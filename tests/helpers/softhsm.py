@@ -62,8 +62,9 @@ class SoftHsm:
         return self.labels.pop(0)
 
 
-def start(folder: Path) -> SoftHsm:
-    """Write the configuration, point `SOFTHSM2_CONF` at it (before the library is loaded) and make the pool."""
+def start(folder: Path, pool: int = POOL) -> SoftHsm:
+    """Write the configuration, point `SOFTHSM2_CONF` at it (before the library is loaded) and make `pool` fresh
+    tokens (the benchmark uses this too)."""
     module = softhsm_or_skip()
     tokens = folder / "tokens"
     tokens.mkdir(parents=True)
@@ -73,7 +74,7 @@ def start(folder: Path) -> SoftHsm:
         encoding="utf-8",
     )
     os.environ["SOFTHSM2_CONF"] = str(hsm.conf)
-    for n in range(POOL):
+    for n in range(pool):
         label = f"deelpoort-test-{n}"
         subprocess.run(
             [UTIL, "--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", PIN],
