@@ -82,7 +82,7 @@ def open_token_keyring(
     Raises:
         SettingsError: the module, the token or the PIN is wrong, or (when `volledig`) a regime has no KEK.
     """
-    from service.crypto.pkcs11_token import Pkcs11Token
+    from service.crypto.hsm_token import Pkcs11Token
     from service.crypto.token_keyring import TokenKeyring
 
     legacy = material.keyring if material is not None and isinstance(material.keyring, Keyring) else None

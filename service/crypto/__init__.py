@@ -11,7 +11,7 @@ small API.
 - `routeer_pseudoniem`: the routeeroverleg participants' pseudonym (HMAC-SHA256 under their shared key).
 - `lees_clientcertificaat`: a client certificate forwarded by the mTLS proxy, read into its OIN and validity.
 - `KeyMaterial` and friends: generating, loading, validating and rotating the key file.
-- `TokenKeyring` (`token_keyring.py`, over `pkcs11_token.py`): the KEKs as non-extractable key objects in a PKCS#11
+- `TokenKeyring` (`token_keyring.py`, over `hsm_token.py`): the KEKs as non-extractable key objects in a PKCS#11
   token (through python-pkcs11, imported only by those two modules), the same interface as `Keyring` (`KekRing`).
 - `verifieer_id_token` (`id_token.py`): an OpenID Connect id token checked against its provider's JWKS (through
   joserfc); it raises `IdTokenError` naming the failed check, since it guards no secret of ours.

@@ -26,6 +26,7 @@ import os
 from service.crypto._encoding import length_prefixed
 from service.crypto.data_key import DATA_KEY_SIZE, DataKey
 from service.crypto.errors import CryptoError, KeyMaterialError
+from service.crypto.hsm_token import Pkcs11Token, kek_label
 from service.crypto.keyring import (
     MAX_KEK_VERSION,
     NONCE_SIZE,
@@ -36,7 +37,6 @@ from service.crypto.keyring import (
     kek_version_of,
     wrapped_associated_data,
 )
-from service.crypto.pkcs11_token import Pkcs11Token, kek_label
 from service.domain.convenant import Regime
 
 _HEADER_SIZE = 5

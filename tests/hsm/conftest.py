@@ -12,7 +12,7 @@ from flask import Flask
 
 from service import create_app
 from service.bootstrap import load_key_file, open_token_keyring
-from service.crypto.pkcs11_token import Pkcs11Token
+from service.crypto.hsm_token import Pkcs11Token
 from service.service_layer.sleutelbeheer_hsm import eerste_keks
 from service.settings import Settings, Sleutelopslag
 from tests.helpers import softhsm

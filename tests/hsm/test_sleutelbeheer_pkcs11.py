@@ -17,7 +17,7 @@ from service import create_app
 from service.adapters.orm import CasusSleutelRow
 from service.bootstrap import build_services
 from service.cli import main
-from service.crypto.pkcs11_token import Pkcs11Token
+from service.crypto.hsm_token import Pkcs11Token
 from service.domain.convenant import Regime
 from service.domain.errors import ConflictError
 from service.service_layer.services import Services

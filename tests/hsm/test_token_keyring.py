@@ -14,8 +14,8 @@ from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 from pkcs11.exceptions import AttributeSensitive, KeyUnextractable
 
 from service.crypto import CryptoError, DataKey, KeyMaterialError, Keyring, generate_key_material, parse_key_material
+from service.crypto.hsm_token import Pkcs11Token, kek_label
 from service.crypto.keyring import WRAPPED_SIZE, kek_version_of
-from service.crypto.pkcs11_token import Pkcs11Token, kek_label
 from service.crypto.token_keyring import TokenKeyring
 from service.domain.convenant import Regime
 from tests.helpers.softhsm import PIN, SoftHsm

@@ -141,17 +141,7 @@ class Pkcs11Token:
         Raises:
             CryptoError: No such KEK, or the module refused.
         """
-        key = self.keks().get((regime, version))
-        if key is None:
-            raise CryptoError
-        try:
-            with _LOCK:
-                result: bytes = key.encrypt(
-                    data, mechanism=Mechanism.AES_GCM, mechanism_param=_gcm(nonce, associated_data)
-                )
-        except PKCS11Error:
-            raise CryptoError from None
-        return result
+        return self._aes_gcm("encrypt", regime, version, nonce, associated_data, data)
 
     def decrypt(self, regime: Regime, version: int, nonce: bytes, associated_data: bytes, data: bytes) -> bytes:
         """Verify and decrypt AES-256-GCM inside the token under KEK (`regime`, `version`).
@@ -159,14 +149,18 @@ class Pkcs11Token:
         Raises:
             CryptoError: No such KEK, a wrong tag or associated data, or the module refused.
         """
+        return self._aes_gcm("decrypt", regime, version, nonce, associated_data, data)
+
+    def _aes_gcm(
+        self, operation: str, regime: Regime, version: int, nonce: bytes, associated_data: bytes, data: bytes
+    ) -> bytes:
         key = self.keks().get((regime, version))
         if key is None:
             raise CryptoError
+        parameters = pkcs11.GCMParams(nonce, associated_data, 128)
         try:
             with _LOCK:
-                result: bytes = key.decrypt(
-                    data, mechanism=Mechanism.AES_GCM, mechanism_param=_gcm(nonce, associated_data)
-                )
+                result: bytes = getattr(key, operation)(data, mechanism=Mechanism.AES_GCM, mechanism_param=parameters)
         except PKCS11Error:
             raise CryptoError from None
         return result
@@ -255,10 +249,6 @@ class Pkcs11Token:
 
     def __repr__(self) -> str:
         return f"Pkcs11Token(module={self._module!r}, token_label={self._label!r})"
-
-
-def _gcm(nonce: bytes, associated_data: bytes) -> pkcs11.GCMParams:
-    return pkcs11.GCMParams(nonce, associated_data, 128)
 
 
 def _read_keks(session: Any, token_label: str) -> dict[tuple[Regime, int], Any]:
