@@ -1,13 +1,15 @@
 """KEKs in a PKCS#11 token (SoftHSM2) against KEKs in the secrets file, measured in the same run.
 
 (a) unwrap: one data key unwrapped through `TokenKeyring` (AES-GCM inside the token, one lock, one session per
-    process) against `Keyring` (AES-GCM in process, `cryptography`); median of N calls each.
+    process) against `Keyring` (AES-GCM in process, `cryptography`); median of N calls each. And a DEK cache hit
+    (`CasusKeys.cipher_for` with the key cached: what a request pays per casus when nothing is unwrapped).
 (b) a verstrekking in process (Flask test client, SQLite, CPU time as in `bench_verstrekking_cpu.py`: one casus,
     20 released velden), with the DEK cache warm (what nearly every request meets: the cache keeps an unwrapped
     key 300 s) and cold (the casus's key forgotten before each request, so every request unwraps), for each
     backend. Target: warm, the token backend's cost per request within 5% of the file's (ratio <= 1.05).
 
-Run: `.venv/bin/python bench/bench_pkcs11.py [--requests N]`. Needs Debian's softhsm2; prints JSON only.
+Run: `.venv/bin/python bench/bench_pkcs11.py [--requests N] [--gelijk]`. Needs Debian's softhsm2; prints JSON
+only. `--gelijk` runs the file backend against itself: the spread of its ratios is the machine's noise.
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--unwraps", type=int, default=3000)
+    parser.add_argument(
+        "--gelijk", action="store_true", help="A/A run: the second backend is the file too (shows the noise)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     folder = Path(tempfile.mkdtemp(prefix="deelpoort-bench-pkcs11-"))
@@ -85,8 +90,15 @@ def main() -> None:
         pkcs11_pin=softhsm.PIN,
     )
     eerste_keks(open_token_keyring(in_token, load_key_file(in_token), volledig=False))
+    if args.gelijk:
+        in_token = dataclasses.replace(in_file, database_url=f"sqlite:///{folder}/gelijk.sqlite3")
 
-    result: dict[str, Any] = {"benchmark": "pkcs11", "module": str(hsm.module), "requests": args.requests}
+    result: dict[str, Any] = {
+        "benchmark": "pkcs11",
+        "module": str(hsm.module),
+        "requests": args.requests,
+        "gelijk": args.gelijk,
+    }
     measures: dict[str, dict[str, Callable[[], Any]]] = {}
     engines = []
     for name, settings in (("bestand", in_file), ("pkcs11", in_token)):
@@ -106,7 +118,7 @@ def main() -> None:
             wrapped = connection.exec_driver_sql(
                 "SELECT wrapped FROM casus_sleutels WHERE casus_id = ?", (casus,)
             ).scalar_one()
-        assert wrapped[0] == (2 if name == "pkcs11" else 1)  # format 2: wrapped inside the token
+        assert wrapped[0] == (2 if name == "pkcs11" and not args.gelijk else 1)  # format 2: wrapped in the token
         keyring = services.keys.keyring
 
         def cold(verstrekking: Callable[[], Any] = verstrekking, services: Any = services, casus: str = casus) -> Any:
@@ -115,15 +127,17 @@ def main() -> None:
 
         measures[name] = {
             "unwrap": lambda k=keyring, c=casus, w=wrapped: k.unwrap(Regime.REGULIER, c, w),
+            "hit": lambda k=services.keys, c=casus, w=wrapped: k.cipher_for(Regime.REGULIER, c, w),
             "warm": verstrekking,
             "cold": cold,
         }
-    # Interleaved rounds, best of each: both backends see the same machine load.
+    # Interleaved rounds in alternating order, best of each: both backends see the same machine load.
     per_backend: dict[str, dict[str, float]] = {name: {} for name in measures}
-    for _ in range(3):
-        for name, measure in measures.items():
+    for round_ in range(4):
+        for name, measure in sorted(measures.items(), reverse=bool(round_ % 2)):
             found = {
                 "unwrap_us": median_us(measure["unwrap"], args.unwraps),
+                "cache_hit_us": median_us(measure["hit"], args.unwraps),
                 "verstrekking_warm_cpu_ms": cpu_ms(measure["warm"], args.requests),
                 "verstrekking_cold_cpu_ms": cpu_ms(measure["cold"], args.requests),
             }
@@ -136,6 +150,7 @@ def main() -> None:
         "bestand": {k: round(v, 3) for k, v in file_.items()},
         "pkcs11": {k: round(v, 3) for k, v in token_.items()},
         "ratio_unwrap_token_over_file": round(token_["unwrap_us"] / file_["unwrap_us"], 2),
+        "ratio_cache_hit_token_over_file": round(token_["cache_hit_us"] / file_["cache_hit_us"], 2),
         "ratio_warm_verstrekking_token_over_file": round(
             token_["verstrekking_warm_cpu_ms"] / file_["verstrekking_warm_cpu_ms"], 3
         ),

@@ -82,12 +82,19 @@ class _Open:
     pin_digest: bytes
     session: Any
     keks: dict[tuple[Regime, int], Any] = field(default_factory=dict)
+    versies: dict[Regime, tuple[int, ...]] = field(default_factory=dict)  # per regime, ascending (read per request)
+
+    def lees(self, token_label: str) -> None:
+        """Read the KEK objects of the token (see `_read_keks`)."""
+        keks = _read_keks(self.session, token_label)
+        self.versies = {regime: tuple(sorted(v for r, v in keks if r is regime)) for regime in Regime}
+        self.keks = keks
 
 
 class Pkcs11Token:
     """One token of one PKCS#11 module, logged in as its user; holds Deelpoort's KEK objects."""
 
-    __slots__ = ("_label", "_module", "_pin")
+    __slots__ = ("_label", "_module", "_pin", "_pin_digest")
 
     def __init__(self, module: str, token_label: str, pin: str) -> None:
         """Remember where the token is; nothing is opened until first use (`open`).
@@ -102,6 +109,7 @@ class Pkcs11Token:
         self._module = module
         self._label = token_label
         self._pin = pin
+        self._pin_digest = hashlib.sha256(pin.encode("utf-8")).digest()
 
     @property
     def label(self) -> str:
@@ -133,7 +141,15 @@ class Pkcs11Token:
         """
         state = self._current()
         with _LOCK:
-            state.keks = _read_keks(state.session, self._label)
+            state.lees(self._label)
+
+    def versies(self, regime: Regime) -> tuple[int, ...]:
+        """The KEK versions of `regime` found at the latest open or `refresh`, ascending.
+
+        Raises:
+            KeyMaterialError: As for `open`.
+        """
+        return self._current().versies.get(regime, ())
 
     def encrypt(self, regime: Regime, version: int, nonce: bytes, associated_data: bytes, data: bytes) -> bytes:
         """AES-256-GCM inside the token under KEK (`regime`, `version`), with the caller's 12-byte nonce.
@@ -206,17 +222,16 @@ class Pkcs11Token:
 
     def _current(self) -> _Open:
         pid = os.getpid()
-        digest = hashlib.sha256(self._pin.encode("utf-8")).digest()
         with _LOCK:
             state = _OPEN.get((self._module, self._label))
             if state is not None and state.pid == pid:
-                if not hmac.compare_digest(state.pin_digest, digest):
+                if not hmac.compare_digest(state.pin_digest, self._pin_digest):
                     raise KeyMaterialError(
                         f"PKCS#11 token {self._label!r}: already open in this process with another PIN"
                     )
                 return state
-            state = _Open(pid, digest, self._login())
-            state.keks = _read_keks(state.session, self._label)
+            state = _Open(pid, self._pin_digest, self._login())
+            state.lees(self._label)
             _OPEN[(self._module, self._label)] = state
             return state
 

@@ -47,7 +47,7 @@ BESTAND = "bestand"
 class TokenKeyring:
     """The KEKs of both regimes in a PKCS#11 token; wraps, unwraps and rewraps per-casus data keys."""
 
-    __slots__ = ("_legacy", "_regime_ad", "_token")
+    __slots__ = ("_legacy", "_legacy_versions", "_merged", "_regime_ad", "_token")
 
     def __init__(self, token: Pkcs11Token, legacy: Keyring | None = None) -> None:
         """Open the token in this process and check it holds a KEK for every regime.
@@ -60,9 +60,7 @@ class TokenKeyring:
             KeyMaterialError: The token cannot be opened (module, token, PIN), a key object is not acceptable, a
                 regime has no KEK in the token, or a version is both in the token and in the file.
         """
-        self._token = token
-        self._legacy = legacy
-        self._regime_ad = {regime: length_prefixed(regime.value) for regime in Regime}
+        self._setup(token, legacy)
         self.check()
 
     @classmethod
@@ -73,11 +71,17 @@ class TokenKeyring:
             KeyMaterialError: The token cannot be opened, or a key object is not acceptable.
         """
         keyring = cls.__new__(cls)
-        keyring._token = token
-        keyring._legacy = legacy
-        keyring._regime_ad = {regime: length_prefixed(regime.value) for regime in Regime}
+        keyring._setup(token, legacy)
         token.refresh()
         return keyring
+
+    def _setup(self, token: Pkcs11Token, legacy: Keyring | None) -> None:
+        self._token = token
+        self._legacy = legacy
+        self._legacy_versions = {r: legacy.versions(r) if legacy is not None else () for r in Regime}
+        # Per regime: the token's versions as last read, and those merged with the file's (asked per request).
+        self._merged: dict[Regime, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self._regime_ad = {regime: length_prefixed(regime.value) for regime in Regime}
 
     def create_kek(self, regime: Regime) -> int:
         """Generate the next KEK version of `regime` inside the token; it becomes the primary one.
@@ -138,8 +142,14 @@ class TokenKeyring:
 
     def versions(self, regime: Regime) -> tuple[int, ...]:
         """Every KEK version of `regime` this keyring can unwrap (the token's and the file's), ascending."""
-        legacy = self._legacy.versions(regime) if self._legacy is not None else ()
-        return tuple(sorted({*self._token_versions(regime), *legacy}))
+        legacy = self._legacy_versions.get(regime, ())
+        in_token = self._token.versies(regime)
+        if not legacy:
+            return in_token
+        merged = self._merged.get(regime)
+        if merged is None or merged[0] is not in_token:
+            merged = self._merged[regime] = (in_token, tuple(sorted({*in_token, *legacy})))
+        return merged[1]
 
     def bron(self, regime: Regime, version: int) -> str:
         """Where KEK `version` of `regime` is held: ``token`` or ``bestand`` (the secrets file).
@@ -213,7 +223,7 @@ class TokenKeyring:
         return wrapped[0] != TOKEN_FORMAT_VERSION or version != self.primary_version(regime)
 
     def _token_versions(self, regime: Regime) -> tuple[int, ...]:
-        return tuple(sorted(version for (kek_regime, version) in self._token.keks() if kek_regime == regime))
+        return self._token.versies(regime)
 
     def _wrap(self, regime: Regime, casus_id: str, material: bytes) -> bytes:
         if regime not in self._regime_ad:
