@@ -8,8 +8,10 @@ and the same associated data (header, regime, casus id). The encryption runs ins
 process supplies a fresh random nonce per wrap), so the KEK never leaves it.
 
 Invariants:
-- A DEK is wrapped only inside the token, under the highest KEK version of its regime there (the primary one);
-  rotation adds a higher version (`create_kek`), never replaces one.
+- A DEK is wrapped only inside the token, under the highest KEK version of its regime there (the primary one),
+  read from the token just before the wrap: a rotation by another process (`deelpoort keys rotate`) holds for
+  every new DEK at once, so no worker keeps wrapping under a version about to be retired. Rotation adds a higher
+  version (`create_kek`), never replaces one.
 - Format 2 unwraps only through the token; format 1 (the secrets file's KEKs) unwraps only through the file
   keyring handed in as `legacy`, which exists for migrating from `bestand` to `pkcs11`: its DEKs are rewrapped
   into the token like any rotation, and it never wraps anything new. Without it, format 1 raises `CryptoError`.
@@ -228,6 +230,10 @@ class TokenKeyring:
     def _wrap(self, regime: Regime, casus_id: str, material: bytes) -> bytes:
         if regime not in self._regime_ad:
             raise ValueError("unknown regime")
+        try:
+            self._token.refresh()  # one object search per new or rewrapped DEK; never per read
+        except KeyMaterialError:
+            raise CryptoError from None
         header = bytes([TOKEN_FORMAT_VERSION]) + self.primary_version(regime).to_bytes(4, "big")
         nonce = os.urandom(NONCE_SIZE)
         associated_data = wrapped_associated_data(header, self._regime_ad[regime], casus_id)

@@ -19,6 +19,9 @@ from sqlalchemy import create_engine, select
 from service import create_app
 from service.adapters.orm import CasusSleutelRow
 from service.bootstrap import load_key_file, open_token_keyring
+from service.crypto.hsm_token import Pkcs11Token
+from service.crypto.token_keyring import TokenKeyring
+from service.domain.convenant import Regime
 from service.service_layer.services import Services
 from service.service_layer.sleutelbeheer_hsm import eerste_keks
 from service.settings import Settings, Sleutelopslag
@@ -38,6 +41,7 @@ class Server:
     politie: str
     procesregisseur: str
     database_url: str
+    token: Pkcs11Token
 
 
 def _vraag(port: int, methode: str, pad: str, token: str, body: Any) -> tuple[int, Any]:
@@ -88,7 +92,7 @@ def server(
     code = "import sys; from service.cli import main; sys.exit(main())"
     argv = [sys.executable, "-c", code, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
     with dienst(argv, env=env, port=port, limit_s=60):
-        yield Server(port, politie, procesregisseur, settings.database_url)
+        yield Server(port, politie, procesregisseur, settings.database_url, Pkcs11Token(str(hsm.module), label, PIN))
 
 
 def test_workers_and_their_threads_wrap_and_unwrap_through_the_token_at_once(server: Server) -> None:
@@ -115,10 +119,27 @@ def test_workers_and_their_threads_wrap_and_unwrap_through_the_token_at_once(ser
     for thread in threads:
         thread.join(timeout=120)
     assert errors == []
+    wrapped = _wrapped(server)
+    assert len(wrapped) == 24 and {w[:5] for w in wrapped.values()} == {b"\x02\x00\x00\x00\x02"}  # format 2, KEK v2
+
+
+def test_a_kek_made_by_another_process_wraps_the_workers_next_data_keys(server: Server) -> None:
+    """`deelpoort keys rotate` runs in another process than the workers: they must not keep wrapping new data keys
+    under the old version (which `keys retire` may destroy once the rewrap counted none under it)."""
+    assert TokenKeyring.zonder_controle(server.token).create_kek(Regime.REGULIER) == 3
+    before = set(_wrapped(server))
+    for _ in range(4):  # reaching both workers
+        status, created = _vraag(server.port, "POST", "/v1/casussen", server.politie, aanmelding())
+        assert status == 201, created
+    new = {casus: w for casus, w in _wrapped(server).items() if casus not in before}
+    assert len(new) == 4 and {int.from_bytes(w[1:5], "big") for w in new.values()} == {3}
+
+
+def _wrapped(server: Server) -> dict[str, bytes]:
     engine = create_engine(server.database_url)
     try:
         with engine.connect() as connection:
-            wrapped = connection.execute(select(CasusSleutelRow.wrapped)).scalars().all()
+            rows = connection.execute(select(CasusSleutelRow.casus_id, CasusSleutelRow.wrapped)).all()
     finally:
         engine.dispose()
-    assert len(wrapped) == 24 and {w[0] for w in wrapped} == {2}  # every data key wrapped inside the token
+    return {row.casus_id: row.wrapped for row in rows}

@@ -49,6 +49,11 @@ def _wrapped(services: Services) -> dict[str, bytes]:
     return {row.casus_id: row.wrapped for row in rows}
 
 
+def gebouwd_app(client: FlaskClient) -> Services:
+    services: Services = client.application.extensions["deelpoort"]
+    return services
+
+
 def _env(settings: Settings) -> dict[str, str]:
     env = {
         "DEELPOORT_DATABASE_URL": settings.database_url,
@@ -128,7 +133,12 @@ def test_migrating_from_the_secrets_file_is_a_rotation_into_the_token(
 
 
 def test_rotate_and_retire_in_the_token(
-    client: FlaskClient, politie: str, hsm_settings: Settings, key_file: Path, gebouwd: list[Services]
+    client: FlaskClient,
+    politie: str,
+    procesregisseur: str,
+    hsm_settings: Settings,
+    key_file: Path,
+    gebouwd: list[Services],
 ) -> None:
     chosen = pkcs11_settings(hsm_settings, str(hsm_settings.pkcs11_token), keys_file=key_file)
     ids = _refer(client, politie, 3)
@@ -138,6 +148,11 @@ def test_rotate_and_retire_in_the_token(
     assert rotated.exit_code == 0, rotated.output
     assert "regulier: KEK v3 generated in the PKCS#11 token" in rotated.output
     assert "rewrapped 3 data key(s)" in rotated.output
+    later = _refer(client, politie, 1)  # the running app, built before the rotation, wraps under v3 at once
+    assert int.from_bytes(_wrapped(gebouwd_app(client))[later[0]][1:5], "big") == 3
+    disclosed = vraag(client, procesregisseur, ids[0], doel="triage")  # and reads a DEK the CLI rewrapped
+    assert disclosed.status_code == 201, disclosed.get_json()
+    assert any(b["velden"].get("bsn") == BSN_HOOFDPERSOON for b in disclosed.get_json()["betrokkenen"])
     from_file = _keys(chosen, "retire", "--regime", "regulier", "--version", "1")
     assert from_file.exit_code != 0 and "is in the secrets file" in from_file.output
     retired = _keys(chosen, "retire", "--regime", "regulier", "--version", "2")
@@ -148,7 +163,7 @@ def test_rotate_and_retire_in_the_token(
     assert sorted(v for r, v in token.keks() if r is Regime.REGULIER) == [3]
     services = build_services(chosen)
     gebouwd.append(services)
-    assert set(_read_all(services, ids)) == set(ids)
+    assert set(_read_all(services, ids + later)) == set(ids + later)
     assert {int.from_bytes(w[1:5], "big") for w in _wrapped(services).values()} == {3}
 
 
