@@ -4,6 +4,7 @@ the secrets file (a rotation into the token), rotating and retiring in the token
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -218,8 +219,15 @@ REFUSALS = [
 
 @pytest.mark.parametrize(("name", "change", "message"), REFUSALS, ids=[row[0] for row in REFUSALS])
 def test_production_refuses_to_start_naming_what_is_wrong(
-    productie: dict[str, object], leeg_token: str, hsm: SoftHsm, name: str, change: dict[str, str], message: str
+    productie: dict[str, object],
+    leeg_token: str,
+    hsm: SoftHsm,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+    change: dict[str, str],
+    message: str,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     env = _productie_env(productie, DEELPOORT_PKCS11_TOKEN=leeg_token, DEELPOORT_PKCS11_PIN=PIN)
     if change.pop("EEN_REGIME", None):
         from service.crypto.token_keyring import TokenKeyring
@@ -228,7 +236,7 @@ def test_production_refuses_to_start_naming_what_is_wrong(
     env = {k: v for k, v in (env | change).items() if v}
     with pytest.raises(SettingsError, match=message) as raised:
         create_app(Settings.from_env(env))
-    assert PIN not in str(raised.value)
+    assert PIN not in str(raised.value) and PIN not in caplog.text
 
 
 def test_a_wrong_pin_stops_the_command_with_a_clear_message_and_never_the_pin(
