@@ -63,3 +63,20 @@ def test_the_pin_file(tmp_path: Path, name: str, text: str | None, expected: str
     with pytest.raises(SettingsError, match=str(pin_file)) as raised:
         settings.lees_pkcs11_pin()
     assert PIN not in str(raised.value)
+
+
+def test_keys_generate_without_kek_writes_a_file_that_keys_check_reads_as_kekless(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import main
+
+    target = tmp_path / "sleutels.json"
+    env = {"DEELPOORT_INSTANCE_PATH": str(tmp_path / "instance")}
+    made = CliRunner().invoke(main, ["keys", "generate", "--zonder-kek", "--uitvoer", str(target)], env=env)
+    assert made.exit_code == 0, made.output
+    checked = CliRunner().invoke(main, ["keys", "check", "--bestand", str(target)], env=env)
+    assert checked.exit_code == 0, checked.output
+    assert "kek: none in this file (DEELPOORT_SLEUTELS=pkcs11" in checked.output
+    assert "kek regulier" not in checked.output
+    refused = CliRunner().invoke(main, ["keys", "status"], env={**env, "DEELPOORT_KEYS_FILE": str(target)})
+    assert refused.exit_code == 2 and "no kek section" in refused.output
