@@ -233,7 +233,7 @@ def test_threads_unwrap_at_once_without_mixing_up(gedeeld: TokenKeyring) -> None
 
     def work() -> None:
         try:
-            for _ in range(20):
+            for _ in range(8):
                 for casus_id, (data_key, blob) in wrapped.items():
                     assert keyring.unwrap(Regime.REGULIER, casus_id, blob).key_id == data_key.key_id
                     keyring.new_data_key(Regime.CTER, casus_id)
