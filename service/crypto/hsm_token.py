@@ -25,6 +25,7 @@ import hmac
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,12 +84,14 @@ class _Open:
     session: Any
     keks: dict[tuple[Regime, int], Any] = field(default_factory=dict)
     versies: dict[Regime, tuple[int, ...]] = field(default_factory=dict)  # per regime, ascending (read per request)
+    gelezen_op: float = 0.0  # time.monotonic() of the latest read
 
     def lees(self, token_label: str) -> None:
         """Read the KEK objects of the token (see `_read_keks`)."""
         keks = _read_keks(self.session, token_label)
         self.versies = {regime: tuple(sorted(v for r, v in keks if r is regime)) for regime in Regime}
         self.keks = keks
+        self.gelezen_op = time.monotonic()
 
 
 class Pkcs11Token:
@@ -142,6 +145,18 @@ class Pkcs11Token:
         state = self._current()
         with _LOCK:
             state.lees(self._label)
+
+    def refresh_if_older(self, seconds: float) -> None:
+        """`refresh` when the KEK objects were last read more than `seconds` ago (a search costs about a
+        millisecond in SoftHSM2: too much for every wrap of a rotation's batch).
+
+        Raises:
+            KeyMaterialError: As for `open`.
+        """
+        state = self._current()
+        if time.monotonic() - state.gelezen_op > seconds:
+            with _LOCK:
+                state.lees(self._label)
 
     def versies(self, regime: Regime) -> tuple[int, ...]:
         """The KEK versions of `regime` found at the latest open or `refresh`, ascending.

@@ -9,9 +9,10 @@ process supplies a fresh random nonce per wrap), so the KEK never leaves it.
 
 Invariants:
 - A DEK is wrapped only inside the token, under the highest KEK version of its regime there (the primary one),
-  read from the token just before the wrap: a rotation by another process (`deelpoort keys rotate`) holds for
-  every new DEK at once, so no worker keeps wrapping under a version about to be retired. Rotation adds a higher
-  version (`create_kek`), never replaces one.
+  as read from the token at most `VERSIE_LEEFTIJD` seconds before the wrap: a KEK made by another process
+  (`deelpoort keys rotate`) wraps every worker's new DEKs within that second, so no worker keeps wrapping under a
+  version that is about to be rewrapped away and retired. Rotation adds a higher version (`create_kek`), never
+  replaces one.
 - Format 2 unwraps only through the token; format 1 (the secrets file's KEKs) unwraps only through the file
   keyring handed in as `legacy`, which exists for migrating from `bestand` to `pkcs11`: its DEKs are rewrapped
   into the token like any rotation, and it never wraps anything new. Without it, format 1 raises `CryptoError`.
@@ -42,6 +43,7 @@ from service.crypto.keyring import (
 from service.domain.convenant import Regime
 
 _HEADER_SIZE = 5
+VERSIE_LEEFTIJD = 1.0  # seconds: how old the token's list of KEKs may be when a DEK is wrapped
 TOKEN = "token"  # noqa: S105 - where a KEK is held, not a secret
 BESTAND = "bestand"
 
@@ -231,7 +233,7 @@ class TokenKeyring:
         if regime not in self._regime_ad:
             raise ValueError("unknown regime")
         try:
-            self._token.refresh()  # one object search per new or rewrapped DEK; never per read
+            self._token.refresh_if_older(VERSIE_LEEFTIJD)
         except KeyMaterialError:
             raise CryptoError from None
         header = bytes([TOKEN_FORMAT_VERSION]) + self.primary_version(regime).to_bytes(4, "big")

@@ -8,6 +8,7 @@ import http.client
 import json
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from service import create_app
 from service.adapters.orm import CasusSleutelRow
 from service.bootstrap import load_key_file, open_token_keyring
 from service.crypto.hsm_token import Pkcs11Token
-from service.crypto.token_keyring import TokenKeyring
+from service.crypto.token_keyring import VERSIE_LEEFTIJD, TokenKeyring
 from service.domain.convenant import Regime
 from service.service_layer.services import Services
 from service.service_layer.sleutelbeheer_hsm import eerste_keks
@@ -127,6 +128,7 @@ def test_a_kek_made_by_another_process_wraps_the_workers_next_data_keys(server: 
     """`deelpoort keys rotate` runs in another process than the workers: they must not keep wrapping new data keys
     under the old version (which `keys retire` may destroy once the rewrap counted none under it)."""
     assert TokenKeyring.zonder_controle(server.token).create_kek(Regime.REGULIER) == 3
+    time.sleep(VERSIE_LEEFTIJD + 0.2)  # the workers re-read the token's KEKs before a wrap at most this late
     before = set(_wrapped(server))
     for _ in range(4):  # reaching both workers
         status, created = _vraag(server.port, "POST", "/v1/casussen", server.politie, aanmelding())
