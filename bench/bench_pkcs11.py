@@ -1,7 +1,8 @@
 """KEKs in a PKCS#11 token (SoftHSM2) against KEKs in the secrets file, measured in the same run.
 
 (a) unwrap: one data key unwrapped through `TokenKeyring` (AES-GCM inside the token, one lock, one session per
-    process) against `Keyring` (AES-GCM in process, `cryptography`); median of N calls each. And a DEK cache hit
+    process) against `Keyring` (AES-GCM in process, `cryptography`); median of N calls each; a wrap likewise (a
+    rotation's rewrap is an unwrap and a wrap per casus). And a DEK cache hit
     (`CasusKeys.cipher_for` with the key cached: what a request pays per casus when nothing is unwrapped).
 (b) a verstrekking in process (Flask test client, SQLite, CPU time as in `bench_verstrekking_cpu.py`: one casus,
     20 released velden), with the DEK cache warm (what nearly every request meets: the cache keeps an unwrapped
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import importlib.util
 import json
 import statistics
@@ -59,6 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--unwraps", type=int, default=3000)
+    parser.add_argument("--profiel", action="store_true", help="also print a cProfile of the warm verstrekkingen")
     parser.add_argument(
         "--gelijk", action="store_true", help="A/A run: the second backend is the file too (shows the noise)"
     )
@@ -73,7 +76,7 @@ def main() -> None:
 
     from service import create_app
     from service.bootstrap import load_key_file, open_token_keyring
-    from service.crypto import write_development_keys
+    from service.crypto import DataKey, write_development_keys
     from service.domain.convenant import Regime
     from service.service_layer.sleutelbeheer_hsm import eerste_keks
     from service.settings import Settings, Sleutelopslag
@@ -120,6 +123,7 @@ def main() -> None:
             ).scalar_one()
         assert wrapped[0] == (2 if name == "pkcs11" and not args.gelijk else 1)  # format 2: wrapped in the token
         keyring = services.keys.keyring
+        data_key = DataKey.generate(Regime.REGULIER, casus)
 
         def cold(verstrekking: Callable[[], Any] = verstrekking, services: Any = services, casus: str = casus) -> Any:
             services.keys.forget(casus)  # a cache miss: this request unwraps (through the token for pkcs11)
@@ -127,16 +131,22 @@ def main() -> None:
 
         measures[name] = {
             "unwrap": lambda k=keyring, c=casus, w=wrapped: k.unwrap(Regime.REGULIER, c, w),
+            "wrap": lambda k=keyring, d=data_key: k.wrap(d),
             "hit": lambda k=services.keys, c=casus, w=wrapped: k.cipher_for(Regime.REGULIER, c, w),
             "warm": verstrekking,
             "cold": cold,
         }
+    # As a gunicorn worker does after start (`gunicorn_app.freeze_startup_objects`): full collections no longer walk
+    # what was built at start, which otherwise lands a 1 ms pause on whichever backend is being measured.
+    gc.collect()
+    gc.freeze()
     # Interleaved rounds in alternating order, best of each: both backends see the same machine load.
     per_backend: dict[str, dict[str, float]] = {name: {} for name in measures}
     for round_ in range(4):
         for name, measure in sorted(measures.items(), reverse=bool(round_ % 2)):
             found = {
                 "unwrap_us": median_us(measure["unwrap"], args.unwraps),
+                "wrap_us": median_us(measure["wrap"], args.unwraps),
                 "cache_hit_us": median_us(measure["hit"], args.unwraps),
                 "verstrekking_warm_cpu_ms": cpu_ms(measure["warm"], args.requests),
                 "verstrekking_cold_cpu_ms": cpu_ms(measure["cold"], args.requests),
@@ -150,6 +160,7 @@ def main() -> None:
         "bestand": {k: round(v, 3) for k, v in file_.items()},
         "pkcs11": {k: round(v, 3) for k, v in token_.items()},
         "ratio_unwrap_token_over_file": round(token_["unwrap_us"] / file_["unwrap_us"], 2),
+        "ratio_wrap_token_over_file": round(token_["wrap_us"] / file_["wrap_us"], 2),
         "ratio_cache_hit_token_over_file": round(token_["cache_hit_us"] / file_["cache_hit_us"], 2),
         "ratio_warm_verstrekking_token_over_file": round(
             token_["verstrekking_warm_cpu_ms"] / file_["verstrekking_warm_cpu_ms"], 3
@@ -158,6 +169,15 @@ def main() -> None:
             token_["verstrekking_cold_cpu_ms"] / file_["verstrekking_cold_cpu_ms"], 3
         ),
     }
+    if args.profiel:
+        import cProfile
+        import pstats
+
+        for name, measure in measures.items():
+            profile = cProfile.Profile()
+            profile.runcall(lambda m=measure: [m["warm"]() for _ in range(args.requests)])
+            print(f"== {name}: warm verstrekkingen, by own time")
+            pstats.Stats(profile).sort_stats("tottime").print_stats(15)
     print(json.dumps(result, indent=2))
 
 
