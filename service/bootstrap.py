@@ -5,8 +5,10 @@ Nothing here runs at import; `build_services` is called by `create_app` and by C
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,7 +22,7 @@ from service.adapters.log_store import LogDatabase
 from service.adapters.storingen import als_storing
 from service.audit import CheckpointBeleid
 from service.convenant.versies import laad, lees_map
-from service.crypto import KeyMaterial, KeyMaterialError, key_material_from_json, load_key_material
+from service.crypto import KeyMaterial, KeyMaterialError, Keyring, key_material_from_json, load_key_material
 from service.crypto.material import DEVELOPMENT_KEYS_FILENAME
 from service.domain.convenant import Convenant
 from service.domain.errors import NietBeschikbaarError
@@ -42,7 +44,10 @@ from service.service_layer.logboek.schrijver import VerstrekkingLog
 from service.service_layer.register.bron import ConvenantBron, GeenConvenantError
 from service.service_layer.services import Services
 from service.service_layer.waarneming.meter import GeenMeter, Meter
-from service.settings import PROJECT_ROOT, Settings, SettingsError
+from service.settings import PROJECT_ROOT, Settings, SettingsError, Sleutelopslag
+
+if TYPE_CHECKING:
+    from service.crypto.token_keyring import TokenKeyring
 
 
 def development_key_path(settings: Settings) -> Path:
@@ -50,10 +55,58 @@ def development_key_path(settings: Settings) -> Path:
 
 
 def load_keys(settings: Settings) -> KeyMaterial:
-    """The key material the settings point at, refused in production when it is development material.
+    """The key material the settings point at, refused in production when it is development material; with
+    `DEELPOORT_SLEUTELS=pkcs11` its keyring is the token's (the file's KEKs, if any, only read old DEKs).
 
     Raises:
-        SettingsError: no key material, malformed material (naming the key), or development keys in production.
+        SettingsError: no key material, malformed material (naming the key), development keys in production, no
+            KEKs in the file for the `bestand` backend, or a token that cannot be used (module, token, PIN, a
+            regime without a KEK; never showing the PIN).
+    """
+    material = load_key_file(settings)
+    if settings.sleutels is Sleutelopslag.PKCS11:
+        return dataclasses.replace(material, keyring=open_token_keyring(settings, material))
+    if material.keyring is None:
+        raise SettingsError(
+            "key material: the secrets file has no kek section; its KEKs are in a PKCS#11 token, so set "
+            "DEELPOORT_SLEUTELS=pkcs11 (docs/sleutels-hsm.md)"
+        )
+    return material
+
+
+def open_token_keyring(
+    settings: Settings, material: KeyMaterial | None = None, *, volledig: bool = True
+) -> TokenKeyring:
+    """The token keyring the settings name (`DEELPOORT_PKCS11_*`), reading format-1 DEKs with the file's KEKs.
+
+    Args:
+        settings: With `sleutels` pkcs11.
+        material: The secrets file's material, whose KEKs (if any) stay readable for the migration.
+        volledig: False to open the token even when a regime has no KEK yet (`keys pkcs11-init`).
+
+    Raises:
+        SettingsError: the module, the token or the PIN is wrong, or (when `volledig`) a regime has no KEK.
+    """
+    from service.crypto.hsm_token import Pkcs11Token
+    from service.crypto.token_keyring import TokenKeyring
+
+    legacy = material.keyring if material is not None and isinstance(material.keyring, Keyring) else None
+    try:
+        token = Pkcs11Token(str(settings.pkcs11_module_pad), settings.pkcs11_token or "", settings.lees_pkcs11_pin())
+        if not volledig:
+            token.open()
+            return TokenKeyring.zonder_controle(token, legacy)
+        return TokenKeyring(token, legacy)
+    except KeyMaterialError as exc:
+        raise SettingsError(f"key material: {exc}") from None
+
+
+def load_key_file(settings: Settings) -> KeyMaterial:
+    """The secrets file's material as it is (its keyring, if any, is the file's), refused in production when it is
+    development material.
+
+    Raises:
+        SettingsError: as for `load_keys`, without the keyring checks.
     """
     try:
         if settings.keys_json is not None:

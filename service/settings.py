@@ -43,6 +43,16 @@ class Omgeving(enum.StrEnum):
     PRODUCTION = "production"
 
 
+class Sleutelopslag(enum.StrEnum):
+    """Where the KEKs are: in the secrets file (`bestand`) or in a PKCS#11 token (`pkcs11`, docs/sleutels-hsm.md)."""
+
+    BESTAND = "bestand"
+    PKCS11 = "pkcs11"
+
+
+DEVELOPMENT_PKCS11_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")  # Debian's SoftHSM2, for development only
+
+
 @dataclass(frozen=True)
 class Settings:
     omgeving: Omgeving = Omgeving.DEVELOPMENT
@@ -91,6 +101,12 @@ class Settings:
     metrics_adressen: tuple[Netwerk, ...] | None = None
     # The destruction journal outside the database (issue 25, docs/backup.md): required in production.
     vernietigingsjournaal: Path | None = None
+    # The KEKs in a PKCS#11 token (issue 25, docs/sleutels-hsm.md); the user PIN from a file or the environment.
+    sleutels: Sleutelopslag = Sleutelopslag.BESTAND
+    pkcs11_module: Path | None = None  # None: DEVELOPMENT_PKCS11_MODULE in development; production requires it
+    pkcs11_token: str | None = None
+    pkcs11_pin: str | None = field(default=None, repr=False)
+    pkcs11_pin_file: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -113,8 +129,47 @@ class Settings:
             raise SettingsError("DEELPOORT_METRICS_ADRESSEN must not admit every address (a /0 network)")
         if self.log_formaat not in (None, "json", "console"):
             raise SettingsError("DEELPOORT_LOG_FORMAAT must be 'json' or 'console'")
+        if self.sleutels is Sleutelopslag.PKCS11:
+            self._check_pkcs11()
         if self.omgeving is Omgeving.PRODUCTION:
             self._check_production()
+
+    def _check_pkcs11(self) -> None:
+        if not self.pkcs11_token:
+            raise SettingsError("DEELPOORT_SLEUTELS=pkcs11 needs DEELPOORT_PKCS11_TOKEN (the token's label)")
+        if (self.pkcs11_pin is None) == (self.pkcs11_pin_file is None):
+            raise SettingsError(
+                "DEELPOORT_SLEUTELS=pkcs11 needs the token's user PIN: set DEELPOORT_PKCS11_PIN_FILE (a file "
+                "readable only by the service) or DEELPOORT_PKCS11_PIN, exactly one of them"
+            )
+        if self.is_production and self.pkcs11_module is None:
+            raise SettingsError(
+                "production with DEELPOORT_SLEUTELS=pkcs11 needs DEELPOORT_PKCS11_MODULE (the HSM's PKCS#11 library)"
+            )
+
+    @property
+    def pkcs11_module_pad(self) -> Path:
+        """`DEELPOORT_PKCS11_MODULE`, or Debian's SoftHSM2 in development."""
+        return self.pkcs11_module or DEVELOPMENT_PKCS11_MODULE
+
+    def lees_pkcs11_pin(self) -> str:
+        """The token's user PIN, from `DEELPOORT_PKCS11_PIN_FILE` (first line) or `DEELPOORT_PKCS11_PIN`.
+
+        Raises:
+            SettingsError: no PIN is configured, the file cannot be read, or it is empty (never showing the PIN).
+        """
+        if self.pkcs11_pin is not None:
+            return self.pkcs11_pin
+        if self.pkcs11_pin_file is None:
+            raise SettingsError("no PKCS#11 user PIN: set DEELPOORT_PKCS11_PIN_FILE or DEELPOORT_PKCS11_PIN")
+        try:
+            text = self.pkcs11_pin_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise SettingsError(f"DEELPOORT_PKCS11_PIN_FILE {self.pkcs11_pin_file}: cannot be read") from None
+        pin = text.splitlines()[0].strip() if text.strip() else ""
+        if not pin:
+            raise SettingsError(f"DEELPOORT_PKCS11_PIN_FILE {self.pkcs11_pin_file}: empty")
+        return pin
 
     @property
     def kantooruren(self) -> tuple[int, int]:
@@ -274,6 +329,13 @@ def _nonempty(value: str) -> str:
     return value
 
 
+def _sleutelopslag(value: str) -> Sleutelopslag:
+    try:
+        return Sleutelopslag(value)
+    except ValueError:
+        raise ValueError("must be 'bestand' or 'pkcs11'") from None
+
+
 def _mtls(value: str) -> MtlsModus:
     try:
         return MtlsModus(value)
@@ -344,4 +406,9 @@ _VARIABLES: dict[str, tuple[str, Callable[[str], object]]] = {
     "DEELPOORT_LOG_FORMAAT": ("log_formaat", _logformaat),
     "DEELPOORT_METRICS_ADRESSEN": ("metrics_adressen", _netwerken),
     "DEELPOORT_VERNIETIGINGSJOURNAAL": ("vernietigingsjournaal", _path),
+    "DEELPOORT_SLEUTELS": ("sleutels", _sleutelopslag),
+    "DEELPOORT_PKCS11_MODULE": ("pkcs11_module", _path),
+    "DEELPOORT_PKCS11_TOKEN": ("pkcs11_token", _nonempty),
+    "DEELPOORT_PKCS11_PIN": ("pkcs11_pin", _nonempty),
+    "DEELPOORT_PKCS11_PIN_FILE": ("pkcs11_pin_file", _path),
 }

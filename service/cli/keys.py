@@ -1,5 +1,6 @@
 """`deelpoort keys`: production and development key material, checking a secrets file, KEK rotation with
-rewrapping, retiring old KEK versions."""
+rewrapping, retiring old KEK versions; with `DEELPOORT_SLEUTELS=pkcs11` the KEKs are key objects in a PKCS#11 token
+(`pkcs11-init`, `migratie-afronden`; docs/sleutels-hsm.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import click
 
 from service.cli.common import clear_errors, fail, services_for, settings
-from service.settings import Settings
+from service.settings import Settings, Sleutelopslag
 
 
 @click.group()
@@ -46,13 +47,16 @@ def keys_init() -> None:
 
 @keys.command("generate")
 @click.option("--uitvoer", required=True, type=click.Path(dir_okay=False, path_type=Path), help="the new file")
+@click.option(
+    "--zonder-kek", is_flag=True, help="without KEKs: they are in a PKCS#11 token (DEELPOORT_SLEUTELS=pkcs11)"
+)
 @clear_errors
-def keys_generate(uitvoer: Path) -> None:
+def keys_generate(uitvoer: Path, zonder_kek: bool) -> None:
     """Write fresh production key material to a new file (mode 0600; an existing file is never replaced)."""
     from service.service_layer.sleutelbeheer import write_production_keys
 
     try:
-        written = write_production_keys(uitvoer)
+        written = write_production_keys(uitvoer, met_kek=not zonder_kek)
     except FileExistsError:
         fail(f"{uitvoer} exists and is kept: replacing key material would make its data unreadable")
     except OSError as exc:
@@ -78,6 +82,8 @@ def keys_check(bestand: Path | None) -> None:
     click.echo(f"{found.pad}: valid {'development' if found.development else 'production'} key material")
     for regime, (primary, versions) in found.kek.items():
         click.echo(f"  kek {regime}: primary v{primary}; versions {', '.join(f'v{v}' for v in versions)}")
+    if not found.kek:
+        click.echo("  kek: none in this file (DEELPOORT_SLEUTELS=pkcs11: the KEKs are in the token)")
     click.echo(f"  checkpoint verifier key: {found.ondertekenaar}")
     shown = ", ".join(found.oidc_partners) or "none"
     click.echo(f"  OpenID Connect client secrets (oidc_client_secrets) for: {shown}")
@@ -106,15 +112,17 @@ def keys_oidc_geheim(partner: str, bestand: Path | None) -> None:
 @keys.command("status")
 @clear_errors
 def keys_status() -> None:
-    """Per regime: the primary KEK version and how many data keys each version wraps."""
+    """Per regime: every KEK version, where it is held (secrets file or token), the primary one, and how many data
+    keys each wraps."""
     from service.domain.convenant import Regime
-    from service.service_layer.sleutelbeheer import key_versions, primary_version
+    from service.service_layer.sleutelbeheer_hsm import kek_overzicht
 
     with services_for(settings()) as services:
         for regime in Regime:
-            counts = key_versions(services, regime)
-            shown = ", ".join(f"v{v}: {n}" for v, n in sorted(counts.items())) or "no data keys"
-            click.echo(f"{regime.value}: primary v{primary_version(services, regime)}; {shown}")
+            versies = kek_overzicht(services, regime)
+            primary = next(v for v in versies if v.primair)
+            shown = ", ".join(f"v{v.versie} ({v.bron}): {v.data_keys}" for v in versies)
+            click.echo(f"{regime.value}: primary v{primary.versie} ({primary.bron}); data keys per KEK: {shown}")
 
 
 @keys.command("rotate")
@@ -130,9 +138,14 @@ def keys_rotate(regime: str, rewrap_only: bool, batch_size: int) -> None:
 
     current = settings()
     chosen = Regime(regime)
-    if not rewrap_only:
+    in_token = current.sleutels is Sleutelopslag.PKCS11
+    if not rewrap_only and not in_token:
         add_kek_version_to_file(_key_file(current), chosen)
     with services_for(current) as services:
+        if not rewrap_only and in_token:
+            from service.service_layer.sleutelbeheer_hsm import nieuwe_kek
+
+            click.echo(f"{chosen.value}: KEK v{nieuwe_kek(services, chosen)} generated in the PKCS#11 token")
         primary = primary_version(services, chosen)
         todo = sum(n for v, n in key_versions(services, chosen).items() if v != primary)
         click.echo(f"{chosen.value}: primary KEK version is now v{primary}; {todo} data key(s) to rewrap")
@@ -149,13 +162,24 @@ def keys_rotate(regime: str, rewrap_only: bool, batch_size: int) -> None:
 @click.option("--version", "version", required=True, type=int)
 @clear_errors
 def keys_retire(regime: str, version: int) -> None:
-    """Remove an old KEK version from the key file; refused while any data key still uses it."""
+    """Remove an old KEK version (from the key file, or destroy it in the token); refused while any data key still
+    uses it."""
     from service.domain.convenant import Regime
     from service.domain.errors import ConflictError
     from service.service_layer.sleutelbeheer import check_retirable, retire_kek_version_from_file
 
     current = settings()
     chosen = Regime(regime)
+    if current.sleutels is Sleutelopslag.PKCS11:
+        from service.service_layer.sleutelbeheer_hsm import vernietig_kek
+
+        with services_for(current) as services:
+            try:
+                vernietig_kek(services, chosen, version)
+            except ConflictError as exc:
+                fail(str(exc))
+        click.echo(f"{chosen.value}: KEK version v{version} destroyed in the PKCS#11 token")
+        return
     with services_for(current) as services:
         try:
             check_retirable(services, chosen, version)
@@ -163,3 +187,41 @@ def keys_retire(regime: str, version: int) -> None:
             fail(str(exc))
     retire_kek_version_from_file(_key_file(current), chosen, version)
     click.echo(f"{chosen.value}: KEK version v{version} retired")
+
+
+@keys.command("pkcs11-init")
+@clear_errors
+def keys_pkcs11_init() -> None:
+    """Generate the first KEK of every regime in the PKCS#11 token (those that have one are left alone)."""
+    from service.bootstrap import load_key_file, open_token_keyring
+    from service.service_layer.sleutelbeheer_hsm import eerste_keks
+
+    current = settings()
+    if current.sleutels is not Sleutelopslag.PKCS11:
+        fail("set DEELPOORT_SLEUTELS=pkcs11 and DEELPOORT_PKCS11_* first (docs/sleutels-hsm.md)")
+    material = load_key_file(current)
+    made = eerste_keks(open_token_keyring(current, material, volledig=False))
+    if not made:
+        click.echo(f"token {current.pkcs11_token}: every regime has a KEK already; nothing made")
+    for chosen, version in made.items():
+        click.echo(f"{chosen.value}: KEK v{version} generated in token {current.pkcs11_token} (primary)")
+    if material.keyring is not None and made:
+        click.echo("the secrets file's KEKs still read the existing data keys; move them into the token with")
+        click.echo("`deelpoort keys rotate --regime <regime> --rewrap-only`, then `deelpoort keys migratie-afronden`")
+
+
+@keys.command("migratie-afronden")
+@clear_errors
+def keys_migratie_afronden() -> None:
+    """After moving to a PKCS#11 token: remove the KEKs from the secrets file once no data key uses them."""
+    from service.domain.errors import ConflictError
+    from service.service_layer.sleutelbeheer_hsm import rond_migratie_af
+
+    current = settings()
+    target = _key_file(current)
+    with services_for(current) as services:
+        try:
+            rond_migratie_af(services, target)
+        except ConflictError as exc:
+            fail(str(exc))
+    click.echo(f"{target}: the KEKs are removed; blind index and checkpoint keys stay in it")

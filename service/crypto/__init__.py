@@ -11,6 +11,8 @@ small API.
 - `routeer_pseudoniem`: the routeeroverleg participants' pseudonym (HMAC-SHA256 under their shared key).
 - `lees_clientcertificaat`: a client certificate forwarded by the mTLS proxy, read into its OIN and validity.
 - `KeyMaterial` and friends: generating, loading, validating and rotating the key file.
+- `TokenKeyring` (`token_keyring.py`, over `hsm_token.py`): the KEKs as non-extractable key objects in a PKCS#11
+  token (through python-pkcs11, imported only by those two modules), the same interface as `Keyring` (`KekRing`).
 - `verifieer_id_token` (`id_token.py`): an OpenID Connect id token checked against its provider's JWKS (through
   joserfc); it raises `IdTokenError` naming the failed check, since it guards no secret of ours.
 
@@ -34,7 +36,7 @@ from service.crypto.data_key import DataKey
 from service.crypto.dek_cache import DekCache
 from service.crypto.errors import CryptoError, KeyMaterialError
 from service.crypto.field_cipher import FieldCipher, key_id_of_token
-from service.crypto.keyring import Keyring, kek_version_of
+from service.crypto.keyring import KekRing, Keyring, kek_version_of
 from service.crypto.material import (
     KeyMaterial,
     add_kek_version,
@@ -45,8 +47,7 @@ from service.crypto.material import (
     parse_key_material,
     retire_kek_version,
     with_client_secret,
-    write_development_keys,
-    write_key_file,
+    without_keks,
 )
 from service.crypto.routeeroverleg import (
     nieuwe_routeersleutel,
@@ -55,6 +56,7 @@ from service.crypto.routeeroverleg import (
     routeer_pseudoniem,
 )
 from service.crypto.signing import CheckpointSigner, CheckpointVerifier, note_key_hash
+from service.crypto.sleutelbestand import write_development_keys, write_key_file
 
 __all__ = [
     "BlindIndex",
@@ -65,6 +67,7 @@ __all__ = [
     "DataKey",
     "DekCache",
     "FieldCipher",
+    "KekRing",
     "KeyMaterial",
     "KeyMaterialError",
     "Keyring",
@@ -85,6 +88,7 @@ __all__ = [
     "retire_kek_version",
     "routeer_pseudoniem",
     "with_client_secret",
+    "without_keks",
     "write_development_keys",
     "write_key_file",
 ]

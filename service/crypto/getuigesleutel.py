@@ -22,7 +22,7 @@ from pathlib import Path
 
 from service.crypto.cosigning import Cosigner
 from service.crypto.errors import KeyMaterialError
-from service.crypto.material import _write_new_file
+from service.crypto.sleutelbestand import write_new_file as _write_new_file
 
 SOORT = "deelpoort-getuigesleutel/v1"
 _VELDEN = {"soort", "naam", "ed25519_private_key"}

@@ -21,12 +21,16 @@ Invariants:
   wrappings to it. Rotation touches one small blob per casus, never the field ciphertexts.
 - `kek_version_of` reads the KEK version without any key, so the caller (which has the database) can count
   the DEKs still wrapped under a version before retiring it.
+- Format 2 (`TOKEN_FORMAT_VERSION`) has the same layout and associated data, but is wrapped inside a PKCS#11
+  token (`service.crypto.token_keyring`). This keyring refuses it, whatever its KEK version: a DEK wrapped by
+  one backend never unwraps with the other's keys, and the format byte says which backend can.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -37,6 +41,8 @@ from service.crypto.errors import CryptoError, KeyMaterialError
 from service.domain.convenant import Regime
 
 WRAPPED_FORMAT_VERSION = 1
+TOKEN_FORMAT_VERSION = 2
+_KNOWN_FORMATS = frozenset({WRAPPED_FORMAT_VERSION, TOKEN_FORMAT_VERSION})
 KEK_SIZE = 32
 MAX_KEK_VERSION = 2**32 - 1
 NONCE_SIZE = 12
@@ -51,9 +57,54 @@ def kek_version_of(wrapped: bytes) -> int:
     Raises:
         CryptoError: `wrapped` is not a wrapped DEK of a known format.
     """
-    if not isinstance(wrapped, bytes) or len(wrapped) != WRAPPED_SIZE or wrapped[0] != WRAPPED_FORMAT_VERSION:
+    if not isinstance(wrapped, bytes) or len(wrapped) != WRAPPED_SIZE or wrapped[0] not in _KNOWN_FORMATS:
         raise CryptoError
     return int.from_bytes(wrapped[1:_HEADER_SIZE], "big")
+
+
+def wrapped_associated_data(header: bytes, regime_ad: bytes, casus_id: str) -> bytes:
+    """The associated data of a wrapped DEK: its 5-byte header, the regime and the casus (see the module docstring).
+
+    Raises:
+        UnicodeEncodeError: `casus_id` is not encodable as UTF-8.
+    """
+    return header + regime_ad + length_prefixed(casus_id)
+
+
+class KekRing(Protocol):
+    """What the rest of the service needs of a keyring, whichever backend holds the KEKs (file or token)."""
+
+    def primary_version(self, regime: Regime) -> int:
+        """The KEK version that wraps new DEKs of `regime`."""
+        ...
+
+    def versions(self, regime: Regime) -> tuple[int, ...]:
+        """Every KEK version of `regime` this keyring can unwrap, ascending."""
+        ...
+
+    def new_data_key(self, regime: Regime, casus_id: str) -> tuple[DataKey, bytes]:
+        """A fresh DEK and its wrapping under the primary KEK."""
+        ...
+
+    def wrap(self, data_key: DataKey) -> bytes:
+        """`data_key` wrapped under the primary KEK of its regime."""
+        ...
+
+    def unwrap(self, regime: Regime, casus_id: str, wrapped: bytes) -> DataKey:
+        """The DEK of `casus_id`; raises `CryptoError` when `wrapped` does not unwrap."""
+        ...
+
+    def rewrap(self, regime: Regime, casus_id: str, wrapped: bytes) -> bytes:
+        """`wrapped` re-wrapped under the primary KEK (as is when already there); raises `CryptoError`."""
+        ...
+
+    def needs_rewrap(self, regime: Regime, wrapped: bytes) -> bool:
+        """Whether `wrapped` names another KEK than the primary one."""
+        ...
+
+    def bron(self, regime: Regime, version: int) -> str:
+        """Where KEK `version` of `regime` is held: ``bestand`` (the secrets file) or ``token``."""
+        ...
 
 
 class Keyring:
@@ -109,6 +160,16 @@ class Keyring:
         """
         self._check_regime(regime)
         return tuple(sorted(self._aeads[regime]))
+
+    def bron(self, regime: Regime, version: int) -> str:
+        """Where KEK `version` of `regime` is held: always ``bestand`` (the secrets file).
+
+        Raises:
+            KeyError: This keyring has no such version.
+        """
+        if version not in self.versions(regime):
+            raise KeyError(version)
+        return "bestand"
 
     def new_data_key(self, regime: Regime, casus_id: str) -> tuple[DataKey, bytes]:
         """A fresh random DEK for a new casus, and its wrapping to store.
@@ -168,7 +229,7 @@ class Keyring:
         if nonce is None:
             nonce = os.urandom(NONCE_SIZE)
         header = bytes([WRAPPED_FORMAT_VERSION]) + version.to_bytes(4, "big")
-        associated_data = header + self._regime_ad[regime] + length_prefixed(casus_id)
+        associated_data = wrapped_associated_data(header, self._regime_ad[regime], casus_id)
         return header + nonce + self._aeads[regime][version].encrypt(nonce, material, associated_data)
 
     def _wrap_with_nonce(self, data_key: DataKey, version: int, nonce: bytes) -> bytes:
@@ -180,10 +241,10 @@ class Keyring:
     def _unwrap(self, regime: Regime, casus_id: str, wrapped: bytes) -> tuple[int, bytes]:
         version = kek_version_of(wrapped)
         aead = self._aeads.get(regime, {}).get(version)
-        if aead is None:
+        if aead is None or wrapped[0] != WRAPPED_FORMAT_VERSION:
             raise CryptoError
         try:
-            associated_data = wrapped[:_HEADER_SIZE] + self._regime_ad[regime] + length_prefixed(casus_id)
+            associated_data = wrapped_associated_data(wrapped[:_HEADER_SIZE], self._regime_ad[regime], casus_id)
             material = aead.decrypt(
                 wrapped[_HEADER_SIZE : _HEADER_SIZE + NONCE_SIZE],
                 wrapped[_HEADER_SIZE + NONCE_SIZE :],

@@ -14,6 +14,8 @@ Key file format (JSON, keys base64 with padding, RFC 4648 section 4)::
       "oidc_client_secrets": {"<partner id>": "<client secret>"}
     }
 
+`kek` may be left out where the KEKs are in a PKCS#11 token (`DEELPOORT_SLEUTELS=pkcs11`, docs/sleutels-hsm.md):
+the material then has no keyring, and the composition root refuses it for the `bestand` backend.
 `oidc_client_secrets` is optional: the client secret each partner's identity provider issued to Deelpoort (the
 OpenID Connect set-up itself is `DEELPOORT_OIDC_BESTAND`); development material usually has none.
 
@@ -47,8 +49,9 @@ from pathlib import Path
 from typing import Any
 
 from service.crypto.blind_index import INDEX_KEY_SIZE, BlindIndex
+from service.crypto.client_secrets import client_secrets
 from service.crypto.errors import KeyMaterialError
-from service.crypto.keyring import KEK_SIZE, MAX_KEK_VERSION, Keyring
+from service.crypto.keyring import KEK_SIZE, MAX_KEK_VERSION, KekRing, Keyring
 from service.crypto.signing import PRIVATE_KEY_SIZE, CheckpointSigner, check_key_name
 from service.domain.convenant import Regime
 
@@ -58,7 +61,6 @@ DEVELOPMENT_KEYS_FILENAME = "development-keys.json"
 KEYS_FILE_ENV = "DEELPOORT_KEYS_FILE"
 KEYS_JSON_ENV = "DEELPOORT_KEYS_JSON"
 _TOP_LEVEL = frozenset({"format", "development", "kek", "blind_index", "checkpoint_signing", "oidc_client_secrets"})
-MAX_CLIENT_SECRET = 512
 
 JsonObject = dict[str, Any]
 
@@ -69,7 +71,7 @@ class KeyMaterial:
 
     Attributes:
         development: True for generated development keys; production must refuse these.
-        keyring: The KEKs of both regimes.
+        keyring: The KEKs of both regimes; None when the file has no `kek` section (the KEKs are in a token).
         blind_index: The blind index keys of both regimes.
         signer: The checkpoint signing key.
         path: The file the material was read from, or None when it came from a string or mapping.
@@ -77,34 +79,39 @@ class KeyMaterial:
     """
 
     development: bool
-    keyring: Keyring
+    keyring: KekRing | None
     blind_index: BlindIndex
     signer: CheckpointSigner
     path: Path | None = None
     oidc_client_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
-def generate_key_material(development: bool, *, signer_name: str = DEFAULT_SIGNER_NAME) -> JsonObject:
+def generate_key_material(
+    development: bool, *, signer_name: str = DEFAULT_SIGNER_NAME, with_keks: bool = True
+) -> JsonObject:
     """Fresh random key material as a JSON-serialisable document (every KEK at version 1).
 
     Args:
         development: Marks the material as development keys (production refuses them).
         signer_name: The signed-note key name of the checkpoint signing key.
+        with_keks: False leaves the `kek` section out (the KEKs are in a PKCS#11 token).
 
     Raises:
         KeyMaterialError: `signer_name` is not a valid key name.
     """
     check_key_name(signer_name)
-    return {
+    document: JsonObject = {
         "format": FORMAT,
         "development": bool(development),
-        "kek": {regime.value: {"primary": 1, "versions": {"1": _new_secret(KEK_SIZE)}} for regime in Regime},
         "blind_index": {regime.value: _new_secret(INDEX_KEY_SIZE) for regime in Regime},
         "checkpoint_signing": {
             "name": signer_name,
             "private_key": _b64(CheckpointSigner.generate_private_key()),
         },
     }
+    if with_keks:
+        document["kek"] = {regime.value: {"primary": 1, "versions": {"1": _new_secret(KEK_SIZE)}} for regime in Regime}
+    return document
 
 
 def parse_key_material(document: object, *, path: Path | None = None) -> KeyMaterial:
@@ -128,12 +135,7 @@ def parse_key_material(document: object, *, path: Path | None = None) -> KeyMate
         raise KeyMaterialError("development: missing or not true/false")
 
     seen: dict[bytes, str] = {}
-    kek_section = _object(top.get("kek"), "kek")
-    _no_unknown_regimes(kek_section, "kek")
-    keks: dict[Regime, dict[int, bytes]] = {}
-    primary: dict[Regime, int] = {}
-    for regime in Regime:
-        keks[regime], primary[regime] = _parse_regime_keks(kek_section.get(regime.value), regime, seen)
+    keyring = None if top.get("kek") is None else _parse_keks(top.get("kek"), seen)
 
     index_section = _object(top.get("blind_index"), "blind_index")
     _no_unknown_regimes(index_section, "blind_index")
@@ -153,30 +155,12 @@ def parse_key_material(document: object, *, path: Path | None = None) -> KeyMate
 
     return KeyMaterial(
         development=development,
-        keyring=Keyring(keks, primary),
+        keyring=keyring,
         blind_index=BlindIndex(index_keys),
         signer=CheckpointSigner(name, private_key),
         path=path,
-        oidc_client_secrets=_client_secrets(top.get("oidc_client_secrets")),
+        oidc_client_secrets=client_secrets(top.get("oidc_client_secrets")),
     )
-
-
-def _client_secrets(section: object) -> dict[str, str]:
-    """The optional `oidc_client_secrets` section: partner id -> secret (printable ASCII, no spaces)."""
-    if section is None:
-        return {}
-    entries = _object(section, "oidc_client_secrets")
-    secrets_: dict[str, str] = {}
-    for partner, value in entries.items():
-        where = f"oidc_client_secrets.{partner}"
-        if not partner.strip():
-            raise KeyMaterialError("oidc_client_secrets: an empty partner id")
-        if not isinstance(value, str) or not value:
-            raise KeyMaterialError(f"{where}: missing or not a string")
-        if len(value) > MAX_CLIENT_SECRET or not all(33 <= ord(c) < 127 for c in value):
-            raise KeyMaterialError(f"{where}: at most {MAX_CLIENT_SECRET} printable ASCII characters, no spaces")
-        secrets_[partner] = value
-    return secrets_
 
 
 def key_material_from_json(text: str) -> KeyMaterial:
@@ -229,7 +213,8 @@ def add_kek_version(material: Mapping[str, Any], regime: Regime) -> JsonObject:
         KeyMaterialError: `material` is invalid.
         ValueError: `regime` is not a regime.
     """
-    parse_key_material(material)
+    if parse_key_material(material).keyring is None:
+        raise KeyMaterialError("kek: the key material has no KEKs (they are in a PKCS#11 token)")
     document = copy.deepcopy(dict(material))
     section = document["kek"][Regime(regime).value]
     version = max(int(existing) for existing in section["versions"]) + 1
@@ -250,7 +235,8 @@ def retire_kek_version(material: Mapping[str, Any], regime: Regime, version: int
         KeyMaterialError: `material` is invalid, the version does not exist, or it is the primary version.
         ValueError: `regime` is not a regime.
     """
-    parse_key_material(material)
+    if parse_key_material(material).keyring is None:
+        raise KeyMaterialError("kek: the key material has no KEKs (they are in a PKCS#11 token)")
     name = Regime(regime).value
     document = copy.deepcopy(dict(material))
     section = document["kek"][name]
@@ -259,6 +245,20 @@ def retire_kek_version(material: Mapping[str, Any], regime: Regime, version: int
     if section["primary"] == version:
         raise KeyMaterialError(f"kek.{name}.versions.{version}: is the primary version and cannot be retired")
     del section["versions"][str(version)]
+    return document
+
+
+def without_keks(material: Mapping[str, Any]) -> JsonObject:
+    """A copy of `material` without its `kek` section (the end of a migration to a PKCS#11 token).
+
+    The caller must first make sure no wrapped DEK still names a version of the file (`kek_version_of`).
+
+    Raises:
+        KeyMaterialError: `material` is invalid.
+    """
+    parse_key_material(material)
+    document = copy.deepcopy(dict(material))
+    document.pop("kek", None)
     return document
 
 
@@ -276,49 +276,14 @@ def with_client_secret(material: Mapping[str, Any], partner: str, secret: str) -
     return document
 
 
-def write_key_file(path: str | os.PathLike[str], material: Mapping[str, Any], *, overwrite: bool = False) -> Path:
-    """Write key material as JSON to `path` with mode 0600 (atomically when overwriting).
-
-    Raises:
-        KeyMaterialError: `material` is invalid.
-        FileExistsError: `path` exists and `overwrite` is false.
-        OSError: The file cannot be written.
-    """
-    parse_key_material(material)
-    target = Path(path)
-    data = (json.dumps(material, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    if not overwrite:
-        _write_new_file(target, data)
-        return target
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
-    try:
-        _write_new_file(temporary, data)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
-
-
-def write_development_keys(directory: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-    """Generate development key material and write it to `directory`/development-keys.json (mode 0600).
-
-    Raises:
-        FileExistsError: The file exists and `overwrite` is false (existing data would become unreadable).
-        OSError: The directory or file cannot be written.
-    """
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_key_file(folder / DEVELOPMENT_KEYS_FILENAME, generate_key_material(True), overwrite=overwrite)
-
-
-def _write_new_file(path: Path, data: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)  # the umask could only have narrowed it, but make it exact
-        os.write(descriptor, data)
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+def _parse_keks(section: object, seen: dict[bytes, str]) -> Keyring:
+    kek_section = _object(section, "kek")
+    _no_unknown_regimes(kek_section, "kek")
+    keks: dict[Regime, dict[int, bytes]] = {}
+    primary: dict[Regime, int] = {}
+    for regime in Regime:
+        keks[regime], primary[regime] = _parse_regime_keks(kek_section.get(regime.value), regime, seen)
+    return Keyring(keks, primary)
 
 
 def _parse_regime_keks(section: object, regime: Regime, seen: dict[bytes, str]) -> tuple[dict[int, bytes], int]:

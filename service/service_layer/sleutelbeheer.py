@@ -95,9 +95,9 @@ def write_development_keys(directory: Path) -> Path:
     return _write_development_keys(directory)
 
 
-def write_production_keys(path: Path) -> Path:
+def write_production_keys(path: Path, *, met_kek: bool = True) -> Path:
     """Generate fresh production key material (never marked as development keys) into the new file `path`,
-    mode 0600; returns the file written.
+    mode 0600; returns the file written. Without `met_kek` the file has no KEKs (they are in a PKCS#11 token).
 
     Raises:
         FileExistsError: `path` exists (it is kept: data under its keys would become unreadable).
@@ -106,7 +106,7 @@ def write_production_keys(path: Path) -> Path:
     """
     if path.resolve().is_relative_to((PROJECT_ROOT / "keys").resolve()):
         raise KeyMaterialError("production key material is never written into keys/ (development keys only)")
-    return write_key_file(path, generate_key_material(False))
+    return write_key_file(path, generate_key_material(False, with_keks=met_kek))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +115,7 @@ class Sleutelbestand:
 
     pad: Path
     development: bool
-    kek: dict[str, tuple[int, tuple[int, ...]]]  # regime -> (primary version, every version)
+    kek: dict[str, tuple[int, tuple[int, ...]]]  # regime -> (primary version, every version); empty: in a token
     ondertekenaar: str  # the checkpoint key as its public verifier key (C2SP signed note), never the private key
     oidc_partners: tuple[str, ...] = ()  # the partners with an OpenID Connect client secret (never the secret)
 
@@ -133,7 +133,8 @@ def check_key_file(path: Path, *, production: bool) -> Sleutelbestand:
         raise KeyMaterialError(f"{path}: development keys, which production refuses")
     if production and path.resolve().is_relative_to((PROJECT_ROOT / "keys").resolve()):
         raise KeyMaterialError(f"{path}: key material in keys/, which production refuses")
-    kek = {r.value: (material.keyring.primary_version(r), material.keyring.versions(r)) for r in Regime}
+    keyring = material.keyring
+    kek = {} if keyring is None else {r.value: (keyring.primary_version(r), keyring.versions(r)) for r in Regime}
     return Sleutelbestand(
         path,
         material.development,

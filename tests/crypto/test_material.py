@@ -77,7 +77,6 @@ BROKEN: list[tuple[str, Callable[[Document], None], str]] = [
     ("format of another version", _set("format", "deelpoort-keys/v2"), "format"),
     ("development marker missing", _delete("development"), "development"),
     ("development marker not a boolean", _set("development", "yes"), "development"),
-    ("kek missing", _delete("kek"), "kek: missing"),
     ("kek not an object", _set("kek", []), "kek: not an object"),
     ("kek of a regime missing", _delete("kek.cter"), "kek.cter: missing"),
     ("kek of an unknown regime", _set("kek.zorg", {}), "kek: unknown regime 'zorg'"),
@@ -266,3 +265,23 @@ def test_rotating_invalid_material_is_refused(document: Document) -> None:
 
     with pytest.raises(KeyMaterialError, match="development"):
         add_kek_version(document, Regime.CTER)
+
+
+def test_material_without_kek_section_has_no_keyring_and_the_file_backend_refuses_it(
+    document: dict[str, Any], tmp_path: Path
+) -> None:
+    """The KEKs may live in a PKCS#11 token: the secrets file then has no `kek` section, and only the `pkcs11`
+    backend accepts it (docs/sleutels-hsm.md)."""
+    from service.bootstrap import load_keys
+    from service.settings import Settings, SettingsError
+
+    del document["kek"]
+    assert parse_key_material(document).keyring is None
+    with pytest.raises(KeyMaterialError, match="no KEKs"):
+        add_kek_version(document, Regime.REGULIER)
+    key_file = tmp_path / "keys.json"
+    write_key_file(key_file, document)
+    with pytest.raises(SettingsError, match="DEELPOORT_SLEUTELS=pkcs11"):
+        load_keys(Settings(instance_path=tmp_path, keys_file=key_file))
+    generated = generate_key_material(False, with_keks=False)
+    assert "kek" not in generated and parse_key_material(generated).keyring is None

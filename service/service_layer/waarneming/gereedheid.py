@@ -125,8 +125,8 @@ def _geen_herstel(services: Services) -> bool:
 
 def _sleutels(services: Services) -> bool:
     try:
-        material = services.keys.material
-        return all(material.keyring.versions(regime) for regime in Regime) and material.signer is not None
+        keyring = services.keys.keyring  # the secrets file's KEKs or the token's (DEELPOORT_SLEUTELS)
+        return all(keyring.versions(regime) for regime in Regime) and services.keys.material.signer is not None
     except Exception:
         return False
 
