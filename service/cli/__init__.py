@@ -53,7 +53,7 @@ from service.cli import (
 
 @click.group()
 def main() -> None:
-    """Deelpoort: case information sharing under the ZVH convenant."""
+    """Deelpoort: casusinformatie delen onder het convenant van het Zorg- en Veiligheidshuis."""
     _log_naar_stderr()
 
 

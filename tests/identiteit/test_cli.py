@@ -64,6 +64,7 @@ def test_bootstrap_refuses_bad_input_and_a_beheerder_outside_the_bureau(cli_sett
     assert elsewhere.exit_code == 1 and "Bureau" in elsewhere.output
     half = bootstrap("--oidc-subject", "a-1")
     assert half.exit_code == 1
+    assert "deelpoort: geef --oidc-issuer en één --oidc-subject per --naam, of geen van beide" in half.output
     assert bootstrap().exit_code == 0  # nothing of the refused runs stood in the way
 
 
@@ -102,7 +103,8 @@ def test_a_bad_or_non_beheerder_token_file_is_refused(
     cli_settings: Settings, app: Flask, tmp_path: Path, politie: str
 ) -> None:
     bad = run("lijst", "--token-bestand", token_file(tmp_path, "dp_niet_goed"))
-    assert bad.exit_code == 1 and "refused" in bad.output
+    assert bad.exit_code == 1
+    assert "deelpoort: het token in --token-bestand wordt geweigerd: het token is ongeldig" in bad.output
     not_beheerder = run(
         "schorsen", "--token-bestand", token_file(tmp_path, politie, "p"), "0" * 32, "--toelichting", "x"
     )
