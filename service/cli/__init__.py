@@ -7,7 +7,7 @@
 | `openapi` | `openapi` |
 | `db` | `db upgrade` |
 | `keys` | `keys init|status|rotate|retire` |
-| `audit` | `audit verify [--getuigen]|checkpoint|getuigen` |
+| `audit` | `audit verify [--getuigen]|checkpoint|getuigen|ontvangstbewijs` |
 | `retention` | `retention run` |
 | `routeeroverleg` | `routeeroverleg sleutel|pseudoniem` (participants' client helpers) |
 | `convenant` | `convenant check|export` |

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def audit() -> None:
-    """Het verstrekkingenlogboek: controleren, checkpoints ondertekenen, getuigen."""
+    """Het verstrekkingenlogboek: controleren, checkpoints ondertekenen, getuigen, ontvangstbewijzen."""
 
 
 def _regel(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
@@ -154,8 +154,9 @@ def audit_getuigen() -> None:
 @click.argument("bestanden", metavar="FILE...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @clear_errors
 def audit_ontvangstbewijs(bestanden: tuple[str, ...]) -> None:
-    """Check receipts partners hold (JSON, as the API returned them) against the log: in it, newer than it (the
-    log was restored from an older backup), or contradicting it. Exit 1 unless every one is in the log."""
+    """Controleer ontvangstbewijzen die partners bewaren (JSON, zoals de API ze gaf) tegen het logboek: erin,
+    nieuwer dan het logboek (dat is dan uit een oudere back-up teruggezet) of ermee in strijd. Exitcode 1 tenzij
+    elk bewijs in het logboek staat."""
     import json
 
     from service.service_layer.herstel.kloof import Oordeel, beoordeel_bewijs
@@ -169,7 +170,7 @@ def audit_ontvangstbewijs(bestanden: tuple[str, ...]) -> None:
             except ValueError:
                 data = None
             if not isinstance(data, dict):
-                click.echo(f"{bestand}: ongeldig: not a JSON object", err=True)
+                click.echo(f"{bestand}: ongeldig: geen JSON-object", err=True)
                 goed = False
                 continue
             oordeel = beoordeel_bewijs(services, data)
