@@ -7,7 +7,7 @@
 | `openapi` | `openapi` |
 | `db` | `db upgrade` |
 | `keys` | `keys init|status|rotate|retire` |
-| `audit` | `audit verify [--getuigen]|checkpoint|getuigen` |
+| `audit` | `audit verify [--getuigen]|checkpoint|getuigen|ontvangstbewijs` |
 | `retention` | `retention run` |
 | `routeeroverleg` | `routeeroverleg sleutel|pseudoniem` (participants' client helpers) |
 | `convenant` | `convenant check|export` |
@@ -53,7 +53,7 @@ from service.cli import (
 
 @click.group()
 def main() -> None:
-    """Deelpoort: case information sharing under the ZVH convenant."""
+    """Deelpoort: casusinformatie delen onder het convenant van het Zorg- en Veiligheidshuis."""
     _log_naar_stderr()
 
 

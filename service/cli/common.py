@@ -11,6 +11,9 @@ Invariants:
 - A command acting as a beheerder (`als_beheerder`) reads its bearer token from a file, so the token is in
   neither the shell history nor the process list; a refusal of the service layer ends with
   "deelpoort: <reason>" and exit status 1, nothing changed.
+- What the commands print for a person speaks Dutch, in the words of the pages (logboek, record, checkpoint,
+  getuige, beheerder, ...); a service-layer error's own text is passed on as it is, and machine-readable output
+  (JSON) is never translated.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import click
 
 from service.domain.casus import Gebruiker
 from service.domain.errors import DeelpoortError, OngeldigeInvoerError
+from service.domain.identiteit import Weigering
 from service.service_layer.installatie import configuratiefout
 from service.service_layer.services import Services
 from service.settings import Settings
@@ -89,6 +93,14 @@ def voortgang(lengte: int, label: str) -> Iterator[Iterator[None]]:
         yield stappen()
 
 
+# Why a token file's token is refused, as the command says it.
+_WEIGERINGEN = {
+    Weigering.ONGELDIG: "het token is ongeldig",
+    Weigering.VERLOPEN: "het token is verlopen",
+    Weigering.INGETROKKEN: "het token is ingetrokken",
+}
+
+
 def weiger(message: str) -> NoReturn:
     """End the command refused by the service layer: the message on standard error, exit status 1."""
     click.echo(f"deelpoort: {message}", err=True)
@@ -106,8 +118,10 @@ def als_beheerder(token_bestand: Path | None) -> Iterator[tuple[Services, Gebrui
         if token_bestand is not None:
             uitslag = controleer(services.uow(), token_bestand.read_text(encoding="ascii", errors="replace").strip())
             if uitslag.gebruiker is None:
-                reden = "too many failed attempts" if uitslag.retry_after else (uitslag.weigering or "invalid")
-                weiger(f"the token in --token-bestand is refused: {reden}")
+                reden = _WEIGERINGEN[uitslag.weigering or Weigering.ONGELDIG]
+                if uitslag.retry_after:
+                    reden = f"te veel mislukte pogingen; probeer het over {uitslag.retry_after} s opnieuw"
+                weiger(f"het token in --token-bestand wordt geweigerd: {reden}")
             door = uitslag.gebruiker
         try:
             yield services, door
@@ -132,6 +146,6 @@ def export(
             versie, written, removed = exporteer(services, target)
         except geen as exc:
             fail(str(exc))
-    click.echo(f"{soort} {versie} written to {target}/: {vast}{', '.join(written)}")
+    click.echo(f"{soort} {versie} geschreven naar {target}/: {vast}{', '.join(written)}")
     if removed:
-        click.echo(f"removed (not in {welke}): {', '.join(removed)}")
+        click.echo(f"verwijderd (niet in {welke}): {', '.join(removed)}")

@@ -11,14 +11,14 @@ from service.cli.common import clear_errors, export, settings
 
 @click.group()
 def convenant() -> None:
-    """The convenant registry (convenants/*.yaml)."""
+    """Het convenantregister (convenants/*.yaml)."""
 
 
 @convenant.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
 @clear_errors
 def convenant_check(directory: str | None) -> None:
-    """Validate the convenant files and print what they hold."""
+    """Controleer de convenantbestanden en toon wat ze bevatten."""
     from service.service_layer.register.bestanden import lees
 
     loaded = lees(Path(directory) if directory else settings().convenanten_dir)
@@ -39,8 +39,9 @@ def convenant_check(directory: str | None) -> None:
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @clear_errors
 def convenant_export(directory: str | None) -> None:
-    """Write the convenant version in force from the database to DIRECTORY (default convenants/), texts exactly
-    as approved, so the repository can hold the approved state; other *.yaml files there are removed."""
+    """Schrijf de convenantversie die in werking is uit de database naar DIRECTORY (standaard convenants/), met de
+    teksten precies zoals goedgekeurd, zodat de repository de goedgekeurde stand bevat; andere *.yaml-bestanden
+    daar worden verwijderd."""
     from service.domain.errors import NietBeschikbaarError
     from service.service_layer.register import versies as convenantversies
 
@@ -50,5 +51,5 @@ def convenant_export(directory: str | None) -> None:
         Path(directory) if directory else current.convenanten_dir,
         convenantversies.exporteer,
         NietBeschikbaarError,
-        ("convenant version", "", "the version in force"),
+        ("convenantversie", "", "de versie die in werking is"),
     )

@@ -20,14 +20,15 @@ _ROUTEEROVERLEG = {
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--seed", default=2023, show_default=True, type=int, help="seed of the synthetic region")
-@click.option("--no-serve", is_flag=True, help="install the demo region and stop")
+@click.option("--host", default="127.0.0.1", show_default=True, help="adres om op te luisteren")
+@click.option("--port", default=8000, show_default=True, type=int, help="poort om op te luisteren")
+@click.option("--workers", default=2, show_default=True, type=int, help="aantal gunicorn-workers")
+@click.option("--seed", default=2023, show_default=True, type=int, help="seed van de synthetische regio")
+@click.option("--no-serve", is_flag=True, help="installeer de demoregio en stop")
 @clear_errors
 def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
-    """Create instance/ with a database and the synthetic Drenthe region, then serve it."""
+    """Maak instance/ met ontwikkelsleutels, een database en de synthetische regio Drenthe, en serveer die (alleen
+    voor ontwikkeling)."""
     from service.bootstrap import build_services, development_key_path
     from service.demo.installatie import install_region, write_credentials
     from service.demo.regio import generate_region
@@ -41,10 +42,10 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
 
     current = settings()
     if current.is_production:
-        fail("the demo is for development only; refused in production (DEELPOORT_ENV=production)")
+        fail("de demo is alleen voor ontwikkeling; geweigerd in productie (DEELPOORT_ENV=production)")
     if current.keys_file is None and current.keys_json is None and not development_key_path(current).exists():
         write_development_keys(current.keys_dir)
-        click.echo(f"Development keys: {development_key_path(current)}")
+        click.echo(f"Ontwikkelsleutels: {development_key_path(current)}")
     services = build_services(current)
     click.echo(f"Database: {database_omschrijving(services)}")
     schema_bijwerken(services)

@@ -24,14 +24,14 @@ _TOKEN_BESTAND = click.option(
     "--token-bestand",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="file holding the bearer token of the beheerder who acts",
+    help="bestand met het bearer-token van de beheerder die handelt",
 )
-_TOELICHTING = click.option("--toelichting", required=True, help="why (recorded in the log)")
+_TOELICHTING = click.option("--toelichting", required=True, help="waarom (vastgelegd in het logboek)")
 
 
 @click.group()
 def gebruikers() -> None:
-    """Gebruikers (persons and systems) and their tokens, as beheerder."""
+    """Gebruikers (personen en systemen) en hun tokens, als beheerder."""
 
 
 def _toon(x: Gebruikersgegevens) -> str:
@@ -41,17 +41,18 @@ def _toon(x: Gebruikersgegevens) -> str:
 
 
 @gebruikers.command("bootstrap")
-@click.option("--partner", required=True, help="the Bureau ZVH (partner id) the beheerders belong to")
-@click.option("--naam", "namen", multiple=True, required=True, help="a beheerder's name (give it twice)")
-@click.option("--oidc-issuer", help="their identity provider (issuer URL), for logging in to the pages")
-@click.option("--oidc-subject", "subjects", multiple=True, help="each beheerder's subject there (in --naam order)")
+@click.option("--partner", required=True, help="het Bureau ZVH (partner-id) waar de beheerders bij horen")
+@click.option("--naam", "namen", multiple=True, required=True, help="de naam van een beheerder (twee keer)")
+@click.option("--oidc-issuer", help="hun identiteitsaanbieder (issuer-URL), om in te loggen op de pagina's")
+@click.option("--oidc-subject", "subjects", multiple=True, help="ieders account (subject) daar, volgorde van --naam")
 @clear_errors
 def bootstrap(partner: str, namen: tuple[str, ...], oidc_issuer: str | None, subjects: tuple[str, ...]) -> None:
-    """Create the first two beheerders of a new installation (refused once any beheerder exists)."""
+    """Maak de eerste twee beheerders van een nieuwe installatie aan, elk met een token dat één keer getoond wordt
+    (geweigerd zodra er een beheerder bestaat)."""
     from service.service_layer.identiteit import gebruikersbeheer
 
     if subjects and (oidc_issuer is None or len(subjects) != len(namen)):
-        weiger("give --oidc-issuer and one --oidc-subject per --naam, or neither")
+        weiger("geef --oidc-issuer en één --oidc-subject per --naam, of geen van beide")
     identiteiten = [OidcIdentiteit(oidc_issuer, s) for s in subjects] if oidc_issuer else [None] * len(namen)
     with als_beheerder(None) as (services, _):
         made = gebruikersbeheer.bootstrap(services, partner, list(zip(namen, identiteiten, strict=False)))
@@ -62,13 +63,13 @@ def bootstrap(partner: str, namen: tuple[str, ...], oidc_issuer: str | None, sub
 
 @gebruikers.command("lijst")
 @_TOKEN_BESTAND
-@click.option("--partner")
-@click.option("--rol")
-@click.option("--soort", type=click.Choice([s.value for s in SoortGebruiker]))
-@click.option("--status", type=click.Choice([s.value for s in GebruikerStatus]))
+@click.option("--partner", help="alleen gebruikers van deze partner (partner-id)")
+@click.option("--rol", help="alleen gebruikers met deze rol")
+@click.option("--soort", type=click.Choice([s.value for s in SoortGebruiker]), help="alleen deze soort")
+@click.option("--status", type=click.Choice([s.value for s in GebruikerStatus]), help="alleen deze status")
 @clear_errors
 def lijst(token_bestand: Path, partner: str | None, rol: str | None, soort: str | None, status: str | None) -> None:
-    """Every gebruiker matching the filters (never a token)."""
+    """Elke gebruiker die aan de filters voldoet (nooit een token)."""
     from service.service_layer.identiteit import gebruikersbeheer
 
     filter = Filter(partner, rol, SoortGebruiker(soort) if soort else None, GebruikerStatus(status) if status else None)
@@ -82,13 +83,13 @@ def lijst(token_bestand: Path, partner: str | None, rol: str | None, soort: str 
 
 @gebruikers.command("toevoegen")
 @_TOKEN_BESTAND
-@click.option("--partner", required=True)
-@click.option("--rol", required=True)
-@click.option("--soort", required=True, type=click.Choice([s.value for s in SoortGebruiker]))
-@click.option("--naam", required=True)
+@click.option("--partner", required=True, help="de partner van de gebruiker (partner-id)")
+@click.option("--rol", required=True, help="de rol van de gebruiker bij die partner")
+@click.option("--soort", required=True, type=click.Choice([s.value for s in SoortGebruiker]), help="persoon of systeem")
+@click.option("--naam", required=True, help="de naam van de persoon of het systeem")
 @_TOELICHTING
-@click.option("--oidc-issuer")
-@click.option("--oidc-subject")
+@click.option("--oidc-issuer", help="de identiteitsaanbieder (issuer-URL) van een persoon, om in te loggen")
+@click.option("--oidc-subject", help="het account (subject) van die persoon daar")
 @clear_errors
 def toevoegen(
     token_bestand: Path,
@@ -100,12 +101,12 @@ def toevoegen(
     oidc_issuer: str | None,
     oidc_subject: str | None,
 ) -> None:
-    """Create a gebruiker (a beheerder or FG: a proposal for a second beheerder)."""
+    """Maak een gebruiker aan (een beheerder of FG: een voorstel, dat een tweede beheerder goedkeurt)."""
     from service.service_layer.identiteit import gebruikersbeheer
     from service.service_layer.identiteit.gebruikersbeheer import NieuweGebruiker
 
     if (oidc_issuer is None) != (oidc_subject is None):
-        weiger("give both --oidc-issuer and --oidc-subject, or neither")
+        weiger("geef zowel --oidc-issuer als --oidc-subject, of geen van beide")
     oidc = OidcIdentiteit(oidc_issuer, oidc_subject) if oidc_issuer and oidc_subject else None
     nieuw = NieuweGebruiker(partner, rol, SoortGebruiker(soort), naam, oidc)
     with als_beheerder(token_bestand) as (services, door):
@@ -136,10 +137,12 @@ def _gb() -> Any:
     return gebruikersbeheer
 
 
-_statuscommando("schorsen", "Suspend a gebruiker (a beheerder or FG: proposed).", lambda: _gb().schors)
-_statuscommando("herstellen", "Lift a gebruiker's suspension (a beheerder or FG: proposed).", lambda: _gb().herstel)
+_statuscommando("schorsen", "Schors een gebruiker (een beheerder of FG: als voorstel).", lambda: _gb().schors)
 _statuscommando(
-    "verwijderen", "Remove a gebruiker for good, revoking its tokens (a beheerder or FG: proposed).",
+    "herstellen", "Hef de schorsing van een gebruiker op (een beheerder of FG: als voorstel).", lambda: _gb().herstel
+)
+_statuscommando(
+    "verwijderen", "Verwijder een gebruiker definitief en trek zijn tokens in (een beheerder of FG: als voorstel).",
     lambda: _gb().verwijder,
 )  # fmt: skip
 
@@ -149,7 +152,7 @@ _statuscommando(
 @click.argument("gebruiker_id")
 @clear_errors
 def token(token_bestand: Path, gebruiker_id: str) -> None:
-    """Issue a token for a gebruiker (not a beheerder or FG); printed once."""
+    """Geef een token uit aan een gebruiker (geen beheerder of FG); het wordt één keer getoond."""
     from service.service_layer.identiteit import tokens
 
     with als_beheerder(token_bestand) as (services, door):
@@ -165,7 +168,7 @@ def token(token_bestand: Path, gebruiker_id: str) -> None:
 @click.argument("token_id")
 @clear_errors
 def intrekken(token_bestand: Path, gebruiker_id: str, token_id: str) -> None:
-    """Revoke a token: refused from the next request on."""
+    """Trek een token in: vanaf het volgende verzoek wordt het geweigerd."""
     from service.service_layer.identiteit import tokens
 
     with als_beheerder(token_bestand) as (services, door):

@@ -30,12 +30,13 @@ if TYPE_CHECKING:
     "--token-bestand",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="file holding the bearer token of the beheerder who imports (named in the log)",
+    help="bestand met het bearer-token van de beheerder die importeert (genoemd in het logboek)",
 )
-@click.option("--dry-run", "droog", is_flag=True, help="judge every line and report; change nothing")
+@click.option("--dry-run", "droog", is_flag=True, help="beoordeel elke regel en meld de uitkomst; verander niets")
 @clear_errors
 def importeer(bestand: Path, token_bestand: Path, droog: bool) -> None:
-    """Import the casussen of BESTAND (JSON Lines, docs/import.md) as if entered then: all or nothing."""
+    """Importeer de casussen van BESTAND (JSON Lines, docs/import.md) alsof ze toen waren ingevoerd: alles of
+    niets."""
     from service.service_layer.importeren import importeren
 
     data = bestand.read_bytes()

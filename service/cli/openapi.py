@@ -14,7 +14,7 @@ from service.cli.common import clear_errors, settings
 @click.command()
 @clear_errors
 def openapi() -> None:
-    """Print the OpenAPI document (as served at /v1/openapi.json) without starting a server."""
+    """Toon het OpenAPI-document (zoals /v1/openapi.json het geeft) zonder een server te starten."""
     from service import create_app
     from service.service_layer.sleutelbeheer import write_development_keys
     from service.settings import Omgeving

@@ -11,23 +11,23 @@ from service.cli.common import clear_errors, export, settings
 
 @click.group()
 def policy() -> None:
-    """The field policy (policies/model.conf and policies/*.csv)."""
+    """Het veldbeleid (policies/model.conf en policies/*.csv)."""
 
 
 @policy.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @clear_errors
 def policy_check(directory: str | None) -> None:
-    """Validate the policy against the convenant; print its version and counts."""
+    """Controleer het veldbeleid tegen het convenant; toon zijn versie en aantallen."""
     from service.service_layer.beleid.bestanden import controleer
 
     current = settings()
     found = controleer(Path(directory) if directory else current.policies_dir, current.convenanten_dir)
-    click.echo(f"policy version {found.versie}")
+    click.echo(f"beleidsversie {found.versie}")
     click.echo(
-        f"{found.regels} lines ({found.toestaan} allow, {found.regels - found.toestaan} deny); "
-        f"{found.combinaties} (partner, rol, casustype, doel) combinations receive fields; "
-        f"{found.toegestane_velden} field decisions allow"
+        f"{found.regels} beleidsregel(s) ({found.toestaan} toestaan, {found.regels - found.toestaan} uitsluiten); "
+        f"{found.combinaties} combinatie(s) van partner, rol, casustype en doel krijgen velden; "
+        f"{found.toegestane_velden} veldbeslissing(en) staan verstrekking toe"
     )
 
 
@@ -36,24 +36,24 @@ def policy_check(directory: str | None) -> None:
 @click.argument("new", type=click.Path(file_okay=False, exists=True))
 @clear_errors
 def policy_diff(old: str, new: str) -> None:
-    """Every (partner, rol, casustype, doel, veld) decision that differs between two policy directories."""
+    """Elke beslissing (partner, rol, casustype, doel, veld) die verschilt tussen twee beleidsmappen."""
     from service.service_layer.beleid.bestanden import verschil
 
     found = verschil(Path(old), Path(new), settings().convenanten_dir)
     for change in found.wijzigingen:
         click.echo(change)
-    click.echo(f"{len(found.wijzigingen)} decision(s) change ({found.van} -> {found.naar})")
+    click.echo(f"{len(found.wijzigingen)} beslissing(en) gewijzigd ({found.van} -> {found.naar})")
 
 
 @policy.command("explain")
-@click.option("--partner", required=True)
-@click.option("--rol", required=True)
-@click.option("--casustype", required=True)
-@click.option("--doel", required=True)
-@click.option("--veld", required=True)
+@click.option("--partner", required=True, help="de partner die vraagt (partner-id)")
+@click.option("--rol", required=True, help="de rol van wie vraagt")
+@click.option("--casustype", required=True, help="regulier of cter")
+@click.option("--doel", required=True, help="het doel van de verstrekking")
+@click.option("--veld", required=True, help="het veld (uit de veldcatalogus)")
 @clear_errors
 def policy_explain(partner: str, rol: str, casustype: str, doel: str, veld: str) -> None:
-    """The decision for one field and the policy line that made it."""
+    """De beslissing voor één veld en de beleidsregel die haar nam."""
     from service.domain.decision import DecisionKey
     from service.service_layer.beleid.bestanden import uitleg
 
@@ -61,20 +61,21 @@ def policy_explain(partner: str, rol: str, casustype: str, doel: str, veld: str)
     found = uitleg(current.policies_dir, current.convenanten_dir, DecisionKey(partner, rol, casustype, doel), veld)
     decision = found.beslissing
     if decision.allowed:
-        click.echo(f"ALLOWED on grondslag {decision.grondslag} by {decision.regel}")
+        click.echo(f"TOEGESTAAN op grondslag {decision.grondslag} door {decision.regel}")
     elif decision.regel:
-        click.echo(f"DENIED by {decision.regel}")
+        click.echo(f"UITGESLOTEN door {decision.regel}")
     else:
-        click.echo("DENIED: no policy line allows it (deny by default)")
-    click.echo(f"policy version {found.versie}")
+        click.echo("NIET TOEGESTAAN: geen beleidsregel staat het toe (wat geen regel toestaat, wordt niet verstrekt)")
+    click.echo(f"beleidsversie {found.versie}")
 
 
 @policy.command("export")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @clear_errors
 def policy_export(directory: str | None) -> None:
-    """Write the active (approved) version from the database to DIRECTORY (default policies/), so the repository
-    can hold the approved state; other *.csv files there are removed. Comments in the files are not kept."""
+    """Schrijf de actieve (goedgekeurde) beleidsversie uit de database naar DIRECTORY (standaard policies/), zodat
+    de repository de goedgekeurde stand bevat; andere *.csv-bestanden daar worden verwijderd. Commentaar in de
+    bestanden blijft niet bewaard."""
     from service.domain.errors import GeenBeleidError
     from service.service_layer.beleid import actief as beleid
 
@@ -84,5 +85,5 @@ def policy_export(directory: str | None) -> None:
         Path(directory) if directory else current.policies_dir,
         beleid.exporteer,
         GeenBeleidError,
-        ("policy version", "model.conf, ", "the active version"),
+        ("beleidsversie", "model.conf, ", "de actieve versie"),
     )

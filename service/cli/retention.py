@@ -23,14 +23,15 @@ if TYPE_CHECKING:
 
 @click.group()
 def retention() -> None:
-    """Bewaartermijnen: destroying data whose retention period has ended."""
+    """Bewaartermijnen: gegevens vernietigen waarvan de bewaartermijn verstreken is."""
 
 
 @retention.command("run")
-@click.option("--droog", is_flag=True, help="only list what would be destroyed now and why; change nothing")
+@click.option("--droog", is_flag=True, help="toon alleen wat nu vernietigd zou worden en waarom; verander niets")
 @clear_errors
 def retention_run(droog: bool) -> None:
-    """Crypto-shred every closed casus whose bewaartermijn has ended (its persons' blind index goes with it)."""
+    """Vernietig (crypto-shredding) elke afgesloten casus waarvan de bewaartermijn verstreken is (de blinde index
+    van zijn betrokkenen gaat mee); verwijder verlopen signalen en besloten matches van het routeeroverleg."""
     from service.service_layer.casus.bewaring import bewaarplan
     from service.service_layer.casus.bewaring import retention_run as run_retention
     from service.service_layer.routeeroverleg.overleg import verlopen
@@ -43,25 +44,28 @@ def retention_run(droog: bool) -> None:
         with voortgang(len(plan.casussen), "vernietigen") as stappen:
             shredded = run_retention(services, now=plan.moment, voortgang=stappen)
         routeer = verlopen(services, now=plan.moment)
-    click.echo(f"{len(shredded)} casus(sen) vernietigd (data key and values deleted; metadata kept)")
+    click.echo(f"{len(shredded)} casus(sen) vernietigd (datasleutel en waarden gewist; metadata bewaard)")
     click.echo(
-        f"routeeroverleg: {routeer.signalen} signaal/signalen and {routeer.matches} besloten match(es) verwijderd"
+        f"routeeroverleg: {routeer.signalen} signaal/signalen en {routeer.matches} besloten match(es) verwijderd"
     )
 
 
 def _toon_plan(plan: Bewaarplan) -> None:
     moment = plan.moment.isoformat(timespec="seconds")
-    click.echo(f"droog: nothing is changed; a run at {moment} would destroy {len(plan.casussen)} casus(sen)")
+    click.echo(f"droog: niets veranderd; een run op {moment} zou {len(plan.casussen)} casus(sen) vernietigen")
     for t in plan.casussen:
         click.echo(
             f"casus {t.casus}  {t.casustype.value}  afgesloten {t.sinds.date().isoformat()}  "
             f"bewaartermijn {t.bewaartermijn}  einde {t.einde.date().isoformat()}  reden {t.reden.value}"
         )
     for casus_id in plan.ongelogd:
-        click.echo(f"casus {casus_id}  already destroyed; its destruction would be logged now (reden bewaartermijn)")
+        click.echo(
+            f"casus {casus_id}  al vernietigd; de vernietiging zou nu in het logboek worden vastgelegd "
+            "(reden bewaartermijn)"
+        )
     click.echo(
-        f"routeeroverleg: {plan.routeeroverleg.signalen} signaal/signalen and {plan.routeeroverleg.matches} "
-        "besloten match(es) would be deleted"
+        f"routeeroverleg: {plan.routeeroverleg.signalen} signaal/signalen en {plan.routeeroverleg.matches} "
+        "besloten match(es) zouden worden verwijderd"
     )
 
 
@@ -70,13 +74,14 @@ def _toon_plan(plan: Bewaarplan) -> None:
     "--token-bestand",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="file holding the bearer token of the beheerder who proposes",
+    help="bestand met het bearer-token van de beheerder die het voorstel doet",
 )
 @click.argument("casus_id")
-@click.option("--toelichting", required=True, help="the reason (recorded in the log; no personal data)")
+@click.option("--toelichting", required=True, help="de reden (vastgelegd in het logboek; geen persoonsgegevens)")
 @clear_errors
 def retention_vernietig(token_bestand: Path, casus_id: str, toelichting: str) -> None:
-    """Propose to destroy one casus now, before its bewaartermijn ends (a second beheerder must approve it)."""
+    """Stel voor één casus nu te vernietigen, vóór het einde van zijn bewaartermijn (een tweede beheerder moet het
+    goedkeuren)."""
     from service.service_layer.beheer import casusvernietiging
 
     with als_beheerder(token_bestand) as (services, door):

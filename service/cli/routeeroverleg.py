@@ -17,22 +17,24 @@ from service.cli.common import fail
 
 @click.group()
 def routeeroverleg() -> None:
-    """Routeeroverleg client helpers: the shared key and the pseudonym (computed locally, never by the service)."""
+    """Hulpmiddelen voor de deelnemers aan het routeeroverleg: de gedeelde sleutel en het pseudoniem (op de eigen
+    computer berekend, nooit door Deelpoort)."""
 
 
 @routeeroverleg.command("sleutel")
 @click.argument("bestand", type=click.Path(dir_okay=False, exists=False))
 def routeeroverleg_sleutel(bestand: str) -> None:
-    """Write a new routeeroverleg key (64 hex characters) to BESTAND, mode 0600, for the participants to share."""
+    """Schrijf een nieuwe routeeroverlegsleutel (64 hexadecimale tekens) naar BESTAND, mode 0600, om met de
+    deelnemers te delen."""
     from service.service_layer.routeeroverleg.deelnemer import nieuwe_sleutel
 
     path = Path(bestand)
     if path.exists():
-        fail(f"{path} exists; a key is never overwritten (pseudonyms under it would stop matching)")
+        fail(f"{path} bestaat al; een sleutel wordt nooit overschreven (pseudoniemen eronder zouden niet meer matchen)")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(nieuwe_sleutel().hex() + "\n")
-    click.echo(f"routeeroverleg key written to {path}: share it with the participants only, never with Deelpoort")
+    click.echo(f"routeeroverlegsleutel geschreven naar {path}: deel hem alleen met de deelnemers, nooit met Deelpoort")
 
 
 @routeeroverleg.command("pseudoniem")
@@ -40,19 +42,19 @@ def routeeroverleg_sleutel(bestand: str) -> None:
     "--sleutelbestand",
     required=True,
     type=click.Path(dir_okay=False, exists=True),
-    help="file holding the participants' shared key as hex (at least 64 characters)",
+    help="bestand met de gedeelde sleutel van de deelnemers als hex (minstens 64 tekens)",
 )
 @click.option(
     "--soort",
     type=click.Choice(["bsn", "naam"]),
     default="bsn",
     show_default=True,
-    help="bsn: one BSN per line; naam: 'naam;YYYY-MM-DD' per line",
+    help="bsn: één BSN per regel; naam: 'naam;JJJJ-MM-DD' per regel",
 )
 def routeeroverleg_pseudoniem(sleutelbestand: str, soort: str) -> None:
-    """Read persons from standard input (never the command line) and print one pseudonym per line.
+    """Lees personen van standaardinvoer (nooit van de opdrachtregel) en toon één pseudoniem per regel.
 
-    Exit status 1 when a line cannot be used; the message names the line number, never its content.
+    Exitcode 1 als een regel niet bruikbaar is; de melding noemt het regelnummer, nooit de inhoud.
     """
     from service.service_layer.routeeroverleg.deelnemer import SLEUTEL_MIN_BYTES, pseudoniem_van_regel
 
@@ -61,7 +63,7 @@ def routeeroverleg_pseudoniem(sleutelbestand: str, soort: str) -> None:
     except (ValueError, UnicodeDecodeError):
         sleutel = b""
     if len(sleutel) < SLEUTEL_MIN_BYTES:
-        fail(f"the key file must hold a key of at least {SLEUTEL_MIN_BYTES} bytes as hex")
+        fail(f"het sleutelbestand moet een sleutel van minstens {SLEUTEL_MIN_BYTES} bytes als hex bevatten")
     failed = False
     for number, line in enumerate(sys.stdin, start=1):
         text = line.strip()
@@ -70,8 +72,8 @@ def routeeroverleg_pseudoniem(sleutelbestand: str, soort: str) -> None:
         try:
             click.echo(pseudoniem_van_regel(sleutel, soort, text))
         except ValueError:
-            wanted = "BSN (nine digits)" if soort == "bsn" else "'naam;YYYY-MM-DD'"
-            click.echo(f"deelpoort: line {number}: not a usable {wanted}", err=True)
+            wanted = "geen bruikbaar BSN (negen cijfers)" if soort == "bsn" else "niet in de vorm 'naam;JJJJ-MM-DD'"
+            click.echo(f"deelpoort: regel {number}: {wanted}", err=True)
             failed = True
     if failed:
         sys.exit(1)

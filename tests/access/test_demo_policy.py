@@ -87,7 +87,7 @@ def test_policy_check_explain_and_diff(tmp_path: Path, access: Access) -> None:
         ["policy", "explain", "--partner", "ggz-drenthe", "--rol", "deelnemer", "--casustype", "regulier",
          "--doel", "casusoverleg", "--veld", "politieRegistraties"],
     )  # fmt: skip
-    assert explained.exit_code == 0 and "DENIED by policies/zvh-drenthe.csv:" in explained.output
+    assert explained.exit_code == 0 and "UITGESLOTEN door policies/zvh-drenthe.csv:" in explained.output
     changed = tmp_path / "policies"
     shutil.copytree(POLICIES, changed)
     text = (changed / "zvh-drenthe.csv").read_text()
@@ -98,7 +98,7 @@ def test_policy_check_explain_and_diff(tmp_path: Path, access: Access) -> None:
     changes = [line.split() for line in output.splitlines() if line.startswith("+ ")]
     assert changes and {(c[2], c[4]) for c in changes} == {("fg", "aanmelding"), ("fg", "bijdrage")}
     assert output.endswith(
-        f"{len(changes)} decision(s) change (" + access.policy.short_version + " -> " + _short(runner, changed) + ")\n"
+        f"{len(changes)} beslissing(en) gewijzigd ({access.policy.short_version} -> {_short(runner, changed)})\n"
     )
     (changed / "zvh-drenthe.csv").write_text(text + "p, zorg, deelnemer, regulier, triage, bsn, uavg-46-bsn, allow\n")
     diff = runner.invoke(main, ["policy", "diff", str(POLICIES), str(changed)])
@@ -111,4 +111,4 @@ def test_policy_check_explain_and_diff(tmp_path: Path, access: Access) -> None:
 
 def _short(runner: CliRunner, directory: Path) -> str:
     output = runner.invoke(main, ["policy", "check", str(directory)]).output
-    return output.split("policy version ", 1)[1][:12]
+    return output.split("beleidsversie ", 1)[1][:12]

@@ -101,6 +101,10 @@ def test_the_commands_back_up_refuse_a_full_target_restore_and_check_receipts(
     (tmp_path / "bewijs.json").write_text(json.dumps(bewijs))
     vernietig_casus(diensten, casus)
     assert runner.invoke(main, ["audit", "ontvangstbewijs", str(tmp_path / "bewijs.json")]).exit_code == 0
+    (tmp_path / "lijst.json").write_text("[]")
+    bestanden = [str(tmp_path / "bewijs.json"), str(tmp_path / "lijst.json")]
+    geen = runner.invoke(main, ["audit", "ontvangstbewijs", *bestanden])
+    assert geen.exit_code == 1 and f"{tmp_path / 'lijst.json'}: ongeldig: geen JSON-object" in geen.output
 
     vol = runner.invoke(main, ["restore", str(tmp_path / "backup")])
     assert vol.exit_code == 1 and "not empty" in vol.output and "--vervang" in vol.output

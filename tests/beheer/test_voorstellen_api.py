@@ -200,5 +200,6 @@ def test_cli_policy_export(services: Services, settings: Any, tmp_path: Path) ->
     }
     result = CliRunner().invoke(main, ["policy", "export", str(tmp_path / "uit")], env=env)
     assert result.exit_code == 0, result.output
-    assert active(services).version in result.output
+    written = f"beleidsversie {active(services).version} geschreven naar {tmp_path / 'uit'}/: model.conf, "
+    assert written in result.output
     assert (tmp_path / "uit" / "model.conf").is_file()

@@ -89,7 +89,7 @@ def test_the_dry_run_lists_what_would_be_destroyed_and_changes_nothing(
     assert _everything(services) == before  # every row of every table, unchanged
     assert f"casus {due['id']}  regulier  afgesloten 2020-01-01  bewaartermijn P" in result.output
     assert kept["id"] not in result.output
-    assert "would destroy 1 casus(sen)" in result.output
+    assert "droog: niets veranderd; een run op " in result.output and " zou 1 casus(sen) vernietigen" in result.output
     for value in CASE_VALUES:
         assert value not in result.output
     # and what it listed is exactly what a run destroys
@@ -187,7 +187,7 @@ def test_audit_verify_passes_after_a_destruction(
     _inzage(client, fg, BSN_HOOFDPERSOON)  # the tables catch up with the destruction record
     result = CliRunner().invoke(main, ["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert "OK: the lookup tables agree" in result.output
+    assert "OK: de opzoektabellen kloppen met de " in result.output
 
 
 # --- the index check knows the destroyed persons, and nothing else -------------------------------------------

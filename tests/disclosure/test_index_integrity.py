@@ -133,7 +133,7 @@ def test_records_not_yet_indexed_are_not_a_problem(indexed: Services) -> None:
 def test_the_cli_says_plainly_when_the_lookup_tables_cover_nothing_yet(
     settings: Settings, migrated_database: None, cli_settings: Settings
 ) -> None:
-    """Right after the demo is installed nothing is indexed yet: no "agree with the 0 records they cover"."""
+    """Right after the demo is installed nothing is indexed yet: no "kloppen met de 0 records die ze dekken"."""
     app = create_app(dataclasses.replace(settings, checkpoint_records=8, checkpoint_seconds=3600))
     services: Services = app.extensions["deelpoort"]
     for n in range(3):
@@ -141,25 +141,28 @@ def test_the_cli_says_plainly_when_the_lookup_tables_cover_nothing_yet(
     services.engine.dispose()
     result = CliRunner().invoke(main, ["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert "OK: the lookup tables cover no record yet: all 3 are added before the FG's next query\n" in result.output
-    assert "0 records they cover" not in result.output
+    assert (
+        "OK: de opzoektabellen dekken nog geen record: alle 3 worden toegevoegd voordat de volgende zoekvraag van de "
+        "FG beantwoord wordt\n"
+    ) in result.output
+    assert "0 records die ze dekken" not in result.output
 
 
 def test_the_cli_checks_the_lookup_tables_too(indexed: Services, cli_settings: Settings) -> None:
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
-    assert f"OK: the lookup tables agree with the {RECORDS} records they cover\n" in good.output
+    assert f"OK: de opzoektabellen kloppen met de {RECORDS} records die ze dekken\n" in good.output
     indexed.log.append(synthetic(RECORDS))
     later = CliRunner().invoke(main, ["audit", "verify"])
     assert later.exit_code == 0, later.output
     assert (
-        f"OK: the lookup tables agree with the {RECORDS} records they cover "
-        "(the other 1 are added before the FG's next query)"
+        f"OK: de opzoektabellen kloppen met de {RECORDS} records die ze dekken "
+        "(het overige record wordt toegevoegd voordat de volgende zoekvraag van de FG beantwoord wordt)"
     ) in later.output
     with indexed.engine.begin() as connection:
         person = _first_person(connection, 17)
         connection.execute(delete(B).where(B.log_index == 17, B.betrokkene_id == person))
     bad = CliRunner().invoke(main, ["audit", "verify"])
     assert bad.exit_code == 1
-    assert f"OK: {RECORDS + 1} records" in bad.output  # the log itself is intact
-    assert "FOUT: lookup tables, first bad index 17" in bad.output
+    assert f"OK: {RECORDS + 1} records en " in bad.output  # the log itself is intact
+    assert "FOUT: opzoektabellen, eerste fout bij logindex 17" in bad.output

@@ -205,13 +205,20 @@ def test_the_cli_names_the_rule_it_checked_and_takes_another(by_size: Services, 
     a smaller rule than the log was written under, `--regel` makes it fail; a malformed one is refused."""
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
-    assert "signing rule checked: a checkpoint at least every 256 records or 5 s (DEELPOORT_CHECKPOINT_" in good.output
+    assert (
+        "ondertekenregel gecontroleerd: minstens elke 256 records of 5 s een checkpoint (DEELPOORT_CHECKPOINT_"
+    ) in good.output
     strict = CliRunner().invoke(main, ["audit", "verify", "--regel", "4,3600"])
     assert strict.exit_code == 1
     assert "no checkpoint between sizes 1 and 9: one was removed (signing rule: every 4 records" in strict.output
-    assert "every 4 records or 3600 s (--regel)" in strict.output
-    for wrong in ("4", "a,b", "0,60"):
-        assert CliRunner().invoke(main, ["audit", "verify", "--regel", wrong]).exit_code == 2
+    assert "minstens elke 4 records of 3600 s een checkpoint (--regel)" in strict.output
+    for wrong, reden in (
+        ("4", "geef RECORDS,SECONDEN, bijvoorbeeld 256,60"),
+        ("a,b", "geef RECORDS,SECONDEN, bijvoorbeeld 256,60"),
+        ("0,60", "RECORDS en SECONDEN zijn minstens 1"),
+    ):
+        refused = CliRunner().invoke(main, ["audit", "verify", "--regel", wrong])
+        assert refused.exit_code == 2 and reden in refused.output, refused.output
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

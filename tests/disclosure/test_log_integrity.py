@@ -169,12 +169,12 @@ def test_a_changed_stored_node_is_caught(log_services: Services) -> None:
 def test_the_cli_exits_non_zero_and_names_the_first_bad_index(log_services: Services, cli_settings: Settings) -> None:
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
-    assert f"OK: {RECORDS} records" in good.output
+    assert f"OK: {RECORDS} records en " in good.output
     with log_services.engine.begin() as connection:
         modify_record(17)(connection)
     bad = CliRunner().invoke(main, ["audit", "verify"])
     assert bad.exit_code == 1
-    assert "first bad index 17" in bad.output
+    assert "FOUT: eerste fout bij logindex 17" in bad.output
 
 
 @pytest.mark.parametrize("block_level", [0, 2, 13])

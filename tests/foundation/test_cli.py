@@ -75,11 +75,12 @@ def test_db_upgrade_puts_the_convenant_files_in_force_once_and_export_gives_them
     first = CliRunner().invoke(main, ["db", "upgrade"], env=env)
     assert first.exit_code == 0, first.output
     files_version = versie(lees_map(Path(__file__).parents[2] / "convenants"))
-    assert f"convenant version {files_version[:12]} from convenants/: in force (new installation)" in first.output
+    assert f"convenantversie {files_version[:12]} uit convenants/: in werking (nieuwe installatie)" in first.output
     second = CliRunner().invoke(main, ["db", "upgrade"], env=env)
-    assert "stored; the version in force is unchanged" in second.output
+    assert "opgeslagen; de versie in werking is ongewijzigd" in second.output
     exported = CliRunner().invoke(main, ["convenant", "export", str(tmp_path / "export")], env=env)
     assert exported.exit_code == 0, exported.output
+    assert f"convenantversie {files_version} geschreven naar {tmp_path / 'export'}/: " in exported.output
     assert versie(lees_map(tmp_path / "export")) == files_version
     from service.bootstrap import build_services
     from service.settings import Settings

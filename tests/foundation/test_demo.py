@@ -129,5 +129,5 @@ def test_demo_is_refused_in_production(tmp_path: Path) -> None:
     }
     result = CliRunner().invoke(main, ["demo", "--no-serve"], env=env)
     assert result.exit_code == 2
-    assert "refused in production" in result.output
+    assert "de demo is alleen voor ontwikkeling; geweigerd in productie (DEELPOORT_ENV=production)" in result.output
     assert not (tmp_path / "instance").exists()

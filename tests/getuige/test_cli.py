@@ -34,7 +34,8 @@ def test_sleutel_writes_a_private_file_once_and_prints_the_vkey(tmp_path: Path):
     code, out, err = _run("getuige", "sleutel", "--naam", "getuige.example/fg", "--bestand", str(bestand))
 
     assert (code, out) == (2, "")
-    assert "exists" in err and bestand.read_bytes() == written
+    assert f"{bestand} bestaat al: een getuigesleutel wordt nooit overschreven" in err
+    assert bestand.read_bytes() == written
     assert [p.name for p in tmp_path.iterdir()] == ["sleutel.json"]  # no temporary file left behind
 
 
@@ -107,4 +108,4 @@ def test_serve_refuses_a_witness_key_as_a_log_key(tmp_path: Path, sleutel: Path)
 def test_serve_refuses_a_bad_bind(tmp_path: Path, sleutel: Path):
     tekst = f'sleutelbestand = "sleutel.json"\nopslag = "g.sqlite3"\n{GOED_LOG}'
     code, _, err = _run("getuige", "serve", "--config", str(_config(tmp_path, tekst)), "--bind", "7380")
-    assert code == 2 and "expected host:port" in err
+    assert code == 2 and "deelpoort: --bind '7380': verwacht host:poort" in err

@@ -5,6 +5,7 @@ every checkpoint in the database was made to agree."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -248,7 +249,12 @@ def test_audit_verify_getuigen_exits_non_zero_on_an_alarm_and_zero_when_consiste
     runner = CliRunner()
     ok = runner.invoke(main, ["audit", "verify", "--getuigen"])
     assert ok.exit_code == 0, ok.output
-    assert "consistent with what the witnesses cosigned" in ok.output
+    assert "records en " in ok.output and "in overeenstemming met wat de getuigen medeondertekenden" in ok.output
+    fine = runner.invoke(main, ["audit", "getuigen"])
+    assert fine.exit_code == 0, fine.output
+    for naam in ("een", "twee"):
+        regel = rf"^OK: getuige\.test/{naam} heeft het checkpoint van grootte \d+ medeondertekend$"
+        assert re.search(regel, fine.output, re.M), fine.output
     _tamper(log_services, _cut_back_to(5, 1))
     broken = runner.invoke(main, ["audit", "verify", "--getuigen"])
     assert broken.exit_code == 1

@@ -33,6 +33,16 @@ def bootstrap(*extra: str) -> Result:
     return run("bootstrap", "--partner", BUREAU, "--naam", "Synthetische beheerder A", "--naam", "B", *extra)
 
 
+def _systeem(token_bestand: str) -> str:
+    """A new police system added by the beheerder of `token_bestand`: its gebruiker id (the first word printed)."""
+    created = run(
+        "toevoegen", "--token-bestand", token_bestand, "--partner", "politie-noord-nederland", "--rol",
+        "casusregisseur", "--soort", "systeem", "--naam", "Synthetisch bronsysteem", "--toelichting", "Aansluiting.",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    return created.output.split()[0]
+
+
 def test_bootstrap_creates_two_working_beheerders_once(
     cli_settings: Settings, app: Flask, client: FlaskClient, services: Services
 ) -> None:
@@ -64,6 +74,7 @@ def test_bootstrap_refuses_bad_input_and_a_beheerder_outside_the_bureau(cli_sett
     assert elsewhere.exit_code == 1 and "Bureau" in elsewhere.output
     half = bootstrap("--oidc-subject", "a-1")
     assert half.exit_code == 1
+    assert "deelpoort: geef --oidc-issuer en één --oidc-subject per --naam, of geen van beide" in half.output
     assert bootstrap().exit_code == 0  # nothing of the refused runs stood in the way
 
 
@@ -72,12 +83,7 @@ def test_commands_act_as_the_beheerder_of_the_token_file_with_four_eyes(
 ) -> None:
     a, b = TOKEN.findall(bootstrap().output)
     as_a = token_file(tmp_path, a)
-    created = run(
-        "toevoegen", "--token-bestand", as_a, "--partner", "politie-noord-nederland", "--rol", "casusregisseur",
-        "--soort", "systeem", "--naam", "Synthetisch bronsysteem", "--toelichting", "Aansluiting.",
-    )  # fmt: skip
-    assert created.exit_code == 0, created.output
-    gebruiker_id = created.output.split()[0]
+    gebruiker_id = _systeem(as_a)
     issued = run("token", "--token-bestand", as_a, gebruiker_id)
     assert issued.exit_code == 0
     (system,) = TOKEN.findall(issued.output)
@@ -102,8 +108,33 @@ def test_a_bad_or_non_beheerder_token_file_is_refused(
     cli_settings: Settings, app: Flask, tmp_path: Path, politie: str
 ) -> None:
     bad = run("lijst", "--token-bestand", token_file(tmp_path, "dp_niet_goed"))
-    assert bad.exit_code == 1 and "refused" in bad.output
+    assert bad.exit_code == 1
+    assert "deelpoort: het token in --token-bestand wordt geweigerd: het token is ongeldig" in bad.output
     not_beheerder = run(
         "schorsen", "--token-bestand", token_file(tmp_path, politie, "p"), "0" * 32, "--toelichting", "x"
     )
     assert not_beheerder.exit_code == 1 and "beheerder" in not_beheerder.output
+
+
+def test_a_revoked_or_throttled_token_file_is_refused_saying_why(
+    cli_settings: Settings, app: Flask, tmp_path: Path
+) -> None:
+    a, _ = TOKEN.findall(bootstrap().output)
+    as_a = token_file(tmp_path, a)
+    gebruiker_id = _systeem(as_a)
+    issued = run("token", "--token-bestand", as_a, gebruiker_id)
+    token_id = re.match(r"token ([0-9a-f]{32}), geldig tot ", issued.output)
+    assert token_id is not None, issued.output
+    revoked = run("intrekken", "--token-bestand", as_a, gebruiker_id, token_id.group(1))
+    assert revoked.exit_code == 0 and f"token {token_id.group(1)} ingetrokken" in revoked.output
+    (system,) = TOKEN.findall(issued.output)
+    refused = run("lijst", "--token-bestand", token_file(tmp_path, system, "ingetrokken"))
+    assert refused.exit_code == 1
+    assert "deelpoort: het token in --token-bestand wordt geweigerd: het token is ingetrokken" in refused.output
+    # Wrong secrets for beheerder A's token id: refused as invalid, then even the right secret waits.
+    wrong = token_file(tmp_path, a[:-43] + "x" * 43, "fout")
+    for _ in range(5):
+        assert "wordt geweigerd: het token is ongeldig" in run("lijst", "--token-bestand", wrong).output
+    throttled = run("lijst", "--token-bestand", as_a)
+    assert throttled.exit_code == 1
+    assert re.search(r"geweigerd: te veel mislukte pogingen; probeer het over \d+ s opnieuw", throttled.output)

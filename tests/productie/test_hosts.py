@@ -310,7 +310,7 @@ def _log_klopt(opstelling: Opstelling, verstrekkingen: list[dict[str, Any]]) -> 
         assert base64.b64encode(record.blad_hash).decode() == bewijs["bladHash"]
     verify = CliRunner().invoke(main, ["audit", "verify"], env=opstelling.lokaal)
     assert verify.exit_code == 0, verify.output
-    assert f"OK: {grootte} records," in verify.output, verify.output
+    assert f"OK: {grootte} records en " in verify.output, verify.output
     return set(bladen)
 
 

@@ -115,7 +115,7 @@ def test_retention_run_command_reports_the_routeeroverleg(services: Services, cl
     _signal(services, GGD, 0, days_ago=TERMIJN * 7 + 3)
     result = CliRunner().invoke(main, ["retention", "run"])
     assert result.exit_code == 0, result.output
-    assert "routeeroverleg: 1 signaal/signalen and 0 besloten match(es) verwijderd" in result.output
+    assert "routeeroverleg: 1 signaal/signalen en 0 besloten match(es) verwijderd" in result.output
     assert _state(services)[0] == set()
 
 

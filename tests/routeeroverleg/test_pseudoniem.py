@@ -121,18 +121,29 @@ def test_cli_names_the_bad_line_never_its_content(tmp_path: Path) -> None:
         input="999900122\nSynthetische Testpersoon\n",
     )
     assert result.exit_code == 1
-    assert "line 2" in result.output and "Synthetische" not in result.output
+    assert "deelpoort: regel 2: geen bruikbaar BSN (negen cijfers)" in result.output
+    assert "Synthetische" not in result.output
+    naam = CliRunner().invoke(
+        main,
+        ["routeeroverleg", "pseudoniem", "--sleutelbestand", str(key_file), "--soort", "naam"],
+        input="Synthetische Testpersoon\n",
+    )
+    assert naam.exit_code == 1
+    assert "deelpoort: regel 1: niet in de vorm 'naam;JJJJ-MM-DD'" in naam.output
+    assert "Synthetische" not in naam.output
 
 
 def test_cli_makes_a_key_once_and_refuses_short_keys(tmp_path: Path) -> None:
     key_file = tmp_path / "nieuw.hex"
     result = CliRunner().invoke(main, ["routeeroverleg", "sleutel", str(key_file)])
     assert result.exit_code == 0, result.output
+    assert f"routeeroverlegsleutel geschreven naar {key_file}: deel hem alleen met de deelnemers" in result.output
     assert len(bytes.fromhex(key_file.read_text().strip())) == 32
     assert key_file.stat().st_mode & 0o077 == 0
     again = CliRunner().invoke(main, ["routeeroverleg", "sleutel", str(key_file)])
     assert again.exit_code == 2
+    assert f"deelpoort: {key_file} bestaat al; een sleutel wordt nooit overschreven" in again.output
     short = tmp_path / "kort.hex"
     short.write_text("00ff")
     result = CliRunner().invoke(main, ["routeeroverleg", "pseudoniem", "--sleutelbestand", str(short)], input="x\n")
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "het sleutelbestand moet een sleutel van minstens 32 bytes" in result.output

@@ -200,7 +200,9 @@ def test_audit_verify_stores_its_outcome_for_the_fg(
     assert result.exit_code == 0, result.output
     body = _view(client, logboek.fg)
     assert body["laatsteControle"]["bron"] == "cli" and body["laatsteControle"]["intact"] is True
-    assert f"stored as integriteitscontrole {body['laatsteControle']['id']}" in result.output
+    assert (
+        f"opgeslagen als integriteitscontrole {body['laatsteControle']['id']} (zichtbaar voor de FG)" in result.output
+    )
 
 
 def test_an_empty_log_passes_the_quick_check(client: FlaskClient, fg: str) -> None:
@@ -243,11 +245,36 @@ def test_audit_verify_reports_and_exits_by_the_outcome_when_it_cannot_store_it(
     monkeypatch.setattr(IntegriteitStore, "add", read_only)
     good = CliRunner().invoke(main, ["audit", "verify"])
     assert good.exit_code == 0, good.output
-    assert "OK: 5 records" in good.output and "not stored for the FG (PermissionError" in good.output
+    assert "OK: 5 records en " in good.output
+    assert "niet opgeslagen voor de FG (PermissionError: is de database alleen-lezen?)" in good.output
     with services.engine.begin() as connection:
         connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == 1).values(doel="triage"))
     bad = CliRunner().invoke(main, ["audit", "verify"])
-    assert bad.exit_code == 1 and "first bad index 1" in bad.output
+    assert bad.exit_code == 1 and "FOUT: eerste fout bij logindex 1\n" in bad.output
+
+
+def test_audit_verify_of_an_empty_log_says_that_nothing_is_covered(client: FlaskClient, cli_settings: Settings) -> None:
+    result = CliRunner().invoke(main, ["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "OK: 0 records en 0 checkpoints gecontroleerd\n" in result.output
+    assert "OK: de opzoektabellen dekken geen record (het logboek is leeg)\n" in result.output
+
+
+def test_audit_verify_names_a_problem_of_no_single_record_without_an_index(
+    cli_settings: Settings, logboek: Logboek, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A problem that concerns no record (a witness quorum not met) fails the check without a made-up index."""
+
+    def zonder_index(*_args: Any, **_kwargs: Any) -> logboek_service.Verificatie:
+        found = logboek_service.Verificatie(grootte=5, checkpoints=1)
+        found.fout(None, "synthetic problem of no single record")
+        return found
+
+    monkeypatch.setattr(logboek_service, "verifieer", zonder_index)
+    result = CliRunner().invoke(main, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert "FOUT: niet in orde\n  - synthetic problem of no single record\n" in result.output
+    assert "logindex" not in result.output and "None" not in result.output
 
 
 def test_an_unknown_bron_is_refused(services: Services, logboek: Logboek) -> None:
