@@ -192,6 +192,8 @@ def opstelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opstelling]
     certificaten = {"bureau": pki.client("bureau", BUREAU_OIN), "politie": pki.client("politie", POLITIE_OIN)}
     server = pki.server()
     sleutels = write_production_keys(root / "sleutels.json")
+    journaal = root / "staat" / "vernietigingen.jsonl"
+    journaal.parent.mkdir()
     with nieuwe_database("dp_hosts") as database_url, contextlib.ExitStack() as stack:
         plaats = make_url(database_url)
         net = stack.enter_context(netwerk(2, (plaats.host or "127.0.0.1", plaats.port or 5432)))
@@ -203,6 +205,8 @@ def opstelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opstelling]
             "DEELPOORT_MTLS": "verplicht",
             "DEELPOORT_INSTANCE_PATH": str(root / "instance"),
             "DEELPOORT_LOG_LEVEL": "WARNING",
+            # one journal on storage both hosts reach (as a shared mount would be): docs/backup.md
+            "DEELPOORT_VERNIETIGINGSJOURNAAL": str(journaal),
         }
         lokaal = {**gedeeld, "DEELPOORT_DATABASE_URL": database_url}
         op_het_lan = plaats.set(host=net.proxy_adres, port=net.database_poort).render_as_string(hide_password=False)
