@@ -1,6 +1,7 @@
 """The installed demo region holds a year of overleggen and the next four weeks': stored as generated, the
 coming ones on the Bureau's agenda without attendance, and its verstrekkingen in an overleg (over the past year,
-each on the overleg's day) each made by a partner recorded as attending that agendapunt; the procesregisseur's pages have work to show."""
+each on the overleg's day) each made by a partner recorded as attending that agendapunt; the procesregisseur's
+pages have work to show."""
 
 from __future__ import annotations
 
