@@ -186,8 +186,9 @@ def install_region(
 def _aangeleverd(tijdlijn: Tijdlijn, casus: Casus, rng: random.Random) -> dt.datetime:
     """When the aanmelder supplied the casus's values: at its aanmelding (in office hours), or, referred before
     the log's first day, on one of the log's first days."""
-    if casus.aangemeld_op < tijdlijn.begin:
-        return tijdlijn.werktijd(tijdlijn.begin + START * rng.random(), rng)
+    if casus.aangemeld_op < tijdlijn.begin:  # (over a log reaching today, the days left: never after `now`)
+        eerste_dagen = max(min(START, tijdlijn.now - tijdlijn.begin), dt.timedelta(0))
+        return tijdlijn.werktijd(tijdlijn.begin + eerste_dagen * rng.random(), rng)
     return tijdlijn.werktijd(casus.aangemeld_op, rng)
 
 
