@@ -94,7 +94,9 @@ class VerstrekkingLog:
     def met_klok(self, clock: Callable[[], dt.datetime]) -> VerstrekkingLog:
         """A writer of the same log (store, signer, rule) with another clock: the demo's, which dates its
         records and checkpoints in its own past (`service/demo/tijdlijn.py`). Only the demo asks for one."""
-        return VerstrekkingLog(self.database, self._signer, self._beleid, clock=clock)
+        return VerstrekkingLog(
+            self.database, self._signer, self._beleid, clock=clock, meter=self._meter, na_checkpoint=self._na_checkpoint
+        )
 
     def append(self, verstrekking: LogRecord) -> Ontvangstbewijs:
         """Record `verstrekking` durably and return its receipt.
@@ -244,14 +246,20 @@ class VerstrekkingLog:
                 signed.append(checkpoint)
                 latest = (checkpoint.grootte, checkpoint.tijd)
         store.add_checkpoints(signed)  # in one statement: a backdated batch (the demo's year) makes hundreds due
+        for checkpoint in signed:
+            self._geteld(checkpoint)
         return rows, signed
 
     def _sign(self, store: LogStore, size: int, now: dt.datetime) -> StoredCheckpoint:
         stored = self._signed(store, size, now)
         store.add_checkpoint(stored)
-        self._meter.checkpoint()
-        log.info("checkpoint_getekend", grootte=size)
+        self._geteld(stored)
         return stored
+
+    def _geteld(self, checkpoint: StoredCheckpoint) -> None:
+        """Count and report a checkpoint stored in the current transaction."""
+        self._meter.checkpoint()
+        log.info("checkpoint_getekend", grootte=checkpoint.grootte)
 
     def _signed(self, store: LogStore, size: int, now: dt.datetime) -> StoredCheckpoint:
         signed = sign_tree(self._signer(), self._beleid.origin, store.nodes, size, now)
