@@ -5,10 +5,13 @@ same run.
 A fresh database (a SQLite file in a temporary folder, or with `--database-url` a PostgreSQL schema of its own),
 migrated, the partners and the policy installed. The region is `generate_region(--seed, today)`; the baseline is
 that region without the 2023 year's casussen, values, overleggen and adviezen (what the seed gives without it,
-as `tests/service_layer/test_demo_2023.py` checks). The two are installed alternately, `--rondes` times each
-(each install replaces the previous one, as `deelpoort demo` run again does).
+as `tests/service_layer/test_demo_2023.py` checks). A third install is the region with its year of verstrekkingen
+(`install_region(..., verzoeken=150)`, as `deelpoort demo` installs it: about 200 requests decided and every record
+dated over the past year, `demo/tijdlijn.py`). The three are installed alternately, `--rondes` times each (each
+install replaces the previous one, as `deelpoort demo` run again does; the log grows, so later installs append
+after an ever longer log).
 
-Prints JSON only: the seconds of every install, the median of each, and the ratio; timing is never asserted.
+Prints JSON only: the seconds of every install, the median of each, and the ratios; timing is never asserted.
 
 Run: `PYTHONPATH=. .venv/bin/python bench/bench_demo.py [--seed N] [--rondes 3] [--database-url URL]`.
 """
@@ -50,10 +53,18 @@ def main() -> None:
     with verse_installatie(args.database_url) as services:
         met = generate_region(services.convenant, seed=args.seed, today=dt.date.today())
         zonder = zonder_2023(met)
-        tijden: dict[str, list[float]] = {"zonder_2023": [], "met_2023": []}
+        tijden: dict[str, list[float]] = {"zonder_2023": [], "met_2023": [], "met_verzoeken": []}
         for _ in range(args.rondes):
-            for naam, region in (("zonder_2023", zonder), ("met_2023", met)):
-                seconden, _ = timed(lambda region=region: install_region(services, region))
+            for naam, region, verzoeken in (
+                ("zonder_2023", zonder, 0),
+                ("met_2023", met, 0),
+                ("met_verzoeken", met, 150),
+            ):
+                seconden, _ = timed(
+                    lambda region=region, verzoeken=verzoeken: install_region(
+                        services, region, verzoeken=verzoeken, seed=args.seed
+                    )
+                )
                 tijden[naam].append(seconden)
     mediaan = {naam: statistics.median(t) for naam, t in tijden.items()}
     print(
@@ -66,6 +77,7 @@ def main() -> None:
                 "seconden": tijden,
                 "mediaan_s": mediaan,
                 "ratio_met_zonder": round(mediaan["met_2023"] / mediaan["zonder_2023"], 2),
+                "ratio_verzoeken_met": round(mediaan["met_verzoeken"] / mediaan["met_2023"], 2),
             },
             indent=2,
         )

@@ -24,23 +24,14 @@ from service.domain.convenant import Convenant
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.helpers.casus import aanmelding, bearer, zorgbijdrage
-from tests.helpers.databases import Inhoud, Templates
+from tests.helpers.databases import Inhoud, Templates, postgres_or_skip
 from tests.helpers.gebruikers import TokenFor, add_gebruiker
 from tests.helpers.projectdata import CONVENANTEN
 
 PG_URL = os.environ.get("DEELPOORT_TEST_DATABASE_URL", "")
-PG_REQUIRED = os.environ.get("DEELPOORT_TEST_REQUIRE_POSTGRESQL") == "1"
 
 # The browser fixtures (headless Chromium, a real HTTP server), for every test module that asks for them.
 pytest_plugins = ["tests.helpers.browser"]
-
-
-def _postgres_or_skip() -> str:
-    if not PG_URL:
-        if PG_REQUIRED:
-            pytest.fail("DEELPOORT_TEST_REQUIRE_POSTGRESQL=1 but DEELPOORT_TEST_DATABASE_URL is not set")
-        pytest.skip("PostgreSQL tests need DEELPOORT_TEST_DATABASE_URL (CI sets it)")
-    return PG_URL
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +74,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, templates: Temp
     if request.param == "sqlite":
         yield templates.sqlite(inhoud, tmp_path / "test.sqlite3")
         return
-    _postgres_or_skip()
+    postgres_or_skip()
     with templates.postgresql(inhoud) as url:
         yield url
 

@@ -11,6 +11,7 @@ import click
 
 from service.cli.common import clear_errors, fail, settings
 
+VERZOEKEN = 150  # the demo's ordinary verstrekkingen of the past year (besides the latest week's scenarios)
 # The routeeroverleg's participants in the demo: OGGZ (GGD), Veilig Thuis and the ZVH.
 _ROUTEEROVERLEG = {
     ("ggd-drenthe", "casusregisseur"),
@@ -33,7 +34,6 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     from service.demo.installatie import install_region, write_credentials
     from service.demo.regio import generate_region
     from service.demo.routeeroverleg import demo_signalen
-    from service.demo.verstrekkingen import demo_verstrekkingen
     from service.domain.casus import Gebruiker
     from service.service_layer.beleid import actief as beleid
     from service.service_layer.installatie import database_omschrijving, schema_bijwerken
@@ -53,16 +53,14 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     policy, _ = beleid.installeer(services, current.policies_dir, activeer="altijd")
     click.echo(f"Veldbeleid: versie {policy.short_version} actief")
     region = generate_region(services.convenant, seed=seed, today=dt.date.today())
-    credentials = install_region(services, region)
+    click.echo(f"Verstrekkingen: tot {VERZOEKEN} synthetische verzoeken over het afgelopen jaar (voor de FG-pagina's)")
+    credentials = install_region(services, region, verzoeken=VERZOEKEN, seed=seed)
     path = current.instance_path / "demo-credentials.json"
     write_credentials(path, credentials)
     routeer = [
         Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in credentials if (c.partner, c.rol) in _ROUTEEROVERLEG
     ]
     click.echo(f"Routeeroverleg: {demo_signalen(services, routeer)} synthetische signalen")
-    alle = [Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in credentials]
-    gelogd = demo_verstrekkingen(services, region.casussen, alle, seed=seed, overleggen=region.overleggen)
-    click.echo(f"Verstrekkingen: {gelogd} synthetische verzoeken gelogd (voor de FG-pagina's)")
     services.engine.dispose()
     click.echo(
         f"Demo-regio: {len(region.casussen)} casussen, {len(credentials)} gebruikers, "

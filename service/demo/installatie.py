@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -22,7 +23,9 @@ from service.demo.adviezen import DemoAdvies
 from service.demo.bronnen import Onthouden, verdeel
 from service.demo.plannen import maak_plan
 from service.demo.regio import DemoRegion
+from service.demo.tijdlijn import START, DemoKlok, Tijdlijn, in_het_verleden, laatste_tijd
 from service.demo.verslagjaar import Padstap
+from service.demo.verstrekkingen import demo_verstrekkingen
 from service.domain.casus import Casus, Gebruiker, new_id, utcnow
 from service.domain.convenant import Casustype, Convenant, Fase, Regime
 from service.domain.identiteit import Gebruikersgegevens, GebruikerStatus, SoortGebruiker
@@ -53,7 +56,9 @@ class DemoCredential:
     token: str
 
 
-def install_region(services: Services, region: DemoRegion, *, now: dt.datetime | None = None) -> list[DemoCredential]:
+def install_region(
+    services: Services, region: DemoRegion, *, now: dt.datetime | None = None, verzoeken: int = 0, seed: int = 0
+) -> list[DemoCredential]:
     """Replace the database's partners, gebruikers and casussen with `region`, in one transaction.
 
     Each value is stored with a bron the active policy's bronregels allow (`demo/bronnen.py`), and each supply is
@@ -61,11 +66,21 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
     (`demo/plannen.py`); the region's overleggen are stored whole and its adviezen registered through
     `registratie.registreer_in`, all in the same transaction. A casus of the 2023 year gets the history of its
     path (`region.paden`); one whose uitgebreid advies is registered is closed after that, as the afsluiting would.
+    With `verzoeken`, up to that many verstrekkingen of the past year are asked too (`demo/verstrekkingen.py`,
+    seeded by `seed`).
+
+    The log records are dated in the demo's past (`demo/tijdlijn.py`) and appended in time order after whatever
+    the log held: an aanlevering when its bron supplied it (at the aanmelding, or when the partner joined; the
+    values of a casus referred before the log's first day in its first days), the plan's texts when the plan was
+    begun, and the checkpoints are signed at their records' times by a writer with the demo's clock.
     """
     now = now or utcnow()
     convenant = services.convenant
     credentials: list[DemoCredential] = []
+    gebruikers: list[Gebruiker] = []
     with services.uow() as uow:
+        grootte = uow.log.lock_head()  # held to the end: nothing is appended before the demo's past
+        tijdlijn = Tijdlijn(now, laatste_tijd(uow, grootte))
         uow.casussen.delete_all()
         uow.overleggen.delete_all()
         uow.adviezen.delete_all()
@@ -83,6 +98,7 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                     gebruiker.id, partner.id, gebruiker.rol, soort, gebruiker.naam, GebruikerStatus.ACTIEF, now
                 )
             )
+            gebruikers.append(gebruiker)
             issued, token = nieuw_token(gebruiker.id, now, DEMO_TOKEN_DUUR)
             uow.gebruikers.add_token(token, issued.token_hash)
             credentials.append(
@@ -107,11 +123,14 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                     indexes[betrokkene] = services.keys.blind_index.bsn_hex(regime, waarde)
             uow.veldwaarden.create_data_key(casus.id, regime, now)
             ids = tuple(b.id for b in casus.betrokkenen)
+            rng = random.Random(casus.id)  # noqa: S311 - when the synthetic values were supplied, not a secret
+            aangemeld = _aangeleverd(tijdlijn, casus, rng)
             # The 2023 year predates the demo register (in force from 1 March 2025): its values are judged as held
             # on the install day, when they are logged; every other casus's by the register of its aanmelding.
             op = now.date() if casus.id in region.paden else casus.aangemeld_op.date()
             for levering in verdeel(onthouden, casus, own, op):
                 bron = Gebruiker(DEMO_GEBRUIKER, levering.partner, levering.rol, DEMO_GEBRUIKER, True)
+                geleverd = _bijgedragen(tijdlijn, casus, levering.partner, aangemeld, rng)
                 ingang = aanlevering.beoordeel_in(
                     services,
                     uow,
@@ -121,15 +140,20 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
                     levering.waarden,
                     ids,
                     Herkomst(),
-                    now,
+                    geleverd,
                     regels,
                 )
                 if ingang.besluit.weigering is not None:
                     raise ValueError(f"the demo's bron does not fit the bronregels: {ingang.besluit.reden}")
                 records.append(ingang.record)
-                uow.veldwaarden.store(casus.id, regime, levering.waarden, levering.partner, now)
-                uow.veldwaarden.record_contribution(casus.id, levering.partner, DEMO_GEBRUIKER, levering.waarden, now)
-            records.extend(maak_plan(services, (uow, regels), casus, own, besprekingen.get(casus.id, []), now))
+                uow.veldwaarden.store(casus.id, regime, levering.waarden, levering.partner, geleverd)
+                uow.veldwaarden.record_contribution(
+                    casus.id, levering.partner, DEMO_GEBRUIKER, levering.waarden, geleverd
+                )
+            plan_begonnen = tijdlijn.werktijd(max(aangemeld, casus.aangemeld_op + dt.timedelta(days=1)), rng)
+            records.extend(
+                maak_plan(services, (uow, regels), casus, own, besprekingen.get(casus.id, []), now, plan_begonnen)
+            )
             for entry in _historie(convenant, casus, region.paden.get(casus.id)):
                 uow.historie.add(entry, regime)
         uow.casussen.set_bsn_indexes(indexes)
@@ -140,9 +164,40 @@ def install_region(services: Services, region: DemoRegion, *, now: dt.datetime |
             if casus.id in na_advies and casus.afgesloten_op is not None:  # closed as `levensloop.afsluiten` closes
                 uow.casussen.set_fase(casus.id, Fase.AFGESLOTEN, casus.afgesloten_op)
                 uow.casussen.end_deelnames(casus.id, casus.afgesloten_op, behalve=[p for p in [bureau] if p])
-        services.log.append_in(uow.log, uow.log.lock_head(), records)
+        if verzoeken:
+            uow.flush()
+            records += demo_verstrekkingen(
+                services,
+                uow,
+                region.casussen,
+                gebruikers,
+                tijdlijn,
+                seed=seed,
+                aantal=verzoeken,
+                overleggen=region.overleggen,
+            )
+        records.sort(key=lambda record: record.tijd)  # the log in time order (stable: a supply's records together)
+        if records:
+            in_het_verleden(services.log, DemoKlok(records[0].tijd)).append_in(uow.log, grootte, records)
         uow.commit()
     return credentials
+
+
+def _aangeleverd(tijdlijn: Tijdlijn, casus: Casus, rng: random.Random) -> dt.datetime:
+    """When the aanmelder supplied the casus's values: at its aanmelding (in office hours), or, referred before
+    the log's first day, on one of the log's first days."""
+    if casus.aangemeld_op < tijdlijn.begin:  # (over a log reaching today, the days left: never after `now`)
+        eerste_dagen = max(min(START, tijdlijn.now - tijdlijn.begin), dt.timedelta(0))
+        return tijdlijn.werktijd(tijdlijn.begin + eerste_dagen * rng.random(), rng)
+    return tijdlijn.werktijd(casus.aangemeld_op, rng)
+
+
+def _bijgedragen(
+    tijdlijn: Tijdlijn, casus: Casus, partner: str, aangemeld: dt.datetime, rng: random.Random
+) -> dt.datetime:
+    """When a deelnemer supplied its values: with the aanmelding's, or after it joined the casus."""
+    joined = next((d.sinds for d in casus.deelnames if d.partner_id == partner), aangemeld)
+    return aangemeld if joined <= aangemeld else tijdlijn.werktijd(joined, rng)
 
 
 def _besprekingen(overleggen: Iterable[Overleg]) -> dict[str, list[tuple[str, dt.date]]]:

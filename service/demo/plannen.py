@@ -75,11 +75,13 @@ def maak_plan(
     waarden: Mapping[tuple[str | None, str], JsonWaarde],
     besprekingen: Sequence[tuple[str, dt.date]],
     now: dt.datetime,
+    geleverd: dt.datetime | None = None,
 ) -> list[Verstrekking]:
     """Store a plan for `casus` from its own values when it has one to have; the aanlevering records to log.
 
     `transactie` is the install's unit of work with the bronregels read in it; `besprekingen` are the
-    overleggen (id, datum) whose agenda held the casus, oldest first.
+    overleggen (id, datum) whose agenda held the casus, oldest first; `geleverd` is when the regie supplied the
+    plan's texts (its aanlevering's moment; default `now`).
 
     Raises:
         ValueError: the bronregels do not allow the Bureau to supply the plan's texts (a demo that does not fit).
@@ -118,7 +120,7 @@ def maak_plan(
         teksten,
         tuple(b.id for b in casus.betrokkenen),
         Herkomst(),
-        now,
+        geleverd or now,
         regels,
     )
     if ingang.besluit.weigering is not None:

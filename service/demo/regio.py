@@ -119,7 +119,10 @@ class _Generator:
             for meedenker in self.rng.sample(MEEDENKERS, self.rng.randint(1, 4)):
                 partner = partner_for(meedenker, gemeente)
                 if all(d.partner_id != partner for d in casus.deelnames):
-                    joined = aangemeld + dt.timedelta(days=self.rng.randint(7, 30))
+                    # joined in the past (a casus referred lately has had less time to gather its meedenkers)
+                    joined = min(
+                        aangemeld + dt.timedelta(days=self.rng.randint(7, 30)), self.now - dt.timedelta(days=1)
+                    )
                     casus.deelnames.append(Deelname(casus.id, partner, "deelnemer", joined))
         if fase in (Fase.AANMELDING, Fase.TRIAGE):
             casus.prioriteit = self.rng.randint(1, 3)

@@ -1,14 +1,19 @@
 """Synthetic routeeroverleg signals for the demo region, so the routeeroverleg endpoints show something.
 
 Never in production (the demo command refuses there). The pseudonyms are random: they stand for persons and
-identify nobody.
+identify nobody. Each is submitted on its signaaldatum in office hours (`demo/tijdlijn.py`), but never dated
+before what the log already holds (after a demo's year of verstrekkingen: just after its last record), through
+a log writer with the demo's clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
+from dataclasses import replace
 
+from service.demo.tijdlijn import DemoKlok, Tijdlijn, in_het_verleden, laatste_tijd
 from service.domain.casus import Gebruiker, utcnow
 from service.service_layer.routeeroverleg.overleg import demo_trace, signaal_indienen
 from service.service_layer.services import Services
@@ -23,7 +28,12 @@ def demo_signalen(services: Services, deelnemers: list[Gebruiker], *, now: dt.da
     now = now or utcnow()
     with services.uow() as uow:
         uow.routeeroverleg.delete_all()
+        grootte = uow.log.lock_head()
+        tijdlijn = Tijdlijn(now, laatste_tijd(uow, grootte))
         uow.commit()
+    klok = DemoKlok(tijdlijn.begin)
+    verleden = replace(services, log=in_het_verleden(services.log, klok))
+    rng = random.Random(len(deelnemers))  # noqa: S311 - the minute of a synthetic signal, not a secret
     per_partner: dict[str, Gebruiker] = {}
     for gebruiker in deelnemers:
         per_partner.setdefault(gebruiker.partner_id, gebruiker)
@@ -48,6 +58,8 @@ def demo_signalen(services: Services, deelnemers: list[Gebruiker], *, now: dt.da
             "contactpunt": f"routeeroverleg-{gebruiker.partner_id}@example.org",
             "signaaldatum": (now.date() - dt.timedelta(days=dagen)).isoformat(),
         }
-        signaal_indienen(services, gebruiker, body, demo_trace(), now=now)
+        gepland = dt.datetime.combine(now.date() - dt.timedelta(days=dagen), dt.time(9), tzinfo=dt.UTC)
+        moment = klok.zet(max(tijdlijn.werktijd(gepland, rng), klok() + dt.timedelta(minutes=1)))
+        signaal_indienen(verleden, gebruiker, body, demo_trace(), now=moment)
         count += 1
     return count

@@ -5,11 +5,13 @@ transaction's records in its own transaction), at exactly that size, so the log 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 
 from service import create_app
+from service.domain.casus import utcnow
 from service.service_layer.identiteit import gebruikersbeheer
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
@@ -91,3 +93,29 @@ def test_the_first_beheer_records_are_signed_in_their_transaction_even_when_the_
         assert result.ok and result.grootte == 4, result.problemen
     finally:
         services.engine.dispose()
+
+
+def test_a_writer_with_a_clock_in_the_past_signs_at_each_records_own_time(log_services: Services) -> None:
+    """The demo's writer (`met_klok`): records dated over a year in one transaction, the clock at the first. A
+    checkpoint falls after every record an hour past the latest one (the time bound), dated at that record's time
+    (never before the record it ends with, never at the real now), and the log verifies."""
+    begin = dt.datetime(2025, 12, 8, 9, tzinfo=dt.UTC)
+    records = [dataclasses.replace(synthetic(n), tijd=begin + dt.timedelta(days=n, minutes=n)) for n in range(6)]
+    writer = log_services.log.met_klok(lambda: begin)  # type: ignore[attr-defined]
+    with log_services.uow() as uow:
+        signed = writer.append_in(uow.log, uow.log.lock_head(), records)
+        uow.commit()
+    assert [c.grootte for c in signed] == [1, 2, 3, 4, 5, 6]
+    assert [c.tijd for c in signed] == [r.tijd.replace(second=0, microsecond=0) for r in records]
+    assert logboek.verifieer(log_services).ok
+
+
+def test_a_clock_behind_the_records_never_dates_a_checkpoint_before_them(log_services: Services) -> None:
+    """A host whose clock lags the record's time (another host stamped it): the checkpoint takes the record's."""
+    later = utcnow() + dt.timedelta(minutes=5)
+    writer = log_services.log.met_klok(lambda: later - dt.timedelta(minutes=10))  # type: ignore[attr-defined]
+    writer.append(dataclasses.replace(synthetic(0), tijd=later))
+    with log_services.uow() as uow:
+        (checkpoint,) = uow.log.checkpoints()
+    tijd = checkpoint.tijd if checkpoint.tijd.tzinfo else checkpoint.tijd.replace(tzinfo=dt.UTC)
+    assert tijd == later.replace(microsecond=0)

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -39,6 +41,16 @@ from service.settings import PROJECT_ROOT, Settings
 # SQLite files beside the database that belong to it (WAL mode); `-loglock` is a lock, never copied.
 _SQLITE_COMPANIONS = ("-wal",)
 DROP_BATCH = 16
+
+
+def postgres_or_skip() -> str:
+    """The PostgreSQL URL the suite tests against; skips the test when none is set, fails when CI requires one."""
+    url = os.environ.get("DEELPOORT_TEST_DATABASE_URL", "")
+    if not url:
+        if os.environ.get("DEELPOORT_TEST_REQUIRE_POSTGRESQL") == "1":
+            pytest.fail("DEELPOORT_TEST_REQUIRE_POSTGRESQL=1 but DEELPOORT_TEST_DATABASE_URL is not set")
+        pytest.skip("PostgreSQL tests need DEELPOORT_TEST_DATABASE_URL (CI sets it)")
+    return url
 
 
 class Inhoud(enum.Enum):

@@ -1,6 +1,7 @@
 """The installed demo region holds a year of overleggen and the next four weeks': stored as generated, the
-coming ones on the Bureau's agenda without attendance, and its verstrekkingen in an overleg each made by a
-partner recorded as attending that agendapunt; the procesregisseur's pages have work to show."""
+coming ones on the Bureau's agenda without attendance, and its verstrekkingen in an overleg (over the past year,
+each on the overleg's day) each made by a partner recorded as attending that agendapunt; the procesregisseur's
+pages have work to show."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from flask import Flask
 from service.audit.record import parse
 from service.demo.installatie import install_region
 from service.demo.regio import generate_region
-from service.demo.verstrekkingen import demo_verstrekkingen
 from service.domain.casus import Gebruiker, utcnow
 from service.domain.overleg import OVERLEGDOEL
 from service.service_layer.overleg import overleggen
@@ -29,9 +29,8 @@ def test_the_installed_demo_holds_its_overleggen_and_shares_in_them_only_with_wh
     now = utcnow()
     vandaag = now.date()
     region = generate_region(services.convenant, seed=5, today=vandaag)
-    credentials = install_region(services, region, now=now)
+    credentials = install_region(services, region, now=now, verzoeken=150, seed=5)
     gebruikers = [Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in credentials]
-    demo_verstrekkingen(services, region.casussen, gebruikers, seed=5, overleggen=region.overleggen)
     regisseur = next(g for g in gebruikers if g.partner_id == BUREAU and g.rol == "procesregisseur")
 
     with services.uow() as uow:
@@ -52,10 +51,11 @@ def test_the_installed_demo_holds_its_overleggen_and_shares_in_them_only_with_wh
 
     with services.uow() as uow:
         in_overleg = [r for r in (parse(s.record) for s in uow.log.records()) if "overleg" in r]
-        besproken = {o.id: o for o in uow.overleggen.lijst(vandaag - dt.timedelta(days=60), vandaag, partner=BUREAU)}
+        besproken = {o.id: o for o in uow.overleggen.lijst(vandaag - dt.timedelta(days=400), vandaag, partner=BUREAU)}
     assert len(in_overleg) >= 20
     for record in in_overleg:
         assert record["doel"] == OVERLEGDOEL and record["uitkomst"] != "geweigerd", record
+        assert record["tijd"][:10] == besproken[record["overleg"]].datum.isoformat(), record  # asked on its day
         punt = besproken[record["overleg"]].agendapunt(record["casus"])
         uitnodiging = punt.uitnodiging(record["partner"]) if punt is not None else None
         assert uitnodiging is not None and uitnodiging.aanwezig is True, record

@@ -18,7 +18,6 @@ from service import logconfig
 from service.demo.installatie import DemoCredential, install_region
 from service.demo.regio import DemoRegion, generate_region
 from service.demo.routeeroverleg import demo_signalen
-from service.demo.verstrekkingen import demo_verstrekkingen
 from service.domain.casus import Gebruiker
 from service.service_layer.services import Services
 from tests.helpers.casus import bearer
@@ -146,10 +145,9 @@ def test_a_whole_demo_session_logs_no_value_the_demo_stored(
     logconfig.configureer("INFO", "json")
     capfd.readouterr()
     region = generate_region(services.convenant, seed=2023, today=dt.date.today())
-    credentials = install_region(services, region)
+    credentials = install_region(services, region, verzoeken=150, seed=2023)  # with its year of verstrekkingen
     gebruikers = [Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in credentials]
     demo_signalen(services, [g for g in gebruikers if g.rol in ("casusregisseur", "procesregisseur")][:3])
-    demo_verstrekkingen(services, region.casussen, gebruikers, seed=2023, overleggen=region.overleggen)
     persoon = _persoon(region)
     _gebruik(app, services, credentials, persoon)
     captured = capfd.readouterr()

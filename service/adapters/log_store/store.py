@@ -106,15 +106,27 @@ class LogStore(VerifyReads):
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
         """Store a signed checkpoint; the caller holds the append lock (`claim`), and the head records it."""
-        self._session.execute(HEAD_CHECKPOINT, {"cp_grootte": checkpoint.grootte, "cp_tijd": checkpoint.tijd})
+        self.add_checkpoints([checkpoint])
+
+    def add_checkpoints(self, checkpoints: Sequence[StoredCheckpoint]) -> None:
+        """Store signed checkpoints, oldest first, in one statement (a batch that made several due); the caller
+        holds the append lock, and the head records the latest."""
+        if not checkpoints:
+            return
+        latest = checkpoints[-1]
+        self._session.execute(HEAD_CHECKPOINT, {"cp_grootte": latest.grootte, "cp_tijd": latest.tijd})
         self._session.execute(
-            insert(CHECKPOINTS).values(
-                grootte=checkpoint.grootte,
-                wortel=checkpoint.wortel,
-                tijd=checkpoint.tijd,
-                sleutel_id=checkpoint.sleutel_id,
-                notitie=checkpoint.notitie,
-            )
+            insert(CHECKPOINTS),
+            [
+                {
+                    "grootte": c.grootte,
+                    "wortel": c.wortel,
+                    "tijd": c.tijd,
+                    "sleutel_id": c.sleutel_id,
+                    "notitie": c.notitie,
+                }
+                for c in checkpoints
+            ],
         )
 
     # -- reading ---------------------------------------------------------------------------------------------------

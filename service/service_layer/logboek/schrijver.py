@@ -17,8 +17,9 @@ Invariants:
   waiting leader wakes when the batch before it commits instead of sleeping in SQLite's busy handler.
 - A checkpoint is signed in the same transaction when `CheckpointBeleid.due` says so, asked after every record
   (also inside a batch), with as "now" the later of the clock and the record's own `tijd`: `records` records
-  added since the latest one, or `seconds` passed since it. It is signed at exactly that size, so the log keeps
-  the signing rule `audit verify` checks (`service.audit.checkpointing`), and a receipt's promise holds.
+  added since the latest one, or `seconds` passed since it. It is signed at exactly that size and dated at that
+  same "now" (never before the record it ends with), so the log keeps the signing rule `audit verify` checks
+  (`service.audit.checkpointing`), and a receipt's promise holds.
 - Whoever appends (this writer's batches, or a beheer transaction in a unit of work through `append_in`) holds
   the head lock of the store it appends through, and appends through `_append`: `append_records` makes every
   record's leaf and nodes one way, and the same rule signs after every record. Nothing else appends.
@@ -89,6 +90,13 @@ class VerstrekkingLog:
     @property
     def beleid(self) -> CheckpointBeleid:
         return self._beleid
+
+    def met_klok(self, clock: Callable[[], dt.datetime]) -> VerstrekkingLog:
+        """A writer of the same log (store, signer, rule) with another clock: the demo's, which dates its
+        records and checkpoints in its own past (`service/demo/tijdlijn.py`). Only the demo asks for one."""
+        return VerstrekkingLog(
+            self.database, self._signer, self._beleid, clock=clock, meter=self._meter, na_checkpoint=self._na_checkpoint
+        )
 
     def append(self, verstrekking: LogRecord) -> Ontvangstbewijs:
         """Record `verstrekking` durably and return its receipt.
@@ -232,20 +240,31 @@ class VerstrekkingLog:
         signed: list[StoredCheckpoint] = []
         for row in rows:
             end = row["log_index"] + 1
-            if self._beleid.due(latest, end, max(now, row["tijd"])):
-                checkpoint = self._sign(store, end, now)
+            moment = max(now, row["tijd"])  # never dated before a record it covers
+            if self._beleid.due(latest, end, moment):
+                checkpoint = self._signed(store, end, moment)
                 signed.append(checkpoint)
                 latest = (checkpoint.grootte, checkpoint.tijd)
+        store.add_checkpoints(signed)  # in one statement: a backdated batch (the demo's year) makes hundreds due
+        for checkpoint in signed:
+            self._geteld(checkpoint)
         return rows, signed
 
     def _sign(self, store: LogStore, size: int, now: dt.datetime) -> StoredCheckpoint:
+        stored = self._signed(store, size, now)
+        store.add_checkpoint(stored)
+        self._geteld(stored)
+        return stored
+
+    def _geteld(self, checkpoint: StoredCheckpoint) -> None:
+        """Count and report a checkpoint stored in the current transaction."""
+        self._meter.checkpoint()
+        log.info("checkpoint_getekend", grootte=checkpoint.grootte)
+
+    def _signed(self, store: LogStore, size: int, now: dt.datetime) -> StoredCheckpoint:
         signed = sign_tree(self._signer(), self._beleid.origin, store.nodes, size, now)
         checkpoint = signed.checkpoint
-        stored = StoredCheckpoint(size, checkpoint.root, checkpoint.time, signed.key_id, signed.note)
-        store.add_checkpoint(stored)
-        self._meter.checkpoint()
-        log.info("checkpoint_getekend", grootte=size)
-        return stored
+        return StoredCheckpoint(size, checkpoint.root, checkpoint.time, signed.key_id, signed.note)
 
 
 def append_records(store: LogStore, size: int, records: Sequence[LogRecord]) -> list[NewRecord]:

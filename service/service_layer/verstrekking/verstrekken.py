@@ -52,6 +52,7 @@ from service.domain.overleg import deelname as overlegdeelname
 from service.domain.veldwaarde import JsonWaarde
 from service.domain.verstrekking import Ontvangstbewijs, Trace, Verstrekking, Weigering
 from service.service_layer.beleid.actief import active_access
+from service.service_layer.ports import VersleuteldeWaarden
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
@@ -103,12 +104,8 @@ def verstrekken(
     aanvrager = aanvrager_van(
         services, gebruiker, casus_id, verzoek.doel, trace, certificaat_oin, now, overleg=verzoek.overleg
     )
-    onbekend = onbekende_namen(services.convenant, verzoek)
     with services.uow() as uow:
-        casus = uow.casussen.get(casus_id) if not onbekend and aanvrager.casus is not None else None
-        feiten, versleuteld, geen_beleid = laad_feiten(
-            services, uow, gebruiker, (verzoek, onbekend), casus, now, uow.veldwaarden.versleuteld
-        )
+        casus, feiten, versleuteld, geen_beleid = _besluit_in(services, uow, gebruiker, aanvrager, verzoek, now)
         beslissing = beslis(feiten)
         # Decrypt only what the decision releases, at the places it releases (a beperking withholds places): a
         # withheld value never becomes plaintext, not even here.
@@ -123,6 +120,35 @@ def verstrekken(
     assert casus is not None and feiten.verwerkingsactiviteit is not None  # noqa: S101 - released: both known
     betrokkenen, casusvelden = _uitgifte(casus, waarden)
     return Uitgifte(verstrekking, betrokkenen, casusvelden, feiten.verwerkingsactiviteit, bewijs)
+
+
+def _besluit_in(
+    services: Services, uow: UnitOfWork, gebruiker: Gebruiker, aanvrager: Aanvrager, verzoek: Verzoek, now: dt.datetime
+) -> tuple[Casus | None, Feiten, VersleuteldeWaarden | None, GeenBeleidError | None]:
+    """The casus and the facts a request is decided on, read in `uow` (the stored values stay encrypted)."""
+    onbekend = onbekende_namen(services.convenant, verzoek)
+    casus = uow.casussen.get(aanvrager.casus) if not onbekend and aanvrager.casus is not None else None
+    feiten, versleuteld, geen_beleid = laad_feiten(
+        services, uow, gebruiker, (verzoek, onbekend), casus, now, uow.veldwaarden.versleuteld
+    )
+    return casus, feiten, versleuteld, geen_beleid
+
+
+def verstrekking_in(
+    services: Services,
+    uow: UnitOfWork,
+    gebruiker: Gebruiker,
+    casus_id: str,
+    verzoek: Verzoek,
+    trace: Trace,
+    now: dt.datetime,
+) -> Verstrekking:
+    """The record of a request made at `now`, decided in the caller's transaction exactly as `verstrekken`
+    decides it, for the caller to log in that transaction (`LogWriter.append_in`): nothing is decrypted and
+    nothing released, so nothing leaves before it is logged. Only the demo asks (its past, `service/demo`)."""
+    aanvrager = aanvrager_van(services, gebruiker, casus_id, verzoek.doel, trace, None, now, overleg=verzoek.overleg)
+    casus, feiten, _, _ = _besluit_in(services, uow, gebruiker, aanvrager, verzoek, now)
+    return als_verstrekking(beslis(feiten), aanvrager, casus)
 
 
 def aanvrager_van(
