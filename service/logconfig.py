@@ -84,6 +84,9 @@ def configureer(niveau: str = "INFO", formaat: str = "json") -> None:
     root.setLevel(niveau)
     # werkzeug's development server writes its own access line per request; ours (`api/waarneming.py`) is the one.
     logging.getLogger("werkzeug").setLevel(max(logging.WARNING, root.level))
+    # alembic announces its plugins at INFO whenever a serving process checks the schema revision (`serving_app`);
+    # `deelpoort db upgrade` prints what it applied itself.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
 
 
 def handler() -> logging.Handler | None:

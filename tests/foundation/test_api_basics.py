@@ -54,7 +54,7 @@ def test_an_app_built_later_in_the_process_serves_the_same_document_as_one_built
 def test_status_needs_no_token_and_checks_the_database(client: FlaskClient) -> None:
     response = client.get("/v1/status")  # the test client is 127.0.0.1: a monitoring address in development
     assert response.status_code == 200
-    checks = {"database": "ok", "sleutels": "ok", "beleid": "ok", "checkpoint": "ok"}
+    checks = {"database": "ok", "sleutels": "ok", "beleid": "ok", "checkpoint": "ok", "herstel": "ok"}
     assert response.get_json() == {"status": "ok", "apiVersie": API_VERSION, **checks}
 
 

@@ -56,8 +56,9 @@ def test_every_served_worker_freezes_after_building_its_app(
     assert not bode.loopt
 
 
-def test_the_wsgi_entry_point_freezes_too(settings: Settings) -> None:
-    """`gunicorn wsgi:app` imports wsgi.py in each worker: the import itself leaves the startup objects frozen."""
+def test_the_wsgi_entry_point_freezes_too(seeded_database: None, settings: Settings) -> None:
+    """`gunicorn wsgi:app` imports wsgi.py in each worker: the import itself leaves the startup objects frozen (on a
+    migrated database: a serving process refuses one whose schema is not the release's)."""
     root = Path(__file__).parents[2]
     env = {
         **os.environ,

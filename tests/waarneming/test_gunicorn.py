@@ -146,4 +146,4 @@ def test_the_server_writes_only_json_lines_with_trace_ids_and_never_the_token(se
     verzoeken = [r for r in regels if r["event"] == "verzoek"]
     assert verzoeken and all(len(r["trace_id"]) == 32 for r in verzoeken)
     assert {r["partner"] for r in verzoeken if r["route"] == ROUTE} == {"politie-noord-nederland"}
-    assert server.token not in tekst and server.token.split("_")[2] not in tekst
+    assert server.token not in tekst and server.token.split("_", 2)[2] not in tekst

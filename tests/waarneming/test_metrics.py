@@ -100,8 +100,14 @@ def test_metrics_answer_only_to_a_monitoring_client(
 
 def test_production_admits_nobody_unless_configured(tmp_path: Path) -> None:
     keys = tmp_path / "sleutels.json"
+    journaal = tmp_path / "vernietigingen.jsonl"
     base = Settings(
-        omgeving=Omgeving.PRODUCTION, keys_file=keys, secret_key="s" * 40, mtls=MtlsModus.UIT, instance_path=tmp_path
+        omgeving=Omgeving.PRODUCTION,
+        keys_file=keys,
+        secret_key="s" * 40,
+        mtls=MtlsModus.UIT,
+        instance_path=tmp_path,
+        vernietigingsjournaal=journaal,
     )
     assert not base.metrics_toegestaan("127.0.0.1", None)
     assert base.logformaat == "json"
@@ -112,6 +118,7 @@ def test_production_admits_nobody_unless_configured(tmp_path: Path) -> None:
             "DEELPOORT_SECRET_KEY": "s" * 40,
             "DEELPOORT_MTLS": "uit",
             "DEELPOORT_METRICS_ADRESSEN": "127.0.0.1, 10.1.2.0/28",
+            "DEELPOORT_VERNIETIGINGSJOURNAAL": str(journaal),
             "DEELPOORT_LOG_FORMAAT": "console",
         }
     )

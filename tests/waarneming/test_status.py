@@ -29,7 +29,7 @@ def _elke_keer_gemeten(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gereedheid, "GELDIG", 0.0)
 
 
-CONTROLES = ("database", "sleutels", "beleid", "checkpoint")
+CONTROLES = ("database", "sleutels", "beleid", "checkpoint", "herstel")
 
 
 def _niet_gereed(client: FlaskClient, *verstoord: str) -> None:
@@ -89,7 +89,7 @@ def onbereikbaar(tmp_path: Path, keys_dir: Path) -> Iterator[Flask]:
 
 
 def test_a_database_that_does_not_answer_is_not_ready(onbereikbaar: Flask) -> None:
-    _niet_gereed(onbereikbaar.test_client(), "database", "beleid", "checkpoint")
+    _niet_gereed(onbereikbaar.test_client(), "database", "beleid", "checkpoint", "herstel")
 
 
 def test_key_material_that_cannot_be_used_is_not_ready(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
