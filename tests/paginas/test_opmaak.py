@@ -23,6 +23,7 @@ from tests.helpers.browser import browser, klik, server  # noqa: F401 - fixtures
 from tests.helpers.gebruikers import add_gebruiker
 
 MOMENT = re.compile(r"^\d{1,2} [a-z]{3} \d{4} \d{2}:\d{2} (CET|CEST)$")
+ZONDER_ZONE = re.compile(r"\b\d{1,2}:\d{2}\b(?! ?(?:CET|CEST|uur))")  # a clock time needs its zone ("uur": a duration)
 BREEDTES = {"scherm": (1280, "screen"), "print": (720, "print")}  # A4 at 96 dpi within 2 cm margins
 
 
@@ -38,7 +39,16 @@ def regio(app: Flask, services: Services) -> dict[str, Any]:
     schorsing = propose(client, a, partner={"id": "politie-noord-nederland", "actief": False})
     assert schorsing.status_code == 201, schorsing.get_json()
     casus = next(c.id for c in region.casussen)
-    return {"fg": fg, "beheerder": b, "voorstel": schorsing.get_json()["id"], "casus": casus}
+    regisseur = add_gebruiker(services, "bureau-zvh-drenthe", "procesregisseur")
+    manager = add_gebruiker(services, "bureau-zvh-drenthe", "manager")
+    return {
+        "fg": fg,
+        "beheerder": b,
+        "voorstel": schorsing.get_json()["id"],
+        "casus": casus,
+        "regisseur": regisseur,
+        "manager": manager,
+    }
 
 
 @contextlib.contextmanager
@@ -97,8 +107,16 @@ def test_pages_fit_name_things_and_say_their_zone(
         "/beheer/voorstellen/nieuw",
         f"/beheer/voorstellen/{regio['voorstel']}",
     ]
+    bureau = ["/bureau/", "/bureau/agenda"]
+    rapportage = ["/rapportage/", f"/rapportage/?jaar={utcnow().year - 1}"]
+    rollen = (
+        (regio["fg"], "/fg/", fg),
+        (regio["beheerder"], "/beheer/", beheer),
+        (regio["regisseur"], "/bureau/", bureau),
+        (regio["manager"], "/rapportage/", rapportage),
+    )
     for breedte in BREEDTES:
-        for token, thuis, paden in ((regio["fg"], "/fg/", fg), (regio["beheerder"], "/beheer/", beheer)):
+        for token, thuis, paden in rollen:
             with _tab(browser, server, breedte) as tab:
                 _inloggen(tab, token, thuis)
                 for pad in paden:
@@ -108,6 +126,8 @@ def test_pages_fit_name_things_and_say_their_zone(
                     _geen_codes(tab, pad, codes)
                     for tijd in tab.locator("td.tijd").all_inner_texts():
                         assert MOMENT.match(tijd.strip()), (pad, tijd)
+                    zonder_zone = ZONDER_ZONE.findall(tab.locator("main").inner_text())
+                    assert zonder_zone == [], f"{pad}: a time without its zone: {zonder_zone[:5]}"
                 if breedte == "scherm" and thuis == "/fg/":
                     _grafieken_en_bewijs(tab, {p.naam for p in convenant.partners})
                 if thuis == "/beheer/":  # the last page: the suspension's proposal
