@@ -6,7 +6,7 @@
 | `demo` | `demo` |
 | `openapi` | `openapi` |
 | `db` | `db upgrade` |
-| `keys` | `keys init|status|rotate|retire` |
+| `keys` | `keys init|generate|check|oidc-geheim|status|rotate|retire|pkcs11-init|migratie-afronden` |
 | `audit` | `audit verify [--getuigen]|checkpoint|getuigen|ontvangstbewijs` |
 | `retention` | `retention run` |
 | `routeeroverleg` | `routeeroverleg sleutel|pseudoniem` (participants' client helpers) |

@@ -25,11 +25,12 @@ from service.domain.errors import DeelpoortError
     "--uitvoer",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="a new or empty directory for the copy and its manifest.json",
+    help="een nieuwe of lege map voor de kopie en haar manifest.json",
 )
 @clear_errors
 def backup(uitvoer: Path) -> None:
-    """Copy the database (consistent while the service runs) with a manifest; key material is not included."""
+    """Kopieer de database (consistent terwijl de dienst draait) met een manifest; het sleutelmateriaal zit er niet
+    in."""
     from service.service_layer.herstel.backup import maak_backup
 
     with services_for(settings()) as services:
@@ -39,28 +40,31 @@ def backup(uitvoer: Path) -> None:
             weiger(str(exc))
     checkpoint = manifest.checkpoint
     click.echo(
-        f"backup written to {uitvoer}/{manifest.bestand} ({manifest.database}, schema {manifest.schema_revisie}, "
-        f"log {manifest.log_grootte} records, latest checkpoint "
-        f"{checkpoint['grootte'] if checkpoint is not None else 'none'}; sha256 {manifest.sha256})"
+        f"back-up geschreven naar {uitvoer}/{manifest.bestand} ({manifest.database}, schema "
+        f"{manifest.schema_revisie}, logboek {manifest.log_grootte} records, laatste checkpoint "
+        f"{checkpoint['grootte'] if checkpoint is not None else 'geen'}; sha256 {manifest.sha256})"
     )
-    click.echo("key material is not in the backup: back it up apart (without it the copy is unreadable)")
-    click.echo(f"destruction journal: {manifest.journaal}", err=manifest.journaal.startswith("NOT"))
+    click.echo(
+        "het sleutelmateriaal zit niet in de back-up: maak er apart een back-up van (zonder is de kopie onleesbaar)"
+    )
+    click.echo(f"vernietigingsjournaal: {manifest.journaal}", err=manifest.journaal.startswith("NOT"))
 
 
 @click.command("restore")
 @click.argument("map_", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--vervang", is_flag=True, help="replace the contents of a database that is not empty")
+@click.option("--vervang", is_flag=True, help="vervang de inhoud van een database die niet leeg is")
 @click.option(
     "--ontvangstbewijs",
     "bewijzen",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="a receipt a partner holds (JSON, as the API returned it): report whether the restored log holds it",
+    help="een ontvangstbewijs dat een partner bewaart (JSON, zoals de API het gaf): meld of het teruggezette logboek "
+    "het bevat",
 )
 @clear_errors
 def restore(map_: Path, vervang: bool, bewijzen: tuple[Path, ...]) -> None:
-    """Restore a backup, re-apply every destruction since it (from the journal and the restored log), verify
-    the log, and only then let the service start again."""
+    """Zet een back-up terug, voer elke vernietiging sindsdien opnieuw uit (uit het journaal en het teruggezette
+    logboek), controleer het logboek, en laat pas dan de dienst weer starten."""
     from service.service_layer.herstel.herstel import herstel
 
     with services_for(settings()) as services:
@@ -69,18 +73,24 @@ def restore(map_: Path, vervang: bool, bewijzen: tuple[Path, ...]) -> None:
         except DeelpoortError as exc:
             weiger(str(exc))
     m = verslag.manifest
-    click.echo(f"restored: the backup of {m.tijd} ({m.database}, schema {m.schema_revisie}, log {m.log_grootte})")
+    click.echo(
+        f"teruggezet: de back-up van {m.tijd} ({m.database}, schema {m.schema_revisie}, "
+        f"logboek {m.log_grootte} records)"
+    )
     if verslag.journaalregels is None:
-        click.echo("no destruction journal is set up: only the restored log's destructions were re-applied")
+        click.echo(
+            "er is geen vernietigingsjournaal ingesteld: alleen de vernietigingen uit het teruggezette logboek zijn "
+            "opnieuw uitgevoerd"
+        )
     else:
         click.echo(
-            f"destruction journal: {verslag.journaalregels} line(s) read, chain intact"
-            + (" (an incomplete last line from a crash was ignored)" if verslag.journaal_afgebroken else "")
+            f"vernietigingsjournaal: {verslag.journaalregels} regel(s) gelezen, keten intact"
+            + (" (een onvolledige laatste regel van een crash is genegeerd)" if verslag.journaal_afgebroken else "")
         )
     click.echo(
-        f"re-applied: {len(verslag.uit_log)} destruction(s) the restored log records, "
-        f"{len(verslag.uit_journaal)} from the journal ({verslag.niet_in_backup} of casussen not in the backup), "
-        f"{len(verslag.bewaartermijn)} whose bewaartermijn has ended"
+        f"opnieuw uitgevoerd: {len(verslag.uit_log)} vernietiging(en) uit het teruggezette logboek, "
+        f"{len(verslag.uit_journaal)} uit het journaal ({verslag.niet_in_backup} van casussen die niet in de back-up "
+        f"staan), {len(verslag.bewaartermijn)} waarvan de bewaartermijn verstreken is"
     )
     if verslag.kloof is not None:
         click.echo(verslag.kloof.zin())
@@ -88,7 +98,7 @@ def restore(map_: Path, vervang: bool, bewijzen: tuple[Path, ...]) -> None:
         click.echo(f"ontvangstbewijs {pad}: {oordeel.oordeel.value}: {oordeel.uitleg}")
     if verslag.controle is not None:
         click.echo(
-            f"OK: {verslag.controle.grootte} records, {verslag.controle.checkpoints} checkpoints and the lookup "
-            f"tables verified (integriteitscontrole {verslag.controle.id})"
+            f"OK: {verslag.controle.grootte} records, {verslag.controle.checkpoints} checkpoints en de opzoektabellen "
+            f"gecontroleerd (integriteitscontrole {verslag.controle.id})"
         )
-    click.echo("herstel voltooid: the service may start again")
+    click.echo("herstel voltooid: de dienst mag weer starten")

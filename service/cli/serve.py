@@ -1,4 +1,4 @@
-"""`deelpoort serve`: the API and pages with gunicorn."""
+"""`deelpoort serve`: the API and the pages with gunicorn."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from service.cli.common import clear_errors, settings
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="het adres waarop geluisterd wordt")
+@click.option("--port", default=8000, show_default=True, type=int, help="de poort")
+@click.option("--workers", default=2, show_default=True, type=int, help="het aantal gunicorn-workers")
 @clear_errors
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the API with gunicorn."""
+    """Serveer de API en de pagina's met gunicorn."""
     from service.gunicorn_app import run
 
     current = settings()

@@ -91,8 +91,13 @@ def test_the_commands_back_up_refuse_a_full_target_restore_and_check_receipts(
     runner = CliRunner()
     gemaakt = runner.invoke(main, ["backup", "--uitvoer", str(tmp_path / "backup")])
     assert gemaakt.exit_code == 0, gemaakt.output
-    assert "key material is not in the backup" in gemaakt.output
+    assert "het sleutelmateriaal zit niet in de back-up" in gemaakt.output
     manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert (
+        f"back-up geschreven naar {tmp_path / 'backup'}/{manifest['bestand']} ({manifest['database']}, schema "
+        f"{manifest['schema_revisie']}, logboek {manifest['log_grootte']} records, laatste checkpoint "
+    ) in gemaakt.output
+    assert f"vernietigingsjournaal: {manifest['journaal']}" in gemaakt.output
     assert {"tijd", "database", "schema_revisie", "log_grootte", "checkpoint", "sha256", "sleutels"} <= set(manifest)
     assert not any(p.name.endswith(".json") and "key" in p.name for p in (tmp_path / "backup").iterdir())
 
@@ -114,9 +119,12 @@ def test_the_commands_back_up_refuse_a_full_target_restore_and_check_receipts(
         main, ["restore", str(tmp_path / "backup"), "--vervang", "--ontvangstbewijs", str(tmp_path / "bewijs.json")]
     )
     assert hersteld.exit_code == 0, hersteld.output
-    assert "1 from the journal" in hersteld.output
+    assert f"teruggezet: de back-up van {manifest['tijd']} ({manifest['database']}, " in hersteld.output
+    assert "vernietigingsjournaal: 1 regel(s) gelezen, keten intact" in hersteld.output
+    assert "opnieuw uitgevoerd: 0 vernietiging(en) uit het teruggezette logboek, 1 uit het journaal" in hersteld.output
     assert f"ontvangstbewijs {tmp_path / 'bewijs.json'}: nieuwer" in hersteld.output
-    assert "herstel voltooid" in hersteld.output
+    assert "checkpoints en de opzoektabellen gecontroleerd (integriteitscontrole " in hersteld.output
+    assert hersteld.output.rstrip().endswith("herstel voltooid: de dienst mag weer starten")
     assert sporen(diensten, casus) == {"sleutels": 0, "waarden": 0, "bsn_index": 0}
     # After the restore the re-applied destruction's record took the receipt's index: the log forked there.
     na = runner.invoke(main, ["audit", "ontvangstbewijs", str(tmp_path / "bewijs.json")])

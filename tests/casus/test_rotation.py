@@ -161,7 +161,7 @@ def test_cli_rotate_then_retire(
     assert refused.exit_code == 2 and "primary" in refused.output
     rotated = runner.invoke(main, ["keys", "rotate", "--regime", "regulier"], env=env)
     assert rotated.exit_code == 0, rotated.output
-    assert "rewrapped 3 data key(s)" in rotated.output
+    assert "3 datasleutel(s) opnieuw verpakt" in rotated.output
     retired = runner.invoke(main, ["keys", "retire", "--regime", "regulier", "--version", "1"], env=env)
     assert retired.exit_code == 0, retired.output
     assert set(_read_all(built(own_keys), ids)) == set(ids)

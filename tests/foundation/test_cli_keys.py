@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from service.cli import main
+from service.crypto import load_key_material
 from service.settings import PROJECT_ROOT
 
 SECRET_KEY = "a-synthetic-session-secret-of-more-than-32-characters"
@@ -44,6 +46,8 @@ def test_generate_writes_production_material_only_its_owner_can_read(tmp_path: P
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     document = json.loads(target.read_text(encoding="utf-8"))
     assert document["development"] is False
+    assert f"sleutelmateriaal voor productie geschreven naar {target} (mode 0600)" in result.output
+    assert f"`deelpoort keys check --bestand {target}`" in result.output
     assert not any(secret in result.output for secret in secrets_of(target))
 
 
@@ -56,10 +60,13 @@ def test_generated_material_checks_as_valid_production_material_without_showing_
     )
 
     assert result.exit_code == 0, result.output
-    assert "valid production key material" in result.output
-    assert "kek regulier: primary v1; versions v1" in result.output
-    assert "kek cter: primary v1; versions v1" in result.output
-    assert "checkpoint verifier key: " in result.output
+    assert "geldig sleutelmateriaal voor productie" in result.output
+    assert "kek regulier: primair v1; versies v1" in result.output
+    assert "kek cter: primair v1; versies v1" in result.output
+    # The line a witness's operator is pointed at (docs/getuige.md) holds the log's vkey, found as the README does.
+    vkey = re.search(r"^  verificatiesleutel van de checkpoints: (\S+)$", result.output, re.MULTILINE)
+    assert vkey is not None, result.output
+    assert vkey.group(1) == load_key_material(target).signer.verifier.verifier_key
     assert not any(secret in result.output for secret in secrets_of(target))
 
 
@@ -71,7 +78,7 @@ def test_generate_never_replaces_an_existing_file(tmp_path: Path) -> None:
     again = run("keys", "generate", "--uitvoer", str(target))
 
     assert again.exit_code == 2
-    assert "exists and is kept" in again.output
+    assert "bestaat al en blijft staan" in again.output
     assert target.read_bytes() == before
 
 
@@ -110,8 +117,11 @@ def test_check_names_what_is_wrong_with_a_damaged_file(tmp_path: Path, damage: o
 
 def test_production_refuses_development_material(tmp_path: Path) -> None:
     directory = tmp_path / "dev"
-    assert run("keys", "init", DEELPOORT_KEYS_DIR=str(directory)).exit_code == 0
+    made = run("keys", "init", DEELPOORT_KEYS_DIR=str(directory))
     development = directory / "development-keys.json"
+    assert made.exit_code == 0 and f"ontwikkelsleutels geschreven naar {development}" in made.output, made.output
+    again = run("keys", "init", DEELPOORT_KEYS_DIR=str(directory))
+    assert again.exit_code == 0 and f"de ontwikkelsleutels bestaan al: {development} (bewaard" in again.output
 
     result = run(
         "keys",
@@ -126,14 +136,14 @@ def test_production_refuses_development_material(tmp_path: Path) -> None:
     assert "development keys, which production refuses" in result.output
     # Outside production the same file checks as what it is.
     plain = run("keys", "check", "--bestand", str(development))
-    assert plain.exit_code == 0 and "valid development key material" in plain.output
+    assert plain.exit_code == 0 and "geldig sleutelmateriaal voor ontwikkeling" in plain.output
 
 
 def test_check_of_a_missing_file_says_so(tmp_path: Path) -> None:
     result = run("keys", "check", "--bestand", str(tmp_path / "nergens.json"))
 
     assert result.exit_code == 2
-    assert "cannot be read" in result.output
+    assert "cannot be read" in result.output  # the service layer's text (KeyMaterialError), passed on
 
 
 def test_oidc_geheim_puts_a_client_secret_in_the_file_from_standard_input(tmp_path: Path) -> None:
@@ -147,6 +157,7 @@ def test_oidc_geheim_puts_a_client_secret_in_the_file_from_standard_input(tmp_pa
     )
 
     assert result.exit_code == 0, result.output
+    assert f"{target}: clientgeheim van bureau-zvh-drenthe gezet (niet getoond)" in result.output
     assert secret not in result.output
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     document = json.loads(target.read_text(encoding="utf-8"))
@@ -173,3 +184,5 @@ def test_oidc_geheim_refuses_an_empty_or_unprintable_secret_and_changes_nothing(
     assert target.read_bytes() == original
     if given:
         assert given not in result.output and "bureau-zvh-drenthe" in result.output
+    else:
+        assert "geen clientgeheim op standaardinvoer" in result.output

@@ -107,16 +107,16 @@ def test_migrating_from_the_secrets_file_is_a_rotation_into_the_token(
     assert "keys pkcs11-init" in refused.output
     made = _keys(in_token, "pkcs11-init")
     assert made.exit_code == 0, made.output
-    assert f"regulier: KEK v2 generated in token {leeg_token}" in made.output
+    assert f"regulier: KEK v2 gemaakt in token {leeg_token}" in made.output
     status = _keys(in_token, "status")
-    assert "regulier: primary v2 (token); data keys per KEK: v1 (bestand): 3, v2 (token): 0" in status.output
+    assert "regulier: primair v2 (token); datasleutels per KEK: v1 (bestand): 3, v2 (token): 0" in status.output
 
     early = _keys(in_token, "migratie-afronden")
     assert early.exit_code != 0 and "3 data key(s) of regulier are still wrapped under KEK version 1" in early.output
     assert "kek" in json.loads(key_file.read_text())  # refused: nothing changed
 
     rotated = _keys(in_token, "rotate", "--regime", "regulier", "--rewrap-only")
-    assert rotated.exit_code == 0 and "rewrapped 3 data key(s)" in rotated.output, rotated.output
+    assert rotated.exit_code == 0 and "3 datasleutel(s) opnieuw verpakt" in rotated.output, rotated.output
     done = _keys(in_token, "migratie-afronden")
     assert done.exit_code == 0, done.output
     document = json.loads(key_file.read_text())
@@ -128,7 +128,7 @@ def test_migrating_from_the_secrets_file_is_a_rotation_into_the_token(
     assert _read_all(after, ids) == before
     assert all(w[0] == 2 for w in _wrapped(after).values())
     status = _keys(in_token, "status")
-    assert "regulier: primary v2 (token); data keys per KEK: v2 (token): 3" in status.output
+    assert "regulier: primair v2 (token); datasleutels per KEK: v2 (token): 3" in status.output
     with pytest.raises(SettingsError, match="DEELPOORT_SLEUTELS=pkcs11"):  # the file alone opens nothing now
         build_services(in_file)
 
@@ -147,8 +147,8 @@ def test_rotate_and_retire_in_the_token(
     assert primary.exit_code != 0 and "primary" in primary.output
     rotated = _keys(chosen, "rotate", "--regime", "regulier")
     assert rotated.exit_code == 0, rotated.output
-    assert "regulier: KEK v3 generated in the PKCS#11 token" in rotated.output
-    assert "rewrapped 3 data key(s)" in rotated.output
+    assert "regulier: KEK v3 gemaakt in het PKCS#11-token" in rotated.output
+    assert "3 datasleutel(s) opnieuw verpakt" in rotated.output
     later = _refer(client, politie, 1)  # the running app, built before the rotation, wraps under v3 at once
     assert int.from_bytes(_wrapped(gebouwd_app(client))[later[0]][1:5], "big") == 3
     disclosed = vraag(client, procesregisseur, ids[0], doel="triage")  # and reads a DEK the CLI rewrapped
@@ -157,7 +157,7 @@ def test_rotate_and_retire_in_the_token(
     from_file = _keys(chosen, "retire", "--regime", "regulier", "--version", "1")
     assert from_file.exit_code != 0 and "is in the secrets file" in from_file.output
     retired = _keys(chosen, "retire", "--regime", "regulier", "--version", "2")
-    assert retired.exit_code == 0 and "v2 destroyed" in retired.output, retired.output
+    assert retired.exit_code == 0 and "v2 vernietigd" in retired.output, retired.output
 
     token = Pkcs11Token(str(chosen.pkcs11_module_pad), str(chosen.pkcs11_token), PIN)
     token.refresh()

@@ -149,7 +149,7 @@ def test_keys_check_names_the_partners_with_a_secret_never_the_secret(tmp_path: 
     )
     result = CliRunner().invoke(main, ["keys", "check", "--bestand", str(path)], env={})
     assert result.exit_code == 0, result.output
-    assert "OpenID Connect client secrets (oidc_client_secrets) for: bureau-zvh-drenthe" in result.output
+    assert "OpenID Connect-clientgeheimen (oidc_client_secrets) voor: bureau-zvh-drenthe" in result.output
     assert GEHEIM not in result.output
 
 
