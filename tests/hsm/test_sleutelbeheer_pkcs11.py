@@ -192,6 +192,7 @@ def productie(tmp_path: Path, hsm: SoftHsm) -> dict[str, object]:
         "secret_key": "s" * 40,
         "vertrouwde_proxies": "127.0.0.1",
         "pkcs11_module": str(hsm.module),
+        "vernietigingsjournaal": tmp_path / "vernietigingsjournaal.jsonl",  # production requires it (docs/backup.md)
     }
 
 
@@ -204,6 +205,7 @@ def _productie_env(values: dict[str, object], **extra: str) -> dict[str, str]:
         "secret_key": "DEELPOORT_SECRET_KEY",
         "vertrouwde_proxies": "DEELPOORT_VERTROUWDE_PROXIES",
         "pkcs11_module": "DEELPOORT_PKCS11_MODULE",
+        "vernietigingsjournaal": "DEELPOORT_VERNIETIGINGSJOURNAAL",
     }
     return {names[k]: str(v) for k, v in values.items()} | {"DEELPOORT_SLEUTELS": "pkcs11"} | extra
 
