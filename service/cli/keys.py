@@ -133,11 +133,17 @@ def keys_status() -> None:
 
 
 @keys.command("rotate")
-@click.option("--regime", required=True, type=click.Choice(["regulier", "cter"]))
+@click.option("--regime", required=True, type=click.Choice(["regulier", "cter"]), help="het regime")
 @click.option(
     "--rewrap-only", is_flag=True, help="alleen opnieuw verpakken (hervatten, of een versie die elders is gezet)"
 )
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000))
+@click.option(
+    "--batch-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="datasleutels per transactie",
+)
 @clear_errors
 def keys_rotate(regime: str, rewrap_only: bool, batch_size: int) -> None:
     """Maak een nieuwe KEK-versie primair en verpak elke datasleutel van het regime opnieuw (hervatbaar, veilig terwijl
@@ -170,8 +176,8 @@ def keys_rotate(regime: str, rewrap_only: bool, batch_size: int) -> None:
 
 
 @keys.command("retire")
-@click.option("--regime", required=True, type=click.Choice(["regulier", "cter"]))
-@click.option("--version", "version", required=True, type=int)
+@click.option("--regime", required=True, type=click.Choice(["regulier", "cter"]), help="het regime")
+@click.option("--version", "version", required=True, type=int, help="de KEK-versie die uit gebruik gaat")
 @clear_errors
 def keys_retire(regime: str, version: int) -> None:
     """Verwijder een oude KEK-versie (uit het sleutelbestand, of vernietig hem in het token); geweigerd zolang een

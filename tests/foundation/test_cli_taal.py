@@ -1,5 +1,5 @@
-"""The `deelpoort` command line speaks Dutch, like the pages (issue 24.5): every command has a help text, and no
-command's or option's help text is English (no English function word in it)."""
+"""The `deelpoort` command line speaks Dutch, like the pages (issue 24.5): every command and option has a help
+text, and none is English (no English function word in it). Click's own words ("Usage", "--help") are click's."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def test_the_tree_holds_the_commands_translated_last() -> None:
 @pytest.mark.parametrize(("name", "command"), ALLE, ids=[name for name, _ in ALLE])
 def test_help_texts_are_dutch(name: str, command: click.Command) -> None:
     assert command.help, f"{name} has no help text"
+    unexplained = [p.opts[0] for p in command.params if isinstance(p, click.Option) and not p.help]
+    assert not unexplained, f"{name}: options without a help text: {unexplained}"
     texts = [(name, command.help)] + [
         (f"{name} {p.opts[0]}", p.help) for p in command.params if isinstance(p, click.Option) and p.help
     ]
