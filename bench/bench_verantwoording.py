@@ -265,6 +265,14 @@ def main() -> None:
         if args.overzicht:
             now = start + shape.span
             out["overzicht_counts"] = timed(lambda: signalering.overzicht(services, FG, now=now), 5)
+            # the list page as the FG opens it from the overview: the first page with its total (issue 24.3)
+            alles = Selectie()
+            out["lijst_met_totaal"] = timed(
+                lambda: verantwoording.verstrekkingen(services, FG, alles, Pagina(1, 50), tellen=True), 5
+            )
+            out["lijst_zonder_totaal"] = timed(
+                lambda: verantwoording.verstrekkingen(services, FG, alles, Pagina(1, 50)), 5
+            )
         out.update(sizes(services))
         if args.explain and services.engine.dialect.name == "postgresql":
             out["plans"] = {name: explain(services, fn) for name, fn in queries.items()}

@@ -240,7 +240,11 @@ class VerantwoordingStore:
         selectie = Selectie(van=van, tot=tot, uitkomst=uitkomst)
         partner = VerstrekkingRow.partner_id
         alle = _criteria(select(partner.label("partner"), func.count().label("n")), selectie).group_by(partner)
-        beheer = _beheer(select(partner.label("partner"), (-_beheer_aantal(selectie)).label("n"))).group_by(partner)
+        # Grouped by an expression, not the column: SQLite would otherwise scan the whole partner index to group
+        # the handful of beheer records (0.5 s at 300,000 records) instead of taking the doel index.
+        van_beheer = partner.concat("")
+        beheer = _beheer(select(van_beheer.label("partner"), (-_beheer_aantal(selectie)).label("n")))
+        beheer = beheer.group_by(van_beheer)
         both = union_all(alle, beheer).subquery()
         total = func.sum(both.c.n)
         query = select(both.c.partner, total).group_by(both.c.partner).having(total > 0)
@@ -251,6 +255,18 @@ class VerantwoordingStore:
         doel = VerstrekkingRow.doel
         query = _filtered(select(doel, func.count()), selectie).group_by(doel)
         return {str(d): int(n) for d, n in self._session.execute(query)}
+
+    def aantal_per_grondslag(self, partner: str | None = None) -> dict[str, int]:
+        """Records that released at least one veld on each grondslag (of `partner` only, when given): one grouped
+        count over the derived table's primary key (grondslag, log_index), so each record counts once per
+        grondslag; the derived table must be caught up first (`catch_up`)."""
+        g = VerstrekkingGrondslagRow
+        query = select(g.grondslag, func.count()).group_by(g.grondslag)
+        if partner is not None:
+            query = query.join(VerstrekkingRow, VerstrekkingRow.log_index == g.log_index).where(
+                VerstrekkingRow.partner_id == partner
+            )
+        return {str(grondslag): int(n) for grondslag, n in self._session.execute(query)}
 
     def aantal(self, selectie: Selectie) -> int:
         """How many verstrekkingen match `selectie`."""
@@ -291,7 +307,8 @@ def _criteria(query: _S, selectie: Selectie) -> _S:
 
 def _beheer(query: _S) -> _S:
     """Over the beheer records alone. The doel is the only condition, so the planner takes the doel index even
-    without statistics (SQLite keeps none of a value's share): the selection is counted by `_beheer_aantal`."""
+    without statistics (SQLite keeps none of a value's share) unless a GROUP BY offers another index (see
+    `aantal_per_partner`): the selection is counted by `_beheer_aantal`."""
     return query.select_from(VerstrekkingRow).where(VerstrekkingRow.doel == BEHEER)
 
 

@@ -66,8 +66,7 @@ def overzicht(
             uow.verantwoording.aantal_per_doel(Selectie(partner=scope)), {d.id: d.naam for d in convenant.doelen}
         )
         per_grondslag = _benoemd(
-            {g.id: uow.verantwoording.aantal(Selectie(grondslag=g.id, partner=scope)) for g in convenant.grondslagen},
-            {g.id: g.naam for g in convenant.grondslagen},
+            uow.verantwoording.aantal_per_grondslag(scope), {g.id: g.naam for g in convenant.grondslagen}
         )
         per_maand = []
         for back in range(maanden - 1, -1, -1):
