@@ -4,7 +4,8 @@ signals and integrity at a glance, every count a link to the records behind it (
 Invariants:
 - Every count on the page is a link to `/fg/verstrekkingen` with the selection that count was made with, so the
   list it opens says the same total (the list counts with the same `Selectie`, in the FG's scope).
-- Nothing here reads a record: counts and the integrity summary only (the quick check is O(log n)).
+- Nothing here reads a record: counts and the integrity summary only (the quick check is O(log n)); the
+  witnesses are not asked from here (a network call per view), only on the integrity page.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def overzicht_pagina(settings: Settings) -> Any:
         for m, n in data.per_maand
     ]
     signalen = signalering.signalen(services, wie, signalering.drempels_uit(settings))
-    integriteit = integriteit_service.integriteit(services, wie)
+    integriteit = integriteit_service.in_een_oogopslag(services, wie)  # no witness asked: they are on /integriteit
     return render_template(
         "fg/overzicht.html",
         titel="Overzicht",

@@ -183,6 +183,22 @@ def integriteit(services: Services, gebruiker: Gebruiker) -> Integriteit:
     return Integriteit(snel, controles, latest, logboek.verifier(services).verifier_key, nu, oordeel, achterstand)
 
 
+def in_een_oogopslag(services: Services, gebruiker: Gebruiker) -> Integriteit:
+    """As `integriteit`, without asking the witnesses (no network call): the FG's overview shows the quick check,
+    the signed records and the unsigned tail, and the latest full verification; the witnesses are on the
+    integrity page.
+
+    Raises:
+        NietToegestaanError: not an FG.
+    """
+    require_fg(gebruiker)
+    snel = logboek.snelle_controle(services)
+    with services.uow() as uow:
+        latest = uow.log.latest_checkpoint()
+        controles = uow.integriteit.latest(1)
+    return Integriteit(snel, controles, latest, logboek.verifier(services).verifier_key, utcnow())
+
+
 def _achterstand(
     oordeel: getuigenverslag.Getuigenoordeel, te_getuigen: StoredCheckpoint | None, services: Services
 ) -> str | None:
