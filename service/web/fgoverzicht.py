@@ -64,8 +64,9 @@ def overzicht_pagina(settings: Settings) -> Any:
     per_grondslag = [Telling(naam, ident, n, url_for(lijst, grondslag=ident)) for ident, naam, n in data.per_grondslag]
     per_partner = [Telling(naam, ident, n, url_for(lijst, partner=ident)) for ident, naam, n in data.per_partner]
     per_maand = [
-        Telling(nederlands.maand(m), m, n, url_for(lijst, van=_maand(m)[0], tot=_maand(m)[1]))
+        Telling(nederlands.maand(m), m, n, url_for(lijst, van=van, tot=tot))
         for m, n in data.per_maand
+        for van, tot in (_maand(m),)
     ]
     signalen = signalering.signalen(services, wie, signalering.drempels_uit(settings))
     integriteit = integriteit_service.in_een_oogopslag(services, wie)  # no witness asked: they are on /integriteit

@@ -87,12 +87,14 @@ def kort(versie: str | None) -> str:
 
 def namen(convenant: Convenant) -> dict[str, dict[str, str]]:
     """The convenant's names per kind of code, for pages that show a name with its code on hover: "veld",
-    "doel", "rol", "grondslag", "partner", "va" (verwerkingsactiviteit, its latest version's name)."""
+    "doel", "rol", "grondslag", "partner", "partnertype", "va" (verwerkingsactiviteit, its latest version's
+    name)."""
     return {
         "veld": {v.id: v.naam for v in convenant.velden},
         "doel": {d.id: d.naam for d in convenant.doelen},
         "rol": {r.id: r.naam for r in convenant.rollen},
         "grondslag": {g.id: g.naam for g in convenant.grondslagen},
         "partner": {p.id: p.naam for p in convenant.partners},
+        "partnertype": {t.id: t.naam for t in convenant.partnertypen},
         "va": {a.id: a.naam for a in sorted(convenant.verwerkingsactiviteiten, key=lambda a: a.versie)},
     }

@@ -28,6 +28,7 @@ from service.service_layer.register import raadplegen as registry
 from service.service_layer.register import versies as convenantversies
 from service.service_layer.services import Services
 from service.web import beheermeldingen as meldingen
+from service.web import omschrijvingen
 from service.web.beheerformulieren import Formulier
 from service.web.sessie import app_services, gebruiker
 
@@ -56,6 +57,7 @@ def voorstel_pagina(
     ids = {found.voorgesteld_door} | ({found.beoordeeld_door} if found.beoordeeld_door else set())
     ids |= {found.gebruiker} if found.gebruiker else set()
     convenant = services.convenant
+    namen = omschrijvingen.namen(convenant)
     return render_template(
         "beheer/voorstel.html",
         titel="Voorstel",
@@ -68,14 +70,14 @@ def voorstel_pagina(
         diff_fout=diff_fout,
         impact=samenvatting(diff, {p.id: p.type for p in convenant.partners}) if diff is not None else (),
         regels=beleidsregels(services, found),
-        tabel=_tabel(diff) if diff is not None else [],
+        tabel=_tabel(diff, namen["partner"]) if diff is not None else [],
         # the full table is open when it is short (a few partners, a few dozen decisions); else folded
         tabel_open=diff is not None and len({g.partner for g in diff.groepen}) <= 3 and _aantal(diff) <= OPEN_TOT,
-        veldnamen={v.id: v.naam for v in convenant.velden},
-        doelnamen={d.id: d.naam for d in convenant.doelen},
-        rolnamen={r.id: r.naam for r in convenant.rollen},
-        typenamen={t.id: t.naam for t in convenant.partnertypen},
-        grondslagnamen={g.id: g.naam for g in convenant.grondslagen},
+        veldnamen=namen["veld"],
+        doelnamen=namen["doel"],
+        rolnamen=namen["rol"],
+        typenamen=namen["partnertype"],
+        grondslagnamen=namen["grondslag"],
         grondslagen=_grondslagen(services, diff) if diff is not None else [],
         personen=beheerweergave.personen(services, ids),
         melding=melding,
@@ -102,7 +104,7 @@ def _aantal(diff: Verschil) -> int:
     return sum(len(groep.beslissingen) for groep in diff.groepen)
 
 
-def _tabel(diff: Verschil) -> list[dict[str, Any]]:
+def _tabel(diff: Verschil, namen: dict[str, str]) -> list[dict[str, Any]]:
     """The diff per partner (by name), then per (rol, casustype, doel): the velden gained, lost, re-grounded."""
     per_partner: dict[str, list[dict[str, Any]]] = {}
     for groep in diff.groepen:
@@ -116,7 +118,6 @@ def _tabel(diff: Verschil) -> list[dict[str, Any]]:
                 "gewijzigd": [b for b in groep.beslissingen if b.soort == "gewijzigd"],
             }
         )
-    namen = {p.id: p.naam for p in app_services().convenant.partners}
     return sorted(
         ({"id": pid, "naam": namen.get(pid, pid), "rijen": rijen} for pid, rijen in per_partner.items()),
         key=lambda p: str(p["naam"]).lower(),
