@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from service.adapters.orm import BeheervoorstelRow, PartnerRow, VerstrekkingRow
@@ -42,6 +42,10 @@ class VoorstelRepository:
                 casus_id=voorstel.casus,
             )
         )
+
+    def delete_all(self) -> None:
+        """Delete every proposal (the demo region's reinstall; their records stay in the log)."""
+        self._session.execute(delete(BeheervoorstelRow))
 
     def get(self, voorstel_id: str) -> Voorstel | None:
         row = self._session.get(BeheervoorstelRow, voorstel_id)

@@ -34,7 +34,8 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     from service.demo.installatie import install_region, write_credentials
     from service.demo.regio import generate_region
     from service.demo.routeeroverleg import demo_signalen
-    from service.domain.casus import Gebruiker
+    from service.demo.tijdlijn import JAAR
+    from service.domain.casus import Gebruiker, utcnow
     from service.service_layer.beleid import actief as beleid
     from service.service_layer.installatie import database_omschrijving, schema_bijwerken
     from service.service_layer.register import versies as convenantversies
@@ -49,12 +50,13 @@ def demo(host: str, port: int, workers: int, seed: int, no_serve: bool) -> None:
     services = build_services(current)
     click.echo(f"Database: {database_omschrijving(services)}")
     schema_bijwerken(services)
-    convenantversies.installeer(services, current.convenanten_dir, activeer="altijd")
-    policy, _ = beleid.installeer(services, current.policies_dir, activeer="altijd")
+    geinstalleerd = utcnow() - JAAR  # the demo's installation, where its past begins (demo/tijdlijn.py)
+    convenantversies.installeer(services, current.convenanten_dir, activeer="altijd", now=geinstalleerd)
+    policy, _ = beleid.installeer(services, current.policies_dir, activeer="altijd", now=geinstalleerd)
     click.echo(f"Veldbeleid: versie {policy.short_version} actief")
     region = generate_region(services.convenant, seed=seed, today=dt.date.today())
     click.echo(f"Verstrekkingen: tot {VERZOEKEN} synthetische verzoeken over het afgelopen jaar (voor de FG-pagina's)")
-    credentials = install_region(services, region, verzoeken=VERZOEKEN, seed=seed)
+    credentials = install_region(services, region, verzoeken=VERZOEKEN, seed=seed, beheer=True)
     path = current.instance_path / "demo-credentials.json"
     write_credentials(path, credentials)
     routeer = [

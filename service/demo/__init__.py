@@ -8,4 +8,9 @@ Invariants:
 - Installing is all or nothing.
 """
 
+import datetime as dt
+
 DEMO_GEBRUIKER = "demo"  # the gebruiker named by the generated past (history, overleggen, plans): no real one
+# Demo tokens live until 30 days after the install, so a demo installed today still answers next week; production
+# uses the settings.
+DEMO_TOKEN_DUUR = dt.timedelta(days=30)

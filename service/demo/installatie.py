@@ -18,11 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from service.demo import DEMO_GEBRUIKER
+from service.demo import DEMO_GEBRUIKER, DEMO_TOKEN_DUUR, beheerjaar
 from service.demo.adviezen import DemoAdvies
+from service.demo.beheerstappen import Record
 from service.demo.bronnen import Onthouden, verdeel
 from service.demo.plannen import maak_plan
-from service.demo.regio import DemoRegion
+from service.demo.regio import DemoGebruiker, DemoRegion
 from service.demo.tijdlijn import START, DemoKlok, Tijdlijn, in_het_verleden, laatste_tijd
 from service.demo.verslagjaar import Padstap
 from service.demo.verstrekkingen import demo_verstrekkingen
@@ -36,12 +37,10 @@ from service.domain.verstrekking import Verstrekking
 from service.service_layer.advies import registratie
 from service.service_layer.casus import aanlevering
 from service.service_layer.casus.aanlevering import Herkomst
-from service.service_layer.identiteit.authentication import nieuw_token
+from service.service_layer.identiteit.authentication import IssuedToken, nieuw_token
 from service.service_layer.services import Services
 from service.service_layer.unit_of_work import UnitOfWork
 
-# Demo tokens live 30 days, so a demo installed today still answers next week; production uses the settings.
-DEMO_TOKEN_DUUR = dt.timedelta(days=30)
 # Demo gebruikers in these rollen are people (they log in to the pages); the others stand for partner systems.
 _PERSONEN = frozenset({"beheerder", "fg", "manager", "procesondersteuner", "procesregisseur"})
 
@@ -57,7 +56,13 @@ class DemoCredential:
 
 
 def install_region(
-    services: Services, region: DemoRegion, *, now: dt.datetime | None = None, verzoeken: int = 0, seed: int = 0
+    services: Services,
+    region: DemoRegion,
+    *,
+    now: dt.datetime | None = None,
+    verzoeken: int = 0,
+    seed: int = 0,
+    beheer: bool = False,
 ) -> list[DemoCredential]:
     """Replace the database's partners, gebruikers and casussen with `region`, in one transaction.
 
@@ -67,7 +72,9 @@ def install_region(
     `registratie.registreer_in`, all in the same transaction. A casus of the 2023 year gets the history of its
     path (`region.paden`); one whose uitgebreid advies is registered is closed after that, as the afsluiting would.
     With `verzoeken`, up to that many verstrekkingen of the past year are asked too (`demo/verstrekkingen.py`,
-    seeded by `seed`).
+    seeded by `seed`). With `beheer`, the gebruikers come in through the year's beheer (`demo/beheerjaar.py`:
+    bootstrap, four eyes, a policy change and its rollback, a suspension), which the verstrekkingen then follow;
+    without it they are all created at `now`, without records.
 
     The log records are dated in the demo's past (`demo/tijdlijn.py`) and appended in time order after whatever
     the log held: an aanlevering when its bron supplied it (at the aanmelding, or when the partner joined; the
@@ -76,34 +83,29 @@ def install_region(
     """
     now = now or utcnow()
     convenant = services.convenant
-    credentials: list[DemoCredential] = []
-    gebruikers: list[Gebruiker] = []
+    jaar: beheerjaar.Beheerjaar | None = None
+    records: list[Verstrekking | Record] = []
     with services.uow() as uow:
         grootte = uow.log.lock_head()  # held to the end: nothing is appended before the demo's past
         tijdlijn = Tijdlijn(now, laatste_tijd(uow, grootte))
         uow.casussen.delete_all()
         uow.overleggen.delete_all()
         uow.adviezen.delete_all()
+        uow.voorstellen.delete_all()
         uow.gebruikers.delete_all()
         uow.partners.sync(convenant.partners)
         uow.flush()
-        for demo_user in region.gebruikers:
-            partner = convenant.partner(demo_user.partner_id)
-            if partner is None:
-                raise ValueError(f"demo user for unknown partner {demo_user.partner_id!r}")
-            soort = SoortGebruiker.PERSOON if demo_user.rol in _PERSONEN else SoortGebruiker.SYSTEEM
-            gebruiker = Gebruiker(new_id(), partner.id, demo_user.rol, demo_user.naam, True, soort.value)
-            uow.gebruikers.add(
-                Gebruikersgegevens(
-                    gebruiker.id, partner.id, gebruiker.rol, soort, gebruiker.naam, GebruikerStatus.ACTIEF, now
-                )
-            )
-            gebruikers.append(gebruiker)
-            issued, token = nieuw_token(gebruiker.id, now, DEMO_TOKEN_DUUR)
-            uow.gebruikers.add_token(token, issued.token_hash)
-            credentials.append(
-                DemoCredential(gebruiker.id, gebruiker.naam, partner.id, partner.oin, gebruiker.rol, issued.token)
-            )
+        gebruikers = [_gebruiker(convenant, demo_user) for demo_user in region.gebruikers]
+        if beheer:
+            jaar = beheerjaar.maak(services, uow, tijdlijn, gebruikers, random.Random(f"{seed}/beheer"))  # noqa: S311
+            records += jaar.records
+            tokens = jaar.tokens
+        else:
+            tokens = {g.id: _zonder_verleden(uow, g, now) for g in gebruikers}
+        credentials = [
+            DemoCredential(g.id, g.naam, g.partner_id, _oin(convenant, g), g.rol, tokens[g.id].token)
+            for g in gebruikers
+        ]
         values = _values_per_casus(convenant, region)
         bureau = _bureau(services)
         na_advies = _na_advies(region)
@@ -114,7 +116,6 @@ def install_region(
         onthouden = Onthouden(regels)
         indexes: dict[str, str] = {}  # betrokkene id -> the blind index of its BSN, set at once at the end
         besprekingen = _besprekingen(region.overleggen)
-        records: list[Verstrekking] = []
         for casus in region.casussen:
             regime = Regime.of(casus.casustype)
             own = values.get(casus.id, {})
@@ -175,12 +176,43 @@ def install_region(
                 seed=seed,
                 aantal=verzoeken,
                 overleggen=region.overleggen,
+                jaar=jaar,
             )
         records.sort(key=lambda record: record.tijd)  # the log in time order (stable: a supply's records together)
         if records:
             in_het_verleden(services.log, DemoKlok(records[0].tijd)).append_in(uow.log, grootte, records)
         uow.commit()
     return credentials
+
+
+def _gebruiker(convenant: Convenant, demo_user: DemoGebruiker) -> Gebruiker:
+    """The region's gebruiker as stored (a person or a partner's system by its rol); its partner must exist."""
+    if convenant.partner(demo_user.partner_id) is None:
+        raise ValueError(f"demo user for unknown partner {demo_user.partner_id!r}")
+    soort = SoortGebruiker.PERSOON if demo_user.rol in _PERSONEN else SoortGebruiker.SYSTEEM
+    return Gebruiker(new_id(), demo_user.partner_id, demo_user.rol, demo_user.naam, True, soort.value)
+
+
+def _oin(convenant: Convenant, gebruiker: Gebruiker) -> str:
+    partner = convenant.partner(gebruiker.partner_id)
+    return partner.oin if partner is not None else ""
+
+
+def _zonder_verleden(uow: UnitOfWork, gebruiker: Gebruiker, now: dt.datetime) -> IssuedToken:
+    """Store `gebruiker` as created at `now` with a token, without records (an install without `beheer`)."""
+    gegevens = Gebruikersgegevens(
+        gebruiker.id,
+        gebruiker.partner_id,
+        gebruiker.rol,
+        SoortGebruiker(gebruiker.soort),
+        gebruiker.naam,
+        GebruikerStatus.ACTIEF,
+        now,
+    )
+    uow.gebruikers.add(gegevens)
+    issued, token = nieuw_token(gebruiker.id, now, DEMO_TOKEN_DUUR)
+    uow.gebruikers.add_token(token, issued.token_hash)
+    return issued
 
 
 def _aangeleverd(tijdlijn: Tijdlijn, casus: Casus, rng: random.Random) -> dt.datetime:

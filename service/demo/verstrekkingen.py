@@ -25,6 +25,7 @@ import random
 import secrets
 from collections.abc import Mapping, Sequence
 
+from service.demo.beheerjaar import Beheerjaar
 from service.demo.tijdlijn import Tijdlijn
 from service.domain.casus import Casus, Gebruiker, neemt_deel
 from service.domain.convenant import Casustype
@@ -53,14 +54,17 @@ def demo_verstrekkingen(
     seed: int,
     aantal: int = 150,
     overleggen: Sequence[Overleg] = (),
+    jaar: Beheerjaar | None = None,
 ) -> list[Verstrekking]:
     """Decide up to `aantal` ordinary verstrekkingen and the scenarios of the latest days in `uow` (the install's
-    transaction, which holds `casussen` as stored), and return their records for the caller to log."""
+    transaction, which holds `casussen` as stored), and return their records for the caller to log. With `jaar`
+    (the demo's beheer year), a request is made only when its gebruiker could ask then, under the policy version
+    then active."""
     rng = random.Random(seed)  # noqa: S311 - which synthetic requests to make, not a secret
     per_partner: dict[str, list[Gebruiker]] = {}
     for gebruiker in gebruikers:
         per_partner.setdefault(gebruiker.partner_id, []).append(gebruiker)
-    vrager = _Vrager(services, uow, per_partner, tijdlijn)
+    vrager = _Vrager(services, uow, per_partner, tijdlijn, jaar)
     records = _in_overleggen(vrager, casussen, overleggen, random.Random(f"{seed}/overleggen"))  # noqa: S311
     doelen = sorted(services.convenant.ids("doel") - AANLEVERDOELEN)  # data leaves only under the others
     candidates = [c for c in casussen if c.deelnames]
@@ -82,7 +86,7 @@ def demo_verstrekkingen(
         if partner in inside and not permitted:
             continue
         doel = rng.choice(permitted or doelen)
-        records.append(vrager.vraag(rng.choice(per_partner[partner]), casus, Verzoek(doel), moment))
+        records += vrager.vraag(rng.choice(per_partner[partner]), casus, Verzoek(doel), moment)
     records += _scenarios(vrager, casussen, doelen, random.Random(f"{seed}/scenarios"))  # noqa: S311
     return records
 
@@ -91,9 +95,15 @@ class _Vrager:
     """Asks as a demo gebruiker at a moment of the demo's past, in the install's transaction."""
 
     def __init__(
-        self, services: Services, uow: UnitOfWork, per_partner: Mapping[str, Sequence[Gebruiker]], tijdlijn: Tijdlijn
+        self,
+        services: Services,
+        uow: UnitOfWork,
+        per_partner: Mapping[str, Sequence[Gebruiker]],
+        tijdlijn: Tijdlijn,
+        jaar: Beheerjaar | None,
     ) -> None:
         self.services, self.uow, self.per_partner, self.tijdlijn = services, uow, per_partner, tijdlijn
+        self.jaar = jaar
 
     def toegestaan(self, casus: Casus, doelen: Sequence[str], moment: dt.datetime) -> list[str]:
         """The doelen the register permits in the casus's fase on the day of `moment`."""
@@ -104,9 +114,15 @@ class _Vrager:
             if (va := convenant.verwerkingsactiviteit(casus.casustype, d, moment.date())) and casus.fase in va.fasen
         ]
 
-    def vraag(self, gebruiker: Gebruiker, casus: Casus, verzoek: Verzoek, moment: dt.datetime) -> Verstrekking:
+    def vraag(self, gebruiker: Gebruiker, casus: Casus, verzoek: Verzoek, moment: dt.datetime) -> list[Verstrekking]:
+        """The record of the request, or none when the gebruiker could not ask then (`Beheerjaar.mag_vragen`)."""
         trace = Trace(secrets.token_hex(16), secrets.token_hex(8))
-        return verstrekking_in(self.services, self.uow, gebruiker, casus.id, verzoek, trace, moment)
+        if self.jaar is None:
+            return [verstrekking_in(self.services, self.uow, gebruiker, casus.id, verzoek, trace, moment)]
+        if not self.jaar.mag_vragen(gebruiker, moment):
+            return []
+        with self.jaar.beleid_op(self.uow, moment):
+            return [verstrekking_in(self.services, self.uow, gebruiker, casus.id, verzoek, trace, moment)]
 
 
 def _sinds(casus: Casus, partner: str) -> dt.datetime:
@@ -149,8 +165,9 @@ def _in_overleggen(
                     gevraagd.append((overleg, casus, gebruiker, moment))
     gekozen = sorted(rng.sample(range(len(gevraagd)), min(IN_OVERLEG, len(gevraagd))))
     return [
-        vrager.vraag(gebruiker, casus, Verzoek(OVERLEGDOEL, overleg=overleg.id), moment)
+        record
         for overleg, casus, gebruiker, moment in (gevraagd[i] for i in gekozen)
+        for record in vrager.vraag(gebruiker, casus, Verzoek(OVERLEGDOEL, overleg=overleg.id), moment)
     ]
 
 
@@ -177,10 +194,10 @@ def _scenarios(
             permitted = vrager.toegestaan(casus, doelen, moment)
             gebruiker = _gebruiker(casus, partner, vrager.per_partner)
             if permitted and gebruiker is not None and gedaan < aantal:
-                record = vrager.vraag(gebruiker, casus, Verzoek(rng.choice(permitted)), moment)
-                if record.uitkomst != Uitkomst.GEWEIGERD:  # the partner asks what it may: only the others show it
-                    records.append(record)
-                    gedaan += 1
+                for record in vrager.vraag(gebruiker, casus, Verzoek(rng.choice(permitted)), moment):
+                    if record.uitkomst != Uitkomst.GEWEIGERD:  # the partner asks what it may: only these show it
+                        records.append(record)
+                        gedaan += 1
     koppeling, aantal = WEIGERINGEN
     vreemd = [c for c in casussen if all(d.partner_id != koppeling for d in c.deelnames)]
     if vreemd and koppeling in vrager.per_partner:
@@ -189,7 +206,7 @@ def _scenarios(
             casus = rng.choice(vreemd)
             moment = tijdlijn.tussen(max(van, casus.aangemeld_op), tot, rng)
             if moment is not None:
-                records.append(vrager.vraag(gebruiker, casus, Verzoek(rng.choice(doelen)), moment))
+                records += vrager.vraag(gebruiker, casus, Verzoek(rng.choice(doelen)), moment)
     return records
 
 
