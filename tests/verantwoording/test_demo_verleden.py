@@ -18,6 +18,7 @@ from service import create_app
 from service.audit.record import parse
 from service.bootstrap import build_services
 from service.cli import main
+from service.demo import beheerjaar
 from service.demo import verstrekkingen as demo
 from service.demo.regio import generate_region
 from service.domain.casus import Gebruiker, utcnow
@@ -174,3 +175,145 @@ def test_the_signals_page_links_each_signal_to_its_records(installed: Demo) -> N
             assert client.get(link.replace("&amp;", "&")).status_code == 200
     finally:
         app.extensions["deelpoort"].engine.dispose()
+
+
+# --- the year's beheer (demo/beheerjaar.py) ------------------------------------------------------------------
+
+
+def _beheer(services: Services) -> list[dict[str, object]]:
+    return [r for r in _records(services) if r["doel"] == "beheer"]
+
+
+def _binnen(beheer: list[dict[str, object]]) -> dict[object, dt.datetime]:
+    """Per gebruiker, since when it could act: its creation, or the approval of its four-eyes proposal."""
+    out: dict[object, dt.datetime] = {}
+    for record in beheer:
+        komt = record["uitkomst"] == "aangemaakt" or (
+            record["onderwerp"] == "gebruiker-toevoeging" and record["uitkomst"] == "activering"
+        )
+        if komt and record["betreft"] not in out:
+            out[record["betreft"]] = _tijd(record)
+    return out
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def test_the_beheer_history_spreads_over_the_year_in_office_hours(installed: Demo) -> None:
+    beheer = _beheer(installed.services)
+    maanden = {_tijd(r).strftime("%Y-%m") for r in beheer}
+    assert len(maanden) >= 8, sorted(maanden)
+    buiten = [r for r in beheer if not _kantoortijd(_tijd(r), Drempels())]
+    assert not buiten, buiten[:2]
+    soorten = {(r["onderwerp"], r["uitkomst"]) for r in beheer}
+    assert {
+        ("gebruiker", "aangemaakt"),
+        ("gebruiker", "token-uitgifte"),
+        ("gebruiker", "token-vernieuwd"),
+        ("gebruiker", "token-intrekking"),
+        ("gebruiker", "verwijderd"),
+        ("gebruiker-toevoeging", "goedkeuring"),
+        ("beleid", "activering"),
+        ("beleid", "afwijzing"),
+        ("partner-schorsing", "activering"),
+        ("partner-herstel", "activering"),
+    } <= soorten, soorten
+
+
+def test_every_beheer_step_is_one_the_use_cases_allow(installed: Demo) -> None:
+    """Beheerders act (the installatie only at bootstrap), never on their own proposal, and nobody acts before
+    it could; a koppeling renews its own token, and an FG's token is its own (never from another beheerder)."""
+    beheer = _beheer(installed.services)
+    binnen = _binnen(beheer)
+    indieners = {r["voorstel"]: r["gebruiker"] for r in beheer if r["uitkomst"] == "voorstel"}
+    for record in beheer:
+        if record["uitkomst"] in ("goedkeuring", "afwijzing", "activering"):
+            assert record["gebruiker"] != indieners[record["voorstel"]], record
+        if record["partner"] == "installatie":
+            assert record["uitkomst"] in ("aangemaakt", "token-uitgifte") and record["toelichting"] == "bootstrap"
+            continue
+        assert record["gebruiker"] in binnen and binnen[record["gebruiker"]] <= _tijd(record), record
+        eigen = record["gebruiker"] == record["betreft"]
+        if record["uitkomst"] == "token-vernieuwd":
+            assert eigen and record["betreftSoort"] == "systeem", record
+        elif record["uitkomst"] == "token-uitgifte" and record["betreftRol"] in ("fg", "beheerder"):
+            assert eigen, record
+        else:
+            assert record["rol"] == "beheerder", record
+
+
+def test_the_stored_state_agrees_with_the_beheer_records(installed: Demo) -> None:
+    services = installed.services
+    beheer = _beheer(services)
+    activeringen = [
+        (_tijd(r), r["versieNa"]) for r in beheer if r["onderwerp"] == "beleid" and r["uitkomst"] == "activering"
+    ]
+    with services.uow() as uow:
+        opgeslagen = uow.beleid.activations()
+        voorstellen = uow.voorstellen.list()
+        actief = uow.beleid.active_version()
+        partners_actief = [uow.voorstellen.partner_actief(p.id) for p in services.convenant.partners]
+        gebruikers = {c["gebruiker"]: uow.gebruikers.get(c["gebruiker"]) for c in installed.credentials}
+    # The installatie's version, a change in force for months, and that version again (what policies/ holds).
+    assert [(_utc(a.geactiveerd_op), a.versie) for a in opgeslagen[1:]] == activeringen
+    assert len(activeringen) == 2 and activeringen[0][1] != actief and activeringen[1][1] == actief
+    assert opgeslagen[0].versie == actief and opgeslagen[0].door == "installatie"
+    assert all(partners_actief)  # the suspension was lifted
+    # Each proposal as its records say: one waits for the second beheerder, one was rejected.
+    besluiten = {(r["voorstel"], r["uitkomst"]): _tijd(r) for r in beheer if r["voorstel"]}
+    assert sorted(v.status.value for v in voorstellen).count("open") == 1
+    assert [v.soort.value for v in voorstellen if v.status.value == "afgewezen"] == ["beleid"]
+    for voorstel in voorstellen:
+        assert _utc(voorstel.voorgesteld_op) == besluiten[(voorstel.id, "voorstel")]
+        if voorstel.beoordeeld_op is not None:
+            uitkomst = "goedkeuring" if voorstel.status.value == "goedgekeurd" else "afwijzing"
+            assert _utc(voorstel.beoordeeld_op) == besluiten[(voorstel.id, uitkomst)]
+    # Every demo gebruiker was created when its record says, by a record in the history.
+    gemaakt = {
+        r["betreft"]: _tijd(r)
+        for r in beheer
+        if r["uitkomst"] == "aangemaakt" or (r["onderwerp"] == "gebruiker-toevoeging" and r["uitkomst"] == "voorstel")
+    }
+    for gebruiker_id, gegevens in gebruikers.items():
+        assert gegevens is not None and _utc(gegevens.aangemaakt_op) == gemaakt[gebruiker_id], gebruiker_id
+
+
+def test_the_verstrekkingen_follow_the_beheer_year(installed: Demo) -> None:
+    """No request before its gebruiker could ask or while its partner was suspended, and each decided under the
+    policy version active at its moment (the months of the change included)."""
+    records = _records(installed.services)
+    beheer = [r for r in records if r["doel"] == "beheer"]
+    binnen = _binnen(beheer)
+    verstrekkingen = [r for r in records if r["soort"] == "verstrekking"]
+    assert verstrekkingen
+    for record in verstrekkingen:
+        assert record["gebruiker"] in binnen and binnen[record["gebruiker"]] <= _tijd(record), record
+    schorsing = [_tijd(r) for r in beheer if r["onderwerp"].startswith("partner-") and r["uitkomst"] == "activering"]
+    van, tot = schorsing
+    assert not [r for r in verstrekkingen if r["partner"] == beheerjaar.GESCHORST and van <= _tijd(r) < tot]
+    versies = [
+        (_tijd(r), r["versieNa"]) for r in beheer if r["onderwerp"] == "beleid" and r["uitkomst"] == "activering"
+    ]
+    eerst = next(r["versieVoor"] for r in beheer if r["onderwerp"] == "beleid")
+
+    def versie_op(moment: dt.datetime) -> object:
+        return ([eerst] + [v for t, v in versies if t <= moment])[-1]
+
+    beslist = [r for r in verstrekkingen if r["beleidsversie"] is not None]
+    assert all(r["beleidsversie"] == versie_op(_tijd(r)) for r in beslist)
+    assert any(r["beleidsversie"] == versies[0][1] for r in beslist)  # some were decided under the change
+
+
+def test_the_open_proposal_waits_for_the_other_beheerder(installed: Demo) -> None:
+    beheerders = sorted((c for c in installed.credentials if c["rol"] == "beheerder"), key=lambda c: c["naam"])
+    app = create_app(installed.settings)
+    try:
+        pagina = {c["naam"]: tekst(ingelogd(app, c["token"]).get("/beheer/")) for c in beheerders}
+        geschiedenis = tekst(ingelogd(app, beheerders[0]["token"]).get("/beheer/geschiedenis"))
+    finally:
+        app.extensions["deelpoort"].engine.dispose()
+    indiener, tweede = pagina[beheerders[1]["naam"]], pagina[beheerders[0]["naam"]]
+    assert "wacht op een tweede beheerder" in indiener and "Bekijken en beoordelen" not in indiener
+    assert "Bekijken en beoordelen" in tweede
+    assert "Terug naar de vorige versie" in geschiedenis and "Afgewezen: strafrechtelijke gegevens" in geschiedenis
