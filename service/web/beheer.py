@@ -33,6 +33,7 @@ from service.service_layer.beleid.invoer import Bestand, Wijziging
 from service.service_layer.register import raadplegen as registry
 from service.service_layer.services import Services
 from service.settings import Settings
+from service.web import beheerlijst
 from service.web import beheermeldingen as meldingen
 from service.web.beheerformulieren import (
     Formulier,
@@ -153,13 +154,19 @@ def _overzicht_pagina(formulier: Formulier, status: int = 200) -> Any:
 @login_required("beheerder")
 def geschiedenis() -> Any:
     services = app_services()
-    gebeurtenissen = beheer.geschiedenis(services, gebruiker())
+    try:
+        lijst = beheerlijst.lijst(
+            beheer.geschiedenis(services, gebruiker()), request.args.get("groep"), request.args.get("pagina")
+        )
+    except ValueError as exc:
+        return render_template("fout.html", titel="Ongeldige selectie", melding=str(exc)), 400
     return render_template(
         "beheer/geschiedenis.html",
         titel="Geschiedenis",
-        gebeurtenissen=list(reversed(gebeurtenissen)),  # newest first
+        lijst=lijst,
+        groepnamen=beheerlijst.GROEPEN,
         personen=beheerweergave.personen(
-            services, {e.gebruiker for e in gebeurtenissen} | {e.betreft for e in gebeurtenissen if e.betreft}
+            services, {e.gebruiker for e in lijst.rijen} | {e.betreft for e in lijst.rijen if e.betreft}
         ),
     )
 

@@ -37,7 +37,7 @@ from service.service_layer.verantwoording.export import csv_export, json_export
 from service.service_layer.verantwoording.ldv import ldv_bron, ldv_export
 from service.service_layer.verantwoording.levensloop import levensloop
 from service.settings import API_VERSION, Settings
-from service.web import nederlands, omschrijvingen
+from service.web import beheerlijst, nederlands, omschrijvingen
 from service.web.fgoverzicht import overzicht_pagina
 from service.web.sessie import app_services, beveilig, gebruiker, login_required, registreer_thuis
 
@@ -277,11 +277,12 @@ def beheergeschiedenis() -> Any:
     except NietBeschikbaarError:
         melding = "De beheergeschiedenis in het logboek is beschadigd; zie Integriteit."
         return render_template("fout.html", titel="Beheergeschiedenis onleesbaar", melding=melding), 503
+    try:
+        lijst = beheerlijst.lijst(gebeurtenissen, request.args.get("groep"), request.args.get("pagina"))
+    except ValueError as exc:
+        return render_template("fout.html", titel="Ongeldige selectie", melding=str(exc)), 400
     return render_template(
-        "fg/beheer.html",
-        titel="Beheer",
-        gebeurtenissen=list(reversed(gebeurtenissen)),
-        namen=_partner_namen(),
+        "fg/beheer.html", titel="Beheer", lijst=lijst, groepnamen=beheerlijst.GROEPEN, namen=_partner_namen()
     )
 
 

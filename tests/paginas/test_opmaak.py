@@ -31,7 +31,7 @@ BREEDTES = {"scherm": (1280, "screen"), "print": (720, "print")}  # A4 at 96 dpi
 def regio(app: Flask, services: Services) -> dict[str, Any]:
     now = utcnow()
     region = generate_region(services.convenant, seed=5, today=now.date())
-    install_region(services, region, now=now)
+    install_region(services, region, now=now, beheer=True)  # with a year of beheer: the history pages are full
     fg = add_gebruiker(services, "bureau-zvh-drenthe", "fg")
     a = add_gebruiker(services, "bureau-zvh-drenthe", "beheerder")
     b = add_gebruiker(services, "bureau-zvh-drenthe", "beheerder")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.service_layer.verantwoording import raadplegen, signalering
 from service.settings import Settings
+from service.web import beheerlijst
 from tests.bureau.conftest import ingelogd, tekst
 from tests.helpers.databases import Inhoud, Templates, postgres_or_skip
 
@@ -310,10 +312,39 @@ def test_the_open_proposal_waits_for_the_other_beheerder(installed: Demo) -> Non
     app = create_app(installed.settings)
     try:
         pagina = {c["naam"]: tekst(ingelogd(app, c["token"]).get("/beheer/")) for c in beheerders}
-        geschiedenis = tekst(ingelogd(app, beheerders[0]["token"]).get("/beheer/geschiedenis"))
+        geschiedenis = tekst(ingelogd(app, beheerders[0]["token"]).get("/beheer/geschiedenis?groep=besluiten"))
     finally:
         app.extensions["deelpoort"].engine.dispose()
     indiener, tweede = pagina[beheerders[1]["naam"]], pagina[beheerders[0]["naam"]]
     assert "wacht op een tweede beheerder" in indiener and "Bekijken en beoordelen" not in indiener
     assert "Bekijken en beoordelen" in tweede
     assert "Terug naar de vorige versie" in geschiedenis and "Afgewezen: strafrechtelijke gegevens" in geschiedenis
+
+
+def test_the_history_pages_group_the_year_and_each_count_opens_exactly_that(installed: Demo) -> None:
+    """A year's history is mostly token records: both history pages offer the decisions apart, each group's count
+    opens a list stating that total, and the pages together hold every record of the group."""
+    beheerder = next(c for c in installed.credentials if c["rol"] == "beheerder")
+    fg = next(c for c in installed.credentials if c["partner"] == FG.partner_id and c["rol"] == "fg")
+    aantal = len(_beheer(installed.services))
+    app = create_app(installed.settings)
+    try:
+        for token, pad in ((beheerder["token"], "/beheer/geschiedenis"), (fg["token"], "/fg/beheer")):
+            client = ingelogd(app, token)
+            pagina = tekst(client.get(pad))
+            assert f"Alles ({aantal})" in pagina
+            groepen = re.findall(r'href="\?groep=(\w+)" data-groep="\w+">[^<]*\((\d+)\)', pagina)
+            assert {g for g, _ in groepen} == {"besluiten", "gebruikers", "tokens"}
+            assert sum(int(n) for _, n in groepen) == aantal
+            for groep, n in groepen:
+                lijst = tekst(client.get(f"{pad}?groep={groep}"))
+                assert f'data-aantal="{n}"' in lijst, (pad, groep)
+                paginas = -(-int(n) // beheerlijst.PER)
+                rijen = 0
+                for nummer in range(1, paginas + 1):
+                    deel = tekst(client.get(f"{pad}?groep={groep}&pagina={nummer}"))
+                    rijen += len(re.findall(r"<tr class=\"(?:handeling|beheer)-", deel))
+                assert rijen == int(n), (pad, groep)
+            assert client.get(f"{pad}?groep=onzin").status_code == 400
+    finally:
+        app.extensions["deelpoort"].engine.dispose()
