@@ -9,7 +9,8 @@ as `tests/service_layer/test_demo_2023.py` checks). A third install is the regio
 (`install_region(..., verzoeken=150)`, as `deelpoort demo` installs it: about 200 requests decided and every record
 dated over the past year, `demo/tijdlijn.py`). The three are installed alternately, `--rondes` times each (each
 install replaces the previous one, as `deelpoort demo` run again does; the log grows, so later installs append
-after an ever longer log).
+after an ever longer log). A fourth is what `deelpoort demo` installs since issue 24: that with its year of beheer
+too (`beheer=True`, `demo/beheerjaar.py`: some 670 beheer records, most of them token renewals).
 
 Prints JSON only: the seconds of every install, the median of each, and the ratios; timing is never asserted.
 
@@ -53,16 +54,17 @@ def main() -> None:
     with verse_installatie(args.database_url) as services:
         met = generate_region(services.convenant, seed=args.seed, today=dt.date.today())
         zonder = zonder_2023(met)
-        tijden: dict[str, list[float]] = {"zonder_2023": [], "met_2023": [], "met_verzoeken": []}
+        tijden: dict[str, list[float]] = {"zonder_2023": [], "met_2023": [], "met_verzoeken": [], "met_beheer": []}
         for _ in range(args.rondes):
-            for naam, region, verzoeken in (
-                ("zonder_2023", zonder, 0),
-                ("met_2023", met, 0),
-                ("met_verzoeken", met, 150),
+            for naam, region, verzoeken, beheer in (
+                ("zonder_2023", zonder, 0, False),
+                ("met_2023", met, 0, False),
+                ("met_verzoeken", met, 150, False),
+                ("met_beheer", met, 150, True),
             ):
                 seconden, _ = timed(
-                    lambda region=region, verzoeken=verzoeken: install_region(
-                        services, region, verzoeken=verzoeken, seed=args.seed
+                    lambda region=region, verzoeken=verzoeken, beheer=beheer: install_region(
+                        services, region, verzoeken=verzoeken, seed=args.seed, beheer=beheer
                     )
                 )
                 tijden[naam].append(seconden)
@@ -78,6 +80,7 @@ def main() -> None:
                 "mediaan_s": mediaan,
                 "ratio_met_zonder": round(mediaan["met_2023"] / mediaan["zonder_2023"], 2),
                 "ratio_verzoeken_met": round(mediaan["met_verzoeken"] / mediaan["met_2023"], 2),
+                "ratio_beheer_verzoeken": round(mediaan["met_beheer"] / mediaan["met_verzoeken"], 2),
             },
             indent=2,
         )
