@@ -13,6 +13,7 @@ Invariants:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,7 @@ class Lijst:
     totaal: int  # records in the selection
     alle: int  # records in the history
     tellingen: dict[str, int]  # per group (every group named, zero included)
+    ingediend: dict[str, dt.datetime]  # voorstel id -> when it was proposed (steps name their proposal by its day)
 
     def query(self, **wijziging: Any) -> str:
         """The query string of this list with `wijziging` applied (a value None leaves the key out)."""
@@ -71,4 +73,9 @@ def lijst(gebeurtenissen: list[Gebeurtenis], groep_: str | None, pagina: str | N
     paginas = max(1, -(-len(gekozen) // PER))
     nummer = min(int(pagina or 1), paginas)
     rijen = gekozen[(nummer - 1) * PER : nummer * PER]
-    return Lijst(rijen, groep_ or None, nummer, paginas, len(gekozen), len(gebeurtenissen), tellingen)
+    ingediend = {
+        g.voorstel: dt.datetime.fromisoformat(g.tijd)
+        for g in gebeurtenissen
+        if g.voorstel and g.handeling == "voorstel"
+    }
+    return Lijst(rijen, groep_ or None, nummer, paginas, len(gekozen), len(gebeurtenissen), tellingen, ingediend)

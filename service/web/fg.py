@@ -28,6 +28,7 @@ from service.domain.errors import (
 )
 from service.domain.verantwoording import UITKOMSTEN, Pagina, Selectie
 from service.service_layer.beheer import voorstellen as beheer
+from service.service_layer.beheer import weergave as beheerweergave
 from service.service_layer.logboek import controle as logboek
 from service.service_layer.logboek import integriteit as integriteit_service
 from service.service_layer.rechten.persoonsrapport import uit_inzage
@@ -281,8 +282,14 @@ def beheergeschiedenis() -> Any:
         lijst = beheerlijst.lijst(gebeurtenissen, request.args.get("groep"), request.args.get("pagina"))
     except ValueError as exc:
         return render_template("fout.html", titel="Ongeldige selectie", melding=str(exc)), 400
+    ids = {e.gebruiker for e in lijst.rijen} | {e.betreft for e in lijst.rijen if e.betreft}
     return render_template(
-        "fg/beheer.html", titel="Beheer", lijst=lijst, groepnamen=beheerlijst.GROEPEN, namen=_partner_namen()
+        "fg/beheer.html",
+        titel="Beheer",
+        lijst=lijst,
+        groepnamen=beheerlijst.GROEPEN,
+        namen=_partner_namen(),
+        personen=beheerweergave.personen(app_services(), ids),
     )
 
 

@@ -10,6 +10,7 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from service.domain.beheer import Handeling, Soort
 from service.domain.convenant import Convenant
@@ -63,9 +64,10 @@ def handeling(gebeurtenis: Gebeurtenis) -> str:
     return HANDELINGEN.get(gebeurtenis.handeling, gebeurtenis.handeling)
 
 
-def onderwerp(gebeurtenis: Gebeurtenis, namen: Mapping[str, str]) -> str:
+def onderwerp(gebeurtenis: Gebeurtenis, namen: Mapping[str, str], personen: Mapping[str, Any] | None = None) -> str:
     """What the beheer step concerns: the field policy, the suspension of a named partner or its end, or a
-    gebruiker (a credential change: every one is in the log, so the FG sees each)."""
+    gebruiker (a credential change: every one is in the log, so the FG sees each) by its name when `personen`
+    (gebruiker id -> Persoon, `beheer.weergave.personen`) knows it, else by the start of its id."""
     betreft = gebeurtenis.betreft or ""
     partner = namen.get(betreft, betreft)
     if gebeurtenis.onderwerp == Soort.BELEID:
@@ -75,9 +77,9 @@ def onderwerp(gebeurtenis: Gebeurtenis, namen: Mapping[str, str]) -> str:
     if gebeurtenis.onderwerp == Soort.PARTNER_HERSTEL:
         return f"Opheffen schorsing van {partner}"
     if gebeurtenis.onderwerp == "gebruiker" or gebeurtenis.onderwerp in _GEBRUIKERSVOORSTELLEN:
-        # A credential change: the gebruiker by its id (names of persons are not shown to the FG here).
         wat = _GEBRUIKERSVOORSTELLEN.get(gebeurtenis.onderwerp, "Gebruiker")
-        return f"{wat}: {betreft[:8]}"
+        persoon = (personen or {}).get(betreft)
+        return f"{wat}: {persoon.naam if persoon is not None else betreft[:8]}"
     return gebeurtenis.onderwerp
 
 

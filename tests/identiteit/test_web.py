@@ -133,7 +133,9 @@ def test_the_fg_sees_every_credential_change_on_its_beheer_page(
     fg_client = app.test_client()
     login(fg_client, fg)
     page = html(fg_client.get("/fg/beheer"))
-    assert "Gebruiker geschorst" in page and "Token ingetrokken" in page and system[:8] in page
+    with services.uow() as uow:
+        naam = uow.gebruikers.get(system).naam  # type: ignore[union-attr]
+    assert "Gebruiker geschorst" in page and "Token ingetrokken" in page and f"Gebruiker: {naam}" in page
 
 
 def test_a_person_makes_its_own_api_token_after_logging_in_shown_once(
