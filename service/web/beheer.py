@@ -17,6 +17,7 @@ Invariants:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -88,7 +89,24 @@ def _kort(versie: str | None) -> str:
 
 @bp.context_processor
 def _labels() -> dict[str, Any]:
-    return {"soorten": SOORTEN, "statussen": STATUSSEN, "handelingen": HANDELINGEN, "partners": _partner_namen()}
+    return {
+        "soorten": SOORTEN,
+        "statussen": STATUSSEN,
+        "handelingen": HANDELINGEN,
+        "partners": _partner_namen(),
+    }
+
+
+_VERWIJZING = re.compile(r"voorstel ([0-9a-f]{32})(?::\s*(.*))?", re.DOTALL)
+
+
+@bp.app_template_global("voorstel_in")
+def voorstel_in(tekst: str) -> tuple[str | None, str]:
+    """A stored text that names a proposal ("voorstel <id>" or "voorstel <id>: <toelichting>", as the use cases
+    write a version's herkomst and an activation's toelichting) split into the id and the rest; (None, tekst)
+    for any other text. The page names the proposal by its day and links to it instead of printing the id."""
+    gevonden = _VERWIJZING.fullmatch(tekst)
+    return (gevonden.group(1), gevonden.group(2) or "") if gevonden else (None, tekst)
 
 
 @bp.errorhandler(DeelpoortError)
@@ -144,6 +162,7 @@ def _overzicht_pagina(formulier: Formulier, status: int = 200) -> Any:
             eerdere=[v for v in alle if v.status is not Status.OPEN][:EERDERE],
             geschorst=[p for p in registry.partners(services) if not p["actief"]],
             personen=beheerweergave.personen(services, ids),
+            ingediend={v.id: v.voorgesteld_op for v in alle},
             formulier=formulier,
         ),
         status,

@@ -6,6 +6,7 @@ import pytest
 
 from service.service_layer.beheer.voorstellen import Gebeurtenis
 from service.web import beheerlijst
+from service.web.beheer import voorstel_in
 
 
 def _gebeurtenis(index: int, onderwerp: str, handeling: str) -> Gebeurtenis:
@@ -48,3 +49,16 @@ def test_a_group_lists_only_its_records() -> None:
 def test_bad_input_is_refused(groep: str | None, pagina: str | None) -> None:
     with pytest.raises(ValueError, match=r"groep|paginanummer"):
         beheerlijst.lijst(HISTORIE, groep, pagina)
+
+
+def test_a_text_naming_a_proposal_is_split_into_its_id_and_the_rest() -> None:
+    ident = "0123456789abcdef" * 2
+    assert voorstel_in(f"voorstel {ident}") == (ident, "")
+    assert voorstel_in(f"voorstel {ident}: Terug naar de vorige versie.") == (ident, "Terug naar de vorige versie.")
+    for tekst in (
+        "versie uit policies/",
+        f"voorstel {ident[:31]}",
+        f"het voorstel {ident}",
+        f"voorstel {ident.upper()}",
+    ):
+        assert voorstel_in(tekst) == (None, tekst)

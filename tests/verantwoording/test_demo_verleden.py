@@ -316,6 +316,9 @@ def test_the_open_proposal_waits_for_the_other_beheerder(installed: Demo) -> Non
     finally:
         app.extensions["deelpoort"].engine.dispose()
     indiener, tweede = pagina[beheerders[1]["naam"]], pagina[beheerders[0]["naam"]]
+    # Versions and activations name their proposal by its day, never by its id.
+    zichtbaar = re.sub(r"<[^>]+>", " ", tweede)
+    assert "voorstel van" in zichtbaar and not re.search(r"\b[0-9a-f]{32}\b", zichtbaar)
     assert "wacht op een tweede beheerder" in indiener and "Bekijken en beoordelen" not in indiener
     assert "Bekijken en beoordelen" in tweede
     assert "Terug naar de vorige versie" in geschiedenis and "Afgewezen: strafrechtelijke gegevens" in geschiedenis
