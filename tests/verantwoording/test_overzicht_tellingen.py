@@ -23,7 +23,8 @@ _TOTAAL = re.compile(r'<strong id="totaal" data-aantal="(\d+)">')
 @pytest.fixture
 def demo(services: Services) -> Services:
     now = utcnow()
-    install_region(services, generate_region(services.convenant, seed=11, today=now.date()), now=now)
+    region = generate_region(services.convenant, seed=11, today=now.date())
+    install_region(services, region, now=now, verzoeken=150, seed=11, beheer=True)  # with its year of work and beheer
     return services
 
 
