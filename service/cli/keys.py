@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from service.cli.common import clear_errors, fail, services_for, settings
+from service.meldingen.opdrachten import fout
 from service.settings import Settings, Sleutelopslag
 
 
@@ -171,7 +172,7 @@ def keys_rotate(regime: str, rewrap_only: bool, batch_size: int) -> None:
             try:
                 done = rewrap_all(services, chosen, batch_size=batch_size, progress=bar.update)
             except ConflictError as exc:
-                fail(str(exc))
+                fail(fout(exc))
     click.echo(f"{done} datasleutel(s) opnieuw verpakt")
 
 
@@ -195,14 +196,14 @@ def keys_retire(regime: str, version: int) -> None:
             try:
                 vernietig_kek(services, chosen, version)
             except ConflictError as exc:
-                fail(str(exc))
+                fail(fout(exc))
         click.echo(f"{chosen.value}: KEK-versie v{version} vernietigd in het PKCS#11-token")
         return
     with services_for(current) as services:
         try:
             check_retirable(services, chosen, version)
         except ConflictError as exc:
-            fail(str(exc))
+            fail(fout(exc))
     retire_kek_version_from_file(_key_file(current), chosen, version)
     click.echo(f"{chosen.value}: KEK-versie v{version} uit gebruik genomen")
 
@@ -242,5 +243,5 @@ def keys_migratie_afronden() -> None:
         try:
             rond_migratie_af(services, target)
         except ConflictError as exc:
-            fail(str(exc))
+            fail(fout(exc))
     click.echo(f"{target}: de KEK's zijn verwijderd; de sleutels van de blinde index en de checkpoints blijven erin")

@@ -128,7 +128,7 @@ def test_the_commands_back_up_refuse_a_full_target_restore_and_check_receipts(
     assert sporen(diensten, casus) == {"sleutels": 0, "waarden": 0, "bsn_index": 0}
     # After the restore the re-applied destruction's record took the receipt's index: the log forked there.
     na = runner.invoke(main, ["audit", "ontvangstbewijs", str(tmp_path / "bewijs.json")])
-    assert na.exit_code == 1 and "afwijkend: the log holds another record at index" in na.output
+    assert na.exit_code == 1 and "afwijkend: het logboek heeft een ander record op index" in na.output
 
 
 def test_production_requires_the_destruction_journal() -> None:

@@ -133,7 +133,7 @@ def test_production_refuses_development_material(tmp_path: Path) -> None:
     )
 
     assert result.exit_code == 2
-    assert "development keys, which production refuses" in result.output
+    assert "ontwikkelsleutels, die productie weigert" in result.output
     # Outside production the same file checks as what it is.
     plain = run("keys", "check", "--bestand", str(development))
     assert plain.exit_code == 0 and "geldig sleutelmateriaal voor ontwikkeling" in plain.output

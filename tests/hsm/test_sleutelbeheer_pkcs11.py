@@ -112,7 +112,7 @@ def test_migrating_from_the_secrets_file_is_a_rotation_into_the_token(
     assert "regulier: primair v2 (token); datasleutels per KEK: v1 (bestand): 3, v2 (token): 0" in status.output
 
     early = _keys(in_token, "migratie-afronden")
-    assert early.exit_code != 0 and "3 data key(s) of regulier are still wrapped under KEK version 1" in early.output
+    assert early.exit_code != 0 and "3 datasleutel(s) van regulier zijn nog verpakt onder KEK-versie 1" in early.output
     assert "kek" in json.loads(key_file.read_text())  # refused: nothing changed
 
     rotated = _keys(in_token, "rotate", "--regime", "regulier", "--rewrap-only")
@@ -264,5 +264,5 @@ def test_a_wrong_pin_stops_the_command_with_a_clear_message_and_never_the_pin(
         cwd=os.fspath(PROJECT_ROOT),
     )
     assert done.returncode == 2, done.stderr
-    assert f"PKCS#11 token '{leeg_token}': the user PIN is wrong" in done.stderr + done.stdout
+    assert f"PKCS#11 token '{leeg_token}': de gebruikers-PIN is onjuist" in done.stderr + done.stdout
     assert wrong not in done.stderr + done.stdout

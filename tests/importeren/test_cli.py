@@ -77,7 +77,7 @@ def test_only_a_beheerder_imports(
     bestand, token = _bestanden(tmp_path, token_for("bureau-zvh-drenthe", "procesregisseur"), jaar(1, einde=nu))
     voor = database_inhoud(services)
     result = _run(bestand, "--token-bestand", token)
-    assert result.exit_code == 1 and "only a beheerder" in result.output
+    assert result.exit_code == 1 and "Alleen een beheerder mag dit doen." in result.output
     assert database_inhoud(services) == voor
 
 
