@@ -178,10 +178,15 @@ def _patroon(msgid: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$", re.DOTALL)
 
 
-# The most literal text first: "{value!r} is not one of {choices}." before "{value!r} is not {choice}.".
+# A text that wraps another ("Invalid value for {param_hint}: {message}") first, else its inner text's pattern
+# would match the whole, wrapper and all; then the most literal text first ("{value!r} is not one of {choices}."
+# before "{value!r} is not {choice}.").
 _PATRONEN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (_patroon(msgid), dutch)
-    for msgid, dutch in sorted(TEKSTEN.items(), key=lambda item: -len(re.sub(r"\{\w+(?:![rs])?\}", "", item[0])))
+    for msgid, dutch in sorted(
+        TEKSTEN.items(),
+        key=lambda item: ("{message}" not in item[0], -len(re.sub(r"\{\w+(?:![rs])?\}", "", item[0]))),
+    )
     if msgid not in _BOUWSTENEN
 )
 

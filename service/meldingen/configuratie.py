@@ -15,6 +15,14 @@ from service.meldingen import beheer
 from service.meldingen.patronen import tabel as _tabel
 from service.meldingen.patronen import vertaal as _vertaal
 
+# The operating system's reasons (`strerror`) a file cannot be read for.
+_OS = {
+    "No such file or directory": "bestaat niet",
+    "Permission denied": "geen toegang",
+    "Is a directory": "is een map",
+    "Not a directory": "is geen map",
+}
+
 _SOORTEN_WAARDE = {
     "string": "tekst",
     "integer": "geheel getal",
@@ -68,7 +76,7 @@ _REDENEN = _tabel(
     (r"unknown entry (.*)", r"onbekend onderdeel \1"),
     (r"unknown regime (.*)", r"onbekend regime \1"),
     (r"not valid JSON \((.*)\)", r"geen geldige JSON (\1)"),
-    (r"cannot be read \((.*)\)", r"kan niet gelezen worden (\1)"),
+    (r"cannot be read \((.*)\)", lambda m: f"kan niet gelezen worden ({_OS.get(m[1], m[1])})"),
     (r"cannot be read", "kan niet gelezen worden"),
     (r"empty", "leeg"),
     (r"no KEK versions(?: left)?", "geen KEK-versies"),
@@ -86,6 +94,16 @@ _REDENEN = _tabel(
     (r"development keys, which production refuses", "ontwikkelsleutels, die productie weigert"),
     (r"key material in keys/, which production refuses", "sleutelmateriaal in keys/, dat productie weigert"),
     (r"no user PIN given", "geen gebruikers-PIN gegeven"),
+    (
+        r"no KEK for regime (\w+) \(expected a key labelled (\S+) or higher; run `deelpoort keys pkcs11-init`\)",
+        r"geen KEK voor regime \1 (verwacht een sleutel met label \2 of hoger; voer `deelpoort keys pkcs11-init` uit)",
+    ),
+    (r"no KEK for regime (\w+)", r"geen KEK voor regime \1"),
+    (r"version (\d+) is the primary version", r"versie \1 is de primaire versie"),
+    (
+        r"version (\d+) is both in the secrets file and in the token",
+        r"versie \1 staat zowel in het geheimenbestand als in het token",
+    ),
     (r"(.*) exists already", r"\1 bestaat al"),
     (r"there is no (.*)", r"\1 bestaat niet"),
     (r"not found in (.*) \(is the token initialised\?\)", r"niet gevonden in \1 (is het token geïnitialiseerd?)"),
@@ -118,7 +136,10 @@ _SLEUTELMATERIAAL = _tabel(
         r"production key material is never written into keys/ \(development keys only\)",
         "sleutelmateriaal voor productie wordt nooit in keys/ geschreven (alleen ontwikkelsleutels)",
     ),
-    (r"key file (.*): cannot be read \((.*)\)", r"sleutelbestand \1: kan niet gelezen worden (\2)"),
+    (
+        r"key file (.*): cannot be read \((.*)\)",
+        lambda m: f"sleutelbestand {m[1]}: kan niet gelezen worden ({_OS.get(m[2], m[2])})",
+    ),
     (r"key material: unknown entry (.*)", r"sleutelmateriaal: onbekend onderdeel \1"),
     (r"PKCS#11: (.*)", lambda m: f"PKCS#11: {reden(m[1])}"),
     (r"(.+?): (.*)", _plaats_en_reden),
@@ -286,6 +307,9 @@ def _configuratieregel(regel: str, eerste: bool) -> str:
     gevonden = _vertaal(_CONFIGURATIE, regel)
     if gevonden is not None:
         return gevonden
+    sleutel = _vertaal(_SLEUTELMATERIAAL[:-1], regel)  # without its catch-all "place: reason"
+    if sleutel is not None:
+        return sleutel
     plaats = re.match(r"^(.*?): (.*)$", regel)
     if plaats is not None:
         probleem = _vertaal(_BELEIDSPROBLEMEN, plaats[2]) or _vertaal(_REDENEN, plaats[2])

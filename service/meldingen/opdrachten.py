@@ -139,15 +139,109 @@ def _soort(exc: DeelpoortError, tekst: str) -> str:
     return f"{soort} ({tekst})"
 
 
+# The json module's reasons for a line that is not JSON.
+_JSON: dict[str, str] = {
+    "Expecting value": "waarde verwacht",
+    "Extra data": "extra gegevens na het object",
+    "Expecting property name enclosed in double quotes": "sleutel tussen dubbele aanhalingstekens verwacht",
+    "Expecting ',' delimiter": "komma verwacht",
+    "Expecting ':' delimiter": "dubbele punt verwacht",
+    "Unterminated string starting at": "tekst zonder einde",
+    "Invalid control character at": "ongeldig stuurteken",
+    "NaN and Infinity are not JSON numbers": "NaN en Infinity zijn geen JSON-getallen",
+}
+
 _IMPORTREDENEN = _tabel(
     (r"the file holds no casus", "het bestand bevat geen casus"),
+    (r"not valid JSON: (.*)", lambda m: f"geen geldige JSON: {_JSON.get(m[1], m[1])}"),
     (r"not valid JSON", "geen geldige JSON"),
+    (r"not UTF-8", "geen UTF-8"),
+    (r"not a casus", "geen casus"),
+    (r"the line is larger than (\d+) bytes", r"de regel is groter dan \1 bytes"),
+    (r"a key appears twice in one object", "een sleutel komt twee keer voor in één object"),
+    (
+        r"a key here is the name of a veld of the veldcatalogus",
+        "een sleutel is hier de naam van een veld uit de veldcatalogus",
+    ),
     (r"not a valid BSN", "geen geldig BSN"),
+    (
+        r"not a valid BSN \(nine digits passing the eleven-test\)",
+        "geen geldig BSN (negen cijfers die de elfproef halen)",
+    ),
     (r"unknown gemeente", "onbekende gemeente"),
+    (r"unknown partner", "onbekende partner"),
+    (r"unknown key", "onbekende sleutel"),
+    (
+        r"required, not null \(leave out a veld without a value\)",
+        "verplicht, niet null (laat een veld zonder waarde weg)",
+    ),
     (r"required", "verplicht"),
-    (r"unknown field", "onbekend veld"),
-    (r"not a valid date(?:time)?\.?", "geen geldige datum"),
-    (r"must be one of (.*)", r"moet een van \1 zijn"),
+    (r"expected a list", "een lijst verwacht"),
+    (r"expected an object", "een object verwacht"),
+    (r"must be one of: (.*)", r"moet een van deze zijn: \1"),
+    (
+        r"must be (\S+) \(the version of docs/import\.md this line follows\)",
+        r"moet \1 zijn (de versie van docs/import.md die deze regel volgt)",
+    ),
+    (r"must lie in the past", "moet in het verleden liggen"),
+    (
+        r"a date-time with its offset, as (.*) \(RFC 3339\)",
+        r"een datum en tijd met de afwijking van UTC, als \1 (RFC 3339)",
+    ),
+    (
+        r"a non-empty string of at most (\d+) characters, without control characters",
+        r"een niet-lege tekst van hoogstens \1 tekens, zonder stuurtekens",
+    ),
+    (r"a string of at most (\d+) characters", r"een tekst van hoogstens \1 tekens"),
+    (r"a whole number, or null to clear it", "een geheel getal, of null om het te wissen"),
+    (r"at most (\d+) items", r"hoogstens \1 elementen"),
+    (r"between (\d+) and (\d+) betrokkenen", r"tussen \1 en \2 betrokkenen"),
+    (r"between (\d+) and (\d+)", r"tussen \1 en \2"),
+    (r"before the aanmelding", "vóór de aanmelding"),
+    (r"before the aanmelding or the step before it", "vóór de aanmelding of de stap ervoor"),
+    (r"exactly one betrokkene must have rol hoofdpersoon", "precies één betrokkene moet de rol hoofdpersoon hebben"),
+    (
+        r"filled in by the afsluiting \(from its uitkomst\), never supplied",
+        "wordt door de afsluiting ingevuld (uit haar uitkomst), nooit aangeleverd",
+    ),
+    (
+        r"does not hold the regie of the casus: only the regie takes this step",
+        "heeft de regie van de casus niet: alleen de regie zet deze stap",
+    ),
+    (
+        r"does not take part in the casus at that moment(, in a rol of a casus)?",
+        lambda m: "neemt op dat moment niet deel aan de casus" + (", in een rol van een casus" if m[1] else ""),
+    ),
+    (r"this partner already takes part in the casus", "deze partner neemt al deel aan de casus"),
+    (r"this partner does not take part in the casus", "deze partner neemt niet deel aan de casus"),
+    (
+        r"this partner takes part by right and cannot be removed",
+        "deze partner neemt van rechtswege deel en kan niet verwijderd worden",
+    ),
+    (
+        r"the casus was closed at that moment: nothing is supplied to it",
+        "de casus was op dat moment afgesloten: er wordt niets aan aangeleverd",
+    ),
+    (
+        r"the bewaartermijn \((.*) from the afsluiting\) has ended: destroy it, do not import it",
+        r"de bewaartermijn (\1 na de afsluiting) is verstreken: vernietig de casus, importeer hem niet",
+    ),
+    (
+        r"the bronregels do not let this bron, in its rol in the casus, supply this veld \(doel (.*)\)",
+        r"de bronregels laten deze bron, in haar rol in de casus, dit veld niet aanleveren (doel \1)",
+    ),
+    (
+        r"the register of verwerkingsactiviteiten permits no (\S+) in fase (\S+) on that day",
+        r"het register van verwerkingsactiviteiten staat op die dag geen \1 toe in fase \2",
+    ),
+    (
+        r"the register permits no aanmelding of this casustype on that day",
+        "het register staat op die dag geen aanmelding van dit casustype toe",
+    ),
+    (
+        r"uitkomst overgedragen names the partner or region it was transferred to",
+        "uitkomst overgedragen noemt de partner of regio waaraan de casus is overgedragen",
+    ),
 )
 
 

@@ -106,7 +106,7 @@ def test_policy_check_explain_and_diff(tmp_path: Path, access: Access) -> None:
     assert "+ ggz-drenthe deelnemer regulier triage bsn (toegestaan, grondslag uavg-46-bsn)" in diff.output
     (changed / "zvh-drenthe.csv").write_text(text + "p, zorg, deelnemer, regulier, triage, bsn, avg-6-1-e-wgs, allow\n")
     broken = runner.invoke(main, ["policy", "check", str(changed)])
-    assert broken.exit_code == 2 and "does not cover veld 'bsn'" in broken.output
+    assert broken.exit_code == 2 and "dekt veld 'bsn' niet" in broken.output
 
 
 def _short(runner: CliRunner, directory: Path) -> str:

@@ -223,4 +223,4 @@ def test_the_command_proposes_and_refuses_clearly(
     assert voorstel.casus == casus["id"] and voorstel.status.value == "open"
     assert _readable(services, casus["id"])
     twice = run(main, [*args, casus["id"]])
-    assert twice.exit_code == 1 and "already open" in twice.output
+    assert twice.exit_code == 1 and "loopt al een voorstel" in twice.output

@@ -24,7 +24,7 @@ def test_the_console_script_exits_non_zero_with_a_message_on_a_bad_database_url(
         timeout=60,
     )
     assert completed.returncode == 2
-    assert "deelpoort: DEELPOORT_DATABASE_URL uses driver 'mysql'" in completed.stderr
+    assert "deelpoort: DEELPOORT_DATABASE_URL gebruikt driver 'mysql'" in completed.stderr
     assert "Traceback" not in completed.stderr
 
 
