@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from service.cli.common import clear_errors, fail, services_for, settings
+from service.meldingen.configuratie import os_reden
 from service.meldingen.opdrachten import fout
 from service.settings import Settings, Sleutelopslag
 
@@ -65,7 +66,7 @@ def keys_generate(uitvoer: Path, zonder_kek: bool) -> None:
     except FileExistsError:
         fail(f"{uitvoer} bestaat al en blijft staan: sleutelmateriaal vervangen zou zijn gegevens onleesbaar maken")
     except OSError as exc:
-        fail(f"{uitvoer}: kan niet geschreven worden ({exc.strerror})")
+        fail(f"{uitvoer}: kan niet geschreven worden ({os_reden(exc.strerror)})")
     click.echo(
         f"sleutelmateriaal voor productie geschreven naar {written} (mode 0600): houd het geheim en maak er apart "
         "een back-up van"
@@ -86,7 +87,7 @@ def keys_check(bestand: Path | None) -> None:
     try:
         found = check_key_file(path, production=current.is_production)
     except OSError as exc:
-        fail(f"{path}: kan niet gelezen worden ({exc.strerror})")
+        fail(f"{path}: kan niet gelezen worden ({os_reden(exc.strerror)})")
     click.echo(f"{found.pad}: geldig sleutelmateriaal voor {'ontwikkeling' if found.development else 'productie'}")
     for regime, (primary, versions) in found.kek.items():
         click.echo(f"  kek {regime}: primair v{primary}; versies {', '.join(f'v{v}' for v in versions)}")

@@ -21,6 +21,9 @@ _OS = {
     "Permission denied": "geen toegang",
     "Is a directory": "is een map",
     "Not a directory": "is geen map",
+    "File exists": "bestaat al",
+    "Read-only file system": "alleen-lezen bestandssysteem",
+    "No space left on device": "geen ruimte meer op het apparaat",
 }
 
 _SOORTEN_WAARDE = {
@@ -73,6 +76,7 @@ _REDENEN = _tabel(
     (r"not valid base64", "geen geldige base64"),
     (r"not an object", "geen object"),
     (r"same key as (.*); every key must be distinct", r"dezelfde sleutel als \1; elke sleutel moet anders zijn"),
+    (r"unknown entry (.*) \(known: (.*)\)", r"onbekend onderdeel \1 (bekend: \2)"),
     (r"unknown entry (.*)", r"onbekend onderdeel \1"),
     (r"unknown regime (.*)", r"onbekend regime \1"),
     (r"not valid JSON \((.*)\)", r"geen geldige JSON (\1)"),
@@ -321,3 +325,8 @@ def _configuratieregel(regel: str, eerste: bool) -> str:
 def bekend(text: str) -> str | None:
     """The Dutch of a configuration problem a table knows (a refusal may carry one), else None."""
     return _vertaal(_CONFIGURATIE, text)
+
+
+def os_reden(strerror: str | None) -> str:
+    """The operating system's reason a file cannot be read or written (`OSError.strerror`), in Dutch if known."""
+    return _OS.get(strerror or "", strerror or "onbekende reden")

@@ -85,7 +85,7 @@ _LOGPROBLEMEN = _tabel(
         r"(.*) (\(signing rule: every (\d+) records or (.*) s\))",
         lambda m: f"{_regelschending(m[1])} (ondertekenregel: elke {m[3]} records of {m[4]} s)",
     ),
-    (r"getuige (.*?): (.*)", r"getuige \1: \2"),
+    (r"getuige (.*?): (.*)", lambda m: f"getuige {m[1]}: {_getuigeprobleem(m[2])}"),
     (
         r"(\d+) of (\d+) witnesses vouch for this log; the quorum is (\d+)",
         r"\1 van de \2 getuigen staan in voor dit logboek; het quorum is \3",
@@ -120,6 +120,35 @@ _REGELSCHENDINGEN = _tabel(
         r"een record \1 na het nieuwste checkpoint (grootte \2) is niet ondertekend: zijn checkpoint is verwijderd",
     ),
 )
+
+
+_GETUIGEPROBLEMEN = _tabel(
+    (r"unreachable: (.*)", r"onbereikbaar: \1"),
+    (r"it has cosigned no checkpoint of this log", "hij heeft geen checkpoint van dit logboek medeondertekend"),
+    (r"it answered HTTP (\d+)", r"hij antwoordde met HTTP \1"),
+    (r"its answer does not verify \((.*)\)", r"zijn antwoord klopt niet (\1)"),
+    (r"its answer carries no cosignature of its key", "zijn antwoord draagt geen medeondertekening met zijn sleutel"),
+    (
+        r"it cosigned (\d+) records, this log holds (\d+): records were removed, or the database was restored from an "
+        r"older backup",
+        r"hij medeondertekende \1 records, dit logboek heeft er \2: er zijn records verwijderd, of de database is uit "
+        r"een oudere back-up teruggezet",
+    ),
+    (
+        r"this log's root at size (\d+) is not the root it cosigned: the history was rewritten",
+        r"de wortel van dit logboek bij grootte \1 is niet de wortel die hij medeondertekende: de geschiedenis is "
+        r"herschreven",
+    ),
+    (
+        r"split view: (.*) cosigned another root at size (\d+)",
+        r"gespleten beeld: \1 medeondertekende een andere "
+        r"wortel bij grootte \2",
+    ),
+)
+
+
+def _getuigeprobleem(text: str) -> str:
+    return _vertaal(_GETUIGEPROBLEMEN, text) or text
 
 
 def _kolommen(namen: str) -> str:
