@@ -1,7 +1,7 @@
 """The one table from domain errors to the HTTP status each is answered with.
 
 Read by both HTTP entry points, the API's problem+json handlers (`service/api/errors.py`) and the pages
-(`service/web/beheermeldingen.py`), so a refusal gets the same status on both; the domain knows no HTTP.
+(`status_van`), so a refusal gets the same status on both; the domain knows no HTTP.
 """
 
 from __future__ import annotations
@@ -41,3 +41,8 @@ def retry_after(error: DeelpoortError) -> int | None:
 def http_status(error: DeelpoortError) -> int | None:
     """The status `error` is answered with, or None for a DeelpoortError the table does not list."""
     return next((status for kind, status in HTTP_STATUS if isinstance(error, kind)), None)
+
+
+def status_van(error: DeelpoortError) -> int:
+    """The status a page answers `error` with: the API's; 409 for a DeelpoortError the table does not list."""
+    return http_status(error) or 409

@@ -17,12 +17,13 @@ class Change:
     new: str | None  # grondslag after, None when not allowed
 
     def describe(self) -> str:
+        """The change as `deelpoort policy diff` prints it (in Dutch, for the beheerder who reads it)."""
         k = self.key
         where = f"{k.partner} {k.rol} {k.casustype} {k.doel} {self.veld}"
         if self.old is None:
-            return f"+ {where} (allowed, grondslag {self.new})"
+            return f"+ {where} (toegestaan, grondslag {self.new})"
         if self.new is None:
-            return f"- {where} (no longer allowed, was grondslag {self.old})"
+            return f"- {where} (niet meer toegestaan, was grondslag {self.old})"
         return f"~ {where} (grondslag {self.old} -> {self.new})"
 
 

@@ -18,6 +18,8 @@
 | `backup` | `backup --uitvoer DIR`, `restore DIR [--vervang] [--ontvangstbewijs FILE]` (docs/backup.md) |
 
 Invariants:
+- Click's frame speaks Dutch like the commands (`klik`): usage lines, headings, the help option and every usage
+  error click reports; usage errors keep exit status 2.
 - Configuration errors end the command with a clear message and exit status 2; nothing is half-done
   (`common.clear_errors`).
 - Like the API and the pages, the commands call the service layer and render what it returns: they import
@@ -43,6 +45,7 @@ from service.cli import (
     getuige,
     importeren,
     keys,
+    klik,
     openapi,
     policy,
     retention,
@@ -51,7 +54,7 @@ from service.cli import (
 )
 
 
-@click.group()
+@click.group(cls=klik.Deelpoort)
 def main() -> None:
     """Deelpoort: casusinformatie delen onder het convenant van het Zorg- en Veiligheidshuis."""
     _log_naar_stderr()
@@ -89,5 +92,6 @@ for _command in (
     backup.restore,
 ):
     main.add_command(_command)
+klik.nederlands(main)
 
 __all__ = ["main"]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from service.cli.common import clear_errors, services_for, settings, voortgang
+from service.meldingen.logboek import logprobleem
 
 if TYPE_CHECKING:
     from service.domain.verantwoording import Integriteitscontrole
@@ -73,7 +74,7 @@ def audit_verify(regel: tuple[int, int] | None, met_getuigen: bool) -> None:
         waar = "niet in orde" if eerste is None else f"eerste fout bij logindex {eerste}"
         click.echo(f"FOUT: {onderwerp}{waar}", err=True)
         for probleem in problemen:
-            click.echo(f"  - {probleem}", err=True)
+            click.echo(f"  - {logprobleem(probleem)}", err=True)
     herkomst = "--regel" if regel else "DEELPOORT_CHECKPOINT_RECORDS/_SECONDS"
     click.echo(
         f"ondertekenregel gecontroleerd: minstens elke {_aantal(records, 'record', 'records')} of {seconds} s een "
@@ -151,7 +152,9 @@ def audit_getuigen() -> None:
 
 
 @audit.command("ontvangstbewijs")
-@click.argument("bestanden", metavar="FILE...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument(
+    "bestanden", metavar="BESTAND...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
+)
 @clear_errors
 def audit_ontvangstbewijs(bestanden: tuple[str, ...]) -> None:
     """Controleer ontvangstbewijzen die partners bewaren (JSON, zoals de API ze gaf) tegen het logboek: erin,

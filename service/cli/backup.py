@@ -18,6 +18,7 @@ import click
 
 from service.cli.common import clear_errors, services_for, settings, weiger
 from service.domain.errors import DeelpoortError
+from service.meldingen.opdrachten import fout, journaalstaat
 
 
 @click.command("backup")
@@ -37,7 +38,7 @@ def backup(uitvoer: Path) -> None:
         try:
             manifest = maak_backup(services, uitvoer)
         except DeelpoortError as exc:
-            weiger(str(exc))
+            weiger(fout(exc))
     checkpoint = manifest.checkpoint
     click.echo(
         f"back-up geschreven naar {uitvoer}/{manifest.bestand} ({manifest.database}, schema "
@@ -47,11 +48,13 @@ def backup(uitvoer: Path) -> None:
     click.echo(
         "het sleutelmateriaal zit niet in de back-up: maak er apart een back-up van (zonder is de kopie onleesbaar)"
     )
-    click.echo(f"vernietigingsjournaal: {manifest.journaal}", err=manifest.journaal.startswith("NOT"))
+    # The manifest keeps the journal's state as data (in English); an unusable journal's starts with "NOT".
+    bruikbaar = not manifest.journaal.startswith("NOT")
+    click.echo(f"vernietigingsjournaal: {journaalstaat(manifest.journaal)}", err=not bruikbaar)
 
 
 @click.command("restore")
-@click.argument("map_", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("map_", metavar="MAP", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--vervang", is_flag=True, help="vervang de inhoud van een database die niet leeg is")
 @click.option(
     "--ontvangstbewijs",
@@ -71,7 +74,7 @@ def restore(map_: Path, vervang: bool, bewijzen: tuple[Path, ...]) -> None:
         try:
             verslag = herstel(services, map_, vervang=vervang, ontvangstbewijzen=bewijzen)
         except DeelpoortError as exc:
-            weiger(str(exc))
+            weiger(fout(exc))
     m = verslag.manifest
     click.echo(
         f"teruggezet: de back-up van {m.tijd} ({m.database}, schema {m.schema_revisie}, "

@@ -12,8 +12,8 @@ Invariants:
   neither the shell history nor the process list; a refusal of the service layer ends with
   "deelpoort: <reason>" and exit status 1, nothing changed.
 - What the commands print for a person speaks Dutch, in the words of the pages (logboek, record, checkpoint,
-  getuige, beheerder, ...); a service-layer error's own text is passed on as it is, and machine-readable output
-  (JSON) is never translated.
+  getuige, beheerder, ...): a service-layer message is passed on in the Dutch of `service.meldingen` (the table
+  the pages read too), never in its English; machine-readable output (JSON) is never translated.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from service.domain.casus import Gebruiker
-from service.domain.errors import DeelpoortError, OngeldigeInvoerError
+from service.domain.errors import DeelpoortError
 from service.domain.identiteit import Weigering
+from service.meldingen.configuratie import configuratie
+from service.meldingen.opdrachten import fout
 from service.service_layer.installatie import configuratiefout
 from service.service_layer.services import Services
 from service.settings import Settings
@@ -38,13 +40,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str) -> NoReturn:
-    """End the command: the message on standard error, exit status 2."""
+    """End the command: the (Dutch) message on standard error, exit status 2."""
     click.echo(f"deelpoort: {message}", err=True)
     sys.exit(2)
 
 
 def clear_errors(command: F) -> F:
-    """Turn a configuration problem raised by `command` into `fail` with its message."""
+    """Turn a configuration problem raised by `command` into `fail` with its message in Dutch."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -54,7 +56,7 @@ def clear_errors(command: F) -> F:
             message = configuratiefout(exc)
             if message is None:
                 raise
-            fail(message)
+            fail(configuratie(message))
 
     return wrapper  # type: ignore[return-value]
 
@@ -125,10 +127,8 @@ def als_beheerder(token_bestand: Path | None) -> Iterator[tuple[Services, Gebrui
             door = uitslag.gebruiker
         try:
             yield services, door
-        except OngeldigeInvoerError as exc:
-            weiger("; ".join(f"{name}: {reason}" for name, reason in exc.problemen))
         except DeelpoortError as exc:
-            weiger(str(exc))
+            weiger(fout(exc))
 
 
 def export(
@@ -145,7 +145,7 @@ def export(
         try:
             versie, written, removed = exporteer(services, target)
         except geen as exc:
-            fail(str(exc))
+            fail(fout(exc) if isinstance(exc, DeelpoortError) else str(exc))
     click.echo(f"{soort} {versie} geschreven naar {target}/: {vast}{', '.join(written)}")
     if removed:
         click.echo(f"verwijderd (niet in {welke}): {', '.join(removed)}")

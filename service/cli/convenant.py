@@ -15,7 +15,7 @@ def convenant() -> None:
 
 
 @convenant.command("check")
-@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@click.argument("directory", metavar="[MAP]", required=False, type=click.Path(file_okay=False, exists=True))
 @clear_errors
 def convenant_check(directory: str | None) -> None:
     """Controleer de convenantbestanden en toon wat ze bevatten."""
@@ -36,10 +36,10 @@ def convenant_check(directory: str | None) -> None:
 
 
 @convenant.command("export")
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", metavar="[MAP]", required=False, type=click.Path(file_okay=False))
 @clear_errors
 def convenant_export(directory: str | None) -> None:
-    """Schrijf de convenantversie die in werking is uit de database naar DIRECTORY (standaard convenants/), met de
+    """Schrijf de convenantversie die in werking is uit de database naar MAP (standaard convenants/), met de
     teksten precies zoals goedgekeurd, zodat de repository de goedgekeurde stand bevat; andere *.yaml-bestanden
     daar worden verwijderd."""
     from service.domain.errors import NietBeschikbaarError

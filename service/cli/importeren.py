@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from service.cli.common import als_beheerder, clear_errors, voortgang
+from service.meldingen.opdrachten import importreden
 
 if TYPE_CHECKING:
     from service.service_layer.importeren.importeren import Importverslag
@@ -56,7 +57,7 @@ def _toon(verslag: Importverslag) -> None:
     if verslag.weigeringen:
         click.echo(f"geweigerd: niets geïmporteerd; {len(verslag.weigeringen)} weigering(en):")
         for w in verslag.weigeringen:
-            click.echo(f"  regel {w.regel}  {w.plaats or '(de regel)'}  {w.reden}")
+            click.echo(f"  regel {w.regel}  {w.plaats or '(de regel)'}  {importreden(w.reden)}")
         return
     overgeslagen = f"{len(verslag.overgeslagen)} overgeslagen (eerder geïmporteerd, ongewijzigd)"
     if verslag.droog:

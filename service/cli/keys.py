@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from service.cli.common import clear_errors, fail, services_for, settings
+from service.meldingen.configuratie import os_reden
+from service.meldingen.opdrachten import fout
 from service.settings import Settings, Sleutelopslag
 
 
@@ -64,7 +66,7 @@ def keys_generate(uitvoer: Path, zonder_kek: bool) -> None:
     except FileExistsError:
         fail(f"{uitvoer} bestaat al en blijft staan: sleutelmateriaal vervangen zou zijn gegevens onleesbaar maken")
     except OSError as exc:
-        fail(f"{uitvoer}: kan niet geschreven worden ({exc.strerror})")
+        fail(f"{uitvoer}: kan niet geschreven worden ({os_reden(exc.strerror)})")
     click.echo(
         f"sleutelmateriaal voor productie geschreven naar {written} (mode 0600): houd het geheim en maak er apart "
         "een back-up van"
@@ -85,7 +87,7 @@ def keys_check(bestand: Path | None) -> None:
     try:
         found = check_key_file(path, production=current.is_production)
     except OSError as exc:
-        fail(f"{path}: kan niet gelezen worden ({exc.strerror})")
+        fail(f"{path}: kan niet gelezen worden ({os_reden(exc.strerror)})")
     click.echo(f"{found.pad}: geldig sleutelmateriaal voor {'ontwikkeling' if found.development else 'productie'}")
     for regime, (primary, versions) in found.kek.items():
         click.echo(f"  kek {regime}: primair v{primary}; versies {', '.join(f'v{v}' for v in versions)}")
@@ -171,7 +173,7 @@ def keys_rotate(regime: str, rewrap_only: bool, batch_size: int) -> None:
             try:
                 done = rewrap_all(services, chosen, batch_size=batch_size, progress=bar.update)
             except ConflictError as exc:
-                fail(str(exc))
+                fail(fout(exc))
     click.echo(f"{done} datasleutel(s) opnieuw verpakt")
 
 
@@ -195,14 +197,14 @@ def keys_retire(regime: str, version: int) -> None:
             try:
                 vernietig_kek(services, chosen, version)
             except ConflictError as exc:
-                fail(str(exc))
+                fail(fout(exc))
         click.echo(f"{chosen.value}: KEK-versie v{version} vernietigd in het PKCS#11-token")
         return
     with services_for(current) as services:
         try:
             check_retirable(services, chosen, version)
         except ConflictError as exc:
-            fail(str(exc))
+            fail(fout(exc))
     retire_kek_version_from_file(_key_file(current), chosen, version)
     click.echo(f"{chosen.value}: KEK-versie v{version} uit gebruik genomen")
 
@@ -242,5 +244,5 @@ def keys_migratie_afronden() -> None:
         try:
             rond_migratie_af(services, target)
         except ConflictError as exc:
-            fail(str(exc))
+            fail(fout(exc))
     click.echo(f"{target}: de KEK's zijn verwijderd; de sleutels van de blinde index en de checkpoints blijven erin")

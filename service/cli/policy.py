@@ -15,7 +15,7 @@ def policy() -> None:
 
 
 @policy.command("check")
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", metavar="[MAP]", required=False, type=click.Path(file_okay=False))
 @clear_errors
 def policy_check(directory: str | None) -> None:
     """Controleer het veldbeleid tegen het convenant; toon zijn versie en aantallen."""
@@ -32,8 +32,8 @@ def policy_check(directory: str | None) -> None:
 
 
 @policy.command("diff")
-@click.argument("old", type=click.Path(file_okay=False, exists=True))
-@click.argument("new", type=click.Path(file_okay=False, exists=True))
+@click.argument("old", metavar="OUD", type=click.Path(file_okay=False, exists=True))
+@click.argument("new", metavar="NIEUW", type=click.Path(file_okay=False, exists=True))
 @clear_errors
 def policy_diff(old: str, new: str) -> None:
     """Elke beslissing (partner, rol, casustype, doel, veld) die verschilt tussen twee beleidsmappen."""
@@ -70,10 +70,10 @@ def policy_explain(partner: str, rol: str, casustype: str, doel: str, veld: str)
 
 
 @policy.command("export")
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", metavar="[MAP]", required=False, type=click.Path(file_okay=False))
 @clear_errors
 def policy_export(directory: str | None) -> None:
-    """Schrijf de actieve (goedgekeurde) beleidsversie uit de database naar DIRECTORY (standaard policies/), zodat
+    """Schrijf de actieve (goedgekeurde) beleidsversie uit de database naar MAP (standaard policies/), zodat
     de repository de goedgekeurde stand bevat; andere *.csv-bestanden daar worden verwijderd. Commentaar in de
     bestanden blijft niet bewaard."""
     from service.domain.errors import GeenBeleidError

@@ -14,8 +14,9 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, url_for
 
 from service.domain.errors import DeelpoortError
+from service.http_status import status_van
+from service.meldingen import beheer as meldingen
 from service.service_layer.identiteit import tokens
-from service.web import beheermeldingen as meldingen
 from service.web.sessie import app_services, beveilig, gebruiker, login_required
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
@@ -34,7 +35,7 @@ def uitgeven() -> Any:
     try:
         issued, _ = tokens.geef_eigen_uit(app_services(), gebruiker())
     except DeelpoortError as exc:
-        return _pagina(melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return _pagina(melding=meldingen.melding(exc), status=status_van(exc))
     return _pagina(nieuw_token=issued.token, status=201)
 
 
@@ -44,7 +45,7 @@ def intrekking(token_id: str) -> Any:
     try:
         tokens.trek_in(app_services(), gebruiker(), gebruiker().id, token_id)
     except DeelpoortError as exc:
-        return _pagina(melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return _pagina(melding=meldingen.melding(exc), status=status_van(exc))
     return redirect(url_for("account.overzicht"), 303)
 
 

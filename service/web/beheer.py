@@ -8,7 +8,7 @@ Invariants:
   hidden here).
 - The approve button is shown only next to the decision diff of the proposal (invariant 8: the approver sees
   exactly what changes), never to its proposer, and never when the proposal is already stale.
-- An error of the service layer becomes a Dutch message on the page with the API's status (`beheermeldingen`),
+- An error of the service layer becomes a Dutch message on the page with the API's status (`service.meldingen.beheer`),
   never a 500; a refused form is shown again with its input (an upload's files must be chosen again: a browser
   never refills a file input).
 - A successful POST answers 303 to the page of its result (post/redirect/get), so reloading never resubmits.
@@ -26,6 +26,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.domain.beheer import Status, Voorstel
 from service.domain.errors import ConflictError, DeelpoortError, NietToegestaanError, OngeldigeInvoerError
+from service.http_status import status_van
+from service.meldingen import beheer as meldingen
 from service.service_layer.beheer import casusvernietiging
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.beheer import weergave as beheerweergave
@@ -35,7 +37,6 @@ from service.service_layer.register import raadplegen as registry
 from service.service_layer.services import Services
 from service.settings import Settings
 from service.web import beheerlijst
-from service.web import beheermeldingen as meldingen
 from service.web.beheerformulieren import (
     Formulier,
     bestanden_uit,
@@ -111,7 +112,7 @@ def voorstel_in(tekst: str) -> tuple[str | None, str]:
 
 @bp.errorhandler(DeelpoortError)
 def _fout(exc: DeelpoortError) -> Any:
-    status = meldingen.status_van(exc)
+    status = status_van(exc)
     titel = "Niet gevonden" if status == 404 else "Niet gelukt"
     problemen = meldingen.problemen(exc) if isinstance(exc, OngeldigeInvoerError) else []
     return render_template("beheer/fout.html", titel=titel, melding=meldingen.melding(exc), problemen=problemen), status
@@ -316,7 +317,7 @@ def _stel_voor(
         return _formulier_terug(formulier, 400)
     except DeelpoortError as exc:
         formulier.melding = meldingen.melding(exc)
-        return _formulier_terug(formulier, meldingen.status_van(exc))
+        return _formulier_terug(formulier, status_van(exc))
     return redirect(url_for("beheer.voorstel", voorstel_id=made.id), 303)
 
 
@@ -349,7 +350,7 @@ def goedkeuring(voorstel_id: str) -> Any:
         formulier.fout(exc)
         return voorstel_pagina(voorstel_id, goedkeuring=formulier, status=400)
     except (ConflictError, NietToegestaanError) as exc:
-        return voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=status_van(exc))
     return redirect(url_for("beheer.voorstel", voorstel_id=voorstel_id), 303)
 
 
@@ -363,5 +364,5 @@ def afwijzing(voorstel_id: str) -> Any:
         formulier.fout(exc)
         return voorstel_pagina(voorstel_id, afwijzing=formulier, status=400)
     except ConflictError as exc:
-        return voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return voorstel_pagina(voorstel_id, melding=meldingen.melding(exc), status=status_van(exc))
     return redirect(url_for("beheer.voorstel", voorstel_id=voorstel_id), 303)

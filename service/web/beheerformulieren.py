@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import FileStorage
 
 from service.domain.errors import OngeldigeInvoerError
+from service.meldingen import beheer as meldingen
 from service.service_layer.beheer.stap import MAX_TOELICHTING
 from service.service_layer.beleid.invoer import MAX_BESTANDEN, Bestand, Toevoeging, Wijziging
-from service.web import beheermeldingen as meldingen
 
 MAX_BESTAND = 512 * 1024  # bytes per uploaded policy file
 MAX_REGELS = 5000  # lines per text field of a change

@@ -18,9 +18,10 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from service.domain.errors import DeelpoortError, OngeldigeInvoerError
 from service.domain.identiteit import VIER_OGEN_ROLLEN, Filter, GebruikerStatus, OidcIdentiteit, SoortGebruiker
+from service.http_status import status_van
+from service.meldingen import beheer as meldingen
 from service.service_layer.identiteit import gebruikersbeheer, tokens
 from service.service_layer.identiteit.gebruikersbeheer import NieuweGebruiker, Uitkomst
-from service.web import beheermeldingen as meldingen
 from service.web.sessie import app_services, beveilig, gebruiker, login_required
 
 bp = Blueprint("beheer_gebruikers", __name__, url_prefix="/beheer/gebruikers", template_folder="templates")
@@ -53,7 +54,7 @@ def _labels() -> dict[str, Any]:
 
 @bp.errorhandler(DeelpoortError)
 def _fout(exc: DeelpoortError) -> Any:
-    status = meldingen.status_van(exc)
+    status = status_van(exc)
     titel = "Niet gevonden" if status == 404 else "Niet gelukt"
     return render_template("beheer/fout.html", titel=titel, melding=meldingen.melding(exc), problemen=[]), status
 
@@ -109,7 +110,7 @@ def maak() -> Any:
     except OngeldigeInvoerError as exc:
         return _nieuw_pagina(waarden, problemen=meldingen.problemen(exc), status=400)
     except DeelpoortError as exc:
-        return _nieuw_pagina(waarden, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return _nieuw_pagina(waarden, melding=meldingen.melding(exc), status=status_van(exc))
     return _verder(uitkomst)
 
 
@@ -176,7 +177,7 @@ def status(gebruiker_id: str) -> Any:
     except OngeldigeInvoerError as exc:
         return _pagina(gebruiker_id, problemen=meldingen.problemen(exc), status=400)
     except DeelpoortError as exc:
-        return _pagina(gebruiker_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return _pagina(gebruiker_id, melding=meldingen.melding(exc), status=status_van(exc))
     return _verder(uitkomst)
 
 
@@ -187,7 +188,7 @@ def token(gebruiker_id: str) -> Any:
     try:
         issued, _ = tokens.geef_uit(app_services(), gebruiker(), gebruiker_id)
     except DeelpoortError as exc:
-        return _pagina(gebruiker_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return _pagina(gebruiker_id, melding=meldingen.melding(exc), status=status_van(exc))
     return _pagina(gebruiker_id, nieuw_token=issued.token, status=201)
 
 
@@ -197,7 +198,7 @@ def intrekking(gebruiker_id: str, token_id: str) -> Any:
     try:
         tokens.trek_in(app_services(), gebruiker(), gebruiker_id, token_id)
     except DeelpoortError as exc:
-        return _pagina(gebruiker_id, melding=meldingen.melding(exc), status=meldingen.status_van(exc))
+        return _pagina(gebruiker_id, melding=meldingen.melding(exc), status=status_van(exc))
     return redirect(url_for("beheer_gebruikers.toon", gebruiker_id=gebruiker_id), 303)
 
 

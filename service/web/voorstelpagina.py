@@ -20,6 +20,7 @@ from flask import render_template
 
 from service.domain.beheer import Soort, Status, Voorstel
 from service.domain.errors import ConflictError
+from service.meldingen import beheer as meldingen
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.beheer import weergave as beheerweergave
 from service.service_layer.beleid.impact import beleidsregels, samenvatting
@@ -27,7 +28,6 @@ from service.service_layer.beleid.verschil import Verschil, verschil
 from service.service_layer.register import raadplegen as registry
 from service.service_layer.register import versies as convenantversies
 from service.service_layer.services import Services
-from service.web import beheermeldingen as meldingen
 from service.web import omschrijvingen
 from service.web.beheerformulieren import Formulier
 from service.web.sessie import app_services, gebruiker

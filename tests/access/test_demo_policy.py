@@ -103,10 +103,10 @@ def test_policy_check_explain_and_diff(tmp_path: Path, access: Access) -> None:
     (changed / "zvh-drenthe.csv").write_text(text + "p, zorg, deelnemer, regulier, triage, bsn, uavg-46-bsn, allow\n")
     diff = runner.invoke(main, ["policy", "diff", str(POLICIES), str(changed)])
     assert diff.exit_code == 0
-    assert "+ ggz-drenthe deelnemer regulier triage bsn (allowed, grondslag uavg-46-bsn)" in diff.output
+    assert "+ ggz-drenthe deelnemer regulier triage bsn (toegestaan, grondslag uavg-46-bsn)" in diff.output
     (changed / "zvh-drenthe.csv").write_text(text + "p, zorg, deelnemer, regulier, triage, bsn, avg-6-1-e-wgs, allow\n")
     broken = runner.invoke(main, ["policy", "check", str(changed)])
-    assert broken.exit_code == 2 and "does not cover veld 'bsn'" in broken.output
+    assert broken.exit_code == 2 and "dekt veld 'bsn' niet" in broken.output
 
 
 def _short(runner: CliRunner, directory: Path) -> str:

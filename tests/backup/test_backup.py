@@ -14,6 +14,7 @@ from flask import Flask
 
 from service.bootstrap import build_services
 from service.cli import main
+from service.meldingen.opdrachten import journaalstaat
 from service.service_layer.casus.bewaring import vernietig_casus
 from service.service_layer.herstel.backup import maak_backup
 from service.service_layer.herstel.herstel import herstel
@@ -97,7 +98,8 @@ def test_the_commands_back_up_refuse_a_full_target_restore_and_check_receipts(
         f"back-up geschreven naar {tmp_path / 'backup'}/{manifest['bestand']} ({manifest['database']}, schema "
         f"{manifest['schema_revisie']}, logboek {manifest['log_grootte']} records, laatste checkpoint "
     ) in gemaakt.output
-    assert f"vernietigingsjournaal: {manifest['journaal']}" in gemaakt.output
+    assert f"vernietigingsjournaal: {journaalstaat(manifest['journaal'])}" in gemaakt.output
+    assert manifest["journaal"].startswith("intact, ") and "vernietigingsjournaal: intact, " in gemaakt.output
     assert {"tijd", "database", "schema_revisie", "log_grootte", "checkpoint", "sha256", "sleutels"} <= set(manifest)
     assert not any(p.name.endswith(".json") and "key" in p.name for p in (tmp_path / "backup").iterdir())
 
@@ -112,7 +114,7 @@ def test_the_commands_back_up_refuse_a_full_target_restore_and_check_receipts(
     assert geen.exit_code == 1 and f"{tmp_path / 'lijst.json'}: ongeldig: geen JSON-object" in geen.output
 
     vol = runner.invoke(main, ["restore", str(tmp_path / "backup")])
-    assert vol.exit_code == 1 and "not empty" in vol.output and "--vervang" in vol.output
+    assert vol.exit_code == 1 and "niet leeg" in vol.output and "--vervang" in vol.output
     assert sporen(diensten, casus)["sleutels"] == 0  # refused: nothing changed
 
     hersteld = runner.invoke(
@@ -128,7 +130,7 @@ def test_the_commands_back_up_refuse_a_full_target_restore_and_check_receipts(
     assert sporen(diensten, casus) == {"sleutels": 0, "waarden": 0, "bsn_index": 0}
     # After the restore the re-applied destruction's record took the receipt's index: the log forked there.
     na = runner.invoke(main, ["audit", "ontvangstbewijs", str(tmp_path / "bewijs.json")])
-    assert na.exit_code == 1 and "afwijkend: the log holds another record at index" in na.output
+    assert na.exit_code == 1 and "afwijkend: het logboek heeft een ander record op index" in na.output
 
 
 def test_production_requires_the_destruction_journal() -> None:

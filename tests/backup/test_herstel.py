@@ -184,7 +184,7 @@ def test_a_receipt_newer_than_the_backup_and_the_lost_records_are_reported(
     assert verslag.kloof is not None
     assert (verslag.kloof.hersteld, verslag.kloof.bewaard) == (manifest.log_grootte, signed.grootte)
     assert verslag.kloof.ontbrekend == signed.grootte - manifest.log_grootte > 0
-    assert f"indexes {manifest.log_grootte}..{signed.grootte - 1}" in verslag.kloof.zin()
+    assert f"indexen {manifest.log_grootte}..{signed.grootte - 1}" in verslag.kloof.zin()
     oordelen = {Path(pad).name: o.oordeel for pad, o in verslag.bewijzen}
     assert oordelen == {"oud.json": Oordeel.IN_LOG, "nieuw.json": Oordeel.NIEUWER}
     # The lost log's checkpoint is kept as a copy; the file now holds the restored log's.

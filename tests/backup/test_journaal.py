@@ -190,5 +190,5 @@ def test_a_kept_checkpoint_that_does_not_verify_is_reported_and_not_used(
     echt = diensten.journaal.bestand
     echt.bewaar_checkpoint({"grootte": 99, "notitie": "deelpoort.example/zvh-drenthe/verstrekkingen\n99\nAAAA\n"})
     gat = kloof(diensten, 5)
-    assert gat.bewaard is None and gat.probleem is not None and "does not verify" in gat.probleem
-    assert "not used" in gat.zin()
+    assert gat.bewaard is None and gat.probleem is not None and "klopt niet" in gat.probleem
+    assert "niet gebruikt" in gat.zin()

@@ -215,7 +215,7 @@ def test_the_command_proposes_and_refuses_clearly(
     run = CliRunner().invoke
     args = ["retention", "vernietig", "--token-bestand", str(token_file), "--toelichting", REDEN]
     unknown = run(main, [*args, "0" * 32])
-    assert unknown.exit_code == 1 and "deelpoort: vernietiging.casus: no such casus" in unknown.output
+    assert unknown.exit_code == 1 and "deelpoort: Casus: er is geen casus met dit kenmerk" in unknown.output
     made = run(main, [*args, casus["id"]])
     assert made.exit_code == 0, made.output
     with services.uow() as uow:
@@ -223,4 +223,4 @@ def test_the_command_proposes_and_refuses_clearly(
     assert voorstel.casus == casus["id"] and voorstel.status.value == "open"
     assert _readable(services, casus["id"])
     twice = run(main, [*args, casus["id"]])
-    assert twice.exit_code == 1 and "already open" in twice.output
+    assert twice.exit_code == 1 and "loopt al een voorstel" in twice.output

@@ -15,10 +15,10 @@ from sqlalchemy import update
 
 from service.access.diff import changes
 from service.adapters.orm import VerstrekkingRow
+from service.meldingen.beheer import STALE, VIER_OGEN
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT
-from service.web.beheermeldingen import STALE, VIER_OGEN
 from tests.helpers.beheer import ADDED, REMOVED, active, approve, change, gebruiker_of, propose, toestand
 from tests.helpers.casus import bearer
 from tests.helpers.gebruikers import add_gebruiker

@@ -13,12 +13,12 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
 from service.domain.errors import OngeldigeInvoerError
+from service.meldingen import beheer as beheermeldingen
 from service.service_layer.beheer import voorstellen as beheer
 from service.service_layer.beheer import weergave as beheerweergave
 from service.service_layer.beleid.invoer import Bestand, Toevoeging, Wijziging
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
-from service.web import beheermeldingen
 from service.web.beheerformulieren import MAX_BESTAND
 from tests.helpers.beheer import ADDED, REMOVED, active, gebruiker_of, toestand
 from tests.helpers.web import BEVESTIGD, csrf, html, login, post

@@ -158,7 +158,7 @@ def test_cli_rotate_then_retire(
     }
     runner = CliRunner()
     refused = runner.invoke(main, ["keys", "retire", "--regime", "regulier", "--version", "1"], env=env)
-    assert refused.exit_code == 2 and "primary" in refused.output
+    assert refused.exit_code == 2 and "primaire versie" in refused.output
     rotated = runner.invoke(main, ["keys", "rotate", "--regime", "regulier"], env=env)
     assert rotated.exit_code == 0, rotated.output
     assert "3 datasleutel(s) opnieuw verpakt" in rotated.output

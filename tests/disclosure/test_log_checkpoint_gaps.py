@@ -210,7 +210,10 @@ def test_the_cli_names_the_rule_it_checked_and_takes_another(by_size: Services, 
     ) in good.output
     strict = CliRunner().invoke(main, ["audit", "verify", "--regel", "4,3600"])
     assert strict.exit_code == 1
-    assert "no checkpoint between sizes 1 and 9: one was removed (signing rule: every 4 records" in strict.output
+    assert (
+        "geen checkpoint tussen grootte 1 en 9: er is er een verwijderd (ondertekenregel: elke 4 records"
+        in strict.output
+    )
     assert "minstens elke 4 records of 3600 s een checkpoint (--regel)" in strict.output
     for wrong, reden in (
         ("4", "geef RECORDS,SECONDEN, bijvoorbeeld 256,60"),

@@ -21,6 +21,7 @@ TOP = (
     "demo",
     "convenant",
     "getuige",  # the witness's app; its use cases are named in full: `service_layer/getuige/...`
+    "meldingen",
 )
 
 

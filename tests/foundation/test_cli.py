@@ -24,21 +24,21 @@ def test_the_console_script_exits_non_zero_with_a_message_on_a_bad_database_url(
         timeout=60,
     )
     assert completed.returncode == 2
-    assert "deelpoort: DEELPOORT_DATABASE_URL uses driver 'mysql'" in completed.stderr
+    assert "deelpoort: DEELPOORT_DATABASE_URL gebruikt driver 'mysql'" in completed.stderr
     assert "Traceback" not in completed.stderr
 
 
 def test_an_unknown_setting_stops_every_command() -> None:
     result = CliRunner().invoke(main, ["db", "upgrade"], env={"DEELPOORT_POORT": "8000"})
     assert result.exit_code == 2
-    assert "unknown setting(s): DEELPOORT_POORT" in result.output
+    assert "onbekende instelling(en): DEELPOORT_POORT" in result.output
 
 
 def test_convenant_check_names_the_broken_file(tmp_path: Path) -> None:
     (tmp_path / "kapot.yaml").write_text("convenant: {id: x}\n")
     result = CliRunner().invoke(main, ["convenant", "check", str(tmp_path)])
     assert result.exit_code == 2
-    assert "kapot.yaml: convenant: naam: Missing data for required field." in result.output
+    assert "kapot.yaml: convenant: naam: verplicht, maar ontbreekt." in result.output
 
 
 def test_convenant_check_summarises_the_real_registry() -> None:

@@ -88,7 +88,7 @@ def test_generate_refuses_the_development_keys_folder() -> None:
     result = run("keys", "generate", "--uitvoer", str(target))
 
     assert result.exit_code == 2
-    assert "never written into keys/" in result.output
+    assert "nooit in keys/ geschreven" in result.output
     assert not target.exists()
 
 
@@ -133,7 +133,7 @@ def test_production_refuses_development_material(tmp_path: Path) -> None:
     )
 
     assert result.exit_code == 2
-    assert "development keys, which production refuses" in result.output
+    assert "ontwikkelsleutels, die productie weigert" in result.output
     # Outside production the same file checks as what it is.
     plain = run("keys", "check", "--bestand", str(development))
     assert plain.exit_code == 0 and "geldig sleutelmateriaal voor ontwikkeling" in plain.output
@@ -143,7 +143,7 @@ def test_check_of_a_missing_file_says_so(tmp_path: Path) -> None:
     result = run("keys", "check", "--bestand", str(tmp_path / "nergens.json"))
 
     assert result.exit_code == 2
-    assert "cannot be read" in result.output  # the service layer's text (KeyMaterialError), passed on
+    assert "kan niet gelezen worden" in result.output  # the service layer's text (KeyMaterialError), in Dutch
 
 
 def test_oidc_geheim_puts_a_client_secret_in_the_file_from_standard_input(tmp_path: Path) -> None:

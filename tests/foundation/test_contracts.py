@@ -34,6 +34,8 @@ FORBIDDEN = [
     ("domain-imports-flask", "domain/casus.py", "import flask", "The domain imports only the standard library"),
     ("service-layer-imports-cryptography", "service_layer/sleutelbeheer.py", "import cryptography", "cryptography"),
     ("web-imports-casbin", "web/grafieken.py", "import casbin", "Only service.access imports casbin"),
+    ("meldingen-import-service-layer", "meldingen/opdrachten.py", "import service.service_layer", "only the domain"),
+    ("meldingen-import-click", "meldingen/patronen.py", "import click", "service.meldingen imports only the domain"),
 ]
 
 

@@ -75,7 +75,10 @@ GOED_LOG = f'[[log]]\norigin = "{LOG.origin}"\nvkey = "{LOG.vkey}"\n'
     ("tekst", "melding"),
     [
         ("sleutelbestand = ", "not valid TOML"),
-        (f'sleutelbestand = "sleutel.json"\nopslag = "g.sqlite3"\nextra = 1\n{GOED_LOG}', "unknown entry 'extra'"),
+        (
+            f'sleutelbestand = "sleutel.json"\nopslag = "g.sqlite3"\nextra = 1\n{GOED_LOG}',
+            "onbekend onderdeel 'extra' (bekend: ",
+        ),
         ('sleutelbestand = "sleutel.json"\nopslag = "g.sqlite3"\n', "at least one [[log]]"),
         (f'opslag = "g.sqlite3"\n{GOED_LOG}', "sleutelbestand must be a non-empty string"),
         (f'sleutelbestand = "weg.json"\nopslag = "g.sqlite3"\n{GOED_LOG}', "cannot be read"),

@@ -258,7 +258,7 @@ def test_audit_verify_getuigen_exits_non_zero_on_an_alarm_and_zero_when_consiste
     _tamper(log_services, _cut_back_to(5, 1))
     broken = runner.invoke(main, ["audit", "verify", "--getuigen"])
     assert broken.exit_code == 1
-    assert "getuige getuige.test/een: it cosigned 9 records, this log holds 5" in broken.output
+    assert "getuige getuige.test/een: hij medeondertekende 9 records, dit logboek heeft er 5" in broken.output
     sent = runner.invoke(main, ["audit", "getuigen"])
     assert sent.exit_code == 1 and "ALARM: getuige.test/een" in sent.output
     # The FG's "verify now" on the integrity page asks the witnesses too.

@@ -79,4 +79,4 @@ def test_keys_generate_without_kek_writes_a_file_that_keys_check_reads_as_kekles
     assert "kek: geen in dit bestand (DEELPOORT_SLEUTELS=pkcs11" in checked.output
     assert "kek regulier" not in checked.output
     refused = CliRunner().invoke(main, ["keys", "status"], env={**env, "DEELPOORT_KEYS_FILE": str(target)})
-    assert refused.exit_code == 2 and "no kek section" in refused.output
+    assert refused.exit_code == 2 and "geen kek-sectie" in refused.output

@@ -103,7 +103,7 @@ def test_migrating_from_the_secrets_file_is_a_rotation_into_the_token(
     in_token = pkcs11_settings(in_file, leeg_token)
 
     refused = _keys(in_token, "status")
-    assert refused.exit_code != 0 and "no KEK for regime regulier" in refused.output
+    assert refused.exit_code != 0 and "geen KEK voor regime regulier" in refused.output
     assert "keys pkcs11-init" in refused.output
     made = _keys(in_token, "pkcs11-init")
     assert made.exit_code == 0, made.output
@@ -112,7 +112,7 @@ def test_migrating_from_the_secrets_file_is_a_rotation_into_the_token(
     assert "regulier: primair v2 (token); datasleutels per KEK: v1 (bestand): 3, v2 (token): 0" in status.output
 
     early = _keys(in_token, "migratie-afronden")
-    assert early.exit_code != 0 and "3 data key(s) of regulier are still wrapped under KEK version 1" in early.output
+    assert early.exit_code != 0 and "3 datasleutel(s) van regulier zijn nog verpakt onder KEK-versie 1" in early.output
     assert "kek" in json.loads(key_file.read_text())  # refused: nothing changed
 
     rotated = _keys(in_token, "rotate", "--regime", "regulier", "--rewrap-only")
@@ -144,7 +144,7 @@ def test_rotate_and_retire_in_the_token(
     chosen = pkcs11_settings(hsm_settings, str(hsm_settings.pkcs11_token), keys_file=key_file)
     ids = _refer(client, politie, 3)
     primary = _keys(chosen, "retire", "--regime", "regulier", "--version", "2")
-    assert primary.exit_code != 0 and "primary" in primary.output
+    assert primary.exit_code != 0 and "primaire versie" in primary.output
     rotated = _keys(chosen, "rotate", "--regime", "regulier")
     assert rotated.exit_code == 0, rotated.output
     assert "regulier: KEK v3 gemaakt in het PKCS#11-token" in rotated.output
@@ -155,7 +155,7 @@ def test_rotate_and_retire_in_the_token(
     assert disclosed.status_code == 201, disclosed.get_json()
     assert any(b["velden"].get("bsn") == BSN_HOOFDPERSOON for b in disclosed.get_json()["betrokkenen"])
     from_file = _keys(chosen, "retire", "--regime", "regulier", "--version", "1")
-    assert from_file.exit_code != 0 and "is in the secrets file" in from_file.output
+    assert from_file.exit_code != 0 and "staat in het geheimenbestand" in from_file.output
     retired = _keys(chosen, "retire", "--regime", "regulier", "--version", "2")
     assert retired.exit_code == 0 and "v2 vernietigd" in retired.output, retired.output
 
@@ -264,5 +264,5 @@ def test_a_wrong_pin_stops_the_command_with_a_clear_message_and_never_the_pin(
         cwd=os.fspath(PROJECT_ROOT),
     )
     assert done.returncode == 2, done.stderr
-    assert f"PKCS#11 token '{leeg_token}': the user PIN is wrong" in done.stderr + done.stdout
+    assert f"PKCS#11 token '{leeg_token}': de gebruikers-PIN is onjuist" in done.stderr + done.stdout
     assert wrong not in done.stderr + done.stdout

@@ -64,9 +64,9 @@ def test_a_refused_file_lists_every_refusal_and_changes_nothing(
         result = _run(bestand, "--token-bestand", token, *args)
         assert result.exit_code == 1, result.output
         assert "geweigerd: niets geïmporteerd; 3 weigering(en):" in result.output
-        assert "regel 2  betrokkenen[0].velden.bsn  not a valid BSN" in result.output
-        assert "regel 4  gemeente  unknown gemeente" in result.output
-        assert "regel 6  (de regel)  not valid JSON" in result.output
+        assert "regel 2  betrokkenen[0].velden.bsn  geen geldig BSN" in result.output
+        assert "regel 4  gemeente  onbekende gemeente" in result.output
+        assert "regel 6  (de regel)  geen geldige JSON" in result.output
         assert "123456789" not in result.output and "Nergenshuizen" not in result.output
     assert database_inhoud(services) == voor
 
@@ -77,7 +77,7 @@ def test_only_a_beheerder_imports(
     bestand, token = _bestanden(tmp_path, token_for("bureau-zvh-drenthe", "procesregisseur"), jaar(1, einde=nu))
     voor = database_inhoud(services)
     result = _run(bestand, "--token-bestand", token)
-    assert result.exit_code == 1 and "only a beheerder" in result.output
+    assert result.exit_code == 1 and "Alleen een beheerder mag dit doen." in result.output
     assert database_inhoud(services) == voor
 
 

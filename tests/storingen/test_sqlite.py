@@ -126,7 +126,7 @@ def test_a_command_on_an_unwritable_file_ends_with_a_clear_message_and_a_read_on
     with onbeschrijfbaar(bestand):
         geweigerd = CliRunner().invoke(main, ["audit", "verify"])
         assert geweigerd.exit_code == 2, geweigerd.output
-        assert "the database is not available now" in geweigerd.output
+        assert "de database is nu niet beschikbaar" in geweigerd.output
         assert "Traceback" not in geweigerd.output
         monkeypatch.setenv("DEELPOORT_DATABASE_URL", f"sqlite:///file:{bestand}?mode=ro&uri=true")
         gelezen = CliRunner().invoke(main, ["audit", "verify"])

@@ -6,6 +6,9 @@ Invariants:
   origin; one that does not is reported as such, never used.
 - A receipt is judged against a log of a given size (after a restore: the size of the restored log, before the
   re-applied destructions were appended at the indexes the lost records had).
+- The gap's sentence (`Kloof.zin`) and a receipt's explanation (`Bewijsoordeel.uitleg`) are written for the
+  operator at the command line (`deelpoort restore`, `audit ontvangstbewijs`) and are Dutch here, their one place
+  (a checkpoint's own error quoted inside them is `service.audit`'s technical reason, never a secret).
 """
 
 from __future__ import annotations
@@ -36,28 +39,30 @@ class Kloof:
 
     def zin(self) -> str:
         if self.probleem is not None:
-            return f"the kept checkpoint was not used: {self.probleem}"
+            return f"het bewaarde checkpoint is niet gebruikt: {self.probleem}"
         if self.bewaard is None:
-            return "no checkpoint was kept beside the journal: the gap to the lost log is unknown"
+            return "er is geen checkpoint naast het journaal bewaard: de kloof met het verloren logboek is onbekend"
         if not self.ontbrekend:
-            return f"no gap: the restored log ({self.hersteld} records) covers the latest checkpoint kept"
+            return (
+                f"geen kloof: het teruggezette logboek ({self.hersteld} records) dekt het laatste bewaarde checkpoint"
+            )
         return (
-            f"{self.ontbrekend} records that partners may hold receipts for are not in this backup: "
-            f"indexes {self.hersteld}..{self.bewaard - 1 if self.bewaard is not None else self.hersteld}"
+            f"{self.ontbrekend} records waarvan partners ontvangstbewijzen kunnen hebben, staan niet in deze back-up: "
+            f"indexen {self.hersteld}..{self.bewaard - 1 if self.bewaard is not None else self.hersteld}"
         )
 
 
 def kloof(services: Services, hersteld: int) -> Kloof:
     """The gap between a log of `hersteld` records and the latest checkpoint kept beside the journal."""
     if services.journaal is None:
-        return Kloof(hersteld, None, "no destruction journal is set up (DEELPOORT_VERNIETIGINGSJOURNAAL)")
+        return Kloof(hersteld, None, "er is geen vernietigingsjournaal ingesteld (DEELPOORT_VERNIETIGINGSJOURNAAL)")
     data = services.journaal.bestand.lees_checkpoint()
     if data is None:
         return Kloof(hersteld, None)
     try:
         checkpoint = open_checkpoint(str(data.get("notitie", "")), verifier(services), services.log.beleid.origin)
     except CheckpointError as exc:
-        return Kloof(hersteld, None, f"its signature does not verify ({exc})")
+        return Kloof(hersteld, None, f"de handtekening klopt niet ({exc})")
     return Kloof(hersteld, checkpoint.size)
 
 
@@ -81,7 +86,7 @@ def beoordeel_bewijs(services: Services, bewijs: Mapping[str, Any], grootte: int
     bewijs = bewijs.get("ontvangstbewijs", bewijs)
     index = bewijs.get("logIndex") if isinstance(bewijs, Mapping) else None
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-        return Bewijsoordeel(Oordeel.ONGELDIG, "not a receipt: no logIndex")
+        return Bewijsoordeel(Oordeel.ONGELDIG, "geen ontvangstbewijs: er is geen logIndex")
     blad = bewijs.get("bladHash")
     notitie = bewijs.get("checkpoint")
     checkpoint = None
@@ -89,25 +94,27 @@ def beoordeel_bewijs(services: Services, bewijs: Mapping[str, Any], grootte: int
         try:
             checkpoint = open_checkpoint(notitie, verifier(services), services.log.beleid.origin)
         except CheckpointError as exc:
-            return Bewijsoordeel(Oordeel.ONGELDIG, f"its checkpoint does not verify ({exc})", index)
+            return Bewijsoordeel(Oordeel.ONGELDIG, f"het checkpoint erin klopt niet ({exc})", index)
     with services.uow() as uow:
         grootte = uow.log.size() if grootte is None else grootte
         if index >= grootte or (checkpoint is not None and checkpoint.size > grootte):
             tot = max(index + 1, checkpoint.size if checkpoint is not None else 0)
             return Bewijsoordeel(
                 Oordeel.NIEUWER,
-                f"the receipt (record {index}, size {tot}) is newer than the log ({grootte} records): "
-                "its record is not in it",
+                f"het ontvangstbewijs (record {index}, grootte {tot}) is nieuwer dan het logboek ({grootte} records): "
+                "het record staat er niet in",
                 index,
             )
         basis = uow.log.proof_basis(index, checkpoint.size if checkpoint is not None else None)
     if isinstance(blad, str) and basis.leaf is not None and _b64(blad) != basis.leaf[0]:
-        return Bewijsoordeel(Oordeel.AFWIJKEND, f"the log holds another record at index {index}", index)
+        return Bewijsoordeel(Oordeel.AFWIJKEND, f"het logboek heeft een ander record op index {index}", index)
     if checkpoint is not None and basis.exact is not None and basis.exact.wortel != checkpoint.root:
         return Bewijsoordeel(
-            Oordeel.AFWIJKEND, f"the log's checkpoint of size {checkpoint.size} has another root (a fork)", index
+            Oordeel.AFWIJKEND,
+            f"het checkpoint van grootte {checkpoint.size} in het logboek heeft een andere wortel (een splitsing)",
+            index,
         )
-    return Bewijsoordeel(Oordeel.IN_LOG, f"record {index} is in the log as the receipt says", index)
+    return Bewijsoordeel(Oordeel.IN_LOG, f"record {index} staat in het logboek zoals het ontvangstbewijs zegt", index)
 
 
 def _b64(tekst: str) -> bytes | None:

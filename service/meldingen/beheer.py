@@ -1,11 +1,13 @@
-"""Dutch messages for the beheer pages: the service layer's errors and validation problems as a beheerder reads them.
+"""Dutch messages for beheer: the service layer's errors and validation problems as a beheerder reads them, on
+the beheer pages (`melding`, `problemen`) and from the command line (`service.meldingen.opdrachten`).
 
 The service layer speaks English to developers (its messages are also the API's `detail`); a page speaks Dutch.
 Each known message is matched by a stable fragment; an unknown one still gets a Dutch sentence of its kind, so a
 new error (for instance of a new soort of voorstel) is never shown raw or as a 500.
 
 Invariants:
-- Every service-layer error gets the status the API gives it (`service.http_status`), never 500.
+- A page answers every service-layer error with the status the API gives it (`service.http_status.status_van`),
+  never 500.
 - A validation problem keeps its place ("zvh-drenthe.csv:12", "Toevoegen, regel 3"): only the reason is
   translated, and the reason's own names (rol, veld, grondslag ids) are kept as they are.
 """
@@ -22,7 +24,6 @@ from service.domain.errors import (
     NietToegestaanError,
     OngeldigeInvoerError,
 )
-from service.http_status import http_status
 
 STALE = (
     "Dit voorstel is verouderd: het actieve veldbeleid is veranderd sinds het werd ingediend, dus het verschil "
@@ -40,7 +41,7 @@ VIER_OGEN = (
 )
 
 # (fragment of the service layer's message, Dutch message); the first match wins.
-_CONFLICTEN: tuple[tuple[str, str], ...] = (
+CONFLICTEN: tuple[tuple[str, str], ...] = (
     ("convenant or field policy in force is no longer", STALE_CONVENANT),
     ("stale", STALE),
     (
@@ -97,7 +98,7 @@ _CONFLICTEN: tuple[tuple[str, str], ...] = (
     ),
     ("casus of this proposal no longer exists", "De casus van dit voorstel bestaat niet meer; er is niets vernietigd."),
 )
-_VERBODEN: tuple[tuple[str, str], ...] = (
+VERBODEN: tuple[tuple[str, str], ...] = (
     ("four eyes", VIER_OGEN),
     ("only a beheerder", "Alleen een beheerder mag dit doen."),
     (
@@ -108,16 +109,11 @@ _VERBODEN: tuple[tuple[str, str], ...] = (
 )
 
 
-def status_van(exc: DeelpoortError) -> int:
-    """The status a page answers `exc` with: the API's (`HTTP_STATUS`); 409 for an error the table does not list."""
-    return http_status(exc) or 409
-
-
 def melding(exc: DeelpoortError) -> str:
     """One Dutch sentence for a service-layer error (validation problems: see `problemen`)."""
     text = str(exc)
     if isinstance(exc, NietToegestaanError):
-        return _eerste(_VERBODEN, text, "U mag deze handeling niet uitvoeren.")
+        return eerste(VERBODEN, text, "U mag deze handeling niet uitvoeren.")
     if isinstance(exc, NietGevondenError):
         if "gebruiker" in text or "token" in text:
             return "Deze gebruiker of dit token bestaat niet."
@@ -132,11 +128,11 @@ def melding(exc: DeelpoortError) -> str:
     if isinstance(exc, OngeldigeInvoerError):
         return "Het formulier bevat fouten; zie de lijst hieronder."
     if isinstance(exc, ConflictError):
-        return _eerste(_CONFLICTEN, text, "Deze handeling past niet bij de huidige toestand; er is niets veranderd.")
+        return eerste(CONFLICTEN, text, "Deze handeling past niet bij de huidige toestand; er is niets veranderd.")
     return "Deze handeling is niet gelukt; er is niets veranderd."
 
 
-def _eerste(table: tuple[tuple[str, str], ...], text: str, anders: str) -> str:
+def eerste(table: tuple[tuple[str, str], ...], text: str, anders: str) -> str:
     return next((dutch for fragment, dutch in table if fragment in text), anders)
 
 
