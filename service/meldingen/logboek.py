@@ -85,7 +85,7 @@ _LOGPROBLEMEN = _tabel(
         r"(.*) (\(signing rule: every (\d+) records or (.*) s\))",
         lambda m: f"{_regelschending(m[1])} (ondertekenregel: elke {m[3]} records of {m[4]} s)",
     ),
-    (r"getuige (.*?): (.*)", lambda m: f"getuige {m[1]}: {_getuigeprobleem(m[2])}"),
+    (r"getuige (.*?): (.*)", lambda m: f"getuige {m[1]}: {getuigeprobleem(m[2])}"),
     (
         r"(\d+) of (\d+) witnesses vouch for this log; the quorum is (\d+)",
         r"\1 van de \2 getuigen staan in voor dit logboek; het quorum is \3",
@@ -147,7 +147,7 @@ _GETUIGEPROBLEMEN = _tabel(
 )
 
 
-def _getuigeprobleem(text: str) -> str:
+def getuigeprobleem(text: str) -> str:
     return _vertaal(_GETUIGEPROBLEMEN, text) or text
 
 

@@ -45,6 +45,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from service.domain.casus import Gebruiker
 from service.domain.errors import DatabaseNietBeschikbaarError
 from service.http_status import RETRY_AFTER_SECONDS
+from service.meldingen import logboek as logboekmeldingen
 from service.service_layer.identiteit import oidc, websessies
 from service.service_layer.identiteit.websessies import ActieveSessie
 from service.service_layer.services import Services
@@ -269,6 +270,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(nederlands.moment_tekst, "nl_moment")  # every time on a page: Dutch, with its zone
     app.add_template_filter(nederlands.dag_tekst, "nl_dag")
     app.add_template_filter(nederlands.meervoud, "meervoud")
+    app.add_template_filter(logboekmeldingen.logprobleem, "nl_logprobleem")  # the log's problems as the CLI says them
+    app.add_template_filter(logboekmeldingen.getuigeprobleem, "nl_getuigeprobleem")
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

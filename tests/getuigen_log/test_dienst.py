@@ -161,7 +161,7 @@ def test_a_served_log_is_witnessed_in_the_background_and_a_witness_down_stops_no
     login(client, tokens["fg"])
     pagina = " ".join(html(client.get("/fg/integriteit")).split())
     assert "Alarm: de getuigen lopen achter" in pagina
-    assert "getuige.test/twee" in pagina and "unreachable" in pagina
+    assert "getuige.test/twee" in pagina and "onbereikbaar" in pagina and "unreachable" not in pagina
     assert re.search(r"\(\d+ s geleden\)", pagina)  # een's cosignature, with its age
 
     # Twee comes back: the sender catches it up (from nothing: old size 0) and the quorum vouches again.

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 from werkzeug.test import TestResponse
 
-from service.adapters.orm import GebruikerRow
+from service.adapters.orm import GebruikerRow, VerstrekkingRow
 from service.service_layer.identiteit import websessies
 from service.service_layer.logboek import integriteit
 from service.service_layer.services import Services
@@ -190,6 +190,20 @@ def test_the_integrity_page_says_how_much_of_the_log_is_under_a_signature(
     page = client.get("/fg/integriteit").get_data(as_text=True)
     assert f"vallen er\n<strong>{grootte}</strong> onder het laatste ondertekende checkpoint" in page
     assert "Alle records vallen onder die handtekening." in page
+
+
+def test_the_integrity_page_names_what_is_wrong_in_dutch(
+    client: FlaskClient, services: Services, logboek: Logboek
+) -> None:
+    """A tampered record: the page (quick check and full verification) says which, in the CLI's Dutch words."""
+    with services.engine.begin() as connection:
+        connection.execute(update(VerstrekkingRow).where(VerstrekkingRow.log_index == 1).values(blad_hash=b"\0" * 32))
+    login(client, logboek.fg)
+    page = client.get("/fg/integriteit").get_data(as_text=True)
+    done = client.post("/fg/integriteit/controles", data={"csrf_token": csrf(page)})
+    shown = " ".join(client.get(done.headers["Location"]).get_data(as_text=True).split())
+    assert "index 1: de opgeslagen bladhash past niet bij het record" in shown
+    assert "does not match" not in shown
 
 
 def test_the_integrity_page_says_when_a_verification_is_already_running(client: FlaskClient, logboek: Logboek) -> None:
