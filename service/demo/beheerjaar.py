@@ -143,7 +143,10 @@ def maak(
     jaar = Beheerjaar([(tijdlijn.begin, basis)], records=stappen.records, tokens=stappen.tokens)
     later = [g for p in LATER_FG for g in gebruikers if g.partner_id == p and g.rol == "fg"]
     later = [g for g in gebruikers if g.rol == "manager"] + later
-    vertrekker = Gebruiker(_id(rng), b1.partner_id, "procesregisseur", "procesregisseur 9 (vertrokken)", True)
+    bureau = services.convenant.partner(b1.partner_id)
+    nummer = 1 + sum(g.partner_id == b1.partner_id and g.rol == "procesregisseur" for g in gebruikers)
+    naam = f"procesregisseur {nummer} ({bureau.naam if bureau else b1.partner_id})"  # as the region names them
+    vertrekker = Gebruiker(_id(rng), b1.partner_id, "procesregisseur", naam, True)  # leaves in the year
     eerst = [g for g in gebruikers if g not in (b1, b2) and g not in later] + [vertrekker]
     koppelingen_alle = [g for g in eerst if g.soort == "systeem"]
     koppelingen = [g for g in koppelingen_alle if g.partner_id == GESCHORST]
