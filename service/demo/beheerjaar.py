@@ -55,7 +55,7 @@ BESTAND = "zvh-drenthe.csv"
 UITBREIDING = "p, gemeente-sociaal-domein, deelnemer, regulier, casusoverleg, gezondheid, avg-9-uavg-30, allow"
 TE_RUIM = "p, *, deelnemer, regulier, casusoverleg, justitie, avg-10-uavg-33, allow"  # rejected
 OPEN = "p, zvh, procesondersteuner, regulier, triage, contact, avg-6-1-e-wgs, allow"  # waits for a second beheerder
-GESCHORST = "werkplein-drentsche-aa"  # the partner whose koppeling token leaked
+GESCHORST = "mee-drenthe"  # the partner whose koppeling token leaked
 LATER_FG = ("ggz-drenthe", "politie-noord-nederland", "veilig-thuis-drenthe", "gemeente-assen-veiligheid")
 ONBOARDING = dt.timedelta(days=4)  # the first days, in which the region's gebruikers are created
 # A koppeling's token lives 90 days (`Levensduur.systeem`): each renews its own in rounds of a few weeks,
