@@ -69,9 +69,9 @@ _REDENEN = _tabel(
         r"'\1' is geen IP-adres of netwerk met de hostbits op nul (bijvoorbeeld \2)",
     ),
     (r"missing", "ontbreekt"),
-    (r"missing or not (.*)", r"ontbreekt of is niet \1"),
     (r"missing or not a string", "ontbreekt of is geen tekst"),
     (r"missing or not a version number", "ontbreekt of is geen versienummer"),
+    (r"missing or not (.*)", r"ontbreekt of is niet \1"),  # after the particular ones: the first match wins
     (r"not a base64 string", "geen base64-tekst"),
     (r"not valid base64", "geen geldige base64"),
     (r"not an object", "geen object"),
