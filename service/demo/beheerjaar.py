@@ -163,7 +163,7 @@ def maak(
     def komt_later(index: int, gebruiker: Gebruiker) -> Callable[[], None]:
         def stap() -> None:
             door, tweede = (b1, b2) if index % 2 == 0 else (b2, b1)
-            moment = klok.op(0.12 + 0.15 * index)
+            moment = klok.op(_later(index))
             jaar.actief_vanaf[gebruiker.id] = _kom_binnen(stappen, klok, gebruiker, (door, tweede), moment, False)
 
         return stap
@@ -199,7 +199,7 @@ def maak(
 
     agenda: list[tuple[float, Callable[[], None]]] = [
         (0.0, aansluiting),
-        *((0.12 + 0.15 * index, komt_later(index, g)) for index, g in enumerate(later)),
+        *((_later(index), komt_later(index, g)) for index, g in enumerate(later)),
         (0.2, uitbreiding),
         (0.45, terug),
         (0.66, schorsing),
@@ -211,6 +211,11 @@ def maak(
     for _, stap in sorted(agenda, key=lambda item: item[0]):
         stap()
     return jaar
+
+
+def _later(index: int) -> float:
+    """The share of the year at which the `index`-th of the gebruikers who come in later does."""
+    return 0.12 + 0.15 * index
 
 
 def _kom_binnen(
