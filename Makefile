@@ -46,7 +46,7 @@ adr-lint: $(STAMP)
 ## machine's own pip settings, such as extra indexes or local wheel folders, are left out), with their hashes.
 lock: $(STAMP)
 	env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
-	    $(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
+	    $(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --no-strip-extras --all-build-deps \
 	    --extra dev --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 ## Audit every locked version against PyPI's vulnerability advisories (pip-audit; strict: a version that could
