@@ -24,7 +24,7 @@ from service.domain.convenant import Convenant
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.helpers.casus import aanmelding, bearer, zorgbijdrage
-from tests.helpers.databases import Inhoud, Templates, postgres_or_skip
+from tests.helpers.databases import Demo, Inhoud, Templates, postgres_or_skip
 from tests.helpers.gebruikers import TokenFor, add_gebruiker
 from tests.helpers.projectdata import CONVENANTEN
 
@@ -55,6 +55,8 @@ def seeded_database() -> None:
 
 def _inhoud(request: pytest.FixtureRequest) -> Inhoud:
     """What the test's database must hold, from the fixtures the test uses (see `database_url`)."""
+    if "demo" in request.fixturenames:
+        return Inhoud.DEMO
     if "app" in request.fixturenames or "seeded_database" in request.fixturenames:
         return Inhoud.INGERICHT
     if "migrated_database" in request.fixturenames:
@@ -67,8 +69,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, templates: Temp
     """A database of this test's own: a SQLite file, or on PostgreSQL a database or schema of its own.
 
     Empty, unless the test uses the `app` or `seeded_database` fixture (then migrated, holding the partners and
-    the installed policy) or `migrated_database` (then migrated, without rows): those are copies of a template
-    built once per session, holding exactly what building them per test would have left.
+    the installed policy), `migrated_database` (then migrated, without rows) or `demo` (then also the demo
+    region): those are copies of a template built once per session, holding exactly what building them per test
+    would have left.
     """
     inhoud = _inhoud(request)
     if request.param == "sqlite":
@@ -136,6 +139,14 @@ def app(settings: Settings, templates: Templates) -> Iterator[Flask]:
     services = application.extensions["deelpoort"]
     yield application
     services.engine.dispose()
+
+
+@pytest.fixture
+def demo(app: Flask, database_url: str, templates: Templates) -> Demo:
+    """The demo region as `deelpoort demo` installs it (a year of work and beheer, seed 2023), in this test's own
+    copy of a template installed once per session per database: a test may change it freely. For tests that read
+    the demo; a test of the install itself installs it."""
+    return templates.demo(database_url)
 
 
 @pytest.fixture

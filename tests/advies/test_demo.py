@@ -12,22 +12,20 @@ from sqlalchemy import select
 from service.adapters.orm import AdviesRow
 from service.demo import DEMO_GEBRUIKER
 from service.demo.cijfers import ANONIEME_UITGEBREIDE_ADVIEZEN, INFORMATIEKNOOPPUNT, KORTE_ADVIEZEN
-from service.demo.installatie import install_region
-from service.demo.regio import generate_region
 from service.domain.advies import Adviessoort, Antwoord
 from service.domain.convenant import Casustype, Fase, Veldtype
 from service.service_layer.advies import registratie
 from service.service_layer.services import Services
 from tests.helpers.at_rest import scan
+from tests.helpers.databases import Demo
 
-TODAY = dt.date(2026, 11, 4)
 
+def test_the_installed_demo_holds_a_year_of_adviezen_and_the_anonymous_ones_name_nobody(
+    services: Services, demo: Demo
+) -> None:
+    region, today = demo.region, demo.now.date()
 
-def test_the_installed_demo_holds_a_year_of_adviezen_and_the_anonymous_ones_name_nobody(services: Services) -> None:
-    region = generate_region(services.convenant, seed=3, today=TODAY)
-    install_region(services, region, now=dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))
-
-    jaren = [registratie.tellingen(services, jaar) for jaar in (TODAY.year - 1, TODAY.year)]
+    jaren = [registratie.tellingen(services, jaar) for jaar in (today.year - 1, today.year)]
     per_soort = {s.value: sum(t.per("soort").get(s.value, 0) for t in jaren) for s in Adviessoort}
     in_advies = [c for c in region.casussen if c.casustype is Casustype.REGULIER and c.fase is Fase.ADVIES]
     assert per_soort == {
@@ -48,7 +46,7 @@ def test_the_installed_demo_holds_a_year_of_adviezen_and_the_anonymous_ones_name
     perioden = 2  # the year before today and 2023 (demo/verslagjaar.py), each with a Drenthe year's anonymous ones
     assert len(anoniem) == perioden * (KORTE_ADVIEZEN + ANONIEME_UITGEBREIDE_ADVIEZEN + INFORMATIEKNOOPPUNT)
     for row in anoniem:
-        _every_column_is_a_code_an_id_or_a_date(services, row)
+        _every_column_is_a_code_an_id_or_a_date(services, row, today)
     woorden = {Veldtype.KEUZE, Veldtype.KEUZES, Veldtype.JANEE, Veldtype.GETAL}  # the convenant's own words
     needles = sorted(
         {
@@ -65,12 +63,12 @@ def test_the_installed_demo_holds_a_year_of_adviezen_and_the_anonymous_ones_name
     assert scan(waarden, needles) == []
 
 
-def _every_column_is_a_code_an_id_or_a_date(services: Services, row: dict[str, Any]) -> None:
+def _every_column_is_a_code_an_id_or_a_date(services: Services, row: dict[str, Any], today: dt.date) -> None:
     convenant = services.convenant
     allowed: dict[str, Any] = {
         "id": lambda v: isinstance(v, str) and len(v) == 32 and set(v) <= set("0123456789abcdef"),
         "soort": lambda v: v in {s.value for s in Adviessoort},
-        "datum": lambda v: isinstance(v, dt.date) and v.weekday() < 5 and v < TODAY,
+        "datum": lambda v: isinstance(v, dt.date) and v.weekday() < 5 and v < today,
         "vrager": lambda v: v in convenant.ids("partner"),
         "gemeente": lambda v: v in convenant.ids("gemeente"),
         "onderwerp": lambda v: v in convenant.ids("onderwerp"),

@@ -10,20 +10,18 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from service.demo.installatie import install_region
-from service.demo.regio import generate_region
+from service.demo.regio import DemoRegion
 from service.domain.convenant import Veldtype
 from service.service_layer.services import Services
 from tests.helpers.at_rest import database_bytes, postgres_dump, scan, sqlite_bytes
+from tests.helpers.databases import Demo
 
 MIN_LENGTH = 6  # shorter values (e.g. "ja", a house number) would match by chance
 CATALOGUE_WORDS = frozenset({Veldtype.KEUZE, Veldtype.KEUZES, Veldtype.JANEE, Veldtype.GETAL})
 OLDEST_METADATA = dt.date(2020, 1, 1)  # the demo region holds no casus older than this
 
 
-def _needles(services: Services) -> list[bytes]:
-    region = generate_region(services.convenant, seed=11, today=dt.date(2026, 11, 1))
-    install_region(services, region)
+def _needles(services: Services, region: DemoRegion) -> list[bytes]:
     found: set[bytes] = set()
     gemeenten = {g.naam for g in services.convenant.gemeenten}
     for (_, _, veld_id), value in region.veldwaarden.items():
@@ -45,9 +43,9 @@ def _texts(value: object) -> Iterable[str]:
         yield from (v for v in value if isinstance(v, str))
 
 
-def test_the_scan_finds_plaintext_in_an_unencrypted_copy(tmp_path: Path, services: Services) -> None:
+def test_the_scan_finds_plaintext_in_an_unencrypted_copy(tmp_path: Path, services: Services, demo: Demo) -> None:
     """The control: the very same scan over the same kind of storage, holding the values unencrypted."""
-    needles = _needles(services)
+    needles = _needles(services, demo.region)
     assert len(needles) > 500, "the demo region should hold many personal values"
     url = make_url(str(services.engine.url))
     if url.drivername.startswith("sqlite"):
@@ -69,8 +67,8 @@ def test_the_scan_finds_plaintext_in_an_unencrypted_copy(tmp_path: Path, service
     assert scan(blob, needles) == needles
 
 
-def test_no_personal_value_appears_in_the_database_at_rest(services: Services) -> None:
-    needles = _needles(services)
+def test_no_personal_value_appears_in_the_database_at_rest(services: Services, demo: Demo) -> None:
+    needles = _needles(services, demo.region)
     blob = database_bytes(services)
     assert len(blob) > 100_000, "the scan must have read the stored data"
     assert scan(blob, needles) == []
@@ -82,3 +80,13 @@ def test_a_hex_needle_counts_only_as_a_whole_hex_run() -> None:
     assert scan(b"id=0f123456789e;", [b"123456789"]) == []
     assert scan(b"id=0f123456789e; bsn=123456789;", [b"123456789", b"bsn=1"]) == [b"123456789", b"bsn=1"]
     assert scan(b"123456789", [b"123456789", b"23456789"]) == [b"123456789"]  # a run's part is no run
+
+
+def test_the_scan_matches_bytes_exactly_overlapping_and_in_the_order_given() -> None:
+    """The one-pass search finds every needle a `needle in blob` would: overlapping ones, ones inside another,
+    multi-byte UTF-8 (read byte for byte, never as text), and nothing that differs in one byte."""
+    blob = "naam=Zoë van Ee; plaats=Coevorden".encode()
+    needles = [b"plaats=Coevorden", b"Zo\xc3\xab van", b"van Ee", b"an E", b"Zoe van", "Zoë".encode("utf-16-le")]
+    assert scan(blob, needles) == [n for n in needles if n in blob] == needles[:4]
+    assert scan(blob, []) == []
+    assert scan(b"", [b"iets"]) == []

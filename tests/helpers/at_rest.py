@@ -8,6 +8,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+import ahocorasick
 from sqlalchemy.engine import make_url
 
 from service.service_layer.services import Services
@@ -16,21 +17,24 @@ _HEX = re.compile(rb"[0-9a-f]+")
 
 
 def scan(blob: bytes, needles: list[bytes]) -> list[bytes]:
-    """The needles found in `blob`. A needle made of hex digits only (a BSN) counts only where it is not part
-    of a longer hex run: ids and hashes are stored as hex text, and a 9-digit BSN turns up inside one of
-    hundreds of thousands of random hex characters about once in a hundred runs. Such a needle is therefore
-    found exactly when it is one of the blob's maximal hex runs (collected in one pass, not one search each)."""
-    runs: set[bytes] | None = None
-    found = []
+    """The needles found in `blob`, in the order given. A needle made of hex digits only (a BSN) counts only
+    where it is not part of a longer hex run: ids and hashes are stored as hex text, and a 9-digit BSN turns up
+    inside one of hundreds of thousands of random hex characters about once in a hundred runs. Such a needle is
+    therefore found exactly when it is one of the blob's maximal hex runs (collected in one pass).
+
+    All needles are searched in one pass of an Aho-Corasick automaton (pyahocorasick) over the blob read as
+    Latin-1, which maps every byte to one character and back, so a match is exactly a byte match: a `needle in
+    blob` per needle took 28 s for the demo's ~3,000 needles in a 40 MB database.
+    """
+    if not needles:
+        return []
+    automaton = ahocorasick.Automaton()
     for needle in needles:
-        if needle not in blob:
-            continue
-        if _HEX.fullmatch(needle):
-            runs = runs if runs is not None else set(_HEX.findall(blob))
-            if needle not in runs:
-                continue
-        found.append(needle)
-    return found
+        automaton.add_word(needle.decode("latin-1"), needle)
+    automaton.make_automaton()
+    present = {needle for _, needle in automaton.iter(blob.decode("latin-1"))}
+    runs = set(_HEX.findall(blob)) if any(_HEX.fullmatch(n) for n in present) else set()
+    return [n for n in needles if n in present and (not _HEX.fullmatch(n) or n in runs)]
 
 
 def sqlite_bytes(path: Path) -> bytes:

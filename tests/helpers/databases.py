@@ -1,7 +1,9 @@
 """Test databases: an empty one per test, or a copy of a template migrated (and seeded) once per session.
 
 Migrating 13 Alembic revisions, syncing the partners and installing the policy cost 1-3 s; doing it once per
-session and copying the result per test costs milliseconds. The copy is exact (a file copy on SQLite, `CREATE
+session and copying the result per test costs milliseconds. The same holds, at 10-30 s per install, for the demo
+region as `deelpoort demo` installs it (`Inhoud.DEMO`, for the tests that read the demo and do not test its
+install). The copy is exact (a file copy on SQLite, `CREATE
 DATABASE ... TEMPLATE` on PostgreSQL), so a test sees the same rows, sequences and settings a fresh migration
 would have left; only the timestamps the seeding wrote are from the start of the session.
 
@@ -20,6 +22,7 @@ Invariants:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 import os
 import shutil
@@ -34,6 +37,10 @@ from sqlalchemy.engine import make_url
 
 from service import create_app
 from service.adapters.migrate import upgrade
+from service.cli.demo import VERZOEKEN
+from service.demo.installatie import DemoCredential, install_region
+from service.demo.regio import DemoRegion, generate_region
+from service.domain.casus import utcnow
 from service.service_layer.beleid import actief as beleid
 from service.service_layer.services import Services
 from service.settings import PROJECT_ROOT, Settings
@@ -59,6 +66,24 @@ class Inhoud(enum.Enum):
     LEEG = "leeg"  # nothing: migration and `deelpoort db upgrade` tests build the schema themselves
     GEMIGREERD = "gemigreerd"  # the schema at head, no rows
     INGERICHT = "ingericht"  # the schema, the convenant's partners and the installed policy (the `app` fixture)
+    DEMO = "demo"  # INGERICHT, then the demo region as `deelpoort demo` installs it (the `demo` fixture)
+
+
+DEMO_SEED = 2023  # `deelpoort demo`'s default seed
+
+
+@dataclasses.dataclass(frozen=True)
+class Demo:
+    """The demo region a DEMO database holds: what was generated, the gebruikers' tokens, and the install's `now`
+    (the region's today is `now.date()`)."""
+
+    region: DemoRegion
+    credentials: tuple[DemoCredential, ...]
+    now: dt.datetime
+
+    def credential(self, partner: str, rol: str) -> DemoCredential:
+        """The first demo gebruiker of `partner` with `rol`."""
+        return next(c for c in self.credentials if c.partner == partner and c.rol == rol)
 
 
 def seed(services: Services) -> None:
@@ -69,15 +94,25 @@ def seed(services: Services) -> None:
     beleid.installeer(services, PROJECT_ROOT / "policies")
 
 
-def build(settings: Settings, inhoud: Inhoud) -> None:
-    """Bring the (empty) database of `settings` to `inhoud`, then close every connection to it."""
+def install_demo(services: Services) -> Demo:
+    """Install the demo region with the arguments `deelpoort demo` gives it (`cli/demo.py`)."""
+    now = utcnow()
+    region = generate_region(services.convenant, seed=DEMO_SEED, today=now.date())
+    credentials = install_region(services, region, now=now, verzoeken=VERZOEKEN, seed=DEMO_SEED, beheer=True)
+    return Demo(region, tuple(credentials), now)
+
+
+def build(settings: Settings, inhoud: Inhoud) -> Demo | None:
+    """Bring the (empty) database of `settings` to `inhoud`, then close every connection to it; for DEMO, return
+    what the demo installed."""
     if inhoud is Inhoud.LEEG:
-        return
+        return None
     services: Services = create_app(settings).extensions["deelpoort"]
     try:
         upgrade(services.engine)
-        if inhoud is Inhoud.INGERICHT:
+        if inhoud in (Inhoud.INGERICHT, Inhoud.DEMO):
             seed(services)
+        return install_demo(services) if inhoud is Inhoud.DEMO else None
     finally:
         services.engine.dispose()
 
@@ -97,6 +132,11 @@ class Templates:
         self._postgresql: dict[Inhoud, str] = {}
         self._admin: Engine | None = None
         self._pending: list[str] = []  # per-test copies used and not dropped yet (see `_drop_later`)
+        self._demo: dict[str, Demo] = {}  # per kind of database ("sqlite", "postgresql"): what its DEMO holds
+
+    def demo(self, database_url: str) -> Demo:
+        """What the DEMO template that `database_url` was copied from holds."""
+        return self._demo["sqlite" if database_url.startswith("sqlite") else "postgresql"]
 
     def settings(self, database_url: str) -> Settings:
         """The settings every template is built with (the `settings` fixture's, on another database)."""
@@ -116,7 +156,8 @@ class Templates:
             template = self._sqlite.get(inhoud)
             if template is None:
                 template = self._workdir / f"template-{inhoud.value}.sqlite3"
-                build(self.settings(f"sqlite:///{template}"), inhoud)
+                if (demo := build(self.settings(f"sqlite:///{template}"), inhoud)) is not None:
+                    self._demo["sqlite"] = demo
                 self._sqlite[inhoud] = template
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(template, target)
@@ -159,7 +200,8 @@ class Templates:
             template = _unique("dp_tpl")
             self._execute(f'CREATE DATABASE "{template}" TEMPLATE template0')
             self._postgresql[inhoud] = template
-            build(self.settings(self._database_url(template)), inhoud)
+            if (demo := build(self.settings(self._database_url(template)), inhoud)) is not None:
+                self._demo["postgresql"] = demo
         name = _unique("dp_t")
         # FILE_COPY copies the template's files instead of writing every page through the WAL and the shared
         # buffers; the drop then has no dirty pages of the copy to flush (measured: 16 copies created and dropped

@@ -3,21 +3,18 @@ lifecycle, and the plan's entries (plan, ave-fase) keep the fase the casus is in
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
-from service.demo.installatie import install_region
-from service.demo.regio import generate_region
 from service.domain.convenant import Fase, Regime
 from service.domain.levensloop import OVERGANGEN, Handeling
 from service.service_layer.services import Services
+from tests.helpers.databases import Demo
 
 BLIJFT = frozenset({Handeling.PLAN, Handeling.AVE_FASE})  # entries that change no fase
 
 
-def test_every_demo_casus_has_a_history_that_leads_to_its_fase(services: Services) -> None:
-    region = generate_region(services.convenant, seed=7, today=dt.date(2026, 11, 1))
-    install_region(services, region)
+def test_every_demo_casus_has_a_history_that_leads_to_its_fase(services: Services, demo: Demo) -> None:
+    region = demo.region
     allowed = {(van, naar) for (van, _), naar in OVERGANGEN.items()}
     with services.uow() as uow:
         for casus in region.casussen:

@@ -17,9 +17,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from service.demo.installatie import install_region
-from service.demo.regio import generate_region
-from service.domain.casus import Gebruiker, utcnow
+from service.domain.casus import Gebruiker
 from service.domain.convenant import Fase
 from service.domain.jaarcijfers import Tabel
 from service.domain.verstrekking import Trace
@@ -27,6 +25,7 @@ from service.service_layer.casus.bewaring import retention_run
 from service.service_layer.managementinformatie.rapport import Vraag, rapporteer
 from service.service_layer.services import Services
 from tests.helpers.casus import bearer
+from tests.helpers.databases import Demo
 
 JAAR = "2023"
 BUREAU = "bureau-zvh-drenthe"
@@ -101,11 +100,9 @@ def _naar_verhouding(aantallen: dict[str, int], totaal: int) -> dict[str, int]:
     return uit
 
 
-def test_the_demo_report_of_2023_gives_the_drenthe_figures(client: FlaskClient, services: Services) -> None:
-    now = utcnow()
-    region = generate_region(services.convenant, seed=2023, today=now.date())
-    credentials = install_region(services, region, now=now)
-    manager = next(c for c in credentials if c.partner == BUREAU and c.rol == "manager")
+def test_the_demo_report_of_2023_gives_the_drenthe_figures(client: FlaskClient, services: Services, demo: Demo) -> None:
+    now, region = demo.now, demo.region
+    manager = demo.credential(BUREAU, "manager")
     gebruiker = Gebruiker(manager.gebruiker, BUREAU, "manager", manager.naam)
     rapport = rapporteer(services, gebruiker, Vraag(int(JAAR), publicatie=False), Trace("1" * 32, "2" * 16)).rapport
     per_gemeente = rapport.tabel("per-gemeente")

@@ -12,25 +12,22 @@ from collections import Counter
 from flask import Flask
 
 from service.audit.record import parse
-from service.demo.installatie import install_region
-from service.demo.regio import generate_region
-from service.domain.casus import Gebruiker, utcnow
+from service.domain.casus import Gebruiker
 from service.domain.overleg import OVERLEGDOEL
 from service.service_layer.overleg import overleggen
 from service.service_layer.services import Services
 from tests.bureau.conftest import ingelogd, tekst
+from tests.helpers.databases import Demo
 
 BUREAU = "bureau-zvh-drenthe"
 
 
 def test_the_installed_demo_holds_its_overleggen_and_shares_in_them_only_with_who_attended(
-    app: Flask, services: Services
+    app: Flask, services: Services, demo: Demo
 ) -> None:
-    now = utcnow()
+    now, region = demo.now, demo.region
     vandaag = now.date()
-    region = generate_region(services.convenant, seed=5, today=vandaag)
-    credentials = install_region(services, region, now=now, verzoeken=150, seed=5)
-    gebruikers = [Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in credentials]
+    gebruikers = [Gebruiker(c.gebruiker, c.partner, c.rol, c.naam) for c in demo.credentials]
     regisseur = next(g for g in gebruikers if g.partner_id == BUREAU and g.rol == "procesregisseur")
 
     with services.uow() as uow:
@@ -60,7 +57,7 @@ def test_the_installed_demo_holds_its_overleggen_and_shares_in_them_only_with_wh
         uitnodiging = punt.uitnodiging(record["partner"]) if punt is not None else None
         assert uitnodiging is not None and uitnodiging.aanwezig is True, record
 
-    client = ingelogd(app, next(c.token for c in credentials if c.gebruiker == regisseur.id))
+    client = ingelogd(app, next(c.token for c in demo.credentials if c.gebruiker == regisseur.id))
     werkvoorraad = tekst(client.get("/bureau/"))
     verlopen = re.search(r'id="aantal-verlopen">(\d+)<', werkvoorraad)
     assert verlopen and int(verlopen.group(1)) > 0

@@ -14,12 +14,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from service.demo.installatie import install_region
-from service.demo.regio import generate_region
 from service.domain.casus import utcnow
 from service.service_layer.services import Services
 from tests.helpers.beheer import propose
 from tests.helpers.browser import browser, klik, server  # noqa: F401 - fixtures
+from tests.helpers.databases import Demo
 from tests.helpers.gebruikers import add_gebruiker
 
 MOMENT = re.compile(r"^\d{1,2} [a-z]{3} \d{4} \d{2}:\d{2} (CET|CEST)$")
@@ -28,10 +27,8 @@ BREEDTES = {"scherm": (1280, "screen"), "print": (720, "print")}  # A4 at 96 dpi
 
 
 @pytest.fixture
-def regio(app: Flask, services: Services) -> dict[str, Any]:
-    now = utcnow()
-    region = generate_region(services.convenant, seed=5, today=now.date())
-    install_region(services, region, now=now, beheer=True)  # with a year of beheer: the history pages are full
+def regio(app: Flask, services: Services, demo: Demo) -> dict[str, Any]:
+    region = demo.region  # with a year of beheer: the history pages are full
     fg = add_gebruiker(services, "bureau-zvh-drenthe", "fg")
     a = add_gebruiker(services, "bureau-zvh-drenthe", "beheerder")
     b = add_gebruiker(services, "bureau-zvh-drenthe", "beheerder")

@@ -9,20 +9,17 @@ from __future__ import annotations
 from collections import Counter
 
 from service.audit.record import parse
-from service.demo.installatie import install_region
-from service.demo.regio import generate_region
-from service.domain.casus import Gebruiker, neemt_deel, utcnow
+from service.domain.casus import Gebruiker, neemt_deel
 from service.domain.convenant import Casustype, Fase, Regime
 from service.domain.levensloop import Handeling
 from service.domain.plan import AVE_ONDERWERP, ActieStatus, OpschalingStatus
 from service.service_layer.plan import lezen
 from service.service_layer.services import Services
+from tests.helpers.databases import Demo
 
 
-def test_the_demo_region_has_plans_kept_over_the_months(services: Services) -> None:
-    now = utcnow()
-    region = generate_region(services.convenant, seed=7, today=now.date())
-    install_region(services, region, now=now)
+def test_the_demo_region_has_plans_kept_over_the_months(services: Services, demo: Demo) -> None:
+    now, region = demo.now, demo.region
     met_plan = [
         c for c in region.casussen if c.casustype is Casustype.REGULIER and c.fase in (Fase.PROCESREGIE, Fase.ADVIES)
     ]

@@ -9,10 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.demo.installatie import install_region
-from service.demo.regio import generate_region
-from service.domain.casus import utcnow
 from service.service_layer.services import Services
+from tests.helpers.databases import Demo
 from tests.helpers.gebruikers import add_gebruiker
 from tests.helpers.web import html, login
 
@@ -20,20 +18,12 @@ _TELLING = re.compile(r'<a class="telling"(?: id="totaal")? data-aantal="(\d+)" 
 _TOTAAL = re.compile(r'<strong id="totaal" data-aantal="(\d+)">')
 
 
-@pytest.fixture
-def demo(services: Services) -> Services:
-    now = utcnow()
-    region = generate_region(services.convenant, seed=11, today=now.date())
-    install_region(services, region, now=now, verzoeken=150, seed=11, beheer=True)  # with its year of work and beheer
-    return services
-
-
 @pytest.mark.parametrize("partner", ["bureau-zvh-drenthe", "politie-noord-nederland"], ids=["bureau", "partner"])
 def test_every_count_on_the_overview_opens_a_list_with_exactly_that_count(
-    app: Flask, demo: Services, partner: str
+    app: Flask, services: Services, demo: Demo, partner: str
 ) -> None:
     client = app.test_client()
-    login(client, add_gebruiker(demo, partner, "fg"))
+    login(client, add_gebruiker(services, partner, "fg"))
     overzicht = html(client.get("/fg/"))
     tellingen = _TELLING.findall(overzicht)
     ids = set(re.findall(r'<table class="tellingen" id="([^"]+)"', overzicht))
