@@ -29,6 +29,19 @@ class ProblemSchema(Schema):
     invalidParams = fields.List(fields.Nested(InvalidParamSchema))  # noqa: N815 - JSON name per the ADR
 
 
+class OvergangsconflictSchema(ProblemSchema):
+    """A 409 of a lifecycle step: when the step is not allowed in the casus's fase, the problem names the fase and
+    what is allowed from it (RFC 9457 extension members; absent on a 409 for another reason)."""
+
+    fase = fields.String(metadata={"description": "the casus's fase"})
+    toegestaneOvergangen = fields.List(  # noqa: N815 - JSON name
+        fields.String(), metadata={"description": "the transitions allowed from this fase (`van->naar`)"}
+    )
+    toegestaneBesluiten = fields.List(  # noqa: N815 - JSON name
+        fields.String(), metadata={"description": "the besluiten of the triage allowed in this fase"}
+    )
+
+
 class _Parser(FlaskParser):
     """400 for invalid arguments; unknown query parameters are decided by the schema (all of ours refuse them,
     `unknown = RAISE`), where webargs would drop them silently: a misspelt filter must not widen a query."""

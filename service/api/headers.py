@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from service.domain.errors import OngeldigeInvoerError
+from service.domain.tekens import ongeldige_tekens
 from service.settings import API_VERSION
 
 SECURITY_HEADERS = {
@@ -21,6 +23,7 @@ _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 def register(app: Flask) -> None:
     app.before_request(_require_json_body)
+    app.before_request(_storable_text)
     app.after_request(_add_headers)
 
 
@@ -36,6 +39,20 @@ def _require_json_body() -> None:
     api = request.path.startswith("/v1/")
     if api and request.method in _BODY_METHODS and has_body and request.mimetype != "application/json":
         raise UnsupportedMediaType("the request body must be application/json")
+
+
+def _storable_text() -> None:
+    """Refuse (400, naming every place) an API request whose path, query or JSON body holds text no field may
+    hold (`domain/tekens.py`: NUL, lone surrogates), before any view reads it: such a value reached PostgreSQL as
+    a 500, and SQLite stored it."""
+    if not request.path.startswith("/v1/"):
+        return
+    problemen = ongeldige_tekens(request.view_args or {}, "")
+    problemen += [p for k, v in request.args.items(multi=True) for p in ongeldige_tekens({k: v}, "")]
+    if request.is_json and request.content_length:
+        problemen += ongeldige_tekens(request.get_json(silent=True), "")
+    if problemen:
+        raise OngeldigeInvoerError(sorted(set(problemen)))
 
 
 def _add_headers(response: Response) -> Response:

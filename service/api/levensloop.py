@@ -12,7 +12,7 @@ from flask.views import MethodView
 from marshmallow import RAISE, Schema, fields, validate
 
 from service.api.auth import authenticated, gebruiker, services
-from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
+from service.api.base import PROBLEM_JSON, Blueprint, OvergangsconflictSchema, ProblemSchema
 from service.api.casussen import CasusDetailSchema, casus_json
 from service.api.trace import current_trace
 from service.domain.casus import Casus, utcnow
@@ -147,7 +147,7 @@ def _not_found(view: Any) -> Any:
 def _conflict(view: Any) -> Any:
     return blp.alt_response(
         409,
-        schema=ProblemSchema,
+        schema=OvergangsconflictSchema,
         description="not allowed in the current fase (`toegestaneOvergangen` and `toegestaneBesluiten` list what is)",
         content_type=PROBLEM_JSON,
     )(view)

@@ -1,9 +1,12 @@
 """`GET /v1/openapi.json`: the OpenAPI 3.1 document, shaped for the API Design Rules linter.
 
 The spec flask-smorest builds is post-processed in one place: paths are made relative to the `/v1` server,
-every 2xx response documents the `API-Version` header, every operation that takes input documents 400, and
-every operation that reads the database (all but the document itself and the status) documents 503 with
-`Retry-After` (a database fault, or the log unavailable: `service.http_status.retry_after`).
+every 2xx response documents the `API-Version` header, every operation that takes input documents 400, every
+operation with a request body documents 413 (larger than the limit) and 415 (not JSON), every operation behind a
+bearer token documents 403 (the use cases refuse a rol, a partner or a gebruiker's part in a casus in many
+places; a client must expect it everywhere), and every operation that reads the database (all but the document
+itself and the status) documents 503 with `Retry-After` (a database fault, or the log unavailable:
+`service.http_status.retry_after`). `tests/api/test_fuzz.py` holds the document to what the service answers.
 """
 
 from __future__ import annotations
@@ -43,6 +46,25 @@ _SERVICE_UNAVAILABLE = {
 _ZONDER_DATABASE = ("/openapi.json", "/status")
 
 
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+# Responses every operation of a kind can give, added where an operation does not document its own.
+_ALGEMEEN = {
+    "NOT_FOUND": _problem("No such resource for this gebruiker (or a path that names none); nothing was disclosed"),
+    "FORBIDDEN": _problem(
+        "Not permitted for this gebruiker (its rol, its partner, or its part in the casus; the "
+        "detail says which): nothing was disclosed or changed"
+    ),
+    "CONTENT_TOO_LARGE": _problem("The request body is larger than the service accepts; nothing was changed"),
+    "UNSUPPORTED_MEDIA_TYPE": _problem("The request body is not application/json; nothing was changed"),
+}
+
+
 def register(app: Flask, api: Any) -> None:
     def openapi_json() -> Response:
         return Response(json.dumps(shape(api.spec.to_dict())), mimetype="application/json")
@@ -56,6 +78,7 @@ def shape(spec: dict[str, Any]) -> dict[str, Any]:
     components = spec.setdefault("components", {})
     components.setdefault("headers", {}).update({"API-Version": _VERSION_HEADER, "Retry-After": _RETRY_AFTER_HEADER})
     components.setdefault("responses", {})["SERVICE_UNAVAILABLE"] = _SERVICE_UNAVAILABLE
+    components["responses"].update(_ALGEMEEN)
     paths: dict[str, Any] = {}
     for path, item in spec.get("paths", {}).items():
         relative = path.removeprefix("/v1") or "/"
@@ -66,9 +89,16 @@ def shape(spec: dict[str, Any]) -> dict[str, Any]:
             for code, response in responses.items():
                 if code.startswith("2") and "$ref" not in response:
                     response.setdefault("headers", {})["API-Version"] = {"$ref": "#/components/headers/API-Version"}
-            takes_input = method in ("post", "put", "patch") or operation.get("parameters")
+            takes_input = method in ("post", "put", "patch") or operation.get("parameters") or "{" in relative
             if takes_input and "400" not in responses:
                 responses["400"] = {"$ref": "#/components/responses/BAD_REQUEST"}
+            if operation.get("security"):
+                responses.setdefault("403", {"$ref": "#/components/responses/FORBIDDEN"})
+            if "{" in relative:  # a path parameter
+                responses.setdefault("404", {"$ref": "#/components/responses/NOT_FOUND"})
+            if "requestBody" in operation:
+                responses.setdefault("413", {"$ref": "#/components/responses/CONTENT_TOO_LARGE"})
+                responses.setdefault("415", {"$ref": "#/components/responses/UNSUPPORTED_MEDIA_TYPE"})
             if "503" in responses and "$ref" not in responses["503"]:
                 responses["503"].setdefault("headers", {})["Retry-After"] = {"$ref": "#/components/headers/Retry-After"}
             elif relative not in _ZONDER_DATABASE:

@@ -44,6 +44,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from service.domain.casus import Gebruiker
 from service.domain.errors import DatabaseNietBeschikbaarError
+from service.domain.tekens import ongeldige_tekens
 from service.http_status import RETRY_AFTER_SECONDS
 from service.meldingen import logboek as logboekmeldingen
 from service.service_layer.identiteit import oidc, websessies
@@ -144,6 +145,22 @@ def csrf_veld() -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, escape(token))
 
 
+def _bruikbare_tekst() -> Response | None:
+    """A page request whose path, query or form holds text no field may hold (`domain/tekens.py`) gets a 400
+    page, before the CSRF check and any view reads it (the API answers the same with problem+json)."""
+    velden = [request.view_args or {}, *({k: v} for k, v in request.args.items(multi=True))]
+    velden += [{k: v} for k, v in request.form.items(multi=True)]
+    if any(ongeldige_tekens(veld, "") for veld in velden):
+        page = render_template(
+            "fout.html",
+            titel="Ongeldige invoer",
+            melding="Een veld of het adres bevat een teken dat Deelpoort niet kan bewaren (zoals het NUL-teken). "
+            "Er is niets opgeslagen; verwijder het teken en probeer opnieuw.",
+        )
+        return Response(page, status=400, mimetype="text/html")
+    return None
+
+
 def _check_csrf() -> Response | None:
     if request.method != "POST":
         return None
@@ -194,6 +211,7 @@ def _database_niet_beschikbaar(_exc: DatabaseNietBeschikbaarError) -> Response:
 def beveilig(blueprint: Blueprint) -> None:
     """Give a page blueprint the CSRF check on every POST, the page security headers and the Dutch 503 page for
     a database fault (before any handler of the blueprint's own for domain errors)."""
+    blueprint.before_request(_bruikbare_tekst)
     blueprint.before_request(_check_csrf)
     blueprint.after_request(_headers)
     blueprint.register_error_handler(DatabaseNietBeschikbaarError, _database_niet_beschikbaar)
