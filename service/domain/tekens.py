@@ -31,7 +31,8 @@ def reden(tekst: str) -> str | None:
 
 def ongeldige_tekens(waarde: object, pad: str) -> list[tuple[str, str]]:
     """(place, reason) for every string in `waarde` (a parsed JSON value, or a mapping of parameters) that no
-    field may hold; `pad` names `waarde` itself (the place of a nested string is `pad.key.index`)."""
+    field may hold; `pad` names `waarde` itself (the place of a nested string is `pad.key[index]`, as
+    `invalidParams` names places elsewhere)."""
     return sorted(set(_walk(waarde, pad)))
 
 
@@ -49,4 +50,4 @@ def _walk(waarde: object, pad: str) -> Iterator[tuple[str, str]]:
             yield from _walk(inhoud, plek)
     elif isinstance(waarde, list | tuple):
         for index, inhoud in enumerate(waarde):
-            yield from _walk(inhoud, f"{pad}.{index}" if pad else str(index))
+            yield from _walk(inhoud, f"{pad}[{index}]")

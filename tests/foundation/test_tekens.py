@@ -40,7 +40,7 @@ def test_a_nul_anywhere_in_an_aanmelding_is_refused_naming_each_place_and_nothin
     body["velden"]["signaalOmschrijving"] = f"\x00{GEHEIM}"
     response = client.post("/v1/casussen", json=body, headers=bearer(politie))
     assert _problemen(response) == {
-        "betrokkenen.0.velden.achternaam": REDEN_NUL,
+        "betrokkenen[0].velden.achternaam": REDEN_NUL,
         "velden.signaalOmschrijving": REDEN_NUL,
     }
     assert _aantallen(services) == voor
@@ -86,9 +86,9 @@ def test_a_page_with_a_nul_in_its_query_or_form_gets_a_dutch_400_page_and_change
 def test_every_place_is_named_keys_included_and_no_value_is_returned() -> None:
     waarde = {"a": ["ok", f"{GEHEIM}\x00", {"b\x00": "ok", "c": "\ud800"}], "d": 3, "e": None}
     assert ongeldige_tekens(waarde, "") == [
-        ("a.1", REDEN_NUL),
-        ("a.2.<name>", f"a name {REDEN_NUL}"),
-        ("a.2.c", REDEN_UNICODE),
+        ("a[1]", REDEN_NUL),
+        ("a[2].<name>", f"a name {REDEN_NUL}"),
+        ("a[2].c", REDEN_UNICODE),
     ]
-    assert ongeldige_tekens(waarde, "body")[0][0] == "body.a.1"
+    assert ongeldige_tekens(waarde, "body")[0][0] == "body.a[1]"
     assert ongeldige_tekens({"naam": "Zoë \t van Ee", "lijst": ["\u2028", 1.5]}, "") == []  # other text is fine
