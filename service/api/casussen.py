@@ -13,8 +13,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from service.api.auth import authenticated, certificaat_oin, gebruiker, services
 from service.api.base import PROBLEM_JSON, Blueprint, ProblemSchema
 from service.api.trace import current_trace
-from service.domain.casus import Casus, utcnow
-from service.domain.convenant import Fase
+from service.domain.casus import BetrokkeneRol, Casus, utcnow
+from service.domain.convenant import Casustype, Fase
 from service.service_layer.casus import aanmelding as casussen
 from service.service_layer.casus.aanlevering import Herkomst
 
@@ -29,13 +29,17 @@ class _Strict(Schema):
 
 
 class BetrokkeneInSchema(_Strict):
-    rol = fields.String(required=True, metadata={"description": "hoofdpersoon or systeemlid"})
+    rol = fields.String(  # checked with the other problems of the aanmelding; the enum documents it
+        required=True, metadata={"description": "hoofdpersoon or systeemlid", "enum": [r.value for r in BetrokkeneRol]}
+    )
     relatie = fields.String(validate=validate.Length(max=40), load_default=None)
     velden = fields.Dict(keys=fields.String(validate=validate.Length(max=80)), values=fields.Raw(), load_default=dict)
 
 
 class AanmeldingSchema(_Strict):
-    casustype = fields.String(required=True, metadata={"description": "regulier or cter"})
+    casustype = fields.String(  # checked with the other problems of the aanmelding; the enum documents it
+        required=True, metadata={"description": "regulier or cter", "enum": [c.value for c in Casustype]}
+    )
     gemeente = fields.String(required=True, validate=validate.Length(max=80))
     onderwerp = fields.String(
         required=True,
@@ -72,8 +76,8 @@ class BetrokkeneOutSchema(Schema):
 
 class CasusSchema(Schema):
     id = fields.String(required=True)
-    casustype = fields.String(required=True)
-    fase = fields.String(required=True)
+    casustype = fields.String(required=True, metadata={"enum": [c.value for c in Casustype]})
+    fase = fields.String(required=True, metadata={"enum": [f.value for f in Fase]})
     gemeente = fields.String(required=True)
     onderwerp = fields.String(required=True, metadata={"description": "the hoofdonderwerp"})
     nevenonderwerpen = fields.List(fields.String(), required=True)
