@@ -1,5 +1,7 @@
 """Errors to HTTP for the API: everything becomes `application/problem+json`, at the status the domain's one
-table gives (`service.http_status.HTTP_STATUS`).
+table gives (`service.http_status.HTTP_STATUS`). A request of the pages (outside `/v1`) gets the
+pages' Dutch page instead for an HTTP error or an unexpected exception (`web/foutpaginas.py`, found through
+`app.extensions`).
 
 Invariants:
 - No response body ever carries a stack trace, an exception message from below this layer, or a value the
@@ -17,7 +19,7 @@ from http import HTTPStatus
 from typing import Any
 
 import structlog
-from flask import Flask, Response, json
+from flask import Flask, Response, current_app, json, request
 from werkzeug.exceptions import HTTPException
 
 from service.api.base import PROBLEM_JSON
@@ -56,15 +58,20 @@ def register(app: Flask) -> None:
 
 def _domain_error(status: int, exc: DeelpoortError) -> Response:
     seconds = retry_after(exc)
-    return problem(status, str(exc), headers=[("Retry-After", str(seconds))] if seconds is not None else None)
+    headers = [("Retry-After", str(seconds))] if seconds is not None else []
+    return _pagina(status, headers) or problem(status, str(exc), headers=headers)
 
 
 def _invalid_input(exc: OngeldigeInvoerError) -> Response:
+    if (pagina := _pagina(400)) is not None:
+        return pagina
     params = [{"name": name, "reason": reason} for name, reason in exc.problemen]
     return problem(400, "the request has invalid parameters", invalid_params=params)
 
 
 def _invalid_transition(exc: OngeldigeOvergangError) -> Response:
+    if (pagina := _pagina(409)) is not None:
+        return pagina
     response = problem(409, str(exc))
     body = json.loads(response.get_data())
     body["fase"] = exc.fase
@@ -74,9 +81,20 @@ def _invalid_transition(exc: OngeldigeOvergangError) -> Response:
     return response
 
 
+def _pagina(status: int, headers: Any = ()) -> Response | None:
+    """The pages' own answer (`web/foutpaginas.py`) when the request is a page's, else None."""
+    pages = current_app.extensions.get("deelpoort.foutpagina")
+    if pages is None:
+        return None
+    is_pagina, foutpagina = pages
+    return foutpagina(status, headers) if is_pagina(request.path) else None
+
+
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     kept = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    if (pagina := _pagina(status, kept)) is not None:
+        return pagina
     messages = (getattr(exc, "data", None) or {}).get("messages")
     if messages is not None:  # webargs validation: every invalid parameter at once
         params = _invalid_params(messages)
@@ -87,7 +105,7 @@ def _http_error(exc: HTTPException) -> Response:
 def _unexpected(exc: Exception) -> Response:
     frames = [f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}:{f.name}" for f in traceback.extract_tb(exc.__traceback__)]
     log.error("unexpected_error", error_type=type(exc).__name__, frames=frames[-6:])
-    return problem(500, "an unexpected error occurred; nothing was disclosed")
+    return _pagina(500) or problem(500, "an unexpected error occurred; nothing was disclosed")
 
 
 def _invalid_params(messages: Any) -> list[dict[str, str]]:

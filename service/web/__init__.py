@@ -16,6 +16,7 @@ from service.web import (
     bureau,
     bureauplan,
     fg,
+    foutpaginas,
     gebruikersbeheer,
     inloggen_oidc,
     rapportage,
@@ -26,6 +27,7 @@ from service.web import (
 
 def init_app(app: Flask) -> None:
     sessie.init_app(app)
+    foutpaginas.init_app(app)
     app.register_blueprint(inloggen_oidc.bp)
     app.register_blueprint(fg.bp)
     app.register_blueprint(rechten.bp)

@@ -28,6 +28,7 @@ bp = Blueprint("beheer_gebruikers", __name__, url_prefix="/beheer/gebruikers", t
 beveilig(bp)
 
 PAGINA = 50
+MAX_PAGINA = 100_000  # as the FG's list: far beyond any region's gebruikers
 STATUSLABELS = {
     "voorgesteld": "voorgesteld (wacht op een tweede beheerder)",
     "actief": "actief",
@@ -70,7 +71,8 @@ def lijst() -> Any:
         SoortGebruiker(soort) if soort in SoortGebruiker.__members__.values() else None,
         GebruikerStatus(status) if status in GebruikerStatus.__members__.values() else None,
     )
-    pagina = max(1, int(args["pagina"])) if args.get("pagina", "").isdigit() else 1
+    # A page number past the last shows an empty page; capped, since an offset beyond 64 bits was a 500.
+    pagina = min(max(1, int(args["pagina"])), MAX_PAGINA) if args.get("pagina", "").isdigit() else 1
     found, totaal = gebruikersbeheer.lijst(
         app_services(), gebruiker(), filter, limit=PAGINA, offset=(pagina - 1) * PAGINA
     )
