@@ -22,6 +22,7 @@ does not count as a rejection).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,9 @@ GEBRUIKERS = {
     "beheerder": ("bureau-zvh-drenthe", "beheerder"),
 }
 SEED = 20261207
-VOORBEELDEN = 10  # per operation and phase
+# Examples per operation and phase: 10 in every run; a deeper search on demand, e.g.
+# `DEELPOORT_TEST_FUZZ_VOORBEELDEN=200 .venv/bin/pytest tests/foundation/test_api_fuzz.py`.
+VOORBEELDEN = int(os.environ.get("DEELPOORT_TEST_FUZZ_VOORBEELDEN", "10"))
 LAATST = ("DELETE /gebruikers/{gebruiker_id}/tokens/{token_id}", "POST /gebruikers/{gebruiker_id}/statuswijzigingen")
 RUNS = {
     "eerst": [arg for naam in LAATST for arg in ("--exclude-name", naam)],
