@@ -216,6 +216,7 @@ class Verslagen(MethodView):
     @blp.arguments(VerslagInvoerSchema)
     @blp.response(204)
     @_problem(404, "no such overleg or agendapunt for this partner")
+    @_problem(409, "the casus is closed: no contributions are accepted")
     def post(self, body: dict[str, Any], overleg_id: str) -> None:
         """The voorzitter's verslag of a casus's bespreking: stored encrypted as the casus's `verslag`."""
         herkomst = Herkomst(current_trace(), certificaat_oin())

@@ -29,7 +29,7 @@ class _Strict(Schema):
 
 
 class BewijsQuerySchema(_Strict):
-    boomgrootte = fields.Integer(validate=validate.Range(min=1), load_default=None)
+    boomgrootte = fields.Integer(validate=validate.Range(min=1, max=logboek.GROOTSTE_POSITIE), load_default=None)
 
 
 class InsluitingsbewijsSchema(Schema):
@@ -45,8 +45,8 @@ class InsluitingsbewijsSchema(Schema):
 
 
 class ConsistentieQuerySchema(_Strict):
-    van = fields.Integer(required=True, validate=validate.Range(min=0))
-    tot = fields.Integer(required=True, validate=validate.Range(min=0))
+    van = fields.Integer(required=True, validate=validate.Range(min=0, max=logboek.GROOTSTE_POSITIE))
+    tot = fields.Integer(required=True, validate=validate.Range(min=0, max=logboek.GROOTSTE_POSITIE))
 
 
 class ConsistentiebewijsSchema(Schema):

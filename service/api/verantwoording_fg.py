@@ -342,7 +342,19 @@ _EXPORT_DOC = {
     "responses": {
         "200": {
             "description": "the export (CSV, JSON, or LDV as JSON Lines)",
-            "content": {mime: {"schema": {"type": "string"}} for mime in _EXPORT_TYPES.values()},
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {  # the list's records, in one object (`export.json_export`)
+                    "schema": {
+                        "type": "object",
+                        "required": ["verstrekkingen"],
+                        "properties": {
+                            "verstrekkingen": {"type": "array", "items": {"$ref": "#/components/schemas/Logregel"}}
+                        },
+                    }
+                },
+                "application/jsonl": {"schema": {"type": "string"}},  # one LDV object per line
+            },
         }
     }
 }

@@ -14,6 +14,9 @@ from flask.testing import FlaskClient
 
 from service import create_app
 from service.audit import MemoryTree
+from service.domain.casus import Gebruiker
+from service.domain.errors import NietGevondenError, OngeldigeInvoerError
+from service.service_layer.logboek import controle as logboek
 from service.service_layer.services import Services
 from service.settings import Settings
 from tests.helpers.casus import aanmelding, bearer, vraag
@@ -132,6 +135,7 @@ def test_a_partner_gets_proofs_of_its_own_records_only_and_the_fg_of_all(small_c
     assert client.get("/v1/verantwoording/bewijzen/0", headers=bearer(tokens["ggz"])).status_code == 404
     assert client.get("/v1/verantwoording/bewijzen/0", headers=bearer(tokens["fg"])).status_code == 200
     assert client.get("/v1/verantwoording/bewijzen/99", headers=bearer(tokens["fg"])).status_code == 404
+    assert client.get("/v1/verantwoording/bewijzen/99999999999", headers=bearer(tokens["fg"])).status_code == 404
     assert client.get("/v1/verantwoording/bewijzen/0").status_code == 401
 
 
@@ -144,6 +148,10 @@ def test_a_partner_gets_proofs_of_its_own_records_only_and_the_fg_of_all(small_c
         "/v1/verantwoording/consistentie?van=2&tot=1",
         "/v1/verantwoording/consistentie?van=0&tot=99",
         "/v1/verantwoording/consistentie?van=0",
+        # beyond any log (positions are 32-bit): a 500 on PostgreSQL before (found by the API fuzz test)
+        "/v1/verantwoording/bewijzen/0?boomgrootte=36414917286573",
+        "/v1/verantwoording/bewijzen/201686?boomgrootte=2147483648",
+        "/v1/verantwoording/consistentie?van=0&tot=36414917286573",
     ],
 )
 def test_bad_proof_requests_are_400(small_checkpoints: Flask, query: str) -> None:
@@ -151,3 +159,17 @@ def test_bad_proof_requests_are_400(small_checkpoints: Flask, query: str) -> Non
     response = client.get(query, headers=bearer(tokens["fg"]))
     assert response.status_code == 400, response.get_json()
     assert response.mimetype == "application/problem+json"
+
+
+def test_the_use_case_refuses_a_position_beyond_any_log_without_asking_the_database(small_checkpoints: Flask) -> None:
+    """Called without the API's schema (the CLI, a page): a size or index past 32 bits is refused as input, never
+    sent to PostgreSQL's `integer` columns (where it was a DataError)."""
+    _receipts(small_checkpoints, 2)
+    services = small_checkpoints.extensions["deelpoort"]
+    fg = Gebruiker("fg-test", "bureau-zvh-drenthe", "fg", "fg-test")
+    for index in (0, 201686):  # the fuzz test's case: a DataError on PostgreSQL before
+        with pytest.raises(OngeldigeInvoerError):
+            logboek.insluitingsbewijs(services, fg, index, 36414917286573)
+    with pytest.raises(NietGevondenError):
+        logboek.insluitingsbewijs(services, fg, 2**40, None)
+    assert logboek.insluitingsbewijs(services, fg, 0, 2).boomgrootte == 2  # the control

@@ -173,7 +173,7 @@ def varianten(url: str) -> list[str]:
     segmenten = delen.path.split("/")
     for index, segment in enumerate(segmenten):
         if _ID.fullmatch(segment):
-            for waarde in ("0", "-1", "f" * 32, "x" * 300, quote(MERK, safe="")):
+            for waarde in ("0", "-1", "99999999999", "f" * 32, "x" * 300, quote(MERK, safe="")):
                 pad = "/".join([*segmenten[:index], waarde, *segmenten[index + 1 :]])
                 uit.append(f"{pad}?{delen.query}" if delen.query else pad)
     uit.append(f"{delen.path}?{delen.query}&onbekend=1" if delen.query else f"{delen.path}?onbekend=1")

@@ -67,6 +67,7 @@ from service.service_layer.logboek.indexcontrole import INDEX_BLOK, verifieer_in
 from service.service_layer.services import Services
 
 __all__ = [
+    "GROOTSTE_POSITIE",
     "INDEX_BLOK",
     "Consistentiebewijs",
     "Insluitingsbewijs",
@@ -80,6 +81,8 @@ __all__ = [
     "verifieer_index",
     "verifier",
 ]
+
+GROOTSTE_POSITIE = 2**31 - 1  # the log stores positions and sizes as 32-bit integers (PostgreSQL `integer`)
 
 
 def verifier(services: Services) -> CheckpointVerifier:
@@ -262,6 +265,10 @@ def insluitingsbewijs(
         NietGevondenError: no such record (or not the caller's).
         OngeldigeInvoerError: `boomgrootte` does not include the record or exceeds the log.
     """
+    if not 0 <= index < GROOTSTE_POSITIE:
+        raise NietGevondenError("no such log record for this partner")
+    if boomgrootte is not None and boomgrootte > GROOTSTE_POSITIE:  # beyond any log; the columns are 32-bit
+        raise OngeldigeInvoerError([("boomgrootte", "must include the record and be at most the log's size")])
     asked = boomgrootte
     if asked is None and services.getuigen is not None:
         with services.uow() as uow:  # with witnesses: the first cosigned checkpoint covering it, if any
