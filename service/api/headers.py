@@ -49,7 +49,7 @@ def _storable_text() -> None:
         return
     problemen = ongeldige_tekens(request.view_args or {}, "")
     problemen += [p for k, v in request.args.items(multi=True) for p in ongeldige_tekens({k: v}, "")]
-    if request.is_json and request.content_length:
+    if request.is_json:  # a chunked body has no Content-Length: read it all the same (None when empty or no JSON)
         problemen += ongeldige_tekens(request.get_json(silent=True), "")
     if problemen:
         raise OngeldigeInvoerError(sorted(set(problemen)))

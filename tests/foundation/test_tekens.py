@@ -5,13 +5,18 @@ U+0000), on SQLite it was stored: the same request must get the same answer on b
 
 from __future__ import annotations
 
+import http.client
+import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from service.domain.tekens import REDEN_NUL, REDEN_UNICODE, ongeldige_tekens
 from service.service_layer.services import Services
+from tests.helpers.browser import serveer
 from tests.helpers.casus import aanmelding, bearer
 from tests.helpers.web import html, login
 
@@ -92,3 +97,24 @@ def test_every_place_is_named_keys_included_and_no_value_is_returned() -> None:
     ]
     assert ongeldige_tekens(waarde, "body")[0][0] == "body.a[1]"
     assert ongeldige_tekens({"naam": "Zoë \t van Ee", "lijst": ["\u2028", 1.5]}, "") == []  # other text is fine
+
+
+def test_a_nul_in_a_chunked_body_is_refused_too(app: Flask, services: Services, politie: str) -> None:
+    """A body sent without Content-Length (chunked, over a real HTTP server) is read and checked like any other."""
+    voor = _aantallen(services)
+    body = aanmelding()
+    body["velden"]["signaalOmschrijving"] = f"{GEHEIM}\x00"
+    with serveer(app) as url:
+        verbinding = http.client.HTTPConnection(urlsplit(url).netloc, timeout=30)
+        kop = {**bearer(politie), "Content-Type": "application/json"}
+        verbinding.request(
+            "POST", "/v1/casussen", body=iter([json.dumps(body).encode()]), headers=kop, encode_chunked=True
+        )
+        antwoord = verbinding.getresponse()
+        status, inhoud = antwoord.status, antwoord.read().decode()
+        verbinding.close()
+    assert status == 400 and GEHEIM not in inhoud, inhoud
+    assert {p["name"]: p["reason"] for p in json.loads(inhoud)["invalidParams"]} == {
+        "velden.signaalOmschrijving": REDEN_NUL
+    }
+    assert _aantallen(services) == voor
