@@ -2,11 +2,12 @@
 
 The spec flask-smorest builds is post-processed in one place: paths are made relative to the `/v1` server,
 every 2xx response documents the `API-Version` header, every operation that takes input documents 400, every
-operation with a request body documents 413 (larger than the limit) and 415 (not JSON), every operation behind a
-bearer token documents 403 (the use cases refuse a rol, a partner or a gebruiker's part in a casus in many
-places; a client must expect it everywhere), and every operation that reads the database (all but the document
-itself and the status) documents 503 with `Retry-After` (a database fault, or the log unavailable:
-`service.http_status.retry_after`). `tests/api/test_fuzz.py` holds the document to what the service answers.
+operation with a path parameter documents 404, every operation with a request body documents 413 (larger than
+the limit) and 415 (not JSON), every operation behind a bearer token documents 403 (the use cases refuse a rol,
+a partner or a gebruiker's part in a casus in many places; a client must expect it everywhere), and every
+operation that reads the database (all but the document itself and the status) documents 503 with
+`Retry-After` (a database fault, or the log unavailable: `service.http_status.retry_after`).
+`tests/foundation/test_api_fuzz.py` holds the document to what the service answers.
 """
 
 from __future__ import annotations
