@@ -44,9 +44,9 @@ def _walk(waarde: object, pad: str) -> Iterator[tuple[str, str]]:
         for sleutel, inhoud in waarde.items():
             naam = str(sleutel)
             plek = f"{pad}.{naam}" if pad else naam
-            if reden(naam) is not None:  # the place is named without the bad characters
+            if (fout := reden(naam)) is not None:  # the place is named without the bad characters
                 plek = f"{pad}.<name>" if pad else "<name>"
-                yield plek, f"a name {reden(naam)}"
+                yield plek, f"a name {fout}"
             yield from _walk(inhoud, plek)
     elif isinstance(waarde, list | tuple):
         for index, inhoud in enumerate(waarde):
